@@ -1,0 +1,47 @@
+# The commands a newcomer types. `make run` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test lint check serve upgrade demo clean
+
+# A fresh virtualenv with the project and its development tools; redone when pyproject changes.
+$(BIN)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+## run: set up, upgrade the database, load the demo data and serve on http://$(HOST):$(PORT)
+run: $(BIN)/.installed upgrade demo
+	@echo "Open http://$(HOST):$(PORT) and sign in with one of the demo accounts above."
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+upgrade: $(BIN)/.installed
+	$(BIN)/flask db upgrade
+
+demo: $(BIN)/.installed
+	$(BIN)/flask demo laden
+
+## test: set up and run the whole suite (TEST_DATABASE_URL=postgresql+psycopg://... for PostgreSQL)
+test: $(BIN)/.installed
+	$(BIN)/pytest
+
+## lint: ruff and mypy, as CI runs them
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+check: lint test
+
+## serve: production-style server (set APP_ENV=production, SECRET_KEY and DATABASE_URL first)
+serve: $(BIN)/.installed
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) wsgi:app
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache

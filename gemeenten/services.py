@@ -1,0 +1,329 @@
+"""Queries and changes on the register. Services flush; the caller commits."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import url_for
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from gemeenten import cbs
+from gemeenten.models import (
+    CbsImport,
+    Deelname,
+    Gemeente,
+    GemeenteMutatie,
+    MutatieSoort,
+    Programma,
+)
+from kern.db import db
+
+
+def op_code(cbs_code: str) -> Gemeente | None:
+    return db.session.execute(
+        select(Gemeente).where(Gemeente.cbs_code == cbs_code.strip().upper())
+    ).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class Filter:
+    zoekterm: str = ""
+    provincie: str = ""
+    programma: Programma | None = None
+    ook_beeindigd: bool = False
+
+
+def zoek(filter: Filter) -> Select[Gemeente]:
+    """The municipalities that match, ordered by name, as a query to paginate."""
+    query = (
+        select(Gemeente)
+        .options(selectinload(Gemeente.deelnames))
+        .order_by(Gemeente.naam, Gemeente.cbs_code)
+    )
+    term = filter.zoekterm.strip().lower()
+    if term:
+        patroon = f"%{term.replace('%', '').replace('_', '')}%"
+        query = query.where(
+            or_(
+                func.lower(Gemeente.naam).like(patroon),
+                func.lower(Gemeente.roepnaam).like(patroon),
+                func.lower(Gemeente.cbs_code).like(patroon),
+            )
+        )
+    if filter.provincie:
+        query = query.where(Gemeente.provincie == filter.provincie)
+    if filter.programma is not None:
+        query = query.where(
+            Gemeente.id.in_(
+                select(Deelname.gemeente_id).where(Deelname.programma == filter.programma)
+            )
+        )
+    if not filter.ook_beeindigd:
+        query = query.where(Gemeente.actief)
+    return query
+
+
+class Bron:
+    """The register as the kernel's accounts see it (see `kern.accounts.gemeentebron`)."""
+
+    def keuzes(self) -> list[tuple[int, str]]:
+        actief = db.session.execute(
+            select(Gemeente).where(Gemeente.actief).order_by(Gemeente.naam)
+        ).scalars()
+        return [(g.id, g.label) for g in actief]
+
+    def id_voor_code(self, cbs_code: str) -> int | None:
+        gevonden = op_code(cbs_code)
+        return gevonden.id if gevonden else None
+
+    def url(self, gemeente_id: int) -> str:
+        gemeente = db.get_or_404(Gemeente, gemeente_id)
+        return url_for("gemeenten.detail", cbs_code=gemeente.cbs_code)
+
+    def labels(self, ids: Iterable[int]) -> dict[int, str]:
+        gezocht = set(ids)
+        if not gezocht:
+            return {}
+        gevonden = db.session.execute(select(Gemeente).where(Gemeente.id.in_(gezocht))).scalars()
+        return {g.id: g.label for g in gevonden}
+
+
+# --- Importing CBS's yearly list -----------------------------------------------------------
+
+
+@dataclass
+class ImportVerslag:
+    peildatum: date
+    toegevoegd: list[str] = field(default_factory=list)
+    hernoemd: list[str] = field(default_factory=list)
+    provincie: list[str] = field(default_factory=list)
+    beeindigd: list[str] = field(default_factory=list)
+    zonder_opvolger: list[str] = field(default_factory=list)
+
+    @property
+    def gewijzigd(self) -> bool:
+        return bool(self.toegevoegd or self.hernoemd or self.provincie or self.beeindigd)
+
+    def regels(self) -> list[str]:
+        if not self.gewijzigd:
+            return [f"Lijst van {self.peildatum:%d-%m-%Y}: niets gewijzigd."]
+        uit = [f"Lijst van {self.peildatum:%d-%m-%Y} ingelezen."]
+        for kop, items in (
+            ("Toegevoegd", self.toegevoegd),
+            ("Hernoemd", self.hernoemd),
+            ("Andere provincie", self.provincie),
+            ("Beëindigd", self.beeindigd),
+        ):
+            uit.append(f"{kop}: {len(items)}")
+            uit.extend(f"  {item}" for item in items)
+        if self.zonder_opvolger:
+            uit.append(
+                "Beëindigd zonder opvolger (geef die op met --opvolger OUD=NIEUW of "
+                "'flask gemeenten opvolger'): " + ", ".join(self.zonder_opvolger)
+            )
+        return uit
+
+
+def importeer_cbs_lijst(
+    inhoud: bytes,
+    *,
+    bestandsnaam: str,
+    door: str,
+    peildatum: date | None = None,
+    opvolgers: Mapping[str, str] | None = None,
+) -> ImportVerslag:
+    """Bring the register in line with CBS's list of ``peildatum``.
+
+    New codes are added, changed names and provinces updated, and codes missing from the list
+    end on the day before ``peildatum``; ``opvolgers`` maps an ended code to its successor.
+    Nothing is written unless the whole list and every successor checks out, and importing the
+    same list again changes nothing.
+    """
+    peildatum = peildatum or cbs.peildatum_uit_naam(bestandsnaam)
+    if peildatum is None:
+        raise cbs.CbsFout(
+            [
+                "Geef de peildatum op: die staat niet in de bestandsnaam "
+                "(zoals gemeenten-2025-01-01)."
+            ]
+        )
+    regels = cbs.lees(inhoud)
+    opvolgers = {k.strip().upper(): v.strip().upper() for k, v in (opvolgers or {}).items()}
+
+    laatste = db.session.execute(select(func.max(CbsImport.peildatum))).scalar_one_or_none()
+    if laatste is not None and peildatum < laatste:
+        raise cbs.CbsFout(
+            [
+                f"De lijst van {laatste:%d-%m-%Y} is al ingelezen; een oudere lijst "
+                f"({peildatum:%d-%m-%Y}) kan het register niet terugzetten."
+            ]
+        )
+
+    bestaand = {g.cbs_code: g for g in db.session.execute(select(Gemeente)).scalars()}
+    in_lijst = {r.cbs_code for r in regels}
+    eerste_import = not bestaand
+    verslag = ImportVerslag(peildatum)
+    meldingen: list[str] = []
+
+    for regel in regels:
+        gemeente = bestaand.get(regel.cbs_code)
+        if gemeente is not None and gemeente.geldig_tot is not None:
+            meldingen.append(
+                f"Regel {regel.regel}: {regel.cbs_code} {regel.naam} is op "
+                f"{gemeente.geldig_tot:%d-%m-%Y} beëindigd maar staat weer in de lijst."
+            )
+    eindigend = {
+        code: g for code, g in bestaand.items() if g.geldig_tot is None and code not in in_lijst
+    }
+    for oud, nieuw in opvolgers.items():
+        voorganger = bestaand.get(oud)
+        if voorganger is None:
+            meldingen.append(f"Opvolger: {oud} staat niet in het register.")
+        elif oud not in eindigend and voorganger.geldig_tot is None:
+            meldingen.append(f"Opvolger: {oud} staat nog in de lijst en eindigt dus niet.")
+        if nieuw not in in_lijst:
+            meldingen.append(f"Opvolger: {nieuw} staat niet in deze lijst.")
+        if oud == nieuw:
+            meldingen.append(f"Opvolger: {oud} kan niet zijn eigen opvolger zijn.")
+    if meldingen:
+        raise cbs.CbsFout(meldingen)
+
+    log = CbsImport(
+        peildatum=peildatum,
+        bestandsnaam=bestandsnaam[:255],
+        sha256=hashlib.sha256(inhoud).hexdigest(),
+        uitgevoerd_door=door,
+    )
+    mutaties: list[GemeenteMutatie] = []
+
+    def muteer(gemeente: Gemeente, soort: MutatieSoort, oud: str | None, nieuw: str | None) -> None:
+        mutaties.append(
+            GemeenteMutatie(
+                gemeente=gemeente, soort=soort, oud=oud, nieuw=nieuw, uitgevoerd_door=door
+            )
+        )
+
+    for regel in regels:
+        gemeente = bestaand.get(regel.cbs_code)
+        if gemeente is None:
+            gemeente = Gemeente(
+                cbs_code=regel.cbs_code,
+                naam=regel.naam,
+                provincie=regel.provincie,
+                geldig_van=None if eerste_import else peildatum,
+            )
+            db.session.add(gemeente)
+            bestaand[regel.cbs_code] = gemeente
+            muteer(gemeente, MutatieSoort.TOEGEVOEGD, None, regel.naam)
+            verslag.toegevoegd.append(f"{regel.cbs_code} {regel.naam}")
+            continue
+        if gemeente.naam != regel.naam:
+            muteer(gemeente, MutatieSoort.HERNOEMD, gemeente.naam, regel.naam)
+            verslag.hernoemd.append(f"{regel.cbs_code} {gemeente.naam} → {regel.naam}")
+            gemeente.naam = regel.naam
+        if gemeente.provincie != regel.provincie:
+            muteer(gemeente, MutatieSoort.PROVINCIE, gemeente.provincie, regel.provincie)
+            verslag.provincie.append(
+                f"{regel.cbs_code} {regel.naam}: {gemeente.provincie} → {regel.provincie}"
+            )
+            gemeente.provincie = regel.provincie
+
+    for code, gemeente in sorted(eindigend.items()):
+        gemeente.geldig_tot = peildatum - timedelta(days=1)
+        muteer(gemeente, MutatieSoort.BEEINDIGD, None, f"{gemeente.geldig_tot:%Y-%m-%d}")
+        tekst = f"{code} {gemeente.naam}"
+        if code in opvolgers:
+            tekst += f" → opgegaan in {opvolgers[code]} {bestaand[opvolgers[code]].naam}"
+        else:
+            verslag.zonder_opvolger.append(code)
+        verslag.beeindigd.append(tekst)
+    for oud, nieuw in opvolgers.items():
+        voorganger = bestaand[oud]
+        if voorganger.opvolger is not bestaand[nieuw]:
+            muteer(voorganger, MutatieSoort.OPVOLGER, _code_van(voorganger.opvolger), nieuw)
+            voorganger.opvolger = bestaand[nieuw]
+
+    if mutaties:
+        db.session.add(log)
+        for mutatie in mutaties:
+            mutatie.cbs_import = log
+        db.session.add_all(mutaties)
+        db.session.flush()
+    return verslag
+
+
+def _code_van(gemeente: Gemeente | None) -> str | None:
+    return gemeente.cbs_code if gemeente else None
+
+
+def zet_opvolger(voorganger: Gemeente, opvolger: Gemeente, door: str) -> None:
+    """Record, after the fact, which municipality a merged one went into."""
+    if voorganger.geldig_tot is None:
+        raise cbs.CbsFout(
+            [
+                f"{voorganger.cbs_code} bestaat nog; alleen een beëindigde gemeente heeft een "
+                "opvolger."
+            ]
+        )
+    if opvolger.id == voorganger.id or opvolger.rechtsopvolger().id == voorganger.id:
+        raise cbs.CbsFout(
+            [f"{opvolger.cbs_code} kan geen opvolger van {voorganger.cbs_code} zijn."]
+        )
+    db.session.add(
+        GemeenteMutatie(
+            gemeente=voorganger,
+            uitgevoerd_door=door,
+            soort=MutatieSoort.OPVOLGER,
+            oud=_code_van(voorganger.opvolger),
+            nieuw=opvolger.cbs_code,
+        )
+    )
+    voorganger.opvolger = opvolger
+    db.session.flush()
+
+
+# --- Programme membership ----------------------------------------------------------------
+
+
+class DeelnameFout(ValueError):
+    """A membership change that cannot be made; the message is for the user."""
+
+
+def voeg_deelname_toe(
+    gemeente: Gemeente, programma: Programma, door: str, toelichting: str | None = None
+) -> Deelname:
+    if any(d.programma is programma for d in gemeente.deelnames):
+        raise DeelnameFout(f"{gemeente.weergavenaam} neemt al deel aan {programma.label}.")
+    if not gemeente.actief:
+        raise DeelnameFout(f"{gemeente.weergavenaam} bestaat niet meer.")
+    deelname = Deelname(programma=programma, toelichting=toelichting or None)
+    gemeente.deelnames.append(deelname)
+    db.session.add(
+        GemeenteMutatie(
+            gemeente=gemeente,
+            soort=MutatieSoort.DEELNAME,
+            oud=None,
+            nieuw=programma.label,
+            uitgevoerd_door=door,
+        )
+    )
+    db.session.flush()
+    return deelname
+
+
+def beeindig_deelname(deelname: Deelname, door: str) -> None:
+    db.session.add(
+        GemeenteMutatie(
+            gemeente=deelname.gemeente,
+            soort=MutatieSoort.DEELNAME,
+            oud=deelname.programma.label,
+            nieuw=None,
+            uitgevoerd_door=door,
+        )
+    )
+    deelname.gemeente.deelnames.remove(deelname)
+    db.session.flush()

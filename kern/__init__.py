@@ -1,0 +1,70 @@
+"""The small shared kernel: the app factory, the database, accounts, error pages and helpers.
+
+Nothing in here imports a domain package; `create_app` is the one place that knows them all.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select
+
+from kern import config, errors, formatting
+from kern.accounts.access import controleer_declaraties, mag
+from kern.accounts.models import Gebruiker
+from kern.extensions import csrf, db, login_manager, migrate
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        root_path=str(PROJECT),
+        instance_path=str(PROJECT / "instance"),
+        template_folder="templates",
+        static_folder="static",
+    )
+    config.load(app, overrides)
+    Path(app.instance_path).mkdir(exist_ok=True)  # home of the default SQLite database
+    logging.basicConfig(level=logging.INFO if config.is_production(app) else logging.DEBUG)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    errors.register(app)
+    formatting.register(app)
+
+    from kern import demo
+    from kern import views as kern_views
+    from kern.accounts import cli as accounts_cli
+    from kern.accounts import views as accounts_views
+
+    app.register_blueprint(kern_views.bp)
+    app.register_blueprint(accounts_views.bp)
+    app.cli.add_command(accounts_cli.cli)
+    app.cli.add_command(demo.cli)
+
+    import gemeenten
+
+    gemeenten.init_app(app)
+    demo.registreer(app, 90, demo.laad_accounts)
+
+    app.jinja_env.globals["mag"] = mag
+    controleer_declaraties(app)
+    return app
+
+
+def laad_gebruiker(sessiesleutel: str) -> Gebruiker | None:
+    """Flask-Login's user loader: the cookie holds the session key, not the user id."""
+    return db.session.execute(
+        select(Gebruiker).where(Gebruiker.sessiesleutel == sessiesleutel, Gebruiker.actief)
+    ).scalar_one_or_none()
+
+
+login_manager.user_loader(laad_gebruiker)

@@ -1,0 +1,114 @@
+"""Creating, blocking and signing in users. Services flush; the caller commits."""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from dataclasses import dataclass
+
+from flask_login import login_user, logout_user
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from kern.accounts.models import Gebruiker, Rol, nieuwe_sessiesleutel
+from kern.db import db, utcnow
+
+MINIMALE_WACHTWOORDLENGTE = 12
+
+
+@functools.cache
+def _onbekend_hash() -> str:
+    """Checked when the e-mail address is unknown, so that a wrong address costs as much time
+    as a wrong password and does not reveal which addresses exist."""
+    return generate_password_hash(secrets.token_hex(16))
+
+
+class AccountFout(ValueError):
+    """A request about an account that cannot be carried out; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class NieuweGebruiker:
+    email: str
+    naam: str
+    rol: Rol
+    wachtwoord: str
+    gemeente_id: int | None = None
+
+
+def normaliseer_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def zoek_op_email(email: str) -> Gebruiker | None:
+    return db.session.execute(
+        select(Gebruiker).where(func.lower(Gebruiker.email) == normaliseer_email(email))
+    ).scalar_one_or_none()
+
+
+def controleer_wachtwoordsterkte(wachtwoord: str) -> None:
+    if len(wachtwoord) < MINIMALE_WACHTWOORDLENGTE:
+        raise AccountFout(f"Een wachtwoord heeft minstens {MINIMALE_WACHTWOORDLENGTE} tekens.")
+
+
+def maak_gebruiker(gegevens: NieuweGebruiker) -> Gebruiker:
+    email = normaliseer_email(gegevens.email)
+    if zoek_op_email(email) is not None:
+        raise AccountFout(f"Er bestaat al een account met e-mailadres {email}.")
+    if gegevens.rol is Rol.GEMEENTE and gegevens.gemeente_id is None:
+        raise AccountFout("Een medewerker van een gemeente hoort bij precies één gemeente.")
+    if gegevens.rol is not Rol.GEMEENTE and gegevens.gemeente_id is not None:
+        raise AccountFout("Alleen medewerkers van een gemeente horen bij een gemeente.")
+    controleer_wachtwoordsterkte(gegevens.wachtwoord)
+    gebruiker = Gebruiker(
+        email=email,
+        naam=gegevens.naam.strip(),
+        rol=gegevens.rol,
+        gemeente_id=gegevens.gemeente_id,
+        actief=True,
+    )
+    gebruiker.zet_wachtwoord(gegevens.wachtwoord)
+    db.session.add(gebruiker)
+    db.session.flush()
+    return gebruiker
+
+
+def wijzig_wachtwoord(gebruiker: Gebruiker, nieuw: str) -> None:
+    """Set a new password; this ends the user's other sessions."""
+    controleer_wachtwoordsterkte(nieuw)
+    gebruiker.zet_wachtwoord(nieuw)
+    db.session.flush()
+
+
+def blokkeer(gebruiker: Gebruiker) -> None:
+    """Block a user and end all their sessions."""
+    gebruiker.actief = False
+    gebruiker.sessiesleutel = nieuwe_sessiesleutel()
+    db.session.flush()
+
+
+def deblokkeer(gebruiker: Gebruiker) -> None:
+    gebruiker.actief = True
+    db.session.flush()
+
+
+def authenticeer(email: str, wachtwoord: str) -> Gebruiker | None:
+    """The active user with these credentials, or None; never says which part was wrong."""
+    gebruiker = zoek_op_email(email)
+    if gebruiker is None:
+        check_password_hash(_onbekend_hash(), wachtwoord)
+        return None
+    if not gebruiker.controleer_wachtwoord(wachtwoord) or not gebruiker.actief:
+        return None
+    return gebruiker
+
+
+def aanmelden(gebruiker: Gebruiker) -> None:
+    """Start a session for a user whose credentials (and, later, second factor) checked out."""
+    login_user(gebruiker)
+    gebruiker.laatst_aangemeld_op = utcnow()
+    db.session.flush()
+
+
+def afmelden() -> None:
+    logout_user()

@@ -1,0 +1,91 @@
+"""Configuration: safe defaults for development, everything else from the environment.
+
+Settings come, in this order, from the defaults below, from ``FLASK_*`` environment variables
+(``FLASK_SECRET_KEY``, ``FLASK_MAX_CONTENT_LENGTH``, ...; values are parsed as JSON where they
+can be), from the conventional names ``SECRET_KEY``, ``DATABASE_URL`` and ``REDIS_URL``, and
+last from the mapping a caller (a test) hands to ``create_app``.
+
+``APP_ENV`` chooses the mode: ``development`` (default), ``production`` or ``testing``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ENVIRONMENTS = ("development", "production", "testing")
+
+# Recognisable so that production can refuse it.
+DEVELOPMENT_SECRET_KEY = "ontwikkeling-niet-geheim"  # noqa: S105
+MINIMUM_SECRET_KEY_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The configuration does not allow the application to start."""
+
+
+def defaults(instance_path: Path) -> dict[str, Any]:
+    return {
+        "APP_ENV": "development",
+        "SECRET_KEY": DEVELOPMENT_SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'versterkingsgelden.sqlite'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": None,
+        # Uploads are Excel workbooks; anything larger than this is refused with a 413 page.
+        "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        # Password of the demo accounts; `flask demo laden` generates one when empty.
+        "DEMO_PASSWORD": None,
+    }
+
+
+def load(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
+    """Fill ``app.config`` and refuse a configuration that is unsafe for its mode."""
+    app.config.from_mapping(defaults(Path(app.instance_path)))
+    app.config.from_prefixed_env()
+    for name in ("APP_ENV", "SECRET_KEY", "REDIS_URL", "DEMO_PASSWORD"):
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = database_url(os.environ["DATABASE_URL"])
+    if overrides:
+        app.config.from_mapping(overrides)
+
+    if app.config["APP_ENV"] not in ENVIRONMENTS:
+        raise ConfigError(
+            f"APP_ENV={app.config['APP_ENV']!r} is unknown; use one of {', '.join(ENVIRONMENTS)}."
+        )
+    app.testing = app.config["APP_ENV"] == "testing" or app.config.get("TESTING", False)
+    if is_production(app):
+        check_production(app)
+        app.config["SESSION_COOKIE_SECURE"] = True
+
+
+def is_production(app: Flask) -> bool:
+    return bool(app.config["APP_ENV"] == "production")
+
+
+def check_production(app: Flask) -> None:
+    key = app.config.get("SECRET_KEY")
+    if not key or key == DEVELOPMENT_SECRET_KEY or len(str(key)) < MINIMUM_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            "Production needs a real SECRET_KEY of at least "
+            f"{MINIMUM_SECRET_KEY_LENGTH} characters (for example: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+
+
+def database_url(url: str) -> str:
+    """Accept the common ``postgres://`` spellings and use the psycopg 3 driver for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url

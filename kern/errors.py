@@ -1,0 +1,95 @@
+"""Error pages: Dutch, without stack traces, and usable when the database is down."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from kern.db import db
+
+log = logging.getLogger(__name__)
+
+TEKSTEN: dict[int, tuple[str, str]] = {
+    400: ("Ongeldig verzoek", "Het verzoek kon niet worden verwerkt."),
+    403: ("Geen toegang", "U hebt geen toegang tot deze pagina."),
+    404: (
+        "Pagina niet gevonden",
+        "Deze pagina bestaat niet, of u hebt er geen toegang toe. Controleer het adres.",
+    ),
+    405: ("Niet toegestaan", "Deze handeling kan op deze pagina niet worden uitgevoerd."),
+    413: ("Bestand te groot", "Het bestand is groter dan de toegestane {limiet}."),
+    500: (
+        "Er ging iets mis",
+        "Er is een onverwachte fout opgetreden. Er is niets gewijzigd. Probeer het later opnieuw; "
+        "blijft het misgaan, meld het dan aan de beheerder.",
+    ),
+    503: (
+        "Database niet bereikbaar",
+        "De database is tijdelijk niet bereikbaar. Er is niets gewijzigd. "
+        "Probeer het over een paar minuten opnieuw.",
+    ),
+}
+
+# Pages that must render without asking the database who is signed in.
+KALE_PAGINAS = {500, 503}
+
+
+def _limiet() -> str:
+    grootte = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return f"{grootte / (1024 * 1024):.0f} MB".replace(".", ",")
+
+
+def foutpagina(code: int, detail: str | None = None) -> tuple[str, int]:
+    titel, tekst = TEKSTEN.get(code, TEKSTEN[500])
+    return (
+        render_template(
+            "errors/fout.html",
+            code=code,
+            titel=titel,
+            tekst=tekst.format(limiet=_limiet()),
+            detail=detail,
+            kaal=code in KALE_PAGINAS,
+        ),
+        code,
+    )
+
+
+def _rollback() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # the connection may be gone entirely
+        log.warning("rollback after a database error failed", exc_info=True)
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_fout(fout: CSRFError) -> tuple[str, int]:
+        return foutpagina(
+            400,
+            "Het formulier is verlopen of ongeldig. Laad de pagina opnieuw en probeer het nog "
+            "eens; er is niets gewijzigd.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_fout(fout: HTTPException) -> tuple[str, int]:
+        code = fout.code or 500
+        if code >= 500:
+            _rollback()
+        return foutpagina(code)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_weg(fout: DBAPIError) -> tuple[str, int, dict[str, str]]:
+        log.error("database unavailable: %s", fout.orig)
+        _rollback()
+        pagina, code = foutpagina(503)
+        return pagina, code, {"Retry-After": "60"}
+
+    @app.errorhandler(InternalServerError)
+    def interne_fout(fout: InternalServerError) -> tuple[str, int]:
+        _rollback()
+        return foutpagina(500)

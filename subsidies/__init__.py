@@ -1,0 +1,8 @@
+"""Versterkingsgelden: the reinforcement grants to municipalities.
+
+Words: a *regeling* (scheme) grants money per year; a *beschikking* (decision) grants an amount
+to a recipient; *betalingen* (payments, *voorschotten*: advances) pay it out; the recipient
+accounts for its *besteding* (spending) in a *verantwoording* (return); the *vaststelling*
+(settlement) fixes the final amount, followed by a *nabetaling* (extra payment) or
+*terugvordering* (clawback).
+"""

@@ -1,0 +1,97 @@
+"""Fixtures shared by the whole suite: `app`, `db`, `client`, `runner` and `login`.
+
+The suite runs on SQLite by default; set ``TEST_DATABASE_URL`` (``postgresql+psycopg://...``)
+to run it against PostgreSQL, as `.ci/run` does. Each test gets an empty schema.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
+
+from kern import create_app
+from kern.accounts.models import Gebruiker
+from kern.db import db as _db
+from tests.factories import WACHTWOORD
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def database_url(tmp_path: Path) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+def _leeg_schema() -> None:
+    """Drop whatever a previous test (or a migration test) left behind."""
+    _db.drop_all()
+    with _db.engine.begin() as verbinding:
+        verbinding.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture
+def app_config(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, object]:
+    return {
+        "APP_ENV": "testing",
+        "TESTING": True,
+        "SECRET_KEY": "test-geheim",
+        "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
+        "WTF_CSRF_ENABLED": request.node.get_closest_marker("csrf") is not None,
+        "DEMO_PASSWORD": "demo-wachtwoord-voor-tests",
+        "SERVER_NAME": "localhost",
+    }
+
+
+@pytest.fixture
+def app(app_config: dict[str, object], tmp_path: Path) -> Iterator[Flask]:
+    app = create_app(app_config)
+    app.instance_path = str(tmp_path / "instance")
+    with app.app_context():
+        _leeg_schema()
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _leeg_schema()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app: Flask) -> object:
+    return _db
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> Callable[[Gebruiker], FlaskClient]:
+    """Sign a user in through the login form; returns the client."""
+
+    def aanmelden(gebruiker: Gebruiker, wachtwoord: str = WACHTWOORD) -> FlaskClient:
+        antwoord = client.post(
+            "/aanmelden", data={"email": gebruiker.email, "wachtwoord": wachtwoord}
+        )
+        assert antwoord.status_code == 302, antwoord.get_data(as_text=True)
+        return client
+
+    return aanmelden
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The CBS lists next to the project; tests that need them skip where they are absent."""
+    if not (SHARED_DATA / "gemeenten-2025-01-01.csv").exists():
+        pytest.skip("../shared/data is not present")
+    return SHARED_DATA
