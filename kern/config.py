@@ -42,6 +42,14 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": False,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        # Werkzeug's password hash; the suite sets a cheap one, production keeps scrypt.
+        "WACHTWOORD_HASH": "scrypt",
+        # Rate limits (Flask-Limiter); the storage follows REDIS_URL, see `load`.
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_SWALLOW_ERRORS": True,  # Redis away: log it and let the request through
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # Behind a reverse proxy, how many proxies set X-Forwarded-For/-Proto (0: none).
+        "PROXY_FIX_X_FOR": 0,
         # Password of the demo accounts; `flask demo laden` generates one when empty.
         "DEMO_PASSWORD": None,
     }
@@ -56,6 +64,8 @@ def load(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
             app.config[name] = os.environ[name]
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url(os.environ["DATABASE_URL"])
+    if app.config["REDIS_URL"]:
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     if overrides:
         app.config.from_mapping(overrides)
 
@@ -74,6 +84,8 @@ def is_production(app: Flask) -> bool:
 
 
 def check_production(app: Flask) -> None:
+    if not str(app.config["WACHTWOORD_HASH"]).startswith(("scrypt", "pbkdf2:sha256:600000")):
+        raise ConfigError("Production hashes passwords with scrypt (WACHTWOORD_HASH=scrypt).")
     key = app.config.get("SECRET_KEY")
     if not key or key == DEVELOPMENT_SECRET_KEY or len(str(key)) < MINIMUM_SECRET_KEY_LENGTH:
         raise ConfigError(

@@ -22,6 +22,11 @@ TEKSTEN: dict[int, tuple[str, str]] = {
     ),
     405: ("Niet toegestaan", "Deze handeling kan op deze pagina niet worden uitgevoerd."),
     413: ("Bestand te groot", "Het bestand is groter dan de toegestane {limiet}."),
+    429: (
+        "Te veel pogingen",
+        "Er is te vaak een onjuist wachtwoord ingevoerd. Wacht tien minuten en probeer het "
+        "dan opnieuw.",
+    ),
     500: (
         "Er ging iets mis",
         "Er is een onverwachte fout opgetreden. Er is niets gewijzigd. Probeer het later opnieuw; "

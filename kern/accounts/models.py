@@ -5,6 +5,7 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -95,7 +96,8 @@ class Gebruiker(Model):
         return self.sessiesleutel
 
     def zet_wachtwoord(self, wachtwoord: str) -> None:
-        self.wachtwoord_hash = generate_password_hash(wachtwoord)
+        methode = current_app.config["WACHTWOORD_HASH"] if has_app_context() else "scrypt"
+        self.wachtwoord_hash = generate_password_hash(wachtwoord, method=methode)
         self.sessiesleutel = nieuwe_sessiesleutel()
 
     def controleer_wachtwoord(self, wachtwoord: str) -> bool:

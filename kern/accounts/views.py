@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from kern.accounts import services
 from kern.accounts.access import ALLE_ROLLEN, gebruiker, openbaar, toegang
@@ -13,6 +14,7 @@ from kern.accounts.forms import AanmeldForm, NieuweGebruikerForm, WachtwoordForm
 from kern.accounts.gemeentebron import bron
 from kern.accounts.models import Gebruiker, Rol
 from kern.db import db
+from kern.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
 
@@ -26,8 +28,21 @@ def veilige_volgende(doel: str | None) -> str:
     return url_for("kern.home")
 
 
+def _aangemeld(antwoord: Response) -> bool:
+    """Only failed attempts count towards the limits: a success redirects."""
+    return antwoord.status_code != 302
+
+
+def _email_sleutel() -> str:
+    return "email:" + services.normaliseer_email(request.form.get("email", ""))
+
+
 @bp.route("/aanmelden", methods=["GET", "POST"])
 @openbaar
+@limiter.limit("20 per 10 minutes", methods=["POST"], deduct_when=_aangemeld)
+@limiter.limit(
+    "5 per 10 minutes", methods=["POST"], key_func=_email_sleutel, deduct_when=_aangemeld
+)
 def login() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("kern.home"))
@@ -82,7 +97,10 @@ def gebruikers() -> str:
 @toegang(Rol.BEHEERDER)
 def nieuwe_gebruiker() -> str | Response:
     form = NieuweGebruikerForm()
-    form.gemeente_id.choices = [(0, "— geen —"), *bron().keuzes()]
+    form.gemeente_id.choices = [
+        SelectChoice(0, "— geen —"),
+        *(SelectChoice(gemeente_id, label) for gemeente_id, label in bron().keuzes()),
+    ]
     if form.validate_on_submit():
         try:
             nieuw = services.maak_gebruiker(
