@@ -3,13 +3,15 @@
 Every check that can be done on the raw bytes runs before openpyxl sees the file: the file
 must be a real .xlsx (a zip with an ``xl/workbook.xml`` part), not an old or encrypted OLE2
 file, not a macro workbook, not a zip bomb, and no XML part may carry a DOCTYPE (entity
-expansion, external entities). Reading stops at a row and column limit, whatever the sheet's
-dimensions claim.
+expansion, external entities). Only rows within the row and column limits are returned,
+whatever the sheet's dimensions claim; the rows after them are only looked at for content,
+up to Excel's last row, so that a blank row cannot hide the rest of a sheet that is too long.
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 import zipfile
 from collections.abc import Iterator
 from typing import Any
@@ -20,7 +22,10 @@ ZIP_MAGIC = b"PK\x03\x04"
 MAX_ONGECOMPRIMEERD = 100 * 1024 * 1024  # all parts together, as declared in the zip
 MAX_ONDERDELEN = 2_000
 MAX_COMPRESSIEFACTOR = 200  # per part larger than 1 MB uncompressed
-_DOCTYPE = b"<!DOCTYPE"
+EXCEL_MAX_RIJEN = 1_048_576  # the last row Excel has; rows past it are not read
+# XML parts of a workbook are UTF-8 or UTF-16 (ECMA-376 part 2); look for each spelling.
+_DOCTYPES = tuple("<!DOCTYPE".encode(codering) for codering in ("utf-8", "utf-16-le", "utf-16-be"))
+_BESCHADIGD = "Het bestand is beschadigd: het is geen geldige Excel-werkmap."
 
 
 class ExcelFout(ValueError):
@@ -46,7 +51,7 @@ def controleer_xlsx(inhoud: bytes) -> None:
         archief = zipfile.ZipFile(io.BytesIO(inhoud))
         onderdelen = archief.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise ExcelFout("Het bestand is beschadigd: het is geen geldige Excel-werkmap.") from None
+        raise ExcelFout(_BESCHADIGD) from None
     namen = {o.filename for o in onderdelen}
     if "xl/workbook.xml" not in namen:
         raise ExcelFout("Dit is geen Excel-werkmap (.xlsx): het werkboekdeel ontbreekt.")
@@ -74,11 +79,12 @@ def _heeft_doctype(archief: zipfile.ZipFile, onderdeel: zipfile.ZipInfo) -> bool
     try:
         with archief.open(onderdeel) as stroom:
             while blok := stroom.read(64 * 1024):
-                if _DOCTYPE in (staart + blok).upper():
+                venster = (staart + blok).upper()
+                if any(doctype in venster for doctype in _DOCTYPES):
                     return True
-                staart = blok[-len(_DOCTYPE) :]
+                staart = blok[-len(_DOCTYPES[-1]) :]
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
-        raise ExcelFout("Het bestand is beschadigd: het is geen geldige Excel-werkmap.") from None
+        raise ExcelFout(_BESCHADIGD) from None
     return False
 
 
@@ -87,7 +93,8 @@ def lees_rijen(
 ) -> Iterator[tuple[int, tuple[Any, ...]]]:
     """(row number, values) of the first sheet, values only, within the given limits.
 
-    Raises `ExcelFout` when the sheet has more than ``max_rijen`` rows with content.
+    Raises `ExcelFout` when a row after the first ``max_rijen`` has content (within
+    ``max_kolommen``), also when blank rows come before it.
     """
     controleer_xlsx(inhoud)
     from openpyxl import load_workbook
@@ -95,16 +102,24 @@ def lees_rijen(
     try:
         werkmap = load_workbook(io.BytesIO(inhoud), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a broken file
-        raise ExcelFout("Het bestand is beschadigd: het is geen geldige Excel-werkmap.") from None
+        raise ExcelFout(_BESCHADIGD) from None
     try:
-        blad = werkmap.worksheets[0]
-        for nummer, rij in enumerate(
-            blad.iter_rows(max_row=max_rijen + 1, max_col=max_kolommen, values_only=True), 1
-        ):
-            if nummer > max_rijen:
-                if any(waarde not in (None, "") for waarde in rij):
-                    raise ExcelFout(f"Het werkblad heeft meer dan {max_rijen} regels.")
-                break
-            yield nummer, tuple(rij)
+        rijen = _rijen(werkmap, max_kolommen)
+        for nummer, rij in enumerate(itertools.islice(rijen, max_rijen), 1):
+            yield nummer, rij
+        # openpyxl fills the gaps between stored rows with this same empty row; skip them in C.
+        leeg = (None,) * max_kolommen
+        for rij in filter(leeg.__ne__, rijen):
+            if any(waarde not in (None, "") for waarde in rij):
+                raise ExcelFout(f"Het werkblad heeft meer dan {max_rijen} regels.")
     finally:
         werkmap.close()
+
+
+def _rijen(werkmap: Any, max_kolommen: int) -> Iterator[tuple[Any, ...]]:
+    """The first sheet's rows; the sheet is parsed as they are read, so errors come late."""
+    try:
+        blad = werkmap.worksheets[0]
+        yield from blad.iter_rows(max_row=EXCEL_MAX_RIJEN, max_col=max_kolommen, values_only=True)
+    except Exception:  # openpyxl and the XML parser raise many types for a broken sheet
+        raise ExcelFout(_BESCHADIGD) from None
