@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SearchField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import BooleanField, SearchField, SelectChoice, SelectField, StringField
+from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
 from gemeenten.models import PROGRAMMA_LABELS, PROVINCIES, Programma
+
+# WTForms' own messages are English; every choice is checked here instead, in Dutch.
+PROGRAMMA_WAARDEN = [p.value for p in Programma]
 
 
 class ZoekForm(FlaskForm):
@@ -13,19 +16,27 @@ class ZoekForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField("Zoek op naam of CBS-code", validators=[Optional(), Length(max=100)])
+    q = SearchField(
+        "Zoek op naam of CBS-code",
+        validators=[
+            Optional(),
+            Length(max=100, message="Een zoekterm is hooguit 100 tekens lang."),
+        ],
+    )
     provincie = SelectField(
         "Provincie",
-        choices=[("", "Alle provincies"), *((p, p) for p in PROVINCIES)],
-        validators=[Optional()],
+        choices=[SelectChoice("", "Alle provincies"), *(SelectChoice(p) for p in PROVINCIES)],
+        validate_choice=False,
+        validators=[Optional(), AnyOf(PROVINCIES, "Kies een provincie uit de lijst.")],
     )
     programma = SelectField(
         "Programma",
         choices=[
-            ("", "Alle programma's"),
-            *((p.value, label) for p, label in PROGRAMMA_LABELS.items()),
+            SelectChoice("", "Alle programma's"),
+            *(SelectChoice(p.value, label) for p, label in PROGRAMMA_LABELS.items()),
         ],
-        validators=[Optional()],
+        validate_choice=False,
+        validators=[Optional(), AnyOf(PROGRAMMA_WAARDEN, "Kies een programma uit de lijst.")],
     )
     ook_beeindigd = BooleanField("Ook beëindigde gemeenten")
 
@@ -33,10 +44,20 @@ class ZoekForm(FlaskForm):
 class DeelnameForm(FlaskForm):
     programma = SelectField(
         "Programma",
-        choices=[(p.value, label) for p, label in PROGRAMMA_LABELS.items()],
-        validators=[InputRequired("Kies een programma.")],
+        choices=[SelectChoice(p.value, label) for p, label in PROGRAMMA_LABELS.items()],
+        validate_choice=False,
+        validators=[
+            InputRequired("Kies een programma."),
+            AnyOf(PROGRAMMA_WAARDEN, "Kies een programma uit de lijst."),
+        ],
     )
-    toelichting = StringField("Toelichting (optioneel)", validators=[Optional(), Length(max=200)])
+    toelichting = StringField(
+        "Toelichting (optioneel)",
+        validators=[
+            Optional(),
+            Length(max=200, message="Een toelichting is hooguit 200 tekens lang."),
+        ],
+    )
 
     def gekozen(self) -> Programma:
         return Programma(self.programma.data)

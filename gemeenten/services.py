@@ -42,7 +42,8 @@ def zoek(filter: Filter) -> Select[Gemeente]:
     query = (
         select(Gemeente)
         .options(selectinload(Gemeente.deelnames))
-        .order_by(Gemeente.naam, Gemeente.cbs_code)
+        # 's-Gravenhage sorts as "Den Haag", the name people look for.
+        .order_by(func.coalesce(Gemeente.roepnaam, Gemeente.naam), Gemeente.cbs_code)
     )
     term = filter.zoekterm.strip().lower()
     if term:
@@ -103,10 +104,14 @@ class ImportVerslag:
     provincie: list[str] = field(default_factory=list)
     beeindigd: list[str] = field(default_factory=list)
     zonder_opvolger: list[str] = field(default_factory=list)
+    # Successors given for codes that ended in an earlier list.
+    opvolger: list[str] = field(default_factory=list)
 
     @property
     def gewijzigd(self) -> bool:
-        return bool(self.toegevoegd or self.hernoemd or self.provincie or self.beeindigd)
+        return bool(
+            self.toegevoegd or self.hernoemd or self.provincie or self.beeindigd or self.opvolger
+        )
 
     def regels(self) -> list[str]:
         if not self.gewijzigd:
@@ -120,6 +125,9 @@ class ImportVerslag:
         ):
             uit.append(f"{kop}: {len(items)}")
             uit.extend(f"  {item}" for item in items)
+        if self.opvolger:
+            uit.append(f"Opvolger vastgelegd: {len(self.opvolger)}")
+            uit.extend(f"  {item}" for item in self.opvolger)
         if self.zonder_opvolger:
             uit.append(
                 "Beëindigd zonder opvolger (geef die op met --opvolger OUD=NIEUW of "
@@ -165,7 +173,8 @@ def importeer_cbs_lijst(
 
     bestaand = {g.cbs_code: g for g in db.session.execute(select(Gemeente)).scalars()}
     in_lijst = {r.cbs_code for r in regels}
-    eerste_import = not bestaand
+    # The first list sets no start dates, even when demo data is already in the register.
+    eerste_import = laatste is None
     verslag = ImportVerslag(peildatum)
     meldingen: list[str] = []
 
@@ -246,6 +255,8 @@ def importeer_cbs_lijst(
         if voorganger.opvolger is not bestaand[nieuw]:
             muteer(voorganger, MutatieSoort.OPVOLGER, _code_van(voorganger.opvolger), nieuw)
             voorganger.opvolger = bestaand[nieuw]
+            if oud not in eindigend:
+                verslag.opvolger.append(f"{oud} {voorganger.naam} → {nieuw} {bestaand[nieuw].naam}")
 
     if mutaties:
         db.session.add(log)

@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kern import config, errors, formatting
 from kern.accounts.access import controleer_declaraties, mag
 from kern.accounts.models import Gebruiker
-from kern.extensions import csrf, db, login_manager, migrate
+from kern.extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -36,7 +38,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    login_manager.init_app(app)
+    # Templates get `current_user` as a lazy proxy (below) instead of from Flask-Login's context
+    # processor, which loads the user for every page: the 500 and 503 pages must render
+    # without asking the database who is signed in.
+    login_manager.init_app(app, add_context_processor=False)
+    limiter.init_app(app)
+    if app.config["PROXY_FIX_X_FOR"]:
+        hops = int(app.config["PROXY_FIX_X_FOR"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     errors.register(app)
     formatting.register(app)
 
@@ -56,6 +65,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     demo.registreer(app, 90, demo.laad_accounts)
 
     app.jinja_env.globals["mag"] = mag
+    app.jinja_env.globals["current_user"] = current_user
     controleer_declaraties(app)
     return app
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, g, request_started
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import text
 
@@ -42,15 +42,31 @@ def app_config(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, obje
         "SECRET_KEY": "test-geheim",
         "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
         "WTF_CSRF_ENABLED": request.node.get_closest_marker("csrf") is not None,
+        "RATELIMIT_ENABLED": request.node.get_closest_marker("ratelimit") is not None,
+        "RATELIMIT_STORAGE_URI": "memory://",
         "DEMO_PASSWORD": "demo-wachtwoord-voor-tests",
+        # Hundreds of sign-ins: one hashing round keeps them fast (production: scrypt).
+        "WACHTWOORD_HASH": "pbkdf2:sha256:1",
         "SERVER_NAME": "localhost",
     }
+
+
+def _lege_g(sender: Flask, **extra: object) -> None:
+    """Start every request with an empty `g`, as in production.
+
+    The `app` fixture keeps one app context open for the whole test and test-client requests
+    reuse it, so without this `g` outlives a request: Flask-Login's cached user (and
+    Flask-WTF's token) would carry over to the next request, even from another client.
+    """
+    for naam in list(g):
+        g.pop(naam)
 
 
 @pytest.fixture
 def app(app_config: dict[str, object], tmp_path: Path) -> Iterator[Flask]:
     app = create_app(app_config)
     app.instance_path = str(tmp_path / "instance")
+    request_started.connect(_lege_g, app)
     with app.app_context():
         _leeg_schema()
         _db.create_all()

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from kern.accounts.models import ROL_LABELS, Rol
@@ -48,7 +48,7 @@ class NieuweGebruikerForm(FlaskForm):
     )
     rol = SelectField(
         "Rol",
-        choices=[(rol.value, ROL_LABELS[rol]) for rol in Rol],
+        choices=[SelectChoice(rol.value, ROL_LABELS[rol]) for rol in Rol],
         validators=[InputRequired("Kies een rol.")],
     )
     gemeente_id = SelectField(
