@@ -1,0 +1,150 @@
+"""Error pages: in Dutch, without stack traces, and still there when the database is not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Blueprint
+
+from kern import create_app
+from kern.accounts.access import openbaar
+from kern.accounts.models import Rol
+from kern.db import db as _db
+from tests.factories import maak_gebruiker
+
+SPOREN = ("Traceback", 'File "', "RuntimeError", "OperationalError", "sqlalchemy", "psycopg")
+
+
+def _zonder_sporen(html: str) -> None:
+    for spoor in SPOREN:
+        assert spoor not in html, f"the error page shows {spoor!r}"
+
+
+def test_unknown_page_is_a_dutch_404_with_the_menu(app, db, login):
+    officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
+    db.session.commit()
+    client = login(officer)
+
+    antwoord = client.get("/bestaat-niet")
+
+    assert antwoord.status_code == 404
+    html = antwoord.get_data(as_text=True)
+    assert "Pagina niet gevonden" in html
+    assert 'aria-label="Hoofdmenu"' in html
+    assert officer.naam in html
+
+
+def test_forbidden_page_is_a_dutch_403_with_the_menu(app, db, login):
+    financien = maak_gebruiker(Rol.FINANCIEN)
+    db.session.commit()
+    client = login(financien)
+
+    antwoord = client.get("/beheer/gebruikers")
+
+    assert antwoord.status_code == 403
+    html = antwoord.get_data(as_text=True)
+    assert "Geen toegang" in html
+    assert "U hebt geen toegang tot deze pagina." in html
+    assert 'aria-label="Hoofdmenu"' in html
+    assert financien.naam in html
+
+
+def test_a_too_large_upload_is_refused_with_its_limit(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    # Built by hand: werkzeug's test client spools a large body to a temporary file that it
+    # does not close when the app refuses to read it.
+    grens = "grens"
+    lichaam = (
+        (
+            f"--{grens}\r\n"
+            'Content-Disposition: form-data; name="bestand"; filename="verantwoording.xlsx"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + b"x" * (1024 * 1024)
+        + f"\r\n--{grens}--\r\n".encode()
+    )
+
+    antwoord = client.post(
+        "/aanmelden", data=lichaam, content_type=f"multipart/form-data; boundary={grens}"
+    )
+
+    assert antwoord.status_code == 413
+    html = antwoord.get_data(as_text=True)
+    assert "Bestand te groot" in html
+    assert "groter dan de toegestane 1 MB" in html
+
+
+def test_an_unexpected_error_shows_a_dutch_page_without_the_traceback(app, db, login):
+    stuk = Blueprint("stuk", __name__)
+
+    @stuk.route("/stuk")
+    @openbaar
+    def kapot() -> str:
+        raise RuntimeError("geheime interne details")
+
+    app.register_blueprint(stuk)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
+    db.session.commit()
+    client = login(officer)
+
+    antwoord = client.get("/stuk")
+
+    assert antwoord.status_code == 500
+    html = antwoord.get_data(as_text=True)
+    assert "Er ging iets mis" in html
+    assert "Er is niets gewijzigd." in html
+    assert "geheime interne details" not in html
+    _zonder_sporen(html)
+
+
+ONBEREIKBAAR = {
+    "postgresql-closed-port": lambda tmp: "postgresql+psycopg://postgres@127.0.0.1:1/none",
+    "sqlite-missing-directory": lambda tmp: f"sqlite:///{tmp / 'bestaat-niet' / 'db.sqlite'}",
+}
+
+
+@pytest.fixture(params=sorted(ONBEREIKBAAR))
+def zonder_database(request, app_config, tmp_path: Path):
+    """An app whose database cannot be reached at all."""
+    url = ONBEREIKBAAR[request.param](tmp_path)
+    app = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": url})
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def _moet_503_zijn(antwoord) -> None:
+    assert antwoord.status_code == 503
+    assert antwoord.headers["Retry-After"] == "60"
+    html = antwoord.get_data(as_text=True)
+    assert "Database niet bereikbaar" in html
+    assert "Er is niets gewijzigd." in html
+    _zonder_sporen(html)
+
+
+def test_health_check_says_503_when_the_database_is_unreachable(zonder_database):
+    _moet_503_zijn(zonder_database.test_client().get("/gezondheid"))
+
+
+def test_a_signed_in_user_gets_503_when_the_database_is_unreachable(
+    app, db, login, zonder_database
+):
+    officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
+    db.session.commit()
+    cookie = login(officer).get_cookie("session")
+    assert cookie is not None
+    client = zonder_database.test_client()
+    # The same secret key, so the broken app accepts the cookie and must load the user.
+    client.set_cookie("session", cookie.value, domain=cookie.domain)
+
+    _moet_503_zijn(client.get("/aanmelden"))
+    _moet_503_zijn(client.get("/"))
+
+
+def test_health_check_is_ok_when_the_database_answers(app, client):
+    antwoord = client.get("/gezondheid")
+
+    assert antwoord.status_code == 200
+    assert antwoord.get_json() == {"status": "ok"}

@@ -1,0 +1,56 @@
+"""The migrations build exactly the schema the models describe, and take it down again.
+
+Runs on SQLite and on PostgreSQL (``TEST_DATABASE_URL``), like the rest of the suite.
+"""
+
+from __future__ import annotations
+
+import logging.config
+
+import flask_migrate
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask
+from sqlalchemy import inspect
+
+from kern import PROJECT
+from kern.db import db
+
+MIGRATIONS = PROJECT / "migrations"
+
+
+@pytest.fixture
+def leeg(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty database: the tables the `app` fixture created are dropped."""
+    # env.py hands alembic.ini to logging.config.fileConfig, which would replace pytest's log
+    # handlers and the root level for the rest of the session.
+    monkeypatch.setattr(logging.config, "fileConfig", lambda *args, **kwargs: None)
+    db.drop_all()
+    assert inspect(db.engine).get_table_names() == []
+
+
+def test_migrations_have_one_head() -> None:
+    heads = ScriptDirectory(str(MIGRATIONS)).get_heads()
+    assert len(heads) == 1, f"more than one Alembic head, merge them: {heads}"
+
+
+@pytest.mark.usefixtures("leeg")
+def test_upgrade_builds_the_schema_of_the_models() -> None:
+    flask_migrate.upgrade()
+
+    with db.engine.connect() as verbinding:
+        context = MigrationContext.configure(verbinding, opts={"compare_type": True})
+        verschillen = compare_metadata(context, db.metadata)
+    assert verschillen == [], f"models and migrations differ; write a migration: {verschillen}"
+
+
+@pytest.mark.usefixtures("leeg")
+def test_downgrade_to_base_leaves_no_tables() -> None:
+    flask_migrate.upgrade()
+    flask_migrate.downgrade(revision="base")
+
+    with db.engine.connect() as verbinding:
+        assert MigrationContext.configure(verbinding).get_current_revision() is None
+        assert set(inspect(verbinding).get_table_names()) <= {"alembic_version"}

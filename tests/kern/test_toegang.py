@@ -1,0 +1,342 @@
+"""Who may open what: a permission matrix generated from the URL map.
+
+Every rule except ``static`` is requested with each of its methods by an anonymous visitor and
+by a user of every role, and the answer is checked against the roles the view declares with
+`@toegang` (or `@openbaar`). A new route is covered without anyone remembering; a new URL
+argument needs a sample value in `VOORBEELDEN` (the test says so when one is missing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import Blueprint, Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from werkzeug.routing import Rule
+from werkzeug.test import TestResponse
+
+import gemeenten
+from gemeenten.models import Deelname, Gemeente, GemeenteMutatie, Programma
+from kern import create_app
+from kern.accounts.access import controleer_declaraties, openbaar, rollen_van, toegang
+from kern.accounts.models import Gebruiker, Rol
+from tests.factories import WACHTWOORD, maak_deelname, maak_gebruiker, maak_gemeente
+
+ANONIEM = None
+ROLLEN: list[Rol | None] = [ANONIEM, *Rol]
+GENEGEERDE_METHODEN = {"HEAD", "OPTIONS"}
+
+
+# --- The world every request is made in -----------------------------------------------------
+
+
+@dataclass
+class Wereld:
+    eigen: Gemeente  # the municipality user's own municipality (A)
+    andere: Gemeente  # another municipality (B), which that user must never see
+    eigen_deelname: Deelname
+    andere_deelname: Deelname
+    gebruikers: dict[Rol, Gebruiker]
+    doelwit: Gebruiker  # the account that views about "a user" act on
+
+
+# A sample value per URL argument, naming something of the municipality user's own
+# municipality. Add one here when a route gets a new argument.
+VOORBEELDEN: dict[str, Callable[[Wereld], object]] = {
+    "cbs_code": lambda w: w.eigen.cbs_code,
+    "deelname_id": lambda w: w.eigen_deelname.id,
+    "gebruiker_id": lambda w: w.doelwit.id,
+}
+
+# The same arguments naming something of the other municipality. Every argument of a route
+# under a municipality (one with ``cbs_code``) is here or in NIET_GEMEENTEGEBONDEN.
+VAN_DE_ANDERE_GEMEENTE: dict[str, Callable[[Wereld], object]] = {
+    "cbs_code": lambda w: w.andere.cbs_code,
+    "deelname_id": lambda w: w.andere_deelname.id,
+}
+NIET_GEMEENTEGEBONDEN: set[str] = set()
+
+
+@pytest.fixture
+def wereld(app: Flask, db) -> Wereld:
+    eigen = maak_gemeente("GM0363", "Amsterdam", "Noord-Holland")
+    andere = maak_gemeente("GM0599", "Rotterdam", "Zuid-Holland")
+    wereld = Wereld(
+        eigen=eigen,
+        andere=andere,
+        eigen_deelname=maak_deelname(eigen, Programma.VERSTERKINGSGELDEN),
+        andere_deelname=maak_deelname(andere, Programma.VERSTERKINGSGELDEN),
+        gebruikers={
+            rol: maak_gebruiker(rol, gemeente=eigen if rol is Rol.GEMEENTE else None) for rol in Rol
+        },
+        doelwit=maak_gebruiker(Rol.FINANCIEN),
+    )
+    db.session.commit()
+    return wereld
+
+
+def client_voor(app: Flask, gebruiker: Gebruiker | None) -> FlaskClient:
+    client = app.test_client()
+    if gebruiker is not None:
+        antwoord = client.post(
+            "/aanmelden", data={"email": gebruiker.email, "wachtwoord": WACHTWOORD}
+        )
+        assert antwoord.status_code == 302, "signing in for the matrix failed"
+    return client
+
+
+# --- The rules, collected once at import time for the test ids ------------------------------
+
+
+def _regels(app: Flask) -> Iterator[tuple[str, str, str]]:
+    for regel in sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint, r.rule)):
+        if regel.endpoint == "static":
+            continue
+        for methode in sorted((regel.methods or set()) - GENEGEERDE_METHODEN):
+            yield regel.endpoint, regel.rule, methode
+
+
+_APP = create_app(
+    {
+        "APP_ENV": "testing",
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": "sqlite://",  # never connected: only the URL map is read
+        "RATELIMIT_ENABLED": False,
+    }
+)
+REGELS = list(_regels(_APP))
+GEMEENTEREGELS = [r for r in REGELS if "<cbs_code>" in r[1]]
+
+
+def _id(regel: tuple[str, str, str]) -> str:
+    endpoint, _, methode = regel
+    return f"{endpoint}-{methode}"
+
+
+def regel_in(app: Flask, endpoint: str, pad: str) -> Rule:
+    return next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint and r.rule == pad)
+
+
+def bouw_url(
+    regel: Rule, wereld: Wereld, voorbeelden: dict[str, Callable[[Wereld], object]]
+) -> str:
+    nodig = set(regel.arguments) - set(regel.defaults or {})
+    ontbrekend = sorted(nodig - set(voorbeelden))
+    if ontbrekend:
+        pytest.fail(
+            f"{regel.rule} ({regel.endpoint}) has URL argument(s) {', '.join(ontbrekend)} "
+            "without a sample value: add one to VOORBEELDEN in tests/kern/test_toegang.py "
+            "(and, under a municipality, to VAN_DE_ANDERE_GEMEENTE or NIET_GEMEENTEGEBONDEN).",
+            pytrace=False,
+        )
+    gebouwd = regel.build({naam: voorbeelden[naam](wereld) for naam in nodig}, False)
+    assert gebouwd is not None, f"could not build {regel.rule}"
+    return gebouwd[1]
+
+
+def vraag(client: FlaskClient, url: str, methode: str) -> TestResponse:
+    """GET, or any other method with an empty form (CSRF is off unless a test asks for it)."""
+    if methode == "GET":
+        return client.get(url)
+    return client.open(url, method=methode, data={})
+
+
+def naar_login(antwoord: TestResponse) -> bool:
+    """Sent to the login form because the visitor is not signed in (not: signed out)."""
+    if antwoord.status_code not in (301, 302, 303, 307, 308):
+        return False
+    doel = urlsplit(antwoord.location)
+    return doel.path == "/aanmelden" and "next" in parse_qs(doel.query)
+
+
+# --- The matrix -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rol", ROLLEN, ids=lambda r: "anonymous" if r is None else r.value)
+@pytest.mark.parametrize(
+    ("endpoint", "pad", "methode"), [pytest.param(*r, id=_id(r)) for r in REGELS]
+)
+def test_every_route_admits_exactly_its_declared_roles(app, wereld, endpoint, pad, methode, rol):
+    regel = regel_in(app, endpoint, pad)
+    url = bouw_url(regel, wereld, VOORBEELDEN)
+    client = client_voor(app, wereld.gebruikers[rol] if rol else None)
+    toegestaan = rollen_van(app, endpoint)
+    wie = "an anonymous visitor" if rol is None else f"a {rol.value}"
+
+    antwoord = vraag(client, url, methode)
+
+    code = antwoord.status_code
+    assert code < 500, f"{methode} {url} as {wie}: {code}"
+    if toegestaan is None:
+        assert code < 400, f"{methode} {url} is public, but {wie} got {code}"
+        assert not naar_login(antwoord), f"{methode} {url} is public, but asks {wie} to sign in"
+    elif rol is None:
+        assert code == 302, f"{methode} {url} as {wie}: {code}, expected the login page"
+        assert naar_login(antwoord), f"{methode} {url} redirects to {antwoord.location}"
+        assert parse_qs(urlsplit(antwoord.location).query)["next"] == [url]
+    elif rol not in toegestaan:
+        assert code == 403, f"{methode} {url} is not for {wie}, but answered {code}"
+    else:
+        assert code not in (401, 403), f"{methode} {url} is for {wie}, but answered {code}"
+        assert code != 404, (
+            f"{methode} {url} answered 404 to {wie}: does the sample value in VOORBEELDEN "
+            "name something this role may see?"
+        )
+        assert not naar_login(antwoord), f"{methode} {url} sends {wie} to the login page"
+
+
+def test_the_matrix_sees_every_blueprint():
+    """Guard against a URL map that is silently empty or misses a domain."""
+    blueprints = {endpoint.partition(".")[0] for endpoint, _, _ in REGELS}
+    assert {"kern", "accounts", "gemeenten"} <= blueprints
+
+
+# --- Another municipality does not exist for a municipality user ----------------------------
+
+
+def _sporen_van_de_andere(db, wereld: Wereld) -> tuple[int, int]:
+    db.session.expire_all()
+    deelnames = db.session.execute(
+        select(func.count(Deelname.id)).where(Deelname.gemeente_id == wereld.andere.id)
+    ).scalar_one()
+    mutaties = db.session.execute(
+        select(func.count(GemeenteMutatie.id)).where(
+            GemeenteMutatie.gemeente_id == wereld.andere.id
+        )
+    ).scalar_one()
+    return deelnames, mutaties
+
+
+def _verwacht(app: Flask, endpoint: str, rol: Rol) -> int:
+    """404 where the role may use the route at all; 403 where it may not."""
+    toegestaan = rollen_van(app, endpoint)
+    return 404 if toegestaan is None or rol in toegestaan else 403
+
+
+def _controleer_niets_van_de_andere(
+    app, db, wereld, endpoint, methode, url, rol, voor
+) -> list[str]:
+    client = client_voor(app, wereld.gebruikers[rol])
+    antwoord = vraag(client, url, methode)
+    fouten = []
+    verwacht = _verwacht(app, endpoint, rol)
+    if antwoord.status_code != verwacht:
+        fouten.append(f"{methode} {url} as {rol.value}: {antwoord.status_code}, not {verwacht}")
+    if wereld.andere.naam in antwoord.get_data(as_text=True):
+        fouten.append(f"{methode} {url} as {rol.value} shows {wereld.andere.naam}")
+    if _sporen_van_de_andere(db, wereld) != voor:
+        fouten.append(f"{methode} {url} as {rol.value} changed {wereld.andere.naam}'s data")
+    return fouten
+
+
+def _gemeentegebonden_argumenten(regel: Rule) -> set[str]:
+    argumenten = set(regel.arguments) - set(regel.defaults or {})
+    onbekend = sorted(argumenten - set(VAN_DE_ANDERE_GEMEENTE) - NIET_GEMEENTEGEBONDEN)
+    if onbekend:
+        pytest.fail(
+            f"{regel.rule} ({regel.endpoint}) lives under a municipality, but argument(s) "
+            f"{', '.join(onbekend)} have no sample value of another municipality: add them to "
+            "VAN_DE_ANDERE_GEMEENTE (or to NIET_GEMEENTEGEBONDEN) in tests/kern/test_toegang.py.",
+            pytrace=False,
+        )
+    return argumenten & set(VAN_DE_ANDERE_GEMEENTE)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "pad", "methode"), [pytest.param(*r, id=_id(r)) for r in GEMEENTEREGELS]
+)
+def test_a_municipality_user_gets_404_for_everything_of_another_municipality(
+    app, db, wereld, endpoint, pad, methode
+):
+    regel = regel_in(app, endpoint, pad)
+    gebonden = _gemeentegebonden_argumenten(regel)
+    voor = _sporen_van_de_andere(db, wereld)
+    url = bouw_url(regel, wereld, {**VOORBEELDEN, **VAN_DE_ANDERE_GEMEENTE})
+
+    fouten = _controleer_niets_van_de_andere(
+        app, db, wereld, endpoint, methode, url, Rol.GEMEENTE, voor
+    )
+    # An object of the other municipality under the own municipality's code: for every role.
+    for argument in sorted(gebonden - {"cbs_code"}):
+        url = bouw_url(regel, wereld, {**VOORBEELDEN, argument: VAN_DE_ANDERE_GEMEENTE[argument]})
+        for rol in Rol:
+            fouten += _controleer_niets_van_de_andere(
+                app, db, wereld, endpoint, methode, url, rol, voor
+            )
+
+    assert not fouten, "\n".join(fouten)
+
+
+def test_the_own_municipality_is_visible_to_its_user(app, wereld):
+    """The other half of the 404s above: the same page for the own municipality works."""
+    client = client_voor(app, wereld.gebruikers[Rol.GEMEENTE])
+
+    eigen = client.get(f"/gemeenten/{wereld.eigen.cbs_code}")
+
+    assert eigen.status_code == 200
+    assert "Amsterdam" in eigen.get_data(as_text=True)
+    assert "Rotterdam" not in eigen.get_data(as_text=True)
+
+
+# --- Every view must declare who may call it ------------------------------------------------
+
+
+def _blueprint_met_een_onbeschermde_view() -> Blueprint:
+    bp = Blueprint("lek", __name__)
+
+    @bp.route("/lek")
+    def zonder_toegang() -> str:
+        return "iedereen mag dit zien"
+
+    @bp.route("/lek/beschermd")
+    @toegang(Rol.BEHEERDER)
+    def beschermd() -> str:
+        return "alleen beheer"
+
+    return bp
+
+
+def test_declared_views_pass_the_check():
+    app = Flask(__name__)
+    bp = Blueprint("netjes", __name__)
+
+    @bp.route("/open")
+    @openbaar
+    def open_view() -> str:
+        return "open"
+
+    @bp.route("/dicht")
+    @toegang(Rol.BEHEERDER)
+    def dicht() -> str:
+        return "dicht"
+
+    app.register_blueprint(bp)
+
+    controleer_declaraties(app)  # raises when a view is undeclared
+
+
+def test_a_view_without_toegang_or_openbaar_is_refused():
+    app = Flask(__name__)
+    app.register_blueprint(_blueprint_met_een_onbeschermde_view())
+
+    with pytest.raises(RuntimeError, match=r"lek\.zonder_toegang") as fout:
+        controleer_declaraties(app)
+
+    assert "lek.beschermd" not in str(fout.value)
+
+
+def test_create_app_refuses_to_start_with_an_undeclared_view(monkeypatch, app_config):
+    echte_init_app = gemeenten.init_app
+
+    def init_app_met_lek(app: Flask) -> None:
+        echte_init_app(app)
+        app.register_blueprint(_blueprint_met_een_onbeschermde_view())
+
+    monkeypatch.setattr(gemeenten, "init_app", init_app_met_lek)
+
+    with pytest.raises(RuntimeError, match=r"without @toegang.*lek\.zonder_toegang"):
+        create_app(app_config)
