@@ -20,7 +20,10 @@ from kern.accounts.models import Gebruiker
 from kern.db import db as _db
 from tests.factories import WACHTWOORD
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# CBS's lists live next to the project, not in it; GEMEENTEN_DATA points elsewhere.
+SHARED_DATA = Path(
+    os.environ.get("GEMEENTEN_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
+)
 
 
 def database_url(tmp_path: Path) -> str:
@@ -109,5 +112,5 @@ def login(client: FlaskClient) -> Callable[[Gebruiker], FlaskClient]:
 def shared_data() -> Path:
     """The CBS lists next to the project; tests that need them skip where they are absent."""
     if not (SHARED_DATA / "gemeenten-2025-01-01.csv").exists():
-        pytest.skip("../shared/data is not present")
+        pytest.skip(f"{SHARED_DATA} is not present (set GEMEENTEN_DATA)")
     return SHARED_DATA
