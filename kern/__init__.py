@@ -15,10 +15,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from kern import config, errors, formatting
+from kern import audit, config, errors, formatting  # noqa: F401 (audit: the trail and its listeners)
 from kern.accounts.access import controleer_declaraties, mag
 from kern.accounts.models import Gebruiker
-from kern.extensions import csrf, db, limiter, login_manager, migrate
+from kern.db import db as database  # not `db`: that name is the module kern.db
+from kern.extensions import csrf, limiter, login_manager, migrate
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -35,8 +36,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(exist_ok=True)  # home of the default SQLite database
     logging.basicConfig(level=logging.INFO if config.is_production(app) else logging.DEBUG)
 
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT / "migrations"), render_as_batch=True)
+    database.init_app(app)
+    migrate.init_app(app, database, directory=str(PROJECT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     # Templates get `current_user` as a lazy proxy (below) instead of from Flask-Login's context
     # processor, which loads the user for every page: the 500 and 503 pages must render
@@ -60,8 +61,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.cli.add_command(demo.cli)
 
     import gemeenten
+    import subsidies
 
     gemeenten.init_app(app)
+    subsidies.init_app(app)
     demo.registreer(app, 90, demo.laad_accounts)
 
     app.jinja_env.globals["mag"] = mag
@@ -72,7 +75,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
 def laad_gebruiker(sessiesleutel: str) -> Gebruiker | None:
     """Flask-Login's user loader: the cookie holds the session key, not the user id."""
-    return db.session.execute(
+    return database.session.execute(
         select(Gebruiker).where(Gebruiker.sessiesleutel == sessiesleutel, Gebruiker.actief)
     ).scalar_one_or_none()
 

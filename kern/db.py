@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
@@ -65,3 +66,43 @@ if TYPE_CHECKING:
     Model = Base
 else:
     Model = db.Model
+
+
+CENT = Decimal("0.01")
+
+
+class Geld(sa.TypeDecorator[Decimal]):
+    """Money in euros: exact, two decimals, `Decimal` in and out; floats are refused.
+
+    PostgreSQL stores ``NUMERIC(14, 2)``. SQLite has no exact decimal type (it would keep a
+    float), so there the column holds whole cents. Check constraints such as ``bedrag >= 0``
+    hold on both. Keep arithmetic between money columns in Python, or wrap it in
+    ``sa.type_coerce(..., Geld())``: a bare SQL expression would lose this type.
+    """
+
+    impl = sa.Numeric(14, 2)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sa.BigInteger())
+        return dialect.type_descriptor(sa.Numeric(14, 2))
+
+    def process_bind_param(self, value: Decimal | int | None, dialect: sa.Dialect) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, Decimal | int):
+            raise TypeError(f"money must be Decimal, not {type(value).__name__}")
+        bedrag = Decimal(value)
+        if bedrag != bedrag.quantize(CENT):
+            raise ValueError(f"money has at most two decimals, not {bedrag}")
+        if dialect.name == "sqlite":
+            return int(bedrag * 100)
+        return bedrag.quantize(CENT)
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return (Decimal(int(value)) / 100).quantize(CENT)
+        return Decimal(value).quantize(CENT)

@@ -6,7 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from kern.db import UTCDateTime
+from kern.db import Geld, UTCDateTime
 
 config = context.config
 if config.config_file_name is not None:
@@ -24,6 +24,10 @@ def render_item(type_, obj, autogen_context):
     """Write the kernel's column types as the plain SQLAlchemy types they store."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, Geld):
+        # NUMERIC(14, 2), or whole cents on SQLite: the type decides per dialect.
+        autogen_context.imports.add("import kern.db")
+        return "kern.db.Geld()"
     return False
 
 

@@ -6,3 +6,11 @@ accounts for its *besteding* (spending) in a *verantwoording* (return); the *vas
 (settlement) fixes the final amount, followed by a *nabetaling* (extra payment) or
 *terugvordering* (clawback).
 """
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from subsidies import models  # noqa: F401 (the tables)

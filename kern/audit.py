@@ -1,0 +1,154 @@
+"""The audit trail: who changed what, when, with the old and the new values.
+
+A model opts in by inheriting `Geaudit`. Every flush then writes, in the same transaction, one
+`AuditRegel` per inserted, changed or deleted object of such a model, so that no service can
+forget it. Entries are never changed or removed: the application refuses to flush either.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from flask import has_request_context
+from flask_login import current_user
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from kern.db import Model, utcnow
+
+_actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_actor", default=None)
+
+
+class Geaudit:
+    """Mixin: changes to this model are written to the audit trail under ``__audit_soort__``."""
+
+    __audit_soort__: str
+
+
+class AuditRegel(Model):
+    __tablename__ = "audit_regels"
+    __table_args__ = (sa.Index("ix_audit_regels_object", "soort", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tijdstip: Mapped[datetime] = mapped_column(default=utcnow)
+    gebruiker_id: Mapped[int | None]
+    door: Mapped[str] = mapped_column(sa.String(254))
+    soort: Mapped[str] = mapped_column(sa.String(40))
+    object_id: Mapped[int]
+    actie: Mapped[str] = mapped_column(sa.String(20))  # aangemaakt, gewijzigd, verwijderd
+    # {"veld": [oud, nieuw]}; values as text, money as "1234.50", dates as ISO.
+    wijzigingen: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+
+
+@contextmanager
+def als(door: str) -> Iterator[None]:
+    """Attribute the changes made in this block to ``door`` (a CLI command, a job)."""
+    token = _actor.set(door)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def _wie() -> tuple[int | None, str]:
+    expliciet = _actor.get()
+    if expliciet is not None:
+        return None, expliciet
+    if has_request_context() and current_user.is_authenticated:
+        return int(current_user.id), str(current_user.email)
+    return None, "systeem"
+
+
+def _tekst(waarde: Any) -> Any:
+    if waarde is None or isinstance(waarde, bool | int | str):
+        return waarde
+    if isinstance(waarde, Decimal):
+        return f"{waarde:.2f}"
+    if isinstance(waarde, datetime | date):
+        return waarde.isoformat()
+    if isinstance(waarde, enum.Enum):
+        return waarde.value
+    return str(waarde)
+
+
+def _kolommen(obj: Any) -> Iterator[tuple[str, Any]]:
+    """(attribute, column attribute state) of every mapped column of ``obj``."""
+    toestand = inspect(obj)
+    for kolom in toestand.mapper.column_attrs:
+        yield kolom.key, toestand.attrs[kolom.key]
+
+
+def _wijzigingen(obj: Any, actie: str) -> dict[str, list[Any]]:
+    uit: dict[str, list[Any]] = {}
+    for naam, attribuut in _kolommen(obj):
+        if naam == "id":
+            continue
+        if actie == "aangemaakt":
+            uit[naam] = [None, _tekst(attribuut.value)]
+        elif actie == "verwijderd":
+            uit[naam] = [_tekst(attribuut.value), None]
+        else:
+            historie = attribuut.history
+            if historie.has_changes():
+                oud = historie.deleted[0] if historie.deleted else None
+                nieuw = historie.added[0] if historie.added else None
+                if oud != nieuw:
+                    uit[naam] = [_tekst(oud), _tekst(nieuw)]
+    return uit
+
+
+@event.listens_for(Session, "before_flush")
+def _weiger_wijzigen(session: Session, flush_context: Any, instances: Any) -> None:
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, AuditRegel) and (obj in session.deleted or session.is_modified(obj)):
+            raise PermissionError("The audit trail cannot be changed.")
+
+
+@event.listens_for(Session, "after_flush")
+def _schrijf(session: Session, flush_context: Any) -> None:
+    regels: list[dict[str, Any]] = []
+    gebruiker_id, door = _wie()
+    for verzameling, actie in (
+        (session.new, "aangemaakt"),
+        (session.dirty, "gewijzigd"),
+        (session.deleted, "verwijderd"),
+    ):
+        for obj in verzameling:
+            if not isinstance(obj, Geaudit):
+                continue
+            wijzigingen = _wijzigingen(obj, actie)
+            if actie == "gewijzigd" and not wijzigingen:
+                continue
+            regels.append(
+                {
+                    "tijdstip": utcnow(),
+                    "gebruiker_id": gebruiker_id,
+                    "door": door,
+                    "soort": obj.__audit_soort__,
+                    "object_id": inspect(obj).mapper.primary_key_from_instance(obj)[0],
+                    "actie": actie,
+                    "wijzigingen": wijzigingen,
+                }
+            )
+    if regels:
+        session.connection().execute(insert(AuditRegel), regels)
+
+
+def historie(soort: str, object_id: int) -> list[AuditRegel]:
+    """The trail of one object, oldest first."""
+    from kern.db import db
+
+    return list(
+        db.session.execute(
+            sa.select(AuditRegel)
+            .where(AuditRegel.soort == soort, AuditRegel.object_id == object_id)
+            .order_by(AuditRegel.id)
+        ).scalars()
+    )

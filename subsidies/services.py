@@ -1,0 +1,629 @@
+"""The grant cycle: schemes, decisions, payments, returns and settlement.
+
+Services check the rules and change the objects; they flush and never commit. Every refusal is
+a `SubsidieFout` with a Dutch message for the user; nothing has changed when one is raised.
+Changes reach the audit trail through `kern.audit` (every model here is `Geaudit`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from gemeenten.models import Gemeente
+from kern.db import db, utcnow
+from kern.formatting import geld
+from subsidies.models import (
+    NUL,
+    Beschikking,
+    BeschikkingStatus,
+    BeschikkingVersie,
+    Bestedingsdoel,
+    Betaling,
+    BetalingSoort,
+    Doelbedrag,
+    Regeling,
+    RegelingJaar,
+    Vaststelling,
+    Verantwoording,
+    VerantwoordingRegel,
+    VerantwoordingStatus,
+)
+
+STANDAARD_DOELEN = (
+    ("kennisbevordering", "Kennisbevordering", "26"),
+    ("vroegsignalering", "Vroegsignalering", "26, 30"),
+    ("persoonsgerichte_aanpak", "Persoonsgerichte aanpak", "30"),
+)
+BINNENKORT = timedelta(days=30)  # a return due within this is "binnenkort"
+
+BESLOTEN = (BeschikkingStatus.BESCHIKT, BeschikkingStatus.GEWIJZIGD)
+
+
+class SubsidieFout(ValueError):
+    """A change that the rules do not allow; the message is for the user."""
+
+
+class Conflict(SubsidieFout):
+    """Someone else changed the record since the form was drawn."""
+
+
+class PlafondOverschreden(SubsidieFout):
+    def __init__(self, regeling_jaar: RegelingJaar, tekort: Decimal) -> None:
+        self.tekort = tekort
+        super().__init__(
+            f"Dit overschrijdt het plafond van {geld(regeling_jaar.plafond)} voor "
+            f"{regeling_jaar.jaar} met {geld(tekort)}. Bevestig de overschrijding als dat "
+            "de bedoeling is."
+        )
+
+
+def controleer_versie(obj: Any, versie: int | None, wat: str) -> None:
+    if versie is None or versie != obj.versie:
+        raise Conflict(
+            f"Iemand anders heeft {wat} intussen gewijzigd. Uw wijziging is niet opgeslagen; "
+            "bekijk de nieuwe gegevens en probeer het opnieuw."
+        )
+
+
+# --- Schemes ------------------------------------------------------------------------------
+
+
+def maak_regeling(
+    *,
+    naam: str,
+    grondslag: str,
+    kamerstuk: str | None = None,
+    omschrijving: str | None = None,
+    jaren: Mapping[int, Decimal] | None = None,
+    doelen: Iterable[tuple[str, str, str | None]] = STANDAARD_DOELEN,
+) -> Regeling:
+    naam = naam.strip()
+    if db.session.execute(select(Regeling.id).where(Regeling.naam == naam)).first():
+        raise SubsidieFout(f"Er bestaat al een regeling met de naam {naam}.")
+    regeling = Regeling(
+        naam=naam,
+        grondslag=grondslag.strip(),
+        kamerstuk=(kamerstuk or "").strip() or None,
+        omschrijving=(omschrijving or "").strip() or None,
+    )
+    for volgorde, (code, doelnaam, maatregelen) in enumerate(doelen, 1):
+        regeling.doelen.append(
+            Bestedingsdoel(code=code, naam=doelnaam, maatregelen=maatregelen, volgorde=volgorde)
+        )
+    db.session.add(regeling)
+    for jaar, plafond in sorted((jaren or {}).items()):
+        voeg_jaar_toe(regeling, jaar, plafond)
+    db.session.flush()
+    return regeling
+
+
+def voeg_jaar_toe(regeling: Regeling, jaar: int, plafond: Decimal) -> RegelingJaar:
+    if any(j.jaar == jaar for j in regeling.jaren):
+        raise SubsidieFout(f"{regeling.naam} heeft al een jaar {jaar}.")
+    if plafond < 0:
+        raise SubsidieFout("Een plafond is nul of meer.")
+    regeling_jaar = RegelingJaar(jaar=jaar, plafond=plafond)
+    regeling.jaren.append(regeling_jaar)
+    db.session.flush()
+    return regeling_jaar
+
+
+def voeg_doel_toe(regeling: Regeling, code: str, naam: str, maatregelen: str | None) -> None:
+    if any(d.code == code for d in regeling.doelen):
+        raise SubsidieFout(f"{regeling.naam} heeft al een bestedingsdoel {code}.")
+    volgorde = max((d.volgorde for d in regeling.doelen), default=0) + 1
+    regeling.doelen.append(
+        Bestedingsdoel(code=code, naam=naam, maatregelen=maatregelen, volgorde=volgorde)
+    )
+    db.session.flush()
+
+
+def wijzig_plafond(regeling_jaar: RegelingJaar, plafond: Decimal, versie: int | None) -> None:
+    controleer_versie(regeling_jaar, versie, "dit jaar van de regeling")
+    toegekend = toegekend_in(regeling_jaar)
+    if plafond < toegekend:
+        raise SubsidieFout(
+            f"Er is al {geld(toegekend)} toegekend; het plafond kan niet lager worden."
+        )
+    regeling_jaar.plafond = plafond
+    db.session.flush()
+
+
+def toegekend_in(regeling_jaar: RegelingJaar, behalve: Beschikking | None = None) -> Decimal:
+    """The amounts of every decision of the year that counts against the ceiling."""
+    return sum(
+        (
+            b.bedrag
+            for b in regeling_jaar.beschikkingen
+            if b.telt_mee and b.bedrag is not None and b is not behalve
+        ),
+        NUL,
+    )
+
+
+def _controleer_plafond(
+    regeling_jaar: RegelingJaar,
+    bedrag: Decimal | None,
+    behalve: Beschikking | None,
+    bevestigd: bool,
+) -> None:
+    if bedrag is None or bevestigd:
+        return
+    tekort = toegekend_in(regeling_jaar, behalve) + bedrag - regeling_jaar.plafond
+    if tekort > 0:
+        raise PlafondOverschreden(regeling_jaar, tekort)
+
+
+# --- Decisions ----------------------------------------------------------------------------
+
+
+@dataclass
+class BeschikkingGegevens:
+    """What an officer enters for a decision."""
+
+    bedrag: Decimal | None
+    doelbedragen: dict[int, Decimal] = field(default_factory=dict)  # doel id -> amount
+    regio_naam: str | None = None
+    deelnemers: list[Gemeente] = field(default_factory=list)
+    toelichting: str | None = None
+
+
+def standaard_uiterste_datum(jaar: int) -> date:
+    """The return for year T is due on 15 July of T+1 (as the SiSa return)."""
+    return date(jaar + 1, 7, 15)
+
+
+def _controleer_gegevens(regeling_jaar: RegelingJaar, gegevens: BeschikkingGegevens) -> None:
+    doel_ids = {d.id for d in regeling_jaar.regeling.doelen}
+    if set(gegevens.doelbedragen) - doel_ids:
+        raise SubsidieFout("Een bestedingsdoel hoort niet bij deze regeling.")
+    if gegevens.bedrag is None and any(gegevens.doelbedragen.values()):
+        raise SubsidieFout(
+            "Zonder totaalbedrag (nog vast te stellen) is er geen verdeling per doel."
+        )
+    verdeeld = sum(gegevens.doelbedragen.values(), NUL)
+    if gegevens.doelbedragen and gegevens.bedrag is not None and verdeeld != gegevens.bedrag:
+        raise SubsidieFout(
+            f"De bedragen per doel tellen op tot {geld(verdeeld)}, niet tot het toegekende "
+            f"{geld(gegevens.bedrag)}. Laat de verdeling leeg of maak haar sluitend."
+        )
+    if any(b < 0 for b in gegevens.doelbedragen.values()):
+        raise SubsidieFout("Een bedrag per doel is nul of meer.")
+
+
+def _zet_gegevens(beschikking: Beschikking, gegevens: BeschikkingGegevens) -> None:
+    beschikking.bedrag = gegevens.bedrag
+    beschikking.regio_naam = (gegevens.regio_naam or "").strip() or None
+    beschikking.deelnemers = [g for g in gegevens.deelnemers if g.id != beschikking.gemeente_id]
+    beschikking.toelichting = (gegevens.toelichting or "").strip() or None
+    bestaand = {d.doel_id: d for d in beschikking.doelbedragen}
+    for doel_id, bedrag in gegevens.doelbedragen.items():
+        if doel_id in bestaand:
+            bestaand.pop(doel_id).bedrag = bedrag
+        else:
+            beschikking.doelbedragen.append(Doelbedrag(doel_id=doel_id, bedrag=bedrag))
+    for overbodig in bestaand.values():
+        beschikking.doelbedragen.remove(overbodig)
+
+
+def maak_beschikking(
+    regeling_jaar: RegelingJaar,
+    gemeente: Gemeente,
+    gegevens: BeschikkingGegevens,
+    *,
+    bevestig_overschrijding: bool = False,
+) -> Beschikking:
+    """A draft decision for ``gemeente`` (the recipient or lead municipality)."""
+    if not gemeente.actief:
+        raise SubsidieFout(f"{gemeente.weergavenaam} bestaat niet meer.")
+    if any(b.gemeente_id == gemeente.id for b in regeling_jaar.beschikkingen):
+        raise SubsidieFout(
+            f"{gemeente.weergavenaam} heeft al een beschikking voor {regeling_jaar.label}."
+        )
+    _controleer_gegevens(regeling_jaar, gegevens)
+    _controleer_plafond(regeling_jaar, gegevens.bedrag, None, bevestig_overschrijding)
+    beschikking = Beschikking(
+        regeling_jaar=regeling_jaar,
+        gemeente=gemeente,
+        status=BeschikkingStatus.CONCEPT,
+        verantwoording_uiterlijk=standaard_uiterste_datum(regeling_jaar.jaar),
+    )
+    db.session.add(beschikking)
+    _zet_gegevens(beschikking, gegevens)
+    db.session.flush()
+    return beschikking
+
+
+def _bewaar_versie(beschikking: Beschikking, door: str, reden: str | None) -> None:
+    db.session.add(
+        BeschikkingVersie(
+            beschikking=beschikking,
+            volgnummer=len(beschikking.versies) + 1,
+            status=beschikking.status,
+            kenmerk=beschikking.kenmerk,
+            datum=beschikking.datum,
+            bedrag=beschikking.bedrag,
+            doelbedragen={d.doel.code: f"{d.bedrag:.2f}" for d in beschikking.doelbedragen},
+            reden=reden,
+            vastgelegd_door=door,
+        )
+    )
+
+
+def _kenmerk_vrij(kenmerk: str, beschikking: Beschikking) -> None:
+    bezet = db.session.execute(
+        select(Beschikking.id).where(
+            Beschikking.kenmerk == kenmerk, Beschikking.id != beschikking.id
+        )
+    ).first()
+    if bezet:
+        raise SubsidieFout(f"Kenmerk {kenmerk} is al gebruikt voor een andere beschikking.")
+
+
+def beschik(
+    beschikking: Beschikking, *, kenmerk: str, datum: date, door: str, versie: int | None
+) -> None:
+    """Decide a draft: it gets its decision number and date, and counts as granted."""
+    controleer_versie(beschikking, versie, "deze beschikking")
+    if beschikking.status is not BeschikkingStatus.CONCEPT:
+        raise SubsidieFout(
+            f"Alleen een concept kan worden beschikt; deze beschikking is "
+            f"{beschikking.status.label.lower()}."
+        )
+    kenmerk = kenmerk.strip()
+    if not kenmerk:
+        raise SubsidieFout("Een beschikking heeft een kenmerk.")
+    _kenmerk_vrij(kenmerk, beschikking)
+    beschikking.kenmerk = kenmerk
+    beschikking.datum = datum
+    beschikking.status = BeschikkingStatus.BESCHIKT
+    _bewaar_versie(beschikking, door, None)
+    db.session.flush()
+
+
+def wijzig_beschikking(
+    beschikking: Beschikking,
+    gegevens: BeschikkingGegevens,
+    *,
+    door: str,
+    versie: int | None,
+    reden: str | None = None,
+    datum: date | None = None,
+    bevestig_overschrijding: bool = False,
+) -> None:
+    """Edit a draft, or amend a decided grant (with a reason; the earlier version is kept)."""
+    controleer_versie(beschikking, versie, "deze beschikking")
+    status = beschikking.status
+    if status not in (BeschikkingStatus.CONCEPT, *BESLOTEN):
+        raise SubsidieFout(
+            f"Een {status.label.lower()} beschikking kan niet meer worden gewijzigd."
+        )
+    if status in BESLOTEN and not (reden or "").strip():
+        raise SubsidieFout("Geef de reden van de wijziging; die komt in de beschikking.")
+    _controleer_gegevens(beschikking.regeling_jaar, gegevens)
+    _controleer_plafond(
+        beschikking.regeling_jaar, gegevens.bedrag, beschikking, bevestig_overschrijding
+    )
+    if status in BESLOTEN and gegevens.bedrag is not None and gegevens.bedrag < beschikking.betaald:
+        raise SubsidieFout(
+            f"Er is al {geld(beschikking.betaald)} betaald; het bedrag kan niet lager worden "
+            "zonder eerst terug te vorderen."
+        )
+    _zet_gegevens(beschikking, gegevens)
+    if status in BESLOTEN:
+        beschikking.status = BeschikkingStatus.GEWIJZIGD
+        if datum is not None:
+            beschikking.datum = datum
+        _bewaar_versie(beschikking, door, (reden or "").strip())
+    db.session.flush()
+
+
+def trek_in(beschikking: Beschikking, *, reden: str, door: str, versie: int | None) -> None:
+    """Withdraw a decision; what was paid is planned to be reclaimed."""
+    controleer_versie(beschikking, versie, "deze beschikking")
+    if beschikking.status not in (BeschikkingStatus.CONCEPT, *BESLOTEN):
+        raise SubsidieFout(
+            f"Een {beschikking.status.label.lower()} beschikking kan niet worden ingetrokken."
+        )
+    if not reden.strip():
+        raise SubsidieFout("Geef de reden van de intrekking.")
+    betaald = beschikking.betaald
+    beschikking.status = BeschikkingStatus.INGETROKKEN
+    _bewaar_versie(beschikking, door, reden.strip())
+    for betaling in beschikking.betalingen:
+        if betaling.betaald_op is None:
+            db.session.delete(betaling)
+    if betaald > 0:
+        beschikking.betalingen.append(
+            Betaling(
+                soort=BetalingSoort.TERUGVORDERING,
+                bedrag=betaald,
+                gepland_op=date.today(),
+                omschrijving="Terugvordering na intrekking",
+            )
+        )
+    db.session.flush()
+
+
+# --- Payments -----------------------------------------------------------------------------
+
+
+def plan_betaling(
+    beschikking: Beschikking,
+    *,
+    soort: BetalingSoort,
+    bedrag: Decimal,
+    gepland_op: date,
+    omschrijving: str | None = None,
+) -> Betaling:
+    if bedrag <= 0:
+        raise SubsidieFout("Een betaling is groter dan nul.")
+    if soort is BetalingSoort.VOORSCHOT:
+        if beschikking.status not in BESLOTEN:
+            raise SubsidieFout(
+                f"Op een {beschikking.status.label.lower()} beschikking wordt geen voorschot "
+                "betaald."
+            )
+        if beschikking.bedrag is None:
+            raise SubsidieFout(
+                "Het bedrag van deze beschikking is nog niet vastgesteld; er kan nog geen "
+                "voorschot worden gepland."
+            )
+        ruimte = beschikking.bedrag - beschikking.betaald - beschikking.gepland
+        if bedrag > ruimte:
+            raise SubsidieFout(
+                f"Dit voorschot is {geld(bedrag - ruimte)} meer dan nog open staat "
+                f"({geld(max(ruimte, NUL))})."
+            )
+    elif beschikking.status is BeschikkingStatus.CONCEPT:
+        raise SubsidieFout("Op een concept wordt niets betaald of teruggevorderd.")
+    betaling = Betaling(
+        soort=soort,
+        bedrag=bedrag,
+        gepland_op=gepland_op,
+        omschrijving=(omschrijving or "").strip() or None,
+    )
+    beschikking.betalingen.append(betaling)
+    db.session.flush()
+    return betaling
+
+
+def registreer_betaling(betaling: Betaling, *, betaald_op: date, versie: int | None) -> None:
+    controleer_versie(betaling, versie, "deze betaling")
+    if betaling.betaald_op is not None:
+        raise SubsidieFout(f"Deze betaling is al op {betaling.betaald_op:%d-%m-%Y} geregistreerd.")
+    betaling.betaald_op = betaald_op
+    db.session.flush()
+
+
+# --- Returns ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Besteding:
+    in_jaar: Decimal
+    cumulatief: Decimal
+
+
+def dien_in(
+    beschikking: Beschikking,
+    *,
+    bestedingen: Mapping[int, Besteding],
+    eindverantwoording: bool,
+    toelichting: str | None,
+    door: str,
+    bron: str = "web",
+) -> tuple[Verantwoording, list[str]]:
+    """Submit a new version of the return. Returns it with warnings for the officer."""
+    if beschikking.status not in BESLOTEN:
+        raise SubsidieFout(
+            f"Voor een {beschikking.status.label.lower()} beschikking kan geen verantwoording "
+            "worden ingediend."
+        )
+    if any(
+        v.status is VerantwoordingStatus.GOEDGEKEURD and v.eindverantwoording
+        for v in beschikking.verantwoordingen
+    ):
+        raise SubsidieFout("De eindverantwoording is al goedgekeurd.")
+    doelen = beschikking.regeling_jaar.regeling.doelen
+    ontbrekend = [d.naam for d in doelen if d.id not in bestedingen]
+    if ontbrekend:
+        raise SubsidieFout("Vul de besteding in voor: " + ", ".join(ontbrekend) + ".")
+    if set(bestedingen) - {d.id for d in doelen}:
+        raise SubsidieFout("Een bestedingsdoel hoort niet bij deze regeling.")
+    for doel in doelen:
+        besteding = bestedingen[doel.id]
+        if besteding.in_jaar < 0 or besteding.cumulatief < 0:
+            raise SubsidieFout(f"{doel.naam}: een besteding is nul of meer.")
+        if besteding.cumulatief < besteding.in_jaar:
+            raise SubsidieFout(
+                f"{doel.naam}: de cumulatieve besteding ({geld(besteding.cumulatief)}) is "
+                f"kleiner dan de besteding in {beschikking.regeling_jaar.jaar} "
+                f"({geld(besteding.in_jaar)})."
+            )
+    for eerdere in beschikking.verantwoordingen:
+        if eerdere.status is VerantwoordingStatus.INGEDIEND:
+            eerdere.status = VerantwoordingStatus.VERVANGEN
+    verantwoording = Verantwoording(
+        volgnummer=len(beschikking.verantwoordingen) + 1,
+        status=VerantwoordingStatus.INGEDIEND,
+        eindverantwoording=eindverantwoording,
+        toelichting_afwijking=(toelichting or "").strip() or None,
+        bron=bron,
+        ingediend_door=door,
+        regels=[
+            VerantwoordingRegel(
+                doel_id=d.id,
+                besteed_in_jaar=bestedingen[d.id].in_jaar,
+                besteed_cumulatief=bestedingen[d.id].cumulatief,
+            )
+            for d in doelen
+        ],
+    )
+    beschikking.verantwoordingen.append(verantwoording)
+    db.session.flush()
+    return verantwoording, waarschuwingen(verantwoording)
+
+
+def waarschuwingen(verantwoording: Verantwoording) -> list[str]:
+    """What the officer should look at; none of it blocks a submission."""
+    beschikking = verantwoording.beschikking
+    uit: list[str] = []
+    if beschikking.bedrag is not None and verantwoording.besteed_cumulatief > beschikking.bedrag:
+        uit.append(
+            f"De cumulatieve besteding ({geld(verantwoording.besteed_cumulatief)}) is hoger dan "
+            f"het toegekende bedrag ({geld(beschikking.bedrag)})."
+        )
+    if (
+        beschikking.bedrag is not None
+        and verantwoording.eindverantwoording
+        and verantwoording.besteed_cumulatief != beschikking.bedrag
+        and not verantwoording.toelichting_afwijking
+    ):
+        uit.append("De besteding wijkt af van het toegekende bedrag, zonder toelichting.")
+    return uit
+
+
+def _te_beoordelen(verantwoording: Verantwoording, versie: int | None) -> None:
+    controleer_versie(verantwoording, versie, "deze verantwoording")
+    if verantwoording.status is not VerantwoordingStatus.INGEDIEND:
+        raise SubsidieFout(
+            f"Deze verantwoording is {verantwoording.status.label.lower()} en kan niet meer "
+            "worden beoordeeld."
+        )
+
+
+def keur_goed(
+    verantwoording: Verantwoording, *, door: str, versie: int | None, reactie: str | None = None
+) -> None:
+    _te_beoordelen(verantwoording, versie)
+    verantwoording.status = VerantwoordingStatus.GOEDGEKEURD
+    verantwoording.beoordeeld_door = door
+    verantwoording.beoordeeld_op = utcnow()
+    verantwoording.reactie = (reactie or "").strip() or None
+    db.session.flush()
+
+
+def stuur_terug(
+    verantwoording: Verantwoording, *, reden: str, door: str, versie: int | None
+) -> None:
+    _te_beoordelen(verantwoording, versie)
+    if not reden.strip():
+        raise SubsidieFout("Geef aan wat de gemeente moet verbeteren.")
+    verantwoording.status = VerantwoordingStatus.TERUGGESTUURD
+    verantwoording.beoordeeld_door = door
+    verantwoording.beoordeeld_op = utcnow()
+    verantwoording.reactie = reden.strip()
+    db.session.flush()
+
+
+# --- Settlement ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Voorstel:
+    verantwoording: Verantwoording
+    toegekend: Decimal
+    subsidiabel: Decimal
+    vastgesteld: Decimal
+    betaald: Decimal
+
+    @property
+    def saldo(self) -> Decimal:
+        """Positive: still to pay (nabetaling); negative: to reclaim (terugvordering)."""
+        return self.vastgesteld - self.betaald
+
+
+def goedgekeurde_eindverantwoording(beschikking: Beschikking) -> Verantwoording | None:
+    for verantwoording in reversed(beschikking.verantwoordingen):
+        if (
+            verantwoording.status is VerantwoordingStatus.GOEDGEKEURD
+            and verantwoording.eindverantwoording
+        ):
+            return verantwoording
+    return None
+
+
+def voorstel_vaststelling(beschikking: Beschikking) -> Voorstel:
+    """settled = min(granted, eligible spending); saldo = settled - paid."""
+    if beschikking.status not in BESLOTEN:
+        raise SubsidieFout(
+            f"Een {beschikking.status.label.lower()} beschikking kan niet worden vastgesteld."
+        )
+    if beschikking.bedrag is None:
+        raise SubsidieFout("Stel eerst het toegekende bedrag vast (wijzig de beschikking).")
+    eind = goedgekeurde_eindverantwoording(beschikking)
+    if eind is None:
+        raise SubsidieFout("Er is nog geen goedgekeurde eindverantwoording.")
+    subsidiabel = eind.besteed_cumulatief
+    return Voorstel(
+        verantwoording=eind,
+        toegekend=beschikking.bedrag,
+        subsidiabel=subsidiabel,
+        vastgesteld=min(beschikking.bedrag, subsidiabel),
+        betaald=beschikking.betaald,
+    )
+
+
+def stel_vast(
+    beschikking: Beschikking, *, datum: date, door: str, versie: int | None
+) -> Vaststelling:
+    """Record the settlement and plan the extra payment or the clawback."""
+    controleer_versie(beschikking, versie, "deze beschikking")
+    voorstel = voorstel_vaststelling(beschikking)
+    if beschikking.gepland != 0:
+        raise SubsidieFout(
+            "Er staan nog geplande betalingen open; registreer of verwijder die eerst."
+        )
+    vaststelling = Vaststelling(
+        beschikking=beschikking,
+        verantwoording=voorstel.verantwoording,
+        subsidiabel=voorstel.subsidiabel,
+        vastgesteld_bedrag=voorstel.vastgesteld,
+        betaald=voorstel.betaald,
+        saldo=voorstel.saldo,
+        datum=datum,
+        vastgesteld_door=door,
+    )
+    db.session.add(vaststelling)
+    beschikking.status = BeschikkingStatus.VASTGESTELD
+    _bewaar_versie(beschikking, door, f"Vastgesteld op {geld(voorstel.vastgesteld)}")
+    if voorstel.saldo != 0:
+        beschikking.betalingen.append(
+            Betaling(
+                soort=BetalingSoort.NABETALING
+                if voorstel.saldo > 0
+                else BetalingSoort.TERUGVORDERING,
+                bedrag=abs(voorstel.saldo),
+                gepland_op=datum + timedelta(days=30),
+                omschrijving="Na vaststelling",
+            )
+        )
+    db.session.flush()
+    return vaststelling
+
+
+# --- Deadlines ----------------------------------------------------------------------------
+
+
+def termijn(beschikking: Beschikking, vandaag: date) -> str:
+    """Where the return stands against its due date: for the overviews' flags."""
+    if beschikking.status not in BESLOTEN:
+        return "n.v.t."
+    laatste = beschikking.laatste_verantwoording
+    if laatste is not None and laatste.status in (
+        VerantwoordingStatus.INGEDIEND,
+        VerantwoordingStatus.GOEDGEKEURD,
+    ):
+        return "ingediend"
+    if vandaag > beschikking.verantwoording_uiterlijk:
+        return "te laat"
+    if vandaag >= beschikking.verantwoording_uiterlijk - BINNENKORT:
+        return "binnenkort"
+    return "op tijd"
