@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.wrappers import Response
 from wtforms import Field
 
-from gemeenten import services
+from gemeenten import secties, services
 from gemeenten.forms import DeelnameForm, ZoekForm
 from gemeenten.models import Deelname, Gemeente, Programma
 from kern.accounts.access import ALLE_ROLLEN, MINISTERIE, eigen_gemeente_of_404, gebruiker, toegang
@@ -52,6 +52,7 @@ def detail(cbs_code: str) -> str:
         gemeente=gemeente,
         deelname_form=DeelnameForm(),
         mag_deelnames_wijzigen=gebruiker().rol is Rol.BELEIDSMEDEWERKER,
+        secties=secties.render(gemeente),
     )
 
 

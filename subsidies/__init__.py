@@ -14,3 +14,6 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from subsidies import models  # noqa: F401 (the tables)
+    from subsidies.views import bp
+
+    app.register_blueprint(bp)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -24,7 +26,17 @@ from gemeenten.models import Deelname, Gemeente, GemeenteMutatie, Programma
 from kern import create_app
 from kern.accounts.access import controleer_declaraties, openbaar, rollen_van, toegang
 from kern.accounts.models import Gebruiker, Rol
-from tests.factories import WACHTWOORD, maak_deelname, maak_gebruiker, maak_gemeente
+from subsidies import services
+from subsidies.models import Beschikking, BetalingSoort, Regeling
+from tests.factories import (
+    WACHTWOORD,
+    maak_beschikking,
+    maak_deelname,
+    maak_gebruiker,
+    maak_gemeente,
+    maak_regeling,
+    maak_verantwoording,
+)
 
 ANONIEM = None
 ROLLEN: list[Rol | None] = [ANONIEM, *Rol]
@@ -40,6 +52,9 @@ class Wereld:
     andere: Gemeente  # another municipality (B), which that user must never see
     eigen_deelname: Deelname
     andere_deelname: Deelname
+    regeling: Regeling
+    eigen_beschikking: Beschikking
+    andere_beschikking: Beschikking
     gebruikers: dict[Rol, Gebruiker]
     doelwit: Gebruiker  # the account that views about "a user" act on
 
@@ -50,6 +65,11 @@ VOORBEELDEN: dict[str, Callable[[Wereld], object]] = {
     "cbs_code": lambda w: w.eigen.cbs_code,
     "deelname_id": lambda w: w.eigen_deelname.id,
     "gebruiker_id": lambda w: w.doelwit.id,
+    "regeling_id": lambda w: w.regeling.id,
+    "jaar_id": lambda w: w.regeling.jaren[0].id,
+    "beschikking_id": lambda w: w.eigen_beschikking.id,
+    "betaling_id": lambda w: w.eigen_beschikking.betalingen[0].id,
+    "verantwoording_id": lambda w: w.eigen_beschikking.verantwoordingen[0].id,
 }
 
 # The same arguments naming something of the other municipality. Every argument of a route
@@ -57,6 +77,9 @@ VOORBEELDEN: dict[str, Callable[[Wereld], object]] = {
 VAN_DE_ANDERE_GEMEENTE: dict[str, Callable[[Wereld], object]] = {
     "cbs_code": lambda w: w.andere.cbs_code,
     "deelname_id": lambda w: w.andere_deelname.id,
+    "beschikking_id": lambda w: w.andere_beschikking.id,
+    "betaling_id": lambda w: w.andere_beschikking.betalingen[0].id,
+    "verantwoording_id": lambda w: w.andere_beschikking.verantwoordingen[0].id,
 }
 NIET_GEMEENTEGEBONDEN: set[str] = set()
 
@@ -65,11 +88,25 @@ NIET_GEMEENTEGEBONDEN: set[str] = set()
 def wereld(app: Flask, db) -> Wereld:
     eigen = maak_gemeente("GM0363", "Amsterdam", "Noord-Holland")
     andere = maak_gemeente("GM0599", "Rotterdam", "Zuid-Holland")
+    regeling = maak_regeling()
+    beschikkingen = {}
+    for gemeente in (eigen, andere):
+        beschikkingen[gemeente.id] = maak_beschikking(gemeente, regeling)
+        services.plan_betaling(
+            beschikkingen[gemeente.id],
+            soort=BetalingSoort.VOORSCHOT,
+            bedrag=Decimal("50000.00"),
+            gepland_op=date(2015, 11, 1),
+        )
+        maak_verantwoording(beschikkingen[gemeente.id])
     wereld = Wereld(
         eigen=eigen,
         andere=andere,
         eigen_deelname=maak_deelname(eigen, Programma.VERSTERKINGSGELDEN),
         andere_deelname=maak_deelname(andere, Programma.VERSTERKINGSGELDEN),
+        regeling=regeling,
+        eigen_beschikking=beschikkingen[eigen.id],
+        andere_beschikking=beschikkingen[andere.id],
         gebruikers={
             rol: maak_gebruiker(rol, gemeente=eigen if rol is Rol.GEMEENTE else None) for rol in Rol
         },
@@ -109,16 +146,24 @@ _APP = create_app(
     }
 )
 REGELS = list(_regels(_APP))
-GEMEENTEREGELS = [r for r in REGELS if "<cbs_code>" in r[1]]
+
+
+def regel_in(app: Flask, endpoint: str, pad: str) -> Rule:
+    return next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint and r.rule == pad)
+
+
+def _onder_een_gemeente(endpoint: str, pad: str) -> bool:
+    """Does the route name something that belongs to one municipality?"""
+    regel = regel_in(_APP, endpoint, pad)
+    return bool(set(regel.arguments) & set(VAN_DE_ANDERE_GEMEENTE))
+
+
+GEMEENTEREGELS = [r for r in REGELS if _onder_een_gemeente(r[0], r[1])]
 
 
 def _id(regel: tuple[str, str, str]) -> str:
     endpoint, _, methode = regel
     return f"{endpoint}-{methode}"
-
-
-def regel_in(app: Flask, endpoint: str, pad: str) -> Rule:
-    return next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint and r.rule == pad)
 
 
 def bouw_url(
@@ -198,7 +243,8 @@ def test_the_matrix_sees_every_blueprint():
 # --- Another municipality does not exist for a municipality user ----------------------------
 
 
-def _sporen_van_de_andere(db, wereld: Wereld) -> tuple[int, int]:
+def _sporen_van_de_andere(db, wereld: Wereld) -> tuple[object, ...]:
+    """Everything of the other municipality a request could change."""
     db.session.expire_all()
     deelnames = db.session.execute(
         select(func.count(Deelname.id)).where(Deelname.gemeente_id == wereld.andere.id)
@@ -208,7 +254,15 @@ def _sporen_van_de_andere(db, wereld: Wereld) -> tuple[int, int]:
             GemeenteMutatie.gemeente_id == wereld.andere.id
         )
     ).scalar_one()
-    return deelnames, mutaties
+    beschikking = wereld.andere_beschikking
+    return (
+        deelnames,
+        mutaties,
+        beschikking.versie,
+        beschikking.status,
+        tuple((b.id, b.versie, b.betaald_op) for b in beschikking.betalingen),
+        tuple((v.id, v.versie, v.status) for v in beschikking.verantwoordingen),
+    )
 
 
 def _verwacht(app: Flask, endpoint: str, rol: Rol) -> int:
@@ -261,7 +315,7 @@ def test_a_municipality_user_gets_404_for_everything_of_another_municipality(
         app, db, wereld, endpoint, methode, url, Rol.GEMEENTE, voor
     )
     # An object of the other municipality under the own municipality's code: for every role.
-    for argument in sorted(gebonden - {"cbs_code"}):
+    for argument in sorted(gebonden - {"cbs_code"} if "cbs_code" in gebonden else set()):
         url = bouw_url(regel, wereld, {**VOORBEELDEN, argument: VAN_DE_ANDERE_GEMEENTE[argument]})
         for rol in Rol:
             fouten += _controleer_niets_van_de_andere(

@@ -1,0 +1,57 @@
+"""The versterkingsgelden pages, one module per part of the grant cycle.
+
+Every view loads its objects through the `*_of_404` helpers below: a municipality user asking
+for anything of another municipality gets 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort
+
+from kern.accounts.access import eigen_gemeente_of_404, gebruiker
+from kern.db import db
+from subsidies.models import Beschikking, Betaling, RegelingJaar, Verantwoording
+
+bp = Blueprint("subsidies", __name__, url_prefix="/versterkingsgelden")
+
+
+def beschikking_of_404(beschikking_id: int) -> Beschikking:
+    beschikking = db.session.get(Beschikking, beschikking_id)
+    if beschikking is None:
+        abort(404)
+    eigen_gemeente_of_404(beschikking.gemeente_id)
+    return beschikking
+
+
+def betaling_of_404(betaling_id: int) -> Betaling:
+    betaling = db.session.get(Betaling, betaling_id)
+    if betaling is None:
+        abort(404)
+    eigen_gemeente_of_404(betaling.beschikking.gemeente_id)
+    return betaling
+
+
+def verantwoording_of_404(verantwoording_id: int) -> Verantwoording:
+    verantwoording = db.session.get(Verantwoording, verantwoording_id)
+    if verantwoording is None:
+        abort(404)
+    eigen_gemeente_of_404(verantwoording.beschikking.gemeente_id)
+    return verantwoording
+
+
+def jaar_of_404(jaar_id: int) -> RegelingJaar:
+    return db.get_or_404(RegelingJaar, jaar_id)
+
+
+def door() -> str:
+    """Who acts, as recorded on decisions, returns and settlements."""
+    return gebruiker().email
+
+
+# The route modules register themselves on `bp`.
+from subsidies.views import (  # noqa: E402
+    beschikkingen,  # noqa: F401
+    overzichten,  # noqa: F401
+    regelingen,  # noqa: F401
+    verantwoordingen,  # noqa: F401
+)

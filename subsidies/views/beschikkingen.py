@@ -1,0 +1,3 @@
+"""beschikkingen pages (being written)."""
+
+from subsidies.views import bp  # noqa: F401

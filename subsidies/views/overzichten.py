@@ -1,0 +1,3 @@
+"""overzichten pages (being written)."""
+
+from subsidies.views import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""regelingen pages (being written)."""
+
+from subsidies.views import bp  # noqa: F401

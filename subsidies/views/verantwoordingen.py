@@ -1,0 +1,3 @@
+"""verantwoordingen pages (being written)."""
+
+from subsidies.views import bp  # noqa: F401
