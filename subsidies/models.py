@@ -165,7 +165,9 @@ class Beschikking(Geaudit, Model):
         back_populates="beschikking", order_by="BeschikkingVersie.volgnummer"
     )
     betalingen: Mapped[list[Betaling]] = relationship(
-        back_populates="beschikking", order_by="Betaling.gepland_op, Betaling.id"
+        back_populates="beschikking",
+        order_by="Betaling.gepland_op, Betaling.id",
+        cascade="all, delete-orphan",
     )
     verantwoordingen: Mapped[list[Verantwoording]] = relationship(
         back_populates="beschikking", order_by="Verantwoording.volgnummer"

@@ -336,9 +336,8 @@ def trek_in(beschikking: Beschikking, *, reden: str, door: str, versie: int | No
     betaald = beschikking.betaald
     beschikking.status = BeschikkingStatus.INGETROKKEN
     _bewaar_versie(beschikking, door, reden.strip())
-    for betaling in beschikking.betalingen:
-        if betaling.betaald_op is None:
-            db.session.delete(betaling)
+    for betaling in [b for b in beschikking.betalingen if b.betaald_op is None]:
+        beschikking.betalingen.remove(betaling)  # planned, never made: dropped
     if betaald > 0:
         beschikking.betalingen.append(
             Betaling(
@@ -405,6 +404,18 @@ def registreer_betaling(betaling: Betaling, *, betaald_op: date, versie: int | N
 # --- Returns ------------------------------------------------------------------------------
 
 
+def indienen_geweigerd(beschikking: Beschikking) -> str | None:
+    """Why no return can be submitted for ``beschikking`` now; None when one can."""
+    if beschikking.status not in BESLOTEN:
+        return (
+            f"Voor een {beschikking.status.label.lower()} beschikking kan geen verantwoording "
+            "worden ingediend."
+        )
+    if goedgekeurde_eindverantwoording(beschikking) is not None:
+        return "De eindverantwoording is al goedgekeurd."
+    return None
+
+
 @dataclass(frozen=True)
 class Besteding:
     in_jaar: Decimal
@@ -421,16 +432,9 @@ def dien_in(
     bron: str = "web",
 ) -> tuple[Verantwoording, list[str]]:
     """Submit a new version of the return. Returns it with warnings for the officer."""
-    if beschikking.status not in BESLOTEN:
-        raise SubsidieFout(
-            f"Voor een {beschikking.status.label.lower()} beschikking kan geen verantwoording "
-            "worden ingediend."
-        )
-    if any(
-        v.status is VerantwoordingStatus.GOEDGEKEURD and v.eindverantwoording
-        for v in beschikking.verantwoordingen
-    ):
-        raise SubsidieFout("De eindverantwoording is al goedgekeurd.")
+    geweigerd = indienen_geweigerd(beschikking)
+    if geweigerd is not None:
+        raise SubsidieFout(geweigerd)
     doelen = beschikking.regeling_jaar.regeling.doelen
     ontbrekend = [d.naam for d in doelen if d.id not in bestedingen]
     if ontbrekend:
