@@ -13,7 +13,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from gemeenten import secties
+    from kern import demo
     from subsidies import models  # noqa: F401 (the tables)
+    from subsidies.demo import laad_demo
     from subsidies.views import bp
+    from subsidies.views.overzichten import gemeente_sectie
 
     app.register_blueprint(bp)
+    secties.registreer(app, 20, gemeente_sectie)
+    demo.registreer(app, 50, laad_demo)

@@ -200,7 +200,8 @@ def _controleer_gegevens(regeling_jaar: RegelingJaar, gegevens: BeschikkingGegev
 def _zet_gegevens(beschikking: Beschikking, gegevens: BeschikkingGegevens) -> None:
     beschikking.bedrag = gegevens.bedrag
     beschikking.regio_naam = (gegevens.regio_naam or "").strip() or None
-    beschikking.deelnemers = [g for g in gegevens.deelnemers if g.id != beschikking.gemeente_id]
+    # By object, not by gemeente_id: a new decision has no gemeente_id before its first flush.
+    beschikking.deelnemers = [g for g in gegevens.deelnemers if g is not beschikking.gemeente]
     beschikking.toelichting = (gegevens.toelichting or "").strip() or None
     bestaand = {d.doel_id: d for d in beschikking.doelbedragen}
     for doel_id, bedrag in gegevens.doelbedragen.items():

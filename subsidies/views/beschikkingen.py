@@ -1,3 +1,533 @@
-"""beschikkingen pages (being written)."""
+"""Decisions: the decisions of a year, one decision, its versions, payments and audit trail."""
 
-from subsidies.views import bp  # noqa: F401
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, cast
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from gemeenten.models import Gemeente
+from kern.accounts.access import ALLE_ROLLEN, MINISTERIE, toegang
+from kern.accounts.models import Rol
+from kern.audit import AuditRegel, historie
+from kern.db import db
+from kern.formatting import datum, datumtijd, geld
+from subsidies import services
+from subsidies.forms.beschikkingen import (
+    BeschikkenForm,
+    BeschikkingForm,
+    BetaaldForm,
+    BetalingForm,
+    IntrekkenForm,
+    NieuweBeschikkingForm,
+    WijzigBeschikkingForm,
+    beschikking_form,
+)
+from subsidies.models import (
+    NUL,
+    Beschikking,
+    BeschikkingStatus,
+    BeschikkingVersie,
+    BetalingSoort,
+    VerantwoordingStatus,
+)
+from subsidies.views import beschikking_of_404, betaling_of_404, bp, door, jaar_of_404
+
+Pagina = str | tuple[str, int]
+
+
+# --- Helpers ------------------------------------------------------------------------------
+
+
+def _actieve_gemeenten() -> list[Gemeente]:
+    return list(
+        db.session.execute(select(Gemeente).where(Gemeente.actief).order_by(Gemeente.naam))
+        .scalars()
+        .all()
+    )
+
+
+def _zet_keuzes(form: BeschikkingForm, gemeenten: list[Gemeente]) -> None:
+    form.deelnemers.choices = [SelectChoice(g.id, g.label) for g in gemeenten]
+
+
+def _gegevens(form: BeschikkingForm, gemeenten: list[Gemeente]) -> services.BeschikkingGegevens:
+    gekozen = set(form.deelnemers.data or ())
+    return services.BeschikkingGegevens(
+        bedrag=form.bedrag.data,
+        doelbedragen=form.doelbedragen(),
+        regio_naam=form.regio_naam.data,
+        deelnemers=[g for g in gemeenten if g.id in gekozen],
+        toelichting=form.toelichting.data,
+    )
+
+
+def _geweigerd(fout: services.SubsidieFout, form: Any, obj: Any) -> int:
+    """Undo, tell the user why, and answer 400; or 409 for a concurrent edit.
+
+    After a conflict the form takes the current version: the page shows the current state,
+    so a second try is an informed one.
+    """
+    db.session.rollback()
+    flash(str(fout), "fout")
+    if isinstance(fout, services.Conflict):
+        form.versie.data = obj.versie
+        return 409
+    return 400
+
+
+def _wijzigbaar(beschikking: Beschikking) -> bool:
+    """May still be edited, amended or withdrawn (the services refuse the rest)."""
+    return beschikking.status in (BeschikkingStatus.CONCEPT, *services.BESLOTEN)
+
+
+def _naar(beschikking: Beschikking) -> Response:
+    return redirect(url_for("subsidies.beschikking", beschikking_id=beschikking.id))
+
+
+@dataclass(frozen=True)
+class Versie:
+    """A kept version with its per-purpose amounts as names and Decimals, for the template."""
+
+    versie: BeschikkingVersie
+    doelbedragen: list[tuple[str, Decimal]]
+
+
+def _versies(beschikking: Beschikking) -> list[Versie]:
+    namen = {d.code: d.naam for d in beschikking.regeling_jaar.regeling.doelen}
+    return [
+        Versie(
+            versie=v,
+            doelbedragen=[
+                (namen.get(code, code), Decimal(bedrag)) for code, bedrag in v.doelbedragen.items()
+            ],
+        )
+        for v in beschikking.versies
+    ]
+
+
+def _beschikkingpagina(
+    beschikking: Beschikking,
+    status: int = 200,
+    *,
+    beschikken_form: BeschikkenForm | None = None,
+    betaling_form: BetalingForm | None = None,
+    betaald_form: BetaaldForm | None = None,
+    betaald_id: int | None = None,
+) -> Pagina:
+    """The decision's page; a form that was refused is drawn again with its input and errors."""
+    betaald_forms = {
+        b.id: (
+            betaald_form
+            if betaald_form is not None and b.id == betaald_id
+            else BetaaldForm(
+                prefix=f"betaling{b.id}",
+                formdata=None,
+                data={"versie": b.versie, "betaald_op": date.today()},
+            )
+        )
+        for b in beschikking.betalingen
+        if b.betaald_op is None
+    }
+    html = render_template(
+        "subsidies/beschikking.html",
+        beschikking=beschikking,
+        versies=_versies(beschikking),
+        beschikken_form=beschikken_form
+        or BeschikkenForm(
+            formdata=None, data={"versie": beschikking.versie, "datum": date.today()}
+        ),
+        betaling_form=betaling_form
+        or BetalingForm(formdata=None, data={"gepland_op": date.today()}),
+        betaald_forms=betaald_forms,
+        wijzigbaar=_wijzigbaar(beschikking),
+    )
+    return html, status
+
+
+# --- The decisions of a year --------------------------------------------------------------
+
+
+@bp.route("/jaren/<int:jaar_id>")
+@toegang(MINISTERIE)
+def jaar(jaar_id: int) -> str:
+    regeling_jaar = jaar_of_404(jaar_id)
+    beschikkingen = sorted(
+        regeling_jaar.beschikkingen, key=lambda b: (b.ontvanger.casefold(), b.id)
+    )
+    meetellend = [b for b in beschikkingen if b.telt_mee]
+    return render_template(
+        "subsidies/regeling_jaar.html",
+        jaar=regeling_jaar,
+        beschikkingen=beschikkingen,
+        toegekend=services.toegekend_in(regeling_jaar),
+        betaald=sum((b.betaald for b in meetellend), NUL),
+        nog_vast_te_stellen=sum(1 for b in meetellend if b.bedrag is None),
+    )
+
+
+@bp.route("/jaren/<int:jaar_id>/beschikkingen/nieuw", methods=["GET", "POST"])
+@toegang(Rol.BELEIDSMEDEWERKER)
+def beschikking_nieuw(jaar_id: int) -> Pagina | Response:
+    regeling_jaar = jaar_of_404(jaar_id)
+    form = beschikking_form(NieuweBeschikkingForm, regeling_jaar.regeling.doelen)
+    gemeenten = _actieve_gemeenten()
+    bezet = {b.gemeente_id for b in regeling_jaar.beschikkingen}
+    form.gemeente_id.choices = [
+        SelectChoice("", "— kies een gemeente —"),
+        *(SelectChoice(g.id, g.label) for g in gemeenten if g.id not in bezet),
+    ]
+    _zet_keuzes(form, gemeenten)
+    overschreden = False
+    status = 400 if form.is_submitted() else 200
+    if form.validate_on_submit():
+        gemeente = next(g for g in gemeenten if g.id == form.gemeente_id.data)
+        try:
+            beschikking = services.maak_beschikking(
+                regeling_jaar,
+                gemeente,
+                _gegevens(form, gemeenten),
+                bevestig_overschrijding=form.bevestig_overschrijding.data,
+            )
+        except services.SubsidieFout as fout:
+            db.session.rollback()
+            flash(str(fout), "fout")
+            overschreden = isinstance(fout, services.PlafondOverschreden)
+        else:
+            db.session.commit()
+            flash(f"Conceptbeschikking voor {beschikking.ontvanger} aangemaakt.", "succes")
+            return _naar(beschikking)
+    return render_template(
+        "subsidies/beschikking_nieuw.html",
+        jaar=regeling_jaar,
+        form=form,
+        toon_bevestiging=overschreden or form.bevestig_overschrijding.data,
+    ), status
+
+
+# --- One decision -------------------------------------------------------------------------
+
+
+@bp.route("/beschikkingen/<int:beschikking_id>")
+@toegang(ALLE_ROLLEN)
+def beschikking(beschikking_id: int) -> Pagina:
+    return _beschikkingpagina(beschikking_of_404(beschikking_id))
+
+
+@bp.route("/beschikkingen/<int:beschikking_id>/beschikken", methods=["POST"])
+@toegang(Rol.BELEIDSMEDEWERKER)
+def beschikking_beschikken(beschikking_id: int) -> Pagina | Response:
+    beschikking = beschikking_of_404(beschikking_id)
+    form = BeschikkenForm()
+    status = 400
+    if form.validate_on_submit():
+        try:
+            services.beschik(
+                beschikking,
+                kenmerk=form.kenmerk.data,
+                datum=form.datum.data,
+                door=door(),
+                versie=form.versie.data,
+            )
+        except services.SubsidieFout as fout:
+            status = _geweigerd(fout, form, beschikking)
+        else:
+            db.session.commit()
+            flash(f"De beschikking is genomen met kenmerk {beschikking.kenmerk}.", "succes")
+            return _naar(beschikking)
+    return _beschikkingpagina(beschikking, status, beschikken_form=form)
+
+
+@bp.route("/beschikkingen/<int:beschikking_id>/wijzigen", methods=["GET", "POST"])
+@toegang(Rol.BELEIDSMEDEWERKER)
+def beschikking_wijzigen(beschikking_id: int) -> Pagina | Response:
+    beschikking = beschikking_of_404(beschikking_id)
+    data: dict[str, Any] = {}
+    if request.method == "GET":
+        data = {
+            "regio_naam": beschikking.regio_naam,
+            "deelnemers": [g.id for g in beschikking.deelnemers],
+            "bedrag": beschikking.bedrag,
+            "toelichting": beschikking.toelichting,
+            "versie": beschikking.versie,
+            **{f"doel_{d.doel_id}": d.bedrag for d in beschikking.doelbedragen},
+        }
+    form = beschikking_form(
+        WijzigBeschikkingForm, beschikking.regeling_jaar.regeling.doelen, data=data
+    )
+    # Participants that have since merged stay choosable until they are deselected.
+    gemeenten = _actieve_gemeenten() + [g for g in beschikking.deelnemers if not g.actief]
+    _zet_keuzes(form, gemeenten)
+    overschreden = False
+    status = 400 if form.is_submitted() else 200
+    if form.validate_on_submit():
+        try:
+            services.wijzig_beschikking(
+                beschikking,
+                _gegevens(form, gemeenten),
+                door=door(),
+                versie=form.versie.data,
+                reden=form.reden.data,
+                datum=form.datum.data,
+                bevestig_overschrijding=form.bevestig_overschrijding.data,
+            )
+        except services.SubsidieFout as fout:
+            status = _geweigerd(fout, form, beschikking)
+            overschreden = isinstance(fout, services.PlafondOverschreden)
+        else:
+            db.session.commit()
+            flash("De beschikking is gewijzigd.", "succes")
+            return _naar(beschikking)
+    return render_template(
+        "subsidies/beschikking_wijzigen.html",
+        beschikking=beschikking,
+        form=form,
+        besloten=beschikking.status in services.BESLOTEN,
+        wijzigbaar=_wijzigbaar(beschikking),
+        toon_bevestiging=overschreden or form.bevestig_overschrijding.data,
+    ), status
+
+
+@bp.route("/beschikkingen/<int:beschikking_id>/intrekken", methods=["GET", "POST"])
+@toegang(Rol.BELEIDSMEDEWERKER)
+def beschikking_intrekken(beschikking_id: int) -> Pagina | Response:
+    beschikking = beschikking_of_404(beschikking_id)
+    data = {"versie": beschikking.versie} if request.method == "GET" else {}
+    form = IntrekkenForm(data=data)
+    status = 400 if form.is_submitted() else 200
+    if form.validate_on_submit():
+        try:
+            services.trek_in(
+                beschikking, reden=form.reden.data, door=door(), versie=form.versie.data
+            )
+        except services.SubsidieFout as fout:
+            status = _geweigerd(fout, form, beschikking)
+        else:
+            db.session.commit()
+            terug = sum((b.bedrag for b in beschikking.betalingen if b.is_terugvordering), NUL)
+            bericht = "De beschikking is ingetrokken."
+            if terug:
+                bericht += f" Er is een terugvordering van {geld(terug)} gepland."
+            flash(bericht, "succes")
+            return _naar(beschikking)
+    return render_template(
+        "subsidies/beschikking_intrekken.html",
+        beschikking=beschikking,
+        form=form,
+        wijzigbaar=_wijzigbaar(beschikking),
+    ), status
+
+
+# --- Payments -----------------------------------------------------------------------------
+
+
+@bp.route("/beschikkingen/<int:beschikking_id>/betalingen", methods=["POST"])
+@toegang(Rol.BELEIDSMEDEWERKER)
+def betaling_plannen(beschikking_id: int) -> Pagina | Response:
+    beschikking = beschikking_of_404(beschikking_id)
+    form = BetalingForm()
+    if form.validate_on_submit():
+        try:
+            betaling = services.plan_betaling(
+                beschikking,
+                soort=form.gekozen(),
+                bedrag=cast(Decimal, form.bedrag.data),  # validated: InputRequired
+                gepland_op=form.gepland_op.data,
+                omschrijving=form.omschrijving.data,
+            )
+        except services.SubsidieFout as fout:
+            db.session.rollback()
+            flash(str(fout), "fout")
+        else:
+            db.session.commit()
+            flash(
+                f"{betaling.soort.label} van {geld(betaling.bedrag)} gepland op "
+                f"{datum(betaling.gepland_op)}.",
+                "succes",
+            )
+            return _naar(beschikking)
+    return _beschikkingpagina(beschikking, 400, betaling_form=form)
+
+
+@bp.route("/betalingen/<int:betaling_id>/betaald", methods=["POST"])
+@toegang(Rol.BELEIDSMEDEWERKER, Rol.FINANCIEN)
+def betaling_registreren(betaling_id: int) -> Pagina | Response:
+    betaling = betaling_of_404(betaling_id)
+    beschikking = betaling.beschikking
+    form = BetaaldForm(prefix=f"betaling{betaling.id}")
+    status = 400
+    if form.validate_on_submit():
+        try:
+            services.registreer_betaling(
+                betaling, betaald_op=form.betaald_op.data, versie=form.versie.data
+            )
+        except services.SubsidieFout as fout:
+            status = _geweigerd(fout, form, betaling)
+        else:
+            db.session.commit()
+            flash(
+                f"{betaling.soort.label} van {geld(betaling.bedrag)} geregistreerd als betaald "
+                f"op {datum(betaling.betaald_op)}.",
+                "succes",
+            )
+            return _naar(beschikking)
+    return _beschikkingpagina(beschikking, status, betaald_form=form, betaald_id=betaling.id)
+
+
+# --- The audit trail ----------------------------------------------------------------------
+
+SOORTEN = {
+    "beschikking": "Beschikking",
+    "doelbedrag": "Bedrag per doel",
+    "betaling": "Betaling",
+    "verantwoording": "Verantwoording",
+    "verantwoordingregel": "Regel van verantwoording",
+    "vaststelling": "Vaststelling",
+}
+GELDVELDEN = {
+    "bedrag",
+    "besteed_in_jaar",
+    "besteed_cumulatief",
+    "subsidiabel",
+    "vastgesteld_bedrag",
+    "betaald",
+    "saldo",
+}
+DATUMVELDEN = {"datum", "gepland_op", "betaald_op", "verantwoording_uiterlijk"}
+TIJDSTIPVELDEN = {"ingediend_op", "beoordeeld_op", "vastgesteld_op"}
+STATUSSEN: dict[tuple[str, str], Any] = {
+    ("beschikking", "status"): BeschikkingStatus,
+    ("betaling", "soort"): BetalingSoort,
+    ("verantwoording", "status"): VerantwoordingStatus,
+}
+VERBORGEN = {"versie"}  # the lock counter changes with every edit and tells a reader nothing
+
+
+@dataclass(frozen=True)
+class Wijziging:
+    veld: str
+    oud: str
+    nieuw: str
+
+
+@dataclass(frozen=True)
+class Spoor:
+    regel: AuditRegel
+    wat: str
+    wijzigingen: list[Wijziging]
+
+
+def _ooit_aangemaakt(soort: str, ouderveld: str, ouder_ids: set[int]) -> set[int]:
+    """Ids of every ``soort`` ever created under one of ``ouder_ids``, deleted ones too."""
+    if not ouder_ids:
+        return set()
+    ouder = AuditRegel.wijzigingen[(ouderveld, 1)].as_integer()
+    return set(
+        db.session.execute(
+            select(AuditRegel.object_id).where(
+                AuditRegel.soort == soort,
+                AuditRegel.actie == "aangemaakt",
+                ouder.in_(ouder_ids),
+            )
+        ).scalars()
+    )
+
+
+def _objecten(beschikking: Beschikking) -> list[tuple[str, int]]:
+    """(audit soort, id) of the decision and of everything that hangs under it."""
+    ids = {beschikking.id}
+    doelbedragen = {d.id for d in beschikking.doelbedragen}
+    doelbedragen |= _ooit_aangemaakt("doelbedrag", "beschikking_id", ids)
+    betalingen = {b.id for b in beschikking.betalingen}
+    betalingen |= _ooit_aangemaakt("betaling", "beschikking_id", ids)
+    verantwoordingen = {v.id for v in beschikking.verantwoordingen}
+    verantwoordingen |= _ooit_aangemaakt("verantwoording", "beschikking_id", ids)
+    regels = {r.id for v in beschikking.verantwoordingen for r in v.regels}
+    regels |= _ooit_aangemaakt("verantwoordingregel", "verantwoording_id", verantwoordingen)
+    vaststellingen = {beschikking.vaststelling.id} if beschikking.vaststelling else set()
+    vaststellingen |= _ooit_aangemaakt("vaststelling", "beschikking_id", ids)
+    return [
+        ("beschikking", beschikking.id),
+        *(("doelbedrag", i) for i in sorted(doelbedragen)),
+        *(("betaling", i) for i in sorted(betalingen)),
+        *(("verantwoording", i) for i in sorted(verantwoordingen)),
+        *(("verantwoordingregel", i) for i in sorted(regels)),
+        *(("vaststelling", i) for i in sorted(vaststellingen)),
+    ]
+
+
+def _waarde(soort: str, veld: str, waarde: Any) -> str:
+    """An audited value (text, as `kern.audit` keeps it) the way the rest of the site shows it."""
+    if waarde is None:
+        return "—"
+    if isinstance(waarde, bool):
+        return "ja" if waarde else "nee"
+    if veld in GELDVELDEN:
+        return geld(Decimal(str(waarde)))
+    if (soort, veld) in STATUSSEN:
+        try:
+            return str(STATUSSEN[(soort, veld)](waarde).label)
+        except ValueError:
+            return str(waarde)
+    try:
+        if veld in DATUMVELDEN:
+            return datum(date.fromisoformat(str(waarde)))
+        if veld in TIJDSTIPVELDEN:
+            return datumtijd(datetime.fromisoformat(str(waarde)))
+    except ValueError:
+        pass
+    return str(waarde)
+
+
+def _wat(soort: str, object_id: int, regels: list[AuditRegel], doelnamen: dict[int, str]) -> str:
+    """A name for the object, from its first entry (it may no longer exist)."""
+    eerste = regels[0].wijzigingen if regels else {}
+
+    def nieuw(veld: str) -> Any:
+        paar = eerste.get(veld)
+        return paar[1] if isinstance(paar, list) and len(paar) == 2 else None
+
+    naam = SOORTEN.get(soort, soort)
+    if soort in ("doelbedrag", "verantwoordingregel") and nieuw("doel_id") in doelnamen:
+        naam = f"{naam}: {doelnamen[nieuw('doel_id')]}"
+    elif soort == "betaling" and nieuw("soort"):
+        naam = f"{naam} ({_waarde('betaling', 'soort', nieuw('soort')).lower()})"
+    elif soort == "verantwoording" and nieuw("volgnummer"):
+        naam = f"{naam} versie {nieuw('volgnummer')}"
+    return f"{naam} (nr. {object_id})"
+
+
+def _spoor(beschikking: Beschikking) -> list[Spoor]:
+    doelnamen = {d.id: d.naam for d in beschikking.regeling_jaar.regeling.doelen}
+    sporen: list[Spoor] = []
+    for soort, object_id in _objecten(beschikking):
+        regels = historie(soort, object_id)
+        wat = _wat(soort, object_id, regels, doelnamen)
+        for regel in regels:
+            wijzigingen = [
+                Wijziging(
+                    veld=veld.replace("_", " "),
+                    oud=_waarde(soort, veld, oud),
+                    nieuw=_waarde(soort, veld, nieuw),
+                )
+                for veld, (oud, nieuw) in regel.wijzigingen.items()
+                if veld not in VERBORGEN and not (oud is None and nieuw is None)
+            ]
+            sporen.append(Spoor(regel=regel, wat=wat, wijzigingen=wijzigingen))
+    sporen.sort(key=lambda s: (s.regel.tijdstip, s.regel.id), reverse=True)
+    return sporen
+
+
+@bp.route("/beschikkingen/<int:beschikking_id>/historie")
+@toegang(MINISTERIE)
+def beschikking_historie(beschikking_id: int) -> str:
+    beschikking = beschikking_of_404(beschikking_id)
+    return render_template(
+        "subsidies/beschikking_historie.html", beschikking=beschikking, sporen=_spoor(beschikking)
+    )

@@ -1,3 +1,89 @@
-"""overzichten pages (being written)."""
+"""The overview of a scheme year, and the grant history on a municipality's page."""
 
-from subsidies.views import bp  # noqa: F401
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import render_template, request, url_for
+from markupsafe import Markup
+
+from gemeenten.models import Gemeente
+from kern.accounts.access import MINISTERIE, gebruiker, toegang
+from kern.accounts.models import Rol
+from subsidies import demo, grafiek
+from subsidies import overzicht as overzichten
+from subsidies.forms.overzichten import OverzichtFilterForm
+from subsidies.models import Beschikking, BeschikkingStatus
+from subsidies.views import bp, jaar_of_404
+
+FILTERS = ("q", "status", "verantwoording", "termijn")  # kept when the sort order changes
+
+
+@bp.route("/jaren/<int:jaar_id>/overzicht")
+@toegang(MINISTERIE)
+def overzicht(jaar_id: int) -> str:
+    regeling_jaar = jaar_of_404(jaar_id)
+    form = OverzichtFilterForm(request.args)
+    form.validate()  # an invalid filter is shown with its message and then ignored
+    vandaag = date.today()
+    resultaat = overzichten.overzicht(
+        regeling_jaar, vandaag=vandaag, filter=form.filter(), sortering=form.sortering()
+    )
+    filters = {naam: request.args[naam] for naam in FILTERS if request.args.get(naam)}
+
+    def sorteer_url(kolom: str, aflopend: bool) -> str:
+        waarden: dict[str, Any] = {
+            **filters,
+            "sorteer": kolom,
+            "richting": "aflopend" if aflopend else "oplopend",
+        }
+        return url_for("subsidies.overzicht", jaar_id=jaar_id, **waarden)
+
+    grafiek_svg = grafiek.toegekend_versus_besteed(
+        [grafiek.Staaf(r.ontvanger, r.toegekend, r.besteed) for r in resultaat.rijen],
+        titel=f"Toegekend versus besteed per gemeente, {regeling_jaar.label}",
+        uitleg=(
+            "Per gemeente een staaf voor het toegekende bedrag en een voor de cumulatieve "
+            "besteding volgens de verantwoording, op één schaal. De bedragen staan bij de "
+            "staven en in de tabel onder de grafiek."
+        ),
+    )
+    return render_template(
+        "subsidies/overzicht.html",
+        regeling_jaar=regeling_jaar,
+        regeling=regeling_jaar.regeling,
+        is_demo=demo.is_demo(regeling_jaar.regeling),
+        form=form,
+        ov=resultaat,
+        sorteer_url=sorteer_url,
+        grafiek=grafiek_svg,
+        vandaag=vandaag,
+    )
+
+
+def mag_beschikking_openen(beschikking: Beschikking) -> bool:
+    """A municipality user opens only their own decisions, not those of a predecessor."""
+    ik = gebruiker()
+    return ik.rol is not Rol.GEMEENTE or beschikking.gemeente_id == ik.gemeente_id
+
+
+def gemeente_sectie(gemeente: Gemeente) -> Markup | None:
+    """The grant history on the municipality's page, with its predecessors; None if none."""
+    rijen = overzichten.geschiedenis(gemeente, vandaag=date.today())
+    if gebruiker().rol is Rol.GEMEENTE:
+        # A draft is not a decision yet: the municipality sees it once it is decided.
+        rijen = [r for r in rijen if r.beschikking.status is not BeschikkingStatus.CONCEPT]
+    if not rijen:
+        return None
+    # render_template escapes every value: its output is safe HTML.
+    return Markup(  # noqa: S704
+        render_template(
+            "subsidies/_gemeente_sectie.html",
+            gemeente=gemeente,
+            rijen=rijen,
+            totalen=overzichten.totalen(rijen),
+            met_voorgangers=any(r.beschikking.gemeente_id != gemeente.id for r in rijen),
+            mag_openen=mag_beschikking_openen,
+        )
+    )

@@ -1,3 +1,307 @@
-"""verantwoordingen pages (being written)."""
+"""The spending return (verantwoording): submitting, reviewing, and the settlement after it.
 
-from subsidies.views import bp  # noqa: F401
+A municipality user submits returns for their own municipality's decisions (an officer may do
+so on its behalf); every submission is a new version. The officer approves a version or sends
+it back with a reason, and settles the decision from the approved final return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from kern.accounts.access import ALLE_ROLLEN, MINISTERIE, gebruiker, toegang
+from kern.accounts.models import Rol
+from kern.db import db
+from kern.formatting import geld
+from subsidies import services
+from subsidies.forms.verantwoordingen import (
+    GoedkeurForm,
+    TerugstuurForm,
+    VaststellingForm,
+    VerantwoordingForm,
+    cumulatief_naam,
+    in_jaar_naam,
+)
+from subsidies.models import (
+    Beschikking,
+    RegelingJaar,
+    Verantwoording,
+    VerantwoordingStatus,
+)
+from subsidies.views import beschikking_of_404, bp, door, verantwoording_of_404
+
+Antwoord = str | Response | tuple[str, int]
+
+# The two review forms share the return's page; prefixes keep their fields apart.
+GOEDKEUREN = "goedkeuren"
+TERUGSTUREN = "terugsturen"
+
+
+# --- Helpers for the templates --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stand:
+    """Where a decision's return stands, for the links on its pages."""
+
+    indienen_geweigerd: str | None  # why no new version can be submitted; None: it can
+    voorstel: services.Voorstel | None  # the settlement proposal, when one can be made
+    voorstel_fout: str | None  # why not
+
+
+@bp.app_template_global("verantwoording_stand")
+def verantwoording_stand(beschikking: Beschikking) -> Stand:
+    try:
+        voorstel: services.Voorstel | None = services.voorstel_vaststelling(beschikking)
+        voorstel_fout = None
+    except services.SubsidieFout as fout:
+        voorstel, voorstel_fout = None, str(fout)
+    return Stand(services.indienen_geweigerd(beschikking), voorstel, voorstel_fout)
+
+
+@bp.app_template_global("saldo_tekst")
+def saldo_tekst(saldo: Decimal) -> str:
+    """What a settlement's balance means, in words: ``Terugvordering € 10.000,00``."""
+    if saldo > 0:
+        return f"Nabetaling {geld(saldo)}"
+    if saldo < 0:
+        return f"Terugvordering {geld(-saldo)}"
+    return "Geen nabetaling of terugvordering"
+
+
+@bp.app_template_global("beschikking_url")
+def beschikking_url(beschikking: Beschikking) -> str | None:
+    """The decision's own page, once that page exists."""
+    if "subsidies.beschikking" not in current_app.view_functions:
+        return None
+    return url_for("subsidies.beschikking", beschikking_id=beschikking.id)
+
+
+def _naar(verantwoording: Verantwoording) -> Response:
+    return redirect(url_for("subsidies.verantwoording", verantwoording_id=verantwoording.id))
+
+
+# --- Submitting -----------------------------------------------------------------------------
+
+
+@bp.route("/beschikkingen/<int:beschikking_id>/verantwoording", methods=["GET", "POST"])
+@toegang(Rol.GEMEENTE, Rol.BELEIDSMEDEWERKER)
+def verantwoording_indienen(beschikking_id: int) -> Antwoord:
+    # The decision comes from the URL only: fields in the body cannot name another one.
+    beschikking = beschikking_of_404(beschikking_id)
+    regeling_jaar = beschikking.regeling_jaar
+    doelen = list(regeling_jaar.regeling.doelen)
+    laatste = beschikking.laatste_verantwoording
+    # A new version starts from the previous one; an empty POST is empty, not a resubmission.
+    begin = {} if request.method == "POST" else VerantwoordingForm.gegevens_van(laatste)
+    form = VerantwoordingForm.voor(doelen, regeling_jaar.jaar, **begin)
+    geweigerd = services.indienen_geweigerd(beschikking)
+    fout = None
+
+    if request.method == "POST" and geweigerd is None and form.validate_on_submit():
+        bestedingen = {
+            d.id: services.Besteding(
+                in_jaar=form.bedrag(in_jaar_naam(d)), cumulatief=form.bedrag(cumulatief_naam(d))
+            )
+            for d in doelen
+        }
+        try:
+            verantwoording, waarschuwingen = services.dien_in(
+                beschikking,
+                bestedingen=bestedingen,
+                eindverantwoording=form.is_eind,
+                toelichting=form.toelichting.data,
+                door=door(),
+            )
+        except services.SubsidieFout as weigering:
+            db.session.rollback()
+            fout = str(weigering)
+        else:
+            db.session.commit()
+            soort = "eindverantwoording" if verantwoording.eindverantwoording else "verantwoording"
+            flash(
+                f"Versie {verantwoording.volgnummer} van de {soort} is ingediend en wacht op "
+                "beoordeling door het ministerie.",
+                "succes",
+            )
+            for waarschuwing in waarschuwingen:
+                flash(f"Let op: {waarschuwing}", "info")
+            return _naar(verantwoording)
+
+    return render_template(
+        "subsidies/verantwoording_indienen.html",
+        beschikking=beschikking,
+        regeling_jaar=regeling_jaar,
+        doelen=doelen,
+        laatste=laatste,
+        form=form,
+        geweigerd=geweigerd,
+        fout=fout,
+    ), 400 if request.method == "POST" else 200
+
+
+# --- One version, and its review ------------------------------------------------------------
+
+
+def _toon(
+    verantwoording: Verantwoording,
+    *,
+    goedkeur_form: GoedkeurForm | None = None,
+    terugstuur_form: TerugstuurForm | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    beschikking = verantwoording.beschikking
+    beoordelen = (
+        gebruiker().rol is Rol.BELEIDSMEDEWERKER
+        and verantwoording.status is VerantwoordingStatus.INGEDIEND
+    )
+    # Forms not being answered are drawn fresh from the current version (never from the body).
+    goedkeur_form = goedkeur_form or GoedkeurForm(
+        formdata=None, prefix=GOEDKEUREN, versie=verantwoording.versie
+    )
+    terugstuur_form = terugstuur_form or TerugstuurForm(
+        formdata=None, prefix=TERUGSTUREN, versie=verantwoording.versie
+    )
+    return render_template(
+        "subsidies/verantwoording.html",
+        verantwoording=verantwoording,
+        beschikking=beschikking,
+        regels={r.doel_id: r for r in verantwoording.regels},
+        toegekend_per_doel={d.doel_id: d.bedrag for d in beschikking.doelbedragen},
+        waarschuwingen=services.waarschuwingen(verantwoording),
+        beoordelen=beoordelen,
+        goedkeur_form=goedkeur_form,
+        terugstuur_form=terugstuur_form,
+    ), status
+
+
+@bp.route("/verantwoordingen/<int:verantwoording_id>")
+@toegang(ALLE_ROLLEN)
+def verantwoording(verantwoording_id: int) -> Antwoord:
+    return _toon(verantwoording_of_404(verantwoording_id))
+
+
+def _weiger(verantwoording: Verantwoording, fout: services.SubsidieFout) -> Antwoord:
+    """Nothing changes; a concurrent edit answers 409 with the page as it now is."""
+    db.session.rollback()
+    flash(str(fout), "fout")
+    if isinstance(fout, services.Conflict):
+        return _toon(verantwoording, status=409)
+    return _naar(verantwoording)
+
+
+@bp.route("/verantwoordingen/<int:verantwoording_id>/goedkeuren", methods=["POST"])
+@toegang(Rol.BELEIDSMEDEWERKER)
+def verantwoording_goedkeuren(verantwoording_id: int) -> Antwoord:
+    verantwoording = verantwoording_of_404(verantwoording_id)
+    form = GoedkeurForm(prefix=GOEDKEUREN)
+    if not form.validate_on_submit():
+        return _toon(verantwoording, goedkeur_form=form, status=400)
+    try:
+        services.keur_goed(
+            verantwoording, door=door(), versie=form.versie.data, reactie=form.reactie.data
+        )
+    except services.SubsidieFout as fout:
+        return _weiger(verantwoording, fout)
+    db.session.commit()
+    soort = "eindverantwoording" if verantwoording.eindverantwoording else "verantwoording"
+    flash(f"Versie {verantwoording.volgnummer} van de {soort} is goedgekeurd.", "succes")
+    return _naar(verantwoording)
+
+
+@bp.route("/verantwoordingen/<int:verantwoording_id>/terugsturen", methods=["POST"])
+@toegang(Rol.BELEIDSMEDEWERKER)
+def verantwoording_terugsturen(verantwoording_id: int) -> Antwoord:
+    verantwoording = verantwoording_of_404(verantwoording_id)
+    form = TerugstuurForm(prefix=TERUGSTUREN)
+    if not form.validate_on_submit():
+        return _toon(verantwoording, terugstuur_form=form, status=400)
+    try:
+        services.stuur_terug(
+            verantwoording, reden=form.reden.data or "", door=door(), versie=form.versie.data
+        )
+    except services.SubsidieFout as fout:
+        return _weiger(verantwoording, fout)
+    db.session.commit()
+    flash(
+        f"Versie {verantwoording.volgnummer} is teruggestuurd naar "
+        f"{verantwoording.beschikking.gemeente.weergavenaam}.",
+        "succes",
+    )
+    return _naar(verantwoording)
+
+
+@bp.route("/te-beoordelen")
+@toegang(MINISTERIE)
+def te_beoordelen() -> Antwoord:
+    wachtend = (
+        db.session.execute(
+            select(Verantwoording)
+            .where(Verantwoording.status == VerantwoordingStatus.INGEDIEND)
+            .order_by(Verantwoording.ingediend_op, Verantwoording.id)
+            .options(
+                selectinload(Verantwoording.regels),
+                selectinload(Verantwoording.beschikking).selectinload(Beschikking.gemeente),
+                selectinload(Verantwoording.beschikking)
+                .selectinload(Beschikking.regeling_jaar)
+                .selectinload(RegelingJaar.regeling),
+            )
+        )
+        .scalars()
+        .all()
+    )
+    rijen = [(v, services.waarschuwingen(v)) for v in wachtend]
+    return render_template("subsidies/verantwoordingen_te_beoordelen.html", rijen=rijen)
+
+
+# --- Settlement -----------------------------------------------------------------------------
+
+
+def _toon_vaststelling(
+    beschikking: Beschikking, form: VaststellingForm, status: int
+) -> tuple[str, int]:
+    stand = verantwoording_stand(beschikking)
+    return render_template(
+        "subsidies/vaststelling.html",
+        beschikking=beschikking,
+        voorstel=stand.voorstel,
+        reden=stand.voorstel_fout,
+        form=form,
+    ), status
+
+
+@bp.route("/beschikkingen/<int:beschikking_id>/vaststellen", methods=["GET", "POST"])
+@toegang(Rol.BELEIDSMEDEWERKER)
+def vaststellen(beschikking_id: int) -> Antwoord:
+    beschikking = beschikking_of_404(beschikking_id)
+    if request.method != "POST":
+        return _toon_vaststelling(beschikking, VaststellingForm(versie=beschikking.versie), 200)
+    form = VaststellingForm()
+    if not form.validate_on_submit():
+        return _toon_vaststelling(beschikking, form, 400)
+    assert form.datum.data is not None  # InputRequired
+    try:
+        vaststelling = services.stel_vast(
+            beschikking, datum=form.datum.data, door=door(), versie=form.versie.data
+        )
+    except services.SubsidieFout as fout:
+        db.session.rollback()
+        flash(str(fout), "fout")
+        if isinstance(fout, services.Conflict):
+            verse = VaststellingForm(formdata=None, versie=beschikking.versie)
+            return _toon_vaststelling(beschikking, verse, 409)
+        return redirect(url_for("subsidies.vaststellen", beschikking_id=beschikking.id))
+    db.session.commit()
+    flash(
+        f"De subsidie voor {beschikking.ontvanger} is vastgesteld op "
+        f"{geld(vaststelling.vastgesteld_bedrag)}. {saldo_tekst(vaststelling.saldo)}"
+        + (" is ingepland." if vaststelling.saldo else "."),
+        "succes",
+    )
+    return redirect(url_for("subsidies.vaststellen", beschikking_id=beschikking.id))

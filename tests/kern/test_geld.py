@@ -98,7 +98,7 @@ def test_more_than_two_decimals_are_refused_not_rounded(app, db):
 def test_a_negative_ceiling_is_stopped_by_the_named_check_constraint(app, db):
     regeling = maak_regeling()
     db.session.commit()
-    with pytest.raises(sa.exc.IntegrityError, match="plafond_niet_negatief|CHECK constraint"):
+    with pytest.raises(sa.exc.IntegrityError, match=r"plafond_niet_negatief|CHECK constraint"):
         db.session.execute(
             sa.update(RegelingJaar)
             .where(RegelingJaar.id == regeling.jaren[0].id)

@@ -1,0 +1,320 @@
+"""Settling a decision from its approved final return, through the web forms."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from kern.accounts.models import Rol
+from kern.audit import historie
+from kern.formatting import geld
+from subsidies import services
+from subsidies.models import (
+    Beschikking,
+    BeschikkingStatus,
+    Betaling,
+    BetalingSoort,
+    Vaststelling,
+    VerantwoordingStatus,
+)
+from tests.factories import maak_gebruiker, maak_verantwoording
+from tests.subsidies.test_verantwoordingen import (
+    Wereld,
+    als,
+    bouw_wereld,
+    formulier,
+    goedkeuren,
+    indienen_url,
+    render_blok,
+    tekst,
+    versies,
+)
+
+
+@pytest.fixture
+def wereld(app, db) -> Wereld:
+    return bouw_wereld(db)
+
+
+def vaststellen_url(beschikking: Beschikking) -> str:
+    return f"/versterkingsgelden/beschikkingen/{beschikking.id}/vaststellen"
+
+
+def betaal(beschikking: Beschikking, bedrag: str) -> None:
+    """An advance, planned and paid."""
+    betaling = services.plan_betaling(
+        beschikking,
+        soort=BetalingSoort.VOORSCHOT,
+        bedrag=Decimal(bedrag),
+        gepland_op=date(2015, 11, 1),
+    )
+    services.registreer_betaling(betaling, betaald_op=date(2015, 11, 2), versie=betaling.versie)
+
+
+def vaststelformulier(versie: int, datum: str = "2016-09-01", bevestig: bool = True) -> dict:
+    data = {"versie": str(versie), "datum": datum}
+    if bevestig:
+        data["bevestig"] = "y"
+    return data
+
+
+def aantal(db, model: type) -> int:
+    return db.session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def eindverantwoording_via_web(app, db, wereld, cumulatief: str) -> None:
+    """The municipality submits its final return and the officer approves it."""
+    antwoord = als(app, wereld.gebruiker).post(
+        indienen_url(wereld.eigen),
+        data=formulier(
+            wereld.eigen,
+            {"kennisbevordering": (cumulatief, cumulatief)},
+            eind="ja",
+            toelichting="Alles verantwoord.",
+        ),
+    )
+    assert antwoord.status_code == 302
+    laatste = versies(db, wereld.eigen)[-1]
+    assert goedkeuren(als(app, wereld.officier), laatste, laatste.versie).status_code == 302
+
+
+def test_settling_below_what_was_paid_plans_a_clawback(app, db, wereld):
+    betaal(wereld.eigen, "80000.00")
+    db.session.commit()
+    eindverantwoording_via_web(app, db, wereld, "70.000,00")
+    officier = als(app, wereld.officier)
+
+    voorstel = officier.get(vaststellen_url(wereld.eigen))
+
+    assert voorstel.status_code == 200
+    pagina = tekst(voorstel)
+    for bedrag in ("100000", "70000", "80000"):
+        assert geld(Decimal(bedrag)) in pagina
+    assert f"Terugvordering {geld(Decimal('10000'))}" in pagina
+    assert f"Vaststellen op {geld(Decimal('70000'))}" in pagina
+
+    db.session.expire_all()
+    antwoord = officier.post(
+        vaststellen_url(wereld.eigen), data=vaststelformulier(wereld.eigen.versie)
+    )
+
+    assert antwoord.status_code == 302
+    vervolg = tekst(officier.get(antwoord.location))
+    assert f"is vastgesteld op {geld(Decimal('70000'))}" in vervolg
+    assert f"Terugvordering {geld(Decimal('10000'))} is ingepland." in vervolg
+    db.session.expire_all()
+    beschikking = db.session.get(Beschikking, wereld.eigen.id)
+    assert beschikking.status is BeschikkingStatus.VASTGESTELD
+    vaststelling = beschikking.vaststelling
+    assert vaststelling.vastgesteld_bedrag == Decimal("70000.00")
+    assert vaststelling.subsidiabel == Decimal("70000.00")
+    assert vaststelling.betaald == Decimal("80000.00")
+    assert vaststelling.saldo == Decimal("-10000.00")
+    assert vaststelling.datum == date(2016, 9, 1)
+    assert vaststelling.vastgesteld_door == wereld.officier.email
+    [terug] = [b for b in beschikking.betalingen if b.soort is BetalingSoort.TERUGVORDERING]
+    assert terug.bedrag == Decimal("10000.00")
+    assert terug.betaald_op is None  # planned, not yet received
+
+    # The municipality sees the result with its returns.
+    blok = render_blok(app, wereld.gebruiker, beschikking)
+    assert f"Terugvordering {geld(Decimal('10000'))}" in blok
+    assert geld(Decimal("70000")) in blok
+    # The audit trail records the settlement and the decision's new status.
+    [aangemaakt] = historie("vaststelling", vaststelling.id)
+    assert aangemaakt.actie == "aangemaakt"
+    assert aangemaakt.wijzigingen["saldo"] == [None, "-10000.00"]
+    assert ["beschikt", "vastgesteld"] in [
+        r.wijzigingen.get("status") for r in historie("beschikking", beschikking.id)
+    ]
+
+
+def test_settling_above_the_grant_is_capped_and_plans_an_extra_payment(app, db, wereld):
+    betaal(wereld.eigen, "80000.00")
+    db.session.commit()
+    eindverantwoording_via_web(app, db, wereld, "120.000,00")
+    officier = als(app, wereld.officier)
+
+    pagina = tekst(officier.get(vaststellen_url(wereld.eigen)))
+    assert f"Nabetaling {geld(Decimal('20000'))}" in pagina
+    db.session.expire_all()
+    antwoord = officier.post(
+        vaststellen_url(wereld.eigen), data=vaststelformulier(wereld.eigen.versie)
+    )
+
+    assert antwoord.status_code == 302
+    db.session.expire_all()
+    beschikking = db.session.get(Beschikking, wereld.eigen.id)
+    assert beschikking.status is BeschikkingStatus.VASTGESTELD
+    assert beschikking.vaststelling.vastgesteld_bedrag == Decimal("100000.00")
+    assert beschikking.vaststelling.subsidiabel == Decimal("120000.00")
+    [extra] = [b for b in beschikking.betalingen if b.soort is BetalingSoort.NABETALING]
+    assert extra.bedrag == Decimal("20000.00")
+    assert f"Nabetaling {geld(Decimal('20000'))}" in tekst(officier.get(antwoord.location))
+
+
+def test_settling_exactly_what_was_paid_plans_nothing(app, db, wereld):
+    betaal(wereld.eigen, "80000.00")
+    db.session.commit()
+    eindverantwoording_via_web(app, db, wereld, "80.000,00")
+    officier = als(app, wereld.officier)
+    assert "Geen nabetaling of terugvordering" in tekst(officier.get(vaststellen_url(wereld.eigen)))
+    db.session.expire_all()
+
+    officier.post(vaststellen_url(wereld.eigen), data=vaststelformulier(wereld.eigen.versie))
+
+    db.session.expire_all()
+    beschikking = db.session.get(Beschikking, wereld.eigen.id)
+    assert beschikking.vaststelling.saldo == Decimal("0.00")
+    assert [b.soort for b in beschikking.betalingen] == [BetalingSoort.VOORSCHOT]
+
+
+# --- Refusals -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("soort", ["geen", "tussentijds", "niet_beoordeeld", "teruggestuurd"])
+def test_no_settlement_without_an_approved_final_return(app, db, wereld, soort):
+    if soort == "tussentijds":
+        tussentijds = maak_verantwoording(wereld.eigen)
+        services.keur_goed(tussentijds, door="test", versie=tussentijds.versie)
+    elif soort == "niet_beoordeeld":
+        maak_verantwoording(wereld.eigen, eind=True)
+    elif soort == "teruggestuurd":
+        eind = maak_verantwoording(wereld.eigen, eind=True)
+        services.stuur_terug(eind, reden="Nee.", door="test", versie=eind.versie)
+    db.session.commit()
+    officier = als(app, wereld.officier)
+    versie = wereld.eigen.versie
+
+    pagina = officier.get(vaststellen_url(wereld.eigen))
+    antwoord = officier.post(vaststellen_url(wereld.eigen), data=vaststelformulier(versie))
+
+    assert pagina.status_code == 200
+    assert "Er is nog geen goedgekeurde eindverantwoording." in tekst(pagina)
+    assert "Vaststellen op" not in tekst(pagina)
+    assert antwoord.status_code == 302
+    assert "Er is nog geen goedgekeurde eindverantwoording." in tekst(
+        officier.get(antwoord.location)
+    )
+    assert aantal(db, Vaststelling) == 0
+    db.session.expire_all()
+    assert db.session.get(Beschikking, wereld.eigen.id).status is BeschikkingStatus.BESCHIKT
+
+
+def _klaar_om_vast_te_stellen(db, wereld) -> None:
+    betaal(wereld.eigen, "80000.00")
+    eind = maak_verantwoording(wereld.eigen, Decimal("70000.00"), eind=True)
+    services.keur_goed(eind, door="test", versie=eind.versie)
+    db.session.commit()
+
+
+def test_settling_twice_is_refused(app, db, wereld):
+    _klaar_om_vast_te_stellen(db, wereld)
+    officier = als(app, wereld.officier)
+    officier.post(vaststellen_url(wereld.eigen), data=vaststelformulier(wereld.eigen.versie))
+    db.session.expire_all()
+    versie = wereld.eigen.versie
+
+    pagina = tekst(officier.get(vaststellen_url(wereld.eigen)))
+    antwoord = officier.post(vaststellen_url(wereld.eigen), data=vaststelformulier(versie))
+
+    assert "Vastgesteld op 1 september 2016" in pagina
+    assert "Vaststellen op" not in pagina
+    assert antwoord.status_code == 302
+    assert "beschikking kan niet worden vastgesteld." in tekst(officier.get(antwoord.location))
+    assert aantal(db, Vaststelling) == 1
+    db.session.expire_all()
+    assert db.session.get(Beschikking, wereld.eigen.id).versie == versie
+    assert (
+        db.session.execute(
+            select(func.count()).where(Betaling.soort == BetalingSoort.TERUGVORDERING)
+        ).scalar_one()
+        == 1
+    )
+
+
+def test_a_stale_version_is_refused_with_409(app, db, wereld):
+    _klaar_om_vast_te_stellen(db, wereld)
+    getekend = wereld.eigen.versie  # the versie in the officer's form
+    services.wijzig_beschikking(  # meanwhile a colleague amends the decision
+        wereld.eigen,
+        services.BeschikkingGegevens(bedrag=Decimal("90000.00")),
+        door="collega",
+        versie=getekend,
+        reden="Lager plafond.",
+    )
+    db.session.commit()
+
+    antwoord = als(app, wereld.officier).post(
+        vaststellen_url(wereld.eigen), data=vaststelformulier(getekend)
+    )
+
+    assert antwoord.status_code == 409
+    assert "Iemand anders heeft deze beschikking intussen gewijzigd" in tekst(antwoord)
+    assert geld(Decimal("90000")) in tekst(antwoord)  # the proposal as it now is
+    assert aantal(db, Vaststelling) == 0
+    db.session.expire_all()
+    beschikking = db.session.get(Beschikking, wereld.eigen.id)
+    assert beschikking.status is BeschikkingStatus.GEWIJZIGD
+    assert [b.soort for b in beschikking.betalingen] == [BetalingSoort.VOORSCHOT]
+
+
+@pytest.mark.parametrize(
+    ("data", "melding"),
+    [
+        ({"datum": "2016-09-01"}, "Bevestig de vaststelling."),
+        ({"datum": "31-02-2016", "bevestig": "y"}, "Vul een geldige datum in"),
+        ({"datum": "", "bevestig": "y"}, "Vul de datum van de vaststelling in."),
+        ({"datum": "2016-09-01", "bevestig": "y", "versie": "x"}, "Ongeldige versie"),
+        ({}, "Versie ontbreekt"),
+    ],
+)
+def test_an_incomplete_settlement_form_saves_nothing(app, db, wereld, data, melding):
+    _klaar_om_vast_te_stellen(db, wereld)
+    data = {"versie": str(wereld.eigen.versie), **data} if data else {}
+
+    antwoord = als(app, wereld.officier).post(vaststellen_url(wereld.eigen), data=data)
+
+    assert antwoord.status_code == 400
+    assert melding in tekst(antwoord)
+    assert aantal(db, Vaststelling) == 0
+
+
+def test_open_planned_payments_block_the_settlement(app, db, wereld):
+    _klaar_om_vast_te_stellen(db, wereld)
+    services.plan_betaling(
+        wereld.eigen,
+        soort=BetalingSoort.VOORSCHOT,
+        bedrag=Decimal("5000.00"),
+        gepland_op=date(2016, 1, 1),
+    )
+    db.session.commit()
+    officier = als(app, wereld.officier)
+
+    assert "nog geplande betalingen open" in tekst(officier.get(vaststellen_url(wereld.eigen)))
+    antwoord = officier.post(
+        vaststellen_url(wereld.eigen), data=vaststelformulier(wereld.eigen.versie)
+    )
+
+    assert "registreer of verwijder die eerst" in tekst(officier.get(antwoord.location))
+    assert aantal(db, Vaststelling) == 0
+
+
+@pytest.mark.parametrize("rol", [Rol.GEMEENTE, Rol.FINANCIEN, Rol.BEHEERDER])
+def test_only_a_grant_officer_settles(app, db, wereld, rol):
+    _klaar_om_vast_te_stellen(db, wereld)
+    client = als(
+        app, maak_gebruiker(rol, gemeente=wereld.amsterdam if rol is Rol.GEMEENTE else None)
+    )
+
+    assert client.get(vaststellen_url(wereld.eigen)).status_code == 403
+    antwoord = client.post(
+        vaststellen_url(wereld.eigen), data=vaststelformulier(wereld.eigen.versie)
+    )
+
+    assert antwoord.status_code == 403
+    assert aantal(db, Vaststelling) == 0
+    assert versies(db, wereld.eigen)[-1].status is VerantwoordingStatus.GOEDGEKEURD
