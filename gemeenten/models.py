@@ -99,6 +99,13 @@ class Gemeente(Model):
     def label(self) -> str:
         return f"{self.cbs_code} {self.weergavenaam}"
 
+    def keten(self) -> list[Gemeente]:
+        """This municipality and every successor after it, in order."""
+        keten: list[Gemeente] = [self]
+        while keten[-1].opvolger is not None and keten[-1].opvolger not in keten:
+            keten.append(keten[-1].opvolger)
+        return keten
+
     def rechtsopvolger(self) -> Gemeente:
         """The municipality that carries this one's rights today (itself while it exists)."""
         huidige: Gemeente = self

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask import url_for
+from flask import abort, url_for
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -20,7 +20,17 @@ from gemeenten.models import (
     MutatieSoort,
     Programma,
 )
+from kern.accounts.access import gebruiker
+from kern.accounts.models import Rol
 from kern.db import db
+
+
+def zichtbaar_of_404(gemeente: Gemeente) -> None:
+    """A municipality user sees their own municipality and those it took over in a merger;
+    anything else does not exist for them."""
+    ik = gebruiker()
+    if ik.rol is Rol.GEMEENTE and all(g.id != ik.gemeente_id for g in gemeente.keten()):
+        abort(404)
 
 
 def op_code(cbs_code: str) -> Gemeente | None:

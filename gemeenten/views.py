@@ -7,7 +7,7 @@ from wtforms import Field
 from gemeenten import secties, services
 from gemeenten.forms import DeelnameForm, ZoekForm
 from gemeenten.models import Deelname, Gemeente, Programma
-from kern.accounts.access import ALLE_ROLLEN, MINISTERIE, eigen_gemeente_of_404, gebruiker, toegang
+from kern.accounts.access import ALLE_ROLLEN, MINISTERIE, gebruiker, toegang
 from kern.accounts.models import Rol
 from kern.db import db
 
@@ -20,7 +20,7 @@ def _gemeente_of_404(cbs_code: str) -> Gemeente:
     gemeente = services.op_code(cbs_code)
     if gemeente is None:
         abort(404)
-    eigen_gemeente_of_404(gemeente.id)
+    services.zichtbaar_of_404(gemeente)
     return gemeente
 
 

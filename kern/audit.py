@@ -1,8 +1,9 @@
 """The audit trail: who changed what, when, with the old and the new values.
 
 A model opts in by inheriting `Geaudit`. Every flush then writes, in the same transaction, one
-`AuditRegel` per inserted, changed or deleted object of such a model, so that no service can
-forget it. Entries are never changed or removed: the application refuses to flush either.
+`AuditRegel` per inserted, changed or deleted row of such a model (also rows removed by a
+cascade), so that no service can forget it. Entries are never changed or removed: the
+application refuses to flush either.
 """
 
 from __future__ import annotations
@@ -27,9 +28,14 @@ _actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_actor
 
 
 class Geaudit:
-    """Mixin: changes to this model are written to the audit trail under ``__audit_soort__``."""
+    """Mixin: changes to this model are written to the audit trail under ``__audit_soort__``.
+
+    Column changes are recorded; collections (many-to-many) only when named in
+    ``__audit_relaties__``.
+    """
 
     __audit_soort__: str
+    __audit_relaties__: tuple[str, ...] = ()
 
 
 class AuditRegel(Model):
@@ -111,34 +117,55 @@ def _weiger_wijzigen(session: Session, flush_context: Any, instances: Any) -> No
             raise PermissionError("The audit trail cannot be changed.")
 
 
-@event.listens_for(Session, "after_flush")
-def _schrijf(session: Session, flush_context: Any) -> None:
-    regels: list[dict[str, Any]] = []
-    gebruiker_id, door = _wie()
-    for verzameling, actie in (
-        (session.new, "aangemaakt"),
-        (session.dirty, "gewijzigd"),
-        (session.deleted, "verwijderd"),
-    ):
-        for obj in verzameling:
-            if not isinstance(obj, Geaudit):
-                continue
-            wijzigingen = _wijzigingen(obj, actie)
-            if actie == "gewijzigd" and not wijzigingen:
-                continue
-            regels.append(
-                {
-                    "tijdstip": utcnow(),
-                    "gebruiker_id": gebruiker_id,
-                    "door": door,
-                    "soort": obj.__audit_soort__,
-                    "object_id": inspect(obj).mapper.primary_key_from_instance(obj)[0],
-                    "actie": actie,
-                    "wijzigingen": wijzigingen,
-                }
-            )
-    if regels:
-        session.connection().execute(insert(AuditRegel), regels)
+def _relaties(obj: Any, actie: str) -> dict[str, list[Any]]:
+    """Changes to the collections named in ``__audit_relaties__`` (labels, sorted)."""
+    uit: dict[str, list[Any]] = {}
+    toestand = inspect(obj)
+    for naam in getattr(obj, "__audit_relaties__", ()):
+        historie = toestand.attrs[naam].history
+        if actie == "gewijzigd" and not historie.has_changes():
+            continue
+        ongewijzigd = list(historie.unchanged or ())
+        oud = sorted(_label(o) for o in (*ongewijzigd, *(historie.deleted or ())))
+        nieuw = sorted(_label(o) for o in (*ongewijzigd, *(historie.added or ())))
+        if actie == "aangemaakt":
+            oud = []
+        if oud != nieuw:
+            uit[naam] = [oud, nieuw]
+    return uit
+
+
+def _label(obj: Any) -> str:
+    return str(getattr(obj, "label", obj))
+
+
+def _schrijf(actie: str) -> Any:
+    def luisteraar(mapper: Any, connection: sa.Connection, obj: Any) -> None:
+        wijzigingen = {**_wijzigingen(obj, actie), **_relaties(obj, actie)}
+        if actie == "gewijzigd" and not wijzigingen:
+            return
+        gebruiker_id, door = _wie()
+        connection.execute(
+            insert(AuditRegel),
+            {
+                "tijdstip": utcnow(),
+                "gebruiker_id": gebruiker_id,
+                "door": door,
+                "soort": obj.__audit_soort__,
+                "object_id": mapper.primary_key_from_instance(obj)[0],
+                "actie": actie,
+                "wijzigingen": wijzigingen,
+            },
+        )
+
+    return luisteraar
+
+
+# Mapper events, not session events: they also see rows that a delete-orphan cascade removes
+# and run inside the flush, on its connection, so an entry exists exactly when the change does.
+event.listen(Geaudit, "after_insert", _schrijf("aangemaakt"), propagate=True)
+event.listen(Geaudit, "after_update", _schrijf("gewijzigd"), propagate=True)
+event.listen(Geaudit, "after_delete", _schrijf("verwijderd"), propagate=True)
 
 
 def historie(soort: str, object_id: int) -> list[AuditRegel]:

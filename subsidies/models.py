@@ -112,6 +112,11 @@ class BeschikkingStatus(enum.StrEnum):
             "vastgesteld": "Vastgesteld",
         }[self.value]
 
+    @property
+    def toestand(self) -> str:
+        """For sentences: "Deze beschikking is {toestand}"."""
+        return "nog een concept" if self is BeschikkingStatus.CONCEPT else self.value
+
 
 # Municipalities on whose behalf a lead municipality (hoofdaanvrager) receives a grant.
 beschikking_deelnemers = sa.Table(
@@ -132,6 +137,7 @@ class Beschikking(Geaudit, Model):
 
     __tablename__ = "beschikkingen"
     __audit_soort__ = "beschikking"
+    __audit_relaties__ = ("deelnemers",)
     __table_args__ = (
         sa.UniqueConstraint(
             "regeling_jaar_id", "gemeente_id", name="uq_beschikkingen_ontvanger_per_jaar"

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from gemeenten.models import Gemeente
 from kern.db import db, utcnow
 from kern.formatting import geld
+from kern.geld import MAXIMUM
 from subsidies.models import (
     NUL,
     Beschikking,
@@ -303,7 +304,7 @@ def wijzig_beschikking(
     status = beschikking.status
     if status not in (BeschikkingStatus.CONCEPT, *BESLOTEN):
         raise SubsidieFout(
-            f"Een {status.label.lower()} beschikking kan niet meer worden gewijzigd."
+            f"Deze beschikking is {status.toestand} en kan niet meer worden gewijzigd."
         )
     if status in BESLOTEN and not (reden or "").strip():
         raise SubsidieFout("Geef de reden van de wijziging; die komt in de beschikking.")
@@ -330,7 +331,7 @@ def trek_in(beschikking: Beschikking, *, reden: str, door: str, versie: int | No
     controleer_versie(beschikking, versie, "deze beschikking")
     if beschikking.status not in (BeschikkingStatus.CONCEPT, *BESLOTEN):
         raise SubsidieFout(
-            f"Een {beschikking.status.label.lower()} beschikking kan niet worden ingetrokken."
+            f"Deze beschikking is {beschikking.status.toestand} en kan niet worden ingetrokken."
         )
     if not reden.strip():
         raise SubsidieFout("Geef de reden van de intrekking.")
@@ -367,8 +368,8 @@ def plan_betaling(
     if soort is BetalingSoort.VOORSCHOT:
         if beschikking.status not in BESLOTEN:
             raise SubsidieFout(
-                f"Op een {beschikking.status.label.lower()} beschikking wordt geen voorschot "
-                "betaald."
+                f"Deze beschikking is {beschikking.status.toestand}; er wordt geen voorschot "
+                "op betaald."
             )
         if beschikking.bedrag is None:
             raise SubsidieFout(
@@ -409,8 +410,8 @@ def indienen_geweigerd(beschikking: Beschikking) -> str | None:
     """Why no return can be submitted for ``beschikking`` now; None when one can."""
     if beschikking.status not in BESLOTEN:
         return (
-            f"Voor een {beschikking.status.label.lower()} beschikking kan geen verantwoording "
-            "worden ingediend."
+            f"Deze beschikking is {beschikking.status.toestand}; er kan geen verantwoording "
+            "voor worden ingediend."
         )
     if goedgekeurde_eindverantwoording(beschikking) is not None:
         return "De eindverantwoording is al goedgekeurd."
@@ -452,6 +453,8 @@ def dien_in(
                 f"kleiner dan de besteding in {beschikking.regeling_jaar.jaar} "
                 f"({geld(besteding.in_jaar)})."
             )
+    if sum((b.cumulatief for b in bestedingen.values()), NUL) > MAXIMUM:
+        raise SubsidieFout("De totale besteding is groter dan het hoogst mogelijke bedrag.")
     for eerdere in beschikking.verantwoordingen:
         if eerdere.status is VerantwoordingStatus.INGEDIEND:
             eerdere.status = VerantwoordingStatus.VERVANGEN
@@ -557,9 +560,11 @@ def goedgekeurde_eindverantwoording(beschikking: Beschikking) -> Verantwoording 
 
 def voorstel_vaststelling(beschikking: Beschikking) -> Voorstel:
     """settled = min(granted, eligible spending); saldo = settled - paid."""
+    if beschikking.status is BeschikkingStatus.VASTGESTELD:
+        raise SubsidieFout("Deze beschikking is al vastgesteld.")
     if beschikking.status not in BESLOTEN:
         raise SubsidieFout(
-            f"Een {beschikking.status.label.lower()} beschikking kan niet worden vastgesteld."
+            f"Deze beschikking is {beschikking.status.toestand} en kan niet worden vastgesteld."
         )
     if beschikking.bedrag is None:
         raise SubsidieFout("Stel eerst het toegekende bedrag vast (wijzig de beschikking).")

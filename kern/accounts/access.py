@@ -2,7 +2,8 @@
 
 Every view declares its roles with `@toegang(...)` or says it is `@openbaar`; `create_app`
 refuses to start when a view declares neither (see `controleer_declaraties`). Municipality
-users are further limited to their own municipality with `eigen_gemeente_of_404`.
+users are further limited to their own municipality by the register
+(`gemeenten.services.zichtbaar_of_404`), which knows which municipalities merged into theirs.
 """
 
 from __future__ import annotations
@@ -58,13 +59,6 @@ def openbaar(view: F) -> F:
 def gebruiker() -> Gebruiker:
     """The signed-in user, typed; only call this behind `toegang`."""
     return cast(Gebruiker, current_user._get_current_object())
-
-
-def eigen_gemeente_of_404(gemeente_id: int) -> None:
-    """A municipality user sees only their own municipality: anything else does not exist."""
-    user = gebruiker()
-    if user.rol is Rol.GEMEENTE and user.gemeente_id != gemeente_id:
-        abort(404)
 
 
 def controleer_declaraties(app: Flask) -> None:

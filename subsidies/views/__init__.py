@@ -1,14 +1,16 @@
 """The versterkingsgelden pages, one module per part of the grant cycle.
 
 Every view loads its objects through the `*_of_404` helpers below: a municipality user asking
-for anything of another municipality gets 404, as if it did not exist.
+for anything of another municipality gets 404, as if it did not exist. What a municipality took
+over in a merger is its own (`gemeenten.services.zichtbaar_of_404`).
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, abort
 
-from kern.accounts.access import eigen_gemeente_of_404, gebruiker
+from gemeenten.services import zichtbaar_of_404
+from kern.accounts.access import gebruiker
 from kern.db import db
 from subsidies.models import Beschikking, Betaling, RegelingJaar, Verantwoording
 
@@ -19,7 +21,7 @@ def beschikking_of_404(beschikking_id: int) -> Beschikking:
     beschikking = db.session.get(Beschikking, beschikking_id)
     if beschikking is None:
         abort(404)
-    eigen_gemeente_of_404(beschikking.gemeente_id)
+    zichtbaar_of_404(beschikking.gemeente)
     return beschikking
 
 
@@ -27,7 +29,7 @@ def betaling_of_404(betaling_id: int) -> Betaling:
     betaling = db.session.get(Betaling, betaling_id)
     if betaling is None:
         abort(404)
-    eigen_gemeente_of_404(betaling.beschikking.gemeente_id)
+    zichtbaar_of_404(betaling.beschikking.gemeente)
     return betaling
 
 
@@ -35,7 +37,7 @@ def verantwoording_of_404(verantwoording_id: int) -> Verantwoording:
     verantwoording = db.session.get(Verantwoording, verantwoording_id)
     if verantwoording is None:
         abort(404)
-    eigen_gemeente_of_404(verantwoording.beschikking.gemeente_id)
+    zichtbaar_of_404(verantwoording.beschikking.gemeente)
     return verantwoording
 
 

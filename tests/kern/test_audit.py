@@ -109,3 +109,41 @@ def test_a_rolled_back_change_leaves_no_entry(app, db):
     db.session.rollback()
 
     assert db.session.execute(sa.select(sa.func.count(AuditRegel.id))).scalar_one() == voor
+
+
+def test_rows_removed_by_a_cascade_are_written_down(app, db):
+    beschikking = maak_beschikking(maak_gemeente(), bedrag=Decimal("100000.00"))
+    betaling = services.plan_betaling(
+        beschikking,
+        soort=services.BetalingSoort.VOORSCHOT,
+        bedrag=Decimal("10000.00"),
+        gepland_op=date(2015, 11, 1),
+    )
+    services.trek_in(beschikking, reden="Vergissing", door="t", versie=beschikking.versie)
+    db.session.commit()
+
+    laatste = audit.historie("betaling", betaling.id)[-1]
+
+    assert laatste.actie == "verwijderd"
+    assert laatste.wijzigingen["bedrag"] == ["10000.00", None]
+
+
+def test_changing_the_participants_of_a_region_is_written_down(app, db):
+    lead = maak_gemeente()
+    zaanstad = maak_gemeente("GM0479", "Zaanstad", "Noord-Holland")
+    beschikking = maak_beschikking(lead)
+    services.wijzig_beschikking(
+        beschikking,
+        services.BeschikkingGegevens(
+            bedrag=beschikking.bedrag, regio_naam="Regio Zaanstreek", deelnemers=[zaanstad]
+        ),
+        door="t",
+        versie=beschikking.versie,
+        reden="Regio",
+    )
+    db.session.commit()
+
+    laatste = audit.historie("beschikking", beschikking.id)[-1]
+
+    assert laatste.wijzigingen["deelnemers"] == [[], ["GM0479 Zaanstad"]]
+    assert laatste.wijzigingen["regio_naam"] == [None, "Regio Zaanstreek"]

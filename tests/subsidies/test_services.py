@@ -392,3 +392,18 @@ def test_a_submitted_return_is_no_longer_due(regeling, db):
     beschikking = maak_beschikking(maak_gemeente(), regeling)
     maak_verantwoording(beschikking)
     assert services.termijn(beschikking, date(2017, 1, 1)) == "ingediend"
+
+
+def test_a_return_whose_total_cannot_be_stored_is_refused(regeling, db):
+    beschikking = maak_beschikking(maak_gemeente(), regeling)
+    grootst = D("999999999999.99")
+    bestedingen = {d.id: services.Besteding(grootst, grootst) for d in regeling.doelen}
+    with pytest.raises(services.SubsidieFout, match="hoogst mogelijke bedrag"):
+        services.dien_in(
+            beschikking,
+            bestedingen=bestedingen,
+            eindverantwoording=True,
+            toelichting=None,
+            door="t",
+        )
+    assert beschikking.verantwoordingen == []

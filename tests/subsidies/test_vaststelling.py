@@ -224,7 +224,7 @@ def test_settling_twice_is_refused(app, db, wereld):
     assert "Vastgesteld op 1 september 2016" in pagina
     assert "Vaststellen op" not in pagina
     assert antwoord.status_code == 302
-    assert "beschikking kan niet worden vastgesteld." in tekst(officier.get(antwoord.location))
+    assert "Deze beschikking is al vastgesteld." in tekst(officier.get(antwoord.location))
     assert aantal(db, Vaststelling) == 1
     db.session.expire_all()
     assert db.session.get(Beschikking, wereld.eigen.id).versie == versie

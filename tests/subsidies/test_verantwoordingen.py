@@ -389,7 +389,9 @@ def test_no_return_for_a_decision_that_is_not_decided(app, db, wereld):
     pagina = officier.get(indienen_url(concept))
     antwoord = officier.post(indienen_url(concept), data=formulier(concept))
 
-    melding = "Voor een concept beschikking kan geen verantwoording worden ingediend."
+    melding = (
+        "Deze beschikking is nog een concept; er kan geen verantwoording voor worden ingediend."
+    )
     assert pagina.status_code == 200
     assert melding in tekst(pagina)
     assert "Indienen</button>" not in tekst(pagina)

@@ -1,0 +1,35 @@
+"""After a merger the successor takes over its predecessors' grants and history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kern.accounts.models import Rol
+from tests.factories import maak_beschikking, maak_gebruiker, maak_gemeente
+
+
+def test_the_successors_user_sees_the_predecessors_decision_but_not_the_reverse(app, db, login):
+    haaren = maak_gemeente("GM0788", "Haaren", "Noord-Brabant")
+    tilburg = maak_gemeente("GM0855", "Tilburg", "Noord-Brabant")
+    vught = maak_gemeente("GM0865", "Vught", "Noord-Brabant")
+    beschikking = maak_beschikking(haaren)
+    haaren.geldig_tot = date(2020, 12, 31)
+    haaren.opvolger = tilburg
+    tilburg_gebruiker = maak_gebruiker(Rol.GEMEENTE, gemeente=tilburg)
+    vught_gebruiker = maak_gebruiker(Rol.GEMEENTE, gemeente=vught)
+    db.session.commit()
+
+    tilburg_client = login(tilburg_gebruiker)
+    assert (
+        tilburg_client.get(f"/versterkingsgelden/beschikkingen/{beschikking.id}").status_code == 200
+    )
+    pagina = tilburg_client.get("/gemeenten/GM0788")
+    assert pagina.status_code == 200
+    assert "Tilburg" in pagina.get_data(as_text=True)  # "opgegaan in Tilburg"
+    tilburg_client.post("/afmelden")
+
+    vught_client = login(vught_gebruiker)
+    assert (
+        vught_client.get(f"/versterkingsgelden/beschikkingen/{beschikking.id}").status_code == 404
+    )
+    assert vught_client.get("/gemeenten/GM0788").status_code == 404
