@@ -1,19 +1,22 @@
 """Fixtures shared by the whole suite: `app`, `db`, `client`, `runner` and `login`.
 
 The suite runs on SQLite by default; set ``TEST_DATABASE_URL`` (``postgresql+psycopg://...``)
-to run it against PostgreSQL, as `.ci/run` does. Each test gets an empty schema.
+to run it against PostgreSQL, as `.ci/run` does. Each test starts with an empty schema: on
+SQLite a copy of a database file made once per run, on PostgreSQL the tables emptied after each
+test (and made again when a test, such as the migration test, dropped them).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask, g, request_started
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from kern import create_app
 from kern.accounts.models import Gebruiker
@@ -26,8 +29,11 @@ SHARED_DATA = Path(
 )
 
 
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
 def database_url(tmp_path: Path) -> str:
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
+    return POSTGRES_URL or f"sqlite:///{tmp_path / 'test.sqlite'}"
 
 
 def _leeg_schema() -> None:
@@ -35,6 +41,30 @@ def _leeg_schema() -> None:
     _db.drop_all()
     with _db.engine.begin() as verbinding:
         verbinding.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def _schema_compleet() -> bool:
+    aanwezig = set(inspect(_db.engine).get_table_names())
+    return set(_db.metadata.tables) <= aanwezig and "alembic_version" not in aanwezig
+
+
+def _tabellen_legen() -> None:
+    namen = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+    with _db.engine.begin() as verbinding:
+        verbinding.execute(text(f"TRUNCATE {namen} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(scope="session")
+def sqlite_sjabloon(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """An SQLite file with the empty schema, copied for every test (None on PostgreSQL)."""
+    if POSTGRES_URL:
+        return None
+    pad = tmp_path_factory.mktemp("sjabloon") / "leeg.sqlite"
+    sjabloon_app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{pad}"})
+    with sjabloon_app.app_context():
+        _db.create_all()
+        _db.engine.dispose()
+    return pad
 
 
 @pytest.fixture
@@ -66,16 +96,22 @@ def _lege_g(sender: Flask, **extra: object) -> None:
 
 
 @pytest.fixture
-def app(app_config: dict[str, object], tmp_path: Path) -> Iterator[Flask]:
+def app(
+    app_config: dict[str, object], tmp_path: Path, sqlite_sjabloon: Path | None
+) -> Iterator[Flask]:
+    if sqlite_sjabloon is not None:
+        shutil.copyfile(sqlite_sjabloon, tmp_path / "test.sqlite")
     app = create_app(app_config)
     app.instance_path = str(tmp_path / "instance")
     request_started.connect(_lege_g, app)
     with app.app_context():
-        _leeg_schema()
-        _db.create_all()
+        if sqlite_sjabloon is None and not _schema_compleet():
+            _leeg_schema()
+            _db.create_all()
         yield app
         _db.session.remove()
-        _leeg_schema()
+        if sqlite_sjabloon is None and _schema_compleet():
+            _tabellen_legen()
         _db.engine.dispose()
 
 
