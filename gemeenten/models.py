@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kern.db import Model, utcnow
+from kern.db import Model, tekst_enum, utcnow
 
 PROVINCIES = (
     "Drenthe",
@@ -127,14 +127,7 @@ class Deelname(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     gemeente_id: Mapped[int] = mapped_column(sa.ForeignKey("gemeenten.id"))
     programma: Mapped[Programma] = mapped_column(
-        sa.Enum(
-            Programma,
-            native_enum=False,
-            length=30,
-            values_callable=lambda waarden: [w.value for w in waarden],
-            create_constraint=True,
-            name="programma",
-        ),
+        tekst_enum(Programma, "programma", 30),
         index=True,
     )
     toelichting: Mapped[str | None] = mapped_column(sa.String(200))
@@ -179,16 +172,7 @@ class GemeenteMutatie(Model):
     # None: changed by hand, not by an import.
     cbs_import_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cbs_imports.id"), index=True)
     gemeente_id: Mapped[int] = mapped_column(sa.ForeignKey("gemeenten.id"), index=True)
-    soort: Mapped[MutatieSoort] = mapped_column(
-        sa.Enum(
-            MutatieSoort,
-            native_enum=False,
-            length=20,
-            values_callable=lambda waarden: [w.value for w in waarden],
-            create_constraint=True,
-            name="mutatiesoort",
-        )
-    )
+    soort: Mapped[MutatieSoort] = mapped_column(tekst_enum(MutatieSoort, "mutatiesoort"))
     oud: Mapped[str | None] = mapped_column(sa.String(100))
     nieuw: Mapped[str | None] = mapped_column(sa.String(100))
     uitgevoerd_op: Mapped[datetime] = mapped_column(default=utcnow)

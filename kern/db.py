@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -49,6 +50,19 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def tekst_enum(soort: type[enum.Enum], naam: str, lengte: int = 20) -> sa.Enum:
+    """An enum column stored as its values in a VARCHAR with a named CHECK constraint,
+    the same on SQLite and PostgreSQL (no native ENUM type to migrate)."""
+    return sa.Enum(
+        soort,
+        native_enum=False,
+        length=lengte,
+        values_callable=lambda waarden: [w.value for w in waarden],
+        create_constraint=True,
+        name=naam,
+    )
 
 
 class Base(DeclarativeBase):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from wtforms import HiddenField, StringField
+from wtforms import DateField, HiddenField, StringField
 from wtforms.validators import ValidationError
 
 from kern.geld import BedragFout, lees_bedrag
@@ -47,3 +48,23 @@ class VersieField(HiddenField):
     def pre_validate(self, form: Any) -> None:
         if self.data is None:
             raise ValidationError("Versie ontbreekt; laad de pagina opnieuw.")
+
+
+class DatumField(DateField):
+    """A date as the browser's date picker sends it (2015-11-09), or typed as 9-11-2015.
+
+    Dates outside 2000-2100 are refused: in this programme they are always typing errors.
+    """
+
+    EERSTE = date(2000, 1, 1)
+    LAATSTE = date(2100, 12, 31)
+
+    def __init__(self, label: str, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "invalid_value_message", "Dit is geen geldige datum; schrijf haar als 9-11-2015."
+        )
+        super().__init__(label, format=["%Y-%m-%d", "%d-%m-%Y"], **kwargs)
+
+    def post_validate(self, form: Any, validation_stopped: bool) -> None:
+        if self.data is not None and not self.EERSTE <= self.data <= self.LAATSTE:
+            self.errors.append(f"Een datum ligt tussen {self.EERSTE:%Y} en {self.LAATSTE:%Y}.")

@@ -9,23 +9,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kern.audit import Geaudit
-from kern.db import Geld, Model, utcnow
+from kern.db import Geld, Model, tekst_enum, utcnow
 
 if TYPE_CHECKING:
     from gemeenten.models import Gemeente
 
 NUL = Decimal("0.00")
-
-
-def _enum(soort: type[enum.Enum], naam: str, lengte: int = 20) -> sa.Enum:
-    return sa.Enum(
-        soort,
-        native_enum=False,
-        length=lengte,
-        values_callable=lambda waarden: [w.value for w in waarden],
-        create_constraint=True,
-        name=naam,
-    )
 
 
 class Regeling(Geaudit, Model):
@@ -153,7 +142,7 @@ class Beschikking(Geaudit, Model):
     datum: Mapped[date | None]
     bedrag: Mapped[Decimal | None] = mapped_column(Geld())
     status: Mapped[BeschikkingStatus] = mapped_column(
-        _enum(BeschikkingStatus, "beschikkingstatus"), default=BeschikkingStatus.CONCEPT
+        tekst_enum(BeschikkingStatus, "beschikkingstatus"), default=BeschikkingStatus.CONCEPT
     )
     verantwoording_uiterlijk: Mapped[date]
     toelichting: Mapped[str | None] = mapped_column(sa.Text)
@@ -237,7 +226,7 @@ class BeschikkingVersie(Model):
     beschikking_id: Mapped[int] = mapped_column(sa.ForeignKey("beschikkingen.id"), index=True)
     volgnummer: Mapped[int]
     status: Mapped[BeschikkingStatus] = mapped_column(
-        _enum(BeschikkingStatus, "beschikkingversiestatus")
+        tekst_enum(BeschikkingStatus, "beschikkingversiestatus")
     )
     kenmerk: Mapped[str | None] = mapped_column(sa.String(60))
     datum: Mapped[date | None]
@@ -293,7 +282,7 @@ class Betaling(Geaudit, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     beschikking_id: Mapped[int] = mapped_column(sa.ForeignKey("beschikkingen.id"), index=True)
-    soort: Mapped[BetalingSoort] = mapped_column(_enum(BetalingSoort, "betalingsoort"))
+    soort: Mapped[BetalingSoort] = mapped_column(tekst_enum(BetalingSoort, "betalingsoort"))
     bedrag: Mapped[Decimal] = mapped_column(Geld())
     gepland_op: Mapped[date]
     betaald_op: Mapped[date | None]
@@ -338,7 +327,7 @@ class Verantwoording(Geaudit, Model):
     beschikking_id: Mapped[int] = mapped_column(sa.ForeignKey("beschikkingen.id"), index=True)
     volgnummer: Mapped[int]
     status: Mapped[VerantwoordingStatus] = mapped_column(
-        _enum(VerantwoordingStatus, "verantwoordingstatus"),
+        tekst_enum(VerantwoordingStatus, "verantwoordingstatus"),
         default=VerantwoordingStatus.INGEDIEND,
     )
     eindverantwoording: Mapped[bool] = mapped_column(default=False)

@@ -9,7 +9,7 @@ from flask import current_app, has_app_context
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from kern.db import Model, utcnow
+from kern.db import Model, tekst_enum, utcnow
 
 
 class Rol(enum.StrEnum):
@@ -57,16 +57,7 @@ class Gebruiker(Model):
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     naam: Mapped[str] = mapped_column(sa.String(120))
     wachtwoord_hash: Mapped[str] = mapped_column(sa.String(255))
-    rol: Mapped[Rol] = mapped_column(
-        sa.Enum(
-            Rol,
-            native_enum=False,
-            length=20,
-            values_callable=lambda rollen: [r.value for r in rollen],
-            create_constraint=True,
-            name="rol",
-        )
-    )
+    rol: Mapped[Rol] = mapped_column(tekst_enum(Rol, "rol"))
     # The domain model lives in `gemeenten`; the kernel only knows the key.
     gemeente_id: Mapped[int | None] = mapped_column(sa.ForeignKey("gemeenten.id"), index=True)
     actief: Mapped[bool] = mapped_column(default=True)

@@ -7,47 +7,32 @@ built per scheme with `beschikking_form`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from kern.forms import BedragField, VersieField
+from kern.forms import BedragField, DatumField, VersieField
 from subsidies.models import Bestedingsdoel, BetalingSoort
 
-EERSTE_DATUM = date(2000, 1, 1)
-LAATSTE_DATUM = date(2100, 12, 31)
 DOELVELD = "doel_"
 
 F = TypeVar("F", bound="BeschikkingForm")
 
 
-def _redelijke_datum(form: Any, field: DateField) -> None:
-    if field.data is not None and not EERSTE_DATUM <= field.data <= LAATSTE_DATUM:
-        raise ValidationError(f"Een datum ligt tussen {EERSTE_DATUM:%Y} en {LAATSTE_DATUM:%Y}.")
-
-
-def datumveld(label: str, *, verplicht: bool = True, **kwargs: Any) -> Any:
-    """A date as the browser's date picker sends it (2015-11-09), or typed as 9-11-2015."""
-    return DateField(
+def datumveld(label: str, *, verplicht: bool = True, **kwargs: Any) -> DatumField:
+    return DatumField(
         label,
-        format=["%Y-%m-%d", "%d-%m-%Y"],
-        invalid_value_message="Dit is geen geldige datum; schrijf haar als 9-11-2015.",
-        validators=[
-            InputRequired("Vul een datum in.") if verplicht else Optional(),
-            _redelijke_datum,
-        ],
+        validators=[InputRequired("Vul een datum in.") if verplicht else Optional()],
         **kwargs,
     )
 

@@ -10,26 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, SelectChoice, TextAreaField
+from wtforms import BooleanField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
-from kern.forms import BedragField, VersieField
+from kern.forms import BedragField, DatumField, VersieField
 from subsidies.models import Bestedingsdoel, Verantwoording
 
 TOELICHTING_MAX = 5000
-
-
-class DatumField(DateField):
-    """A date, typed as 2016-07-15 (the browser's date picker) or 15-07-2016."""
-
-    def __init__(self, label: str, **kwargs: Any) -> None:
-        super().__init__(label, format=["%Y-%m-%d", "%d-%m-%Y"], **kwargs)
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("Vul een geldige datum in, bijvoorbeeld 15-07-2016.") from None
 
 
 def in_jaar_naam(doel: Bestedingsdoel) -> str:

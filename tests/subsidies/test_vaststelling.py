@@ -266,7 +266,7 @@ def test_a_stale_version_is_refused_with_409(app, db, wereld):
     ("data", "melding"),
     [
         ({"datum": "2016-09-01"}, "Bevestig de vaststelling."),
-        ({"datum": "31-02-2016", "bevestig": "y"}, "Vul een geldige datum in"),
+        ({"datum": "31-02-2016", "bevestig": "y"}, "Dit is geen geldige datum"),
         ({"datum": "", "bevestig": "y"}, "Vul de datum van de vaststelling in."),
         ({"datum": "2016-09-01", "bevestig": "y", "versie": "x"}, "Ongeldige versie"),
         ({}, "Versie ontbreekt"),
