@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
@@ -15,10 +15,9 @@ from wtforms import SelectChoice
 from gemeenten.models import Gemeente
 from kern.accounts.access import ALLE_ROLLEN, MINISTERIE, toegang
 from kern.accounts.models import Rol
-from kern.audit import AuditRegel, historie
 from kern.db import db
-from kern.formatting import datum, datumtijd, geld
-from subsidies import services
+from kern.formatting import datum, geld
+from subsidies import historie, services
 from subsidies.forms.beschikkingen import (
     BeschikkenForm,
     BeschikkingForm,
@@ -34,8 +33,6 @@ from subsidies.models import (
     Beschikking,
     BeschikkingStatus,
     BeschikkingVersie,
-    BetalingSoort,
-    VerantwoordingStatus,
 )
 from subsidies.views import beschikking_of_404, betaling_of_404, bp, door, jaar_of_404
 
@@ -380,154 +377,12 @@ def betaling_registreren(betaling_id: int) -> Pagina | Response:
     return _beschikkingpagina(beschikking, status, betaald_form=form, betaald_id=betaling.id)
 
 
-# --- The audit trail ----------------------------------------------------------------------
-
-SOORTEN = {
-    "beschikking": "Beschikking",
-    "doelbedrag": "Bedrag per doel",
-    "betaling": "Betaling",
-    "verantwoording": "Verantwoording",
-    "verantwoordingregel": "Regel van verantwoording",
-    "vaststelling": "Vaststelling",
-}
-GELDVELDEN = {
-    "bedrag",
-    "besteed_in_jaar",
-    "besteed_cumulatief",
-    "subsidiabel",
-    "vastgesteld_bedrag",
-    "betaald",
-    "saldo",
-}
-DATUMVELDEN = {"datum", "gepland_op", "betaald_op", "verantwoording_uiterlijk"}
-TIJDSTIPVELDEN = {"ingediend_op", "beoordeeld_op", "vastgesteld_op"}
-STATUSSEN: dict[tuple[str, str], Any] = {
-    ("beschikking", "status"): BeschikkingStatus,
-    ("betaling", "soort"): BetalingSoort,
-    ("verantwoording", "status"): VerantwoordingStatus,
-}
-VERBORGEN = {"versie"}  # the lock counter changes with every edit and tells a reader nothing
-
-
-@dataclass(frozen=True)
-class Wijziging:
-    veld: str
-    oud: str
-    nieuw: str
-
-
-@dataclass(frozen=True)
-class Spoor:
-    regel: AuditRegel
-    wat: str
-    wijzigingen: list[Wijziging]
-
-
-def _ooit_aangemaakt(soort: str, ouderveld: str, ouder_ids: set[int]) -> set[int]:
-    """Ids of every ``soort`` ever created under one of ``ouder_ids``, deleted ones too."""
-    if not ouder_ids:
-        return set()
-    ouder = AuditRegel.wijzigingen[(ouderveld, 1)].as_integer()
-    return set(
-        db.session.execute(
-            select(AuditRegel.object_id).where(
-                AuditRegel.soort == soort,
-                AuditRegel.actie == "aangemaakt",
-                ouder.in_(ouder_ids),
-            )
-        ).scalars()
-    )
-
-
-def _objecten(beschikking: Beschikking) -> list[tuple[str, int]]:
-    """(audit soort, id) of the decision and of everything that hangs under it."""
-    ids = {beschikking.id}
-    doelbedragen = {d.id for d in beschikking.doelbedragen}
-    doelbedragen |= _ooit_aangemaakt("doelbedrag", "beschikking_id", ids)
-    betalingen = {b.id for b in beschikking.betalingen}
-    betalingen |= _ooit_aangemaakt("betaling", "beschikking_id", ids)
-    verantwoordingen = {v.id for v in beschikking.verantwoordingen}
-    verantwoordingen |= _ooit_aangemaakt("verantwoording", "beschikking_id", ids)
-    regels = {r.id for v in beschikking.verantwoordingen for r in v.regels}
-    regels |= _ooit_aangemaakt("verantwoordingregel", "verantwoording_id", verantwoordingen)
-    vaststellingen = {beschikking.vaststelling.id} if beschikking.vaststelling else set()
-    vaststellingen |= _ooit_aangemaakt("vaststelling", "beschikking_id", ids)
-    return [
-        ("beschikking", beschikking.id),
-        *(("doelbedrag", i) for i in sorted(doelbedragen)),
-        *(("betaling", i) for i in sorted(betalingen)),
-        *(("verantwoording", i) for i in sorted(verantwoordingen)),
-        *(("verantwoordingregel", i) for i in sorted(regels)),
-        *(("vaststelling", i) for i in sorted(vaststellingen)),
-    ]
-
-
-def _waarde(soort: str, veld: str, waarde: Any) -> str:
-    """An audited value (text, as `kern.audit` keeps it) the way the rest of the site shows it."""
-    if waarde is None:
-        return "—"
-    if isinstance(waarde, bool):
-        return "ja" if waarde else "nee"
-    if veld in GELDVELDEN:
-        return geld(Decimal(str(waarde)))
-    if (soort, veld) in STATUSSEN:
-        try:
-            return str(STATUSSEN[(soort, veld)](waarde).label)
-        except ValueError:
-            return str(waarde)
-    try:
-        if veld in DATUMVELDEN:
-            return datum(date.fromisoformat(str(waarde)))
-        if veld in TIJDSTIPVELDEN:
-            return datumtijd(datetime.fromisoformat(str(waarde)))
-    except ValueError:
-        pass
-    return str(waarde)
-
-
-def _wat(soort: str, object_id: int, regels: list[AuditRegel], doelnamen: dict[int, str]) -> str:
-    """A name for the object, from its first entry (it may no longer exist)."""
-    eerste = regels[0].wijzigingen if regels else {}
-
-    def nieuw(veld: str) -> Any:
-        paar = eerste.get(veld)
-        return paar[1] if isinstance(paar, list) and len(paar) == 2 else None
-
-    naam = SOORTEN.get(soort, soort)
-    if soort in ("doelbedrag", "verantwoordingregel") and nieuw("doel_id") in doelnamen:
-        naam = f"{naam}: {doelnamen[nieuw('doel_id')]}"
-    elif soort == "betaling" and nieuw("soort"):
-        naam = f"{naam} ({_waarde('betaling', 'soort', nieuw('soort')).lower()})"
-    elif soort == "verantwoording" and nieuw("volgnummer"):
-        naam = f"{naam} versie {nieuw('volgnummer')}"
-    return f"{naam} (nr. {object_id})"
-
-
-def _spoor(beschikking: Beschikking) -> list[Spoor]:
-    doelnamen = {d.id: d.naam for d in beschikking.regeling_jaar.regeling.doelen}
-    sporen: list[Spoor] = []
-    for soort, object_id in _objecten(beschikking):
-        regels = historie(soort, object_id)
-        wat = _wat(soort, object_id, regels, doelnamen)
-        for regel in regels:
-            wijzigingen = [
-                Wijziging(
-                    veld=veld.replace("_", " "),
-                    oud=_waarde(soort, veld, oud),
-                    nieuw=_waarde(soort, veld, nieuw),
-                )
-                for veld, (oud, nieuw) in regel.wijzigingen.items()
-                if veld not in VERBORGEN and not (oud is None and nieuw is None)
-            ]
-            sporen.append(Spoor(regel=regel, wat=wat, wijzigingen=wijzigingen))
-    sporen.sort(key=lambda s: (s.regel.tijdstip, s.regel.id), reverse=True)
-    return sporen
-
-
 @bp.route("/beschikkingen/<int:beschikking_id>/historie")
 @toegang(MINISTERIE)
 def beschikking_historie(beschikking_id: int) -> str:
     beschikking = beschikking_of_404(beschikking_id)
     return render_template(
-        "subsidies/beschikking_historie.html", beschikking=beschikking, sporen=_spoor(beschikking)
+        "subsidies/beschikking_historie.html",
+        beschikking=beschikking,
+        sporen=historie.van_beschikking(beschikking),
     )

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from kern.accounts.access import MINISTERIE, gebruiker, toegang
 from kern.accounts.models import Rol
 from kern.db import db
-from subsidies import services
+from subsidies import historie, services
 from subsidies.forms.regelingen import DoelForm, JaarForm, PlafondForm, RegelingForm
 from subsidies.models import Regeling, RegelingJaar
 from subsidies.views import bp, jaar_of_404
@@ -106,6 +106,17 @@ def regeling_nieuw() -> Pagina | Response:
 @toegang(MINISTERIE)
 def regeling(regeling_id: int) -> Pagina:
     return _regelingpagina(db.get_or_404(Regeling, regeling_id))
+
+
+@bp.route("/regelingen/<int:regeling_id>/historie")
+@toegang(MINISTERIE)
+def regeling_historie(regeling_id: int) -> str:
+    regeling = db.get_or_404(Regeling, regeling_id)
+    return render_template(
+        "subsidies/regeling_historie.html",
+        regeling=regeling,
+        sporen=historie.van_regeling(regeling),
+    )
 
 
 @bp.route("/regelingen/<int:regeling_id>/jaren", methods=["POST"])
