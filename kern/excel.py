@@ -25,7 +25,7 @@ MAX_COMPRESSIEFACTOR = 200  # per part larger than 1 MB uncompressed
 EXCEL_MAX_RIJEN = 1_048_576  # the last row Excel has; rows past it are not read
 # XML parts of a workbook are UTF-8 or UTF-16 (ECMA-376 part 2); look for each spelling.
 _DOCTYPES = tuple("<!DOCTYPE".encode(codering) for codering in ("utf-8", "utf-16-le", "utf-16-be"))
-_BESCHADIGD = "Het bestand is beschadigd: het is geen geldige Excel-werkmap."
+BESCHADIGD = "Het bestand is beschadigd: het is geen geldige Excel-werkmap."
 
 
 class ExcelFout(ValueError):
@@ -51,7 +51,7 @@ def controleer_xlsx(inhoud: bytes) -> None:
         archief = zipfile.ZipFile(io.BytesIO(inhoud))
         onderdelen = archief.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise ExcelFout(_BESCHADIGD) from None
+        raise ExcelFout(BESCHADIGD) from None
     namen = {o.filename for o in onderdelen}
     if "xl/workbook.xml" not in namen:
         raise ExcelFout("Dit is geen Excel-werkmap (.xlsx): het werkboekdeel ontbreekt.")
@@ -84,7 +84,7 @@ def _heeft_doctype(archief: zipfile.ZipFile, onderdeel: zipfile.ZipInfo) -> bool
                     return True
                 staart = blok[-len(_DOCTYPES[-1]) :]
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
-        raise ExcelFout(_BESCHADIGD) from None
+        raise ExcelFout(BESCHADIGD) from None
     return False
 
 
@@ -102,7 +102,7 @@ def lees_rijen(
     try:
         werkmap = load_workbook(io.BytesIO(inhoud), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a broken file
-        raise ExcelFout(_BESCHADIGD) from None
+        raise ExcelFout(BESCHADIGD) from None
     try:
         rijen = _rijen(werkmap, max_kolommen)
         for nummer, rij in enumerate(itertools.islice(rijen, max_rijen), 1):
@@ -122,4 +122,4 @@ def _rijen(werkmap: Any, max_kolommen: int) -> Iterator[tuple[Any, ...]]:
         blad = werkmap.worksheets[0]
         yield from blad.iter_rows(max_row=EXCEL_MAX_RIJEN, max_col=max_kolommen, values_only=True)
     except Exception:  # openpyxl and the XML parser raise many types for a broken sheet
-        raise ExcelFout(_BESCHADIGD) from None
+        raise ExcelFout(BESCHADIGD) from None

@@ -1,0 +1,296 @@
+"""Building template workbooks for users to fill in. Knows nothing of any domain.
+
+A template has one data sheet, an instructions sheet and a hidden metadata sheet. On the data
+sheet every cell is locked and the sheet is protected (without a password: the protection
+keeps identification cells from being changed by accident, it is no security), except the
+input cells, which are unlocked, coloured and validated. The metadata sheet is "veryHidden"
+(no spreadsheet menu shows it) and holds key/value rows: the template's kind and version and
+whatever ids the domain adds, so that an uploaded file can be recognised (`lees_metadata`).
+
+A domain's ``excel.py`` decides what goes where::
+
+    sjabloon = Sjabloon("Verantwoording", soort="verantwoording", versie="1", ids={"id": 7})
+    sjabloon.vast("B4", "Amsterdam")
+    sjabloon.koprij(6, [Kolom("Doel", 30), Kolom("Besteed", 18)])
+    sjabloon.invoer_bedrag("B7", Decimal("1234.56"))
+    inhoud = sjabloon.als_bytes()
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kern.excel import BESCHADIGD, ExcelFout, controleer_xlsx
+
+# Excel replaces "," and "." in a format by the reader's own separators: € 1.234,56 in Dutch.
+EURO = '"€" #,##0.00'
+JA, NEE = "ja", "nee"
+METADATA_BLAD = "Metadata"
+INSTRUCTIES_BLAD = "Instructies"
+SOORT, VERSIE = "soort", "versie"  # the metadata keys every template has
+MAX_METADATA = 100  # rows of the metadata sheet that are read back
+
+_INVOER = PatternFill("solid", fgColor="FFF2CC")  # light yellow: fill this in
+_VAST = PatternFill("solid", fgColor="F2F2F2")  # light grey: given, not to be changed
+_KOP = PatternFill("solid", fgColor="D9E1F2")
+_LIJN = Side(style="thin", color="A6A6A6")
+_RAND = Border(left=_LIJN, right=_LIJN, top=_LIJN, bottom=_LIJN)
+_OPEN = Protection(locked=False)
+
+
+@dataclass(frozen=True)
+class Kolom:
+    """A column of a table on the data sheet: its heading and its width in characters."""
+
+    kop: str
+    breedte: float = 15
+
+
+class Sjabloon:
+    """A template workbook under construction; `als_bytes` finishes it."""
+
+    def __init__(
+        self,
+        titel: str,
+        *,
+        soort: str,
+        versie: str,
+        ids: Mapping[str, object] | None = None,
+        liggend: bool = True,
+    ) -> None:
+        ids = dict(ids or {})
+        if {SOORT, VERSIE} & set(ids):
+            raise ValueError(f"the metadata keys {SOORT!r} and {VERSIE!r} are reserved")
+        self.metadata: dict[str, str] = {
+            SOORT: soort,
+            VERSIE: versie,
+            **{sleutel: str(waarde) for sleutel, waarde in ids.items()},
+        }
+        self._werkmap = Workbook()
+        blad = self._werkmap.active
+        assert isinstance(blad, Worksheet)
+        blad.title = titel
+        self.blad = blad
+        self._liggend = liggend
+        self._bedragen: DataValidation | None = None
+        self._ja_nee: DataValidation | None = None
+        self._instructies: Worksheet | None = None
+
+    # --- Cells ------------------------------------------------------------------------------
+
+    def tekst(
+        self, cel: str, waarde: str, *, vet: bool = False, grootte: int | None = None
+    ) -> None:
+        """A label or heading: locked, without the grey of a given value."""
+        doel = self.blad[cel]
+        doel.value = waarde
+        doel.font = Font(bold=vet, size=grootte)
+
+    def vast(self, cel: str, waarde: object, *, formaat: str | None = None) -> None:
+        """A given value the user must not change (it stays locked)."""
+        doel = self.blad[cel]
+        doel.value = _waarde(waarde)
+        doel.fill = _VAST
+        doel.border = _RAND
+        doel.alignment = Alignment(vertical="top", wrap_text=True)
+        if formaat:
+            doel.number_format = formaat
+
+    def vast_bedrag(self, cel: str, bedrag: Decimal | None, *, leeg: str = "") -> None:
+        """A given amount in euros; ``leeg`` is shown when there is none."""
+        self.vast(cel, leeg if bedrag is None else bedrag, formaat=EURO)
+
+    def invoer_bedrag(self, cel: str, bedrag: Decimal | None = None) -> None:
+        """An unlocked amount cell that only takes a number of 0 or more."""
+        if self._bedragen is None:
+            self._bedragen = DataValidation(
+                type="decimal",
+                operator="greaterThanOrEqual",
+                formula1="0",
+                allow_blank=True,
+                showErrorMessage=True,
+                showInputMessage=True,
+                errorStyle="stop",
+                errorTitle="Geen geldig bedrag",
+                error="Vul een bedrag in euro's in van 0 of meer, bijvoorbeeld 1234,56.",
+                promptTitle="Bedrag",
+                prompt="Een bedrag in euro's, 0 of meer.",
+            )
+        self._invoer(cel, bedrag, self._bedragen, formaat=EURO)
+        self.blad[cel].alignment = Alignment(horizontal="right")
+
+    def invoer_ja_nee(self, cel: str, waarde: bool | None = None) -> None:
+        """An unlocked cell with a "ja"/"nee" choice list."""
+        if self._ja_nee is None:
+            self._ja_nee = DataValidation(
+                type="list",
+                formula1=f'"{JA},{NEE}"',
+                allow_blank=True,
+                showErrorMessage=True,
+                showInputMessage=True,
+                errorStyle="stop",
+                errorTitle="Kies ja of nee",
+                error="Kies ja of nee uit de lijst.",
+                promptTitle="Ja of nee",
+                prompt="Kies ja of nee uit de lijst.",
+            )
+        self._invoer(cel, None if waarde is None else (JA if waarde else NEE), self._ja_nee)
+
+    def invoer_tekst(
+        self, cel: str, tekst: str | None = None, *, hoogte: float | None = None
+    ) -> None:
+        """An unlocked free-text cell; ``hoogte`` makes its row taller (in points)."""
+        self._invoer(cel, tekst or None)
+        self.blad[cel].alignment = Alignment(vertical="top", wrap_text=True)
+        if hoogte:
+            self.blad.row_dimensions[self.blad[cel].row].height = hoogte
+
+    def _invoer(
+        self,
+        cel: str,
+        waarde: object,
+        validatie: DataValidation | None = None,
+        *,
+        formaat: str | None = None,
+    ) -> None:
+        doel = self.blad[cel]
+        doel.value = _waarde(waarde)
+        doel.protection = _OPEN
+        doel.fill = _INVOER
+        doel.border = _RAND
+        if formaat:
+            doel.number_format = formaat
+        if validatie is not None:
+            validatie.add(cel)
+
+    # --- Layout -----------------------------------------------------------------------------
+
+    def breedte(self, kolom: int, breedte: float) -> None:
+        """The width of a column (1 is A), in characters."""
+        self.blad.column_dimensions[get_column_letter(kolom)].width = breedte
+
+    def koprij(self, rij: int, kolommen: Sequence[Kolom]) -> None:
+        """A table heading at ``rij`` from column A; it and all above it stay in view."""
+        for nummer, kolom in enumerate(kolommen, 1):
+            cel = self.blad.cell(row=rij, column=nummer, value=kolom.kop)
+            cel.font = Font(bold=True)
+            cel.fill = _KOP
+            cel.border = _RAND
+            cel.alignment = Alignment(vertical="bottom", wrap_text=True)
+            self.breedte(nummer, kolom.breedte)
+        self.blad.freeze_panes = f"A{rij + 1}"
+        self.blad.print_title_rows = f"{rij}:{rij}"
+
+    def instructies(self, titel: str, alineas: Sequence[str]) -> None:
+        """A sheet with instructions: a title and one paragraph per row."""
+        blad = self._werkmap.create_sheet(INSTRUCTIES_BLAD)
+        blad.column_dimensions["A"].width = 100
+        blad["A1"] = titel
+        blad["A1"].font = Font(bold=True, size=14)
+        for rij, alinea in enumerate(alineas, 3):
+            blad.cell(row=rij, column=1, value=alinea).alignment = Alignment(
+                vertical="top", wrap_text=True
+            )
+        self._instructies = blad
+
+    # --- Finishing --------------------------------------------------------------------------
+
+    def als_bytes(self) -> bytes:
+        """Protect, set up printing, add the metadata; the finished .xlsx file."""
+        for validatie in (self._bedragen, self._ja_nee):
+            if validatie is not None:
+                self.blad.add_data_validation(validatie)
+        _drukinstellingen(self.blad, liggend=self._liggend)
+        _bescherm(self.blad)
+        if self._instructies is not None:
+            _drukinstellingen(self._instructies, liggend=False)
+            _bescherm(self._instructies)
+
+        metadata = self._werkmap.create_sheet(METADATA_BLAD)
+        for sleutel, waarde in self.metadata.items():
+            metadata.append([sleutel, waarde])
+        metadata.sheet_state = "veryHidden"
+        _bescherm(metadata)
+
+        self._werkmap.active = 0
+        # No sheets added, removed, renamed or unhidden by accident (no password either).
+        self._werkmap.security = WorkbookProtection(lockStructure=True)
+        uitvoer = io.BytesIO()
+        self._werkmap.save(uitvoer)
+        return uitvoer.getvalue()
+
+
+def _waarde(waarde: object) -> Any:
+    """What openpyxl stores: text, numbers (Decimal stays exact), or nothing."""
+    if waarde is None or isinstance(waarde, str | int | Decimal):
+        return waarde
+    return str(waarde)
+
+
+def _bescherm(blad: Worksheet) -> None:
+    blad.protection.sheet = True
+    # Widening a column or a row to read a long text is fine.
+    blad.protection.formatColumns = False
+    blad.protection.formatRows = False
+
+
+def _drukinstellingen(blad: Worksheet, *, liggend: bool) -> None:
+    """A4, fitted to one page wide and one page tall."""
+    blad.page_setup.paperSize = blad.PAPERSIZE_A4
+    blad.page_setup.orientation = (
+        blad.ORIENTATION_LANDSCAPE if liggend else blad.ORIENTATION_PORTRAIT
+    )
+    blad.page_setup.fitToWidth = 1
+    blad.page_setup.fitToHeight = 1
+    blad.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
+# --- Reading back ---------------------------------------------------------------------------
+
+
+def lees_metadata(inhoud: bytes) -> dict[str, str]:
+    """The metadata of a template made by `Sjabloon`; empty when the workbook has none.
+
+    Raises `ExcelFout` for anything `kern.excel.controleer_xlsx` refuses or openpyxl cannot
+    read. Only the first `MAX_METADATA` rows are read; empty keys are skipped.
+    """
+    controleer_xlsx(inhoud)
+    try:
+        werkmap = load_workbook(io.BytesIO(inhoud), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types for a broken file
+        raise ExcelFout(BESCHADIGD) from None
+    try:
+        if METADATA_BLAD not in werkmap.sheetnames:
+            return {}
+        gegevens: dict[str, str] = {}
+        rijen = werkmap[METADATA_BLAD].iter_rows(max_row=MAX_METADATA, max_col=2, values_only=True)
+        for rij in rijen:
+            sleutel, waarde = (*rij, None, None)[:2]
+            if sleutel not in (None, ""):
+                gegevens[_als_tekst(sleutel)] = _als_tekst(waarde)
+        return gegevens
+    except Exception:  # the sheet is parsed while it is read
+        raise ExcelFout(BESCHADIGD) from None
+    finally:
+        werkmap.close()
+
+
+def _als_tekst(waarde: object) -> str:
+    """A value as text; a spreadsheet program may have turned "12" into the number 12.0."""
+    if waarde is None:
+        return ""
+    if isinstance(waarde, float) and waarde.is_integer():
+        return str(int(waarde))
+    return str(waarde)
