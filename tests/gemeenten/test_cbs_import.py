@@ -330,7 +330,7 @@ ONGELDIGE_BESTANDEN = {
     "zip that is no workbook": (_zip_zonder_werkmap(), ["het werkboekdeel ontbreekt"]),
     "several errors at once": (
         _regels(
-            "0363,GMXXXX,Amsterdam,,,Noord-Holland",
+            "0363,GM12AB,Amsterdam,,,Noord-Holland",
             "0518,GM0518,,,,Zuid-Holland",
             "0599,GM0599,Rotterdam,,,Holland",
             "0344,GM0344,Utrecht,,,Utrecht",
@@ -338,7 +338,7 @@ ONGELDIGE_BESTANDEN = {
             ",,Delft,,,Zuid-Holland",
         ),
         [
-            "Regel 2: 'GMXXXX' is geen gemeentecode.",
+            "Regel 2: 'GM12AB' is geen gemeentecode.",
             "Regel 3: de gemeentenaam ontbreekt.",
             "Regel 4: 'Holland' is geen provincie.",
             "Regel 6: gemeentecode GM0344 staat ook op regel 5.",

@@ -61,7 +61,7 @@ def test_a_moment_is_shown_in_amsterdam_time(utc, amsterdam):
     assert datumtijd(utc) == amsterdam
 
 
-def test_a_missing_moment_shows_the_placeholder():
+def test_a_missing_moment_shows_a_dash():
     assert datumtijd(None, leeg="nooit") == "nooit"
 
 
