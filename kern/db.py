@@ -52,6 +52,14 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+class Keuze(enum.StrEnum):
+    """A state or kind stored by its value; on screen the value as a capitalised word."""
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
 def tekst_enum(soort: type[enum.Enum], naam: str, lengte: int = 20) -> sa.Enum:
     """An enum column stored as its values in a VARCHAR with a named CHECK constraint,
     the same on SQLite and PostgreSQL (no native ENUM type to migrate)."""

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -9,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kern.audit import Geaudit
-from kern.db import Geld, Model, tekst_enum, utcnow
+from kern.db import Geld, Keuze, Model, tekst_enum, utcnow
 
 if TYPE_CHECKING:
     from gemeenten.models import Gemeente
@@ -84,22 +83,12 @@ class Bestedingsdoel(Geaudit, Model):
     regeling: Mapped[Regeling] = relationship(back_populates="doelen")
 
 
-class BeschikkingStatus(enum.StrEnum):
+class BeschikkingStatus(Keuze):
     CONCEPT = "concept"
     BESCHIKT = "beschikt"
     GEWIJZIGD = "gewijzigd"
     INGETROKKEN = "ingetrokken"
     VASTGESTELD = "vastgesteld"
-
-    @property
-    def label(self) -> str:
-        return {
-            "concept": "Concept",
-            "beschikt": "Beschikt",
-            "gewijzigd": "Gewijzigd",
-            "ingetrokken": "Ingetrokken",
-            "vastgesteld": "Vastgesteld",
-        }[self.value]
 
     @property
     def toestand(self) -> str:
@@ -259,18 +248,10 @@ class Doelbedrag(Geaudit, Model):
     doel: Mapped[Bestedingsdoel] = relationship()
 
 
-class BetalingSoort(enum.StrEnum):
+class BetalingSoort(Keuze):
     VOORSCHOT = "voorschot"
     NABETALING = "nabetaling"
     TERUGVORDERING = "terugvordering"
-
-    @property
-    def label(self) -> str:
-        return {
-            "voorschot": "Voorschot",
-            "nabetaling": "Nabetaling",
-            "terugvordering": "Terugvordering",
-        }[self.value]
 
 
 class Betaling(Geaudit, Model):
@@ -298,20 +279,11 @@ class Betaling(Geaudit, Model):
         return self.soort is BetalingSoort.TERUGVORDERING
 
 
-class VerantwoordingStatus(enum.StrEnum):
+class VerantwoordingStatus(Keuze):
     INGEDIEND = "ingediend"
     GOEDGEKEURD = "goedgekeurd"
     TERUGGESTUURD = "teruggestuurd"
     VERVANGEN = "vervangen"  # a newer version was submitted before this one was reviewed
-
-    @property
-    def label(self) -> str:
-        return {
-            "ingediend": "Ingediend",
-            "goedgekeurd": "Goedgekeurd",
-            "teruggestuurd": "Teruggestuurd",
-            "vervangen": "Vervangen",
-        }[self.value]
 
 
 class Verantwoording(Geaudit, Model):

@@ -7,12 +7,15 @@ over in a merger is its own (`gemeenten.services.zichtbaar_of_404`).
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from typing import Any
+
+from flask import Blueprint, abort, flash
 
 from gemeenten.services import zichtbaar_of_404
 from kern.accounts.access import gebruiker
 from kern.db import db
 from subsidies.models import Beschikking, Betaling, RegelingJaar, Verantwoording
+from subsidies.services import Conflict, SubsidieFout
 
 bp = Blueprint("subsidies", __name__, url_prefix="/versterkingsgelden")
 
@@ -43,6 +46,19 @@ def verantwoording_of_404(verantwoording_id: int) -> Verantwoording:
 
 def jaar_of_404(jaar_id: int) -> RegelingJaar:
     return db.get_or_404(RegelingJaar, jaar_id)
+
+
+def weiger(fout: SubsidieFout, form: Any = None, obj: Any = None) -> int:
+    """Undo the change, tell the user why, and give the status to answer with: 409 for a
+    concurrent edit (the form then carries the current version, so that a second try is an
+    informed one), 400 for any other refusal."""
+    db.session.rollback()
+    flash(str(fout), "fout")
+    if isinstance(fout, Conflict):
+        if form is not None and obj is not None:
+            form.versie.data = obj.versie
+        return 409
+    return 400
 
 
 def door() -> str:

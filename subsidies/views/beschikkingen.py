@@ -34,7 +34,7 @@ from subsidies.models import (
     BeschikkingStatus,
     BeschikkingVersie,
 )
-from subsidies.views import beschikking_of_404, betaling_of_404, bp, door, jaar_of_404
+from subsidies.views import beschikking_of_404, betaling_of_404, bp, door, jaar_of_404, weiger
 
 Pagina = str | tuple[str, int]
 
@@ -63,20 +63,6 @@ def _gegevens(form: BeschikkingForm, gemeenten: list[Gemeente]) -> services.Besc
         deelnemers=[g for g in gemeenten if g.id in gekozen],
         toelichting=form.toelichting.data,
     )
-
-
-def _geweigerd(fout: services.SubsidieFout, form: Any, obj: Any) -> int:
-    """Undo, tell the user why, and answer 400; or 409 for a concurrent edit.
-
-    After a conflict the form takes the current version: the page shows the current state,
-    so a second try is an informed one.
-    """
-    db.session.rollback()
-    flash(str(fout), "fout")
-    if isinstance(fout, services.Conflict):
-        form.versie.data = obj.versie
-        return 409
-    return 400
 
 
 def _wijzigbaar(beschikking: Beschikking) -> bool:
@@ -193,8 +179,7 @@ def beschikking_nieuw(jaar_id: int) -> Pagina | Response:
                 bevestig_overschrijding=form.bevestig_overschrijding.data,
             )
         except services.SubsidieFout as fout:
-            db.session.rollback()
-            flash(str(fout), "fout")
+            weiger(fout)
             overschreden = isinstance(fout, services.PlafondOverschreden)
         else:
             db.session.commit()
@@ -233,7 +218,7 @@ def beschikking_beschikken(beschikking_id: int) -> Pagina | Response:
                 versie=form.versie.data,
             )
         except services.SubsidieFout as fout:
-            status = _geweigerd(fout, form, beschikking)
+            status = weiger(fout, form, beschikking)
         else:
             db.session.commit()
             flash(f"De beschikking is genomen met kenmerk {beschikking.kenmerk}.", "succes")
@@ -275,7 +260,7 @@ def beschikking_wijzigen(beschikking_id: int) -> Pagina | Response:
                 bevestig_overschrijding=form.bevestig_overschrijding.data,
             )
         except services.SubsidieFout as fout:
-            status = _geweigerd(fout, form, beschikking)
+            status = weiger(fout, form, beschikking)
             overschreden = isinstance(fout, services.PlafondOverschreden)
         else:
             db.session.commit()
@@ -304,7 +289,7 @@ def beschikking_intrekken(beschikking_id: int) -> Pagina | Response:
                 beschikking, reden=form.reden.data, door=door(), versie=form.versie.data
             )
         except services.SubsidieFout as fout:
-            status = _geweigerd(fout, form, beschikking)
+            status = weiger(fout, form, beschikking)
         else:
             db.session.commit()
             terug = sum((b.bedrag for b in beschikking.betalingen if b.is_terugvordering), NUL)
@@ -339,8 +324,7 @@ def betaling_plannen(beschikking_id: int) -> Pagina | Response:
                 omschrijving=form.omschrijving.data,
             )
         except services.SubsidieFout as fout:
-            db.session.rollback()
-            flash(str(fout), "fout")
+            weiger(fout)
         else:
             db.session.commit()
             flash(
@@ -365,7 +349,7 @@ def betaling_registreren(betaling_id: int) -> Pagina | Response:
                 betaling, betaald_op=form.betaald_op.data, versie=form.versie.data
             )
         except services.SubsidieFout as fout:
-            status = _geweigerd(fout, form, betaling)
+            status = weiger(fout, form, betaling)
         else:
             db.session.commit()
             flash(

@@ -15,7 +15,7 @@ from kern.db import db
 from subsidies import historie, services
 from subsidies.forms.regelingen import DoelForm, JaarForm, PlafondForm, RegelingForm
 from subsidies.models import Regeling, RegelingJaar
-from subsidies.views import bp, jaar_of_404
+from subsidies.views import bp, jaar_of_404, weiger
 
 Pagina = str | tuple[str, int]
 
@@ -92,8 +92,7 @@ def regeling_nieuw() -> Pagina | Response:
                 jaren={form.jaar.data: _bedrag(form.plafond.data)},
             )
         except services.SubsidieFout as fout:
-            db.session.rollback()
-            flash(str(fout), "fout")
+            weiger(fout)
         else:
             db.session.commit()
             flash(f"Regeling {regeling.naam} aangemaakt.", "succes")
@@ -128,8 +127,7 @@ def jaar_toevoegen(regeling_id: int) -> Pagina | Response:
         try:
             jaar = services.voeg_jaar_toe(regeling, form.jaar.data, _bedrag(form.plafond.data))
         except services.SubsidieFout as fout:
-            db.session.rollback()
-            flash(str(fout), "fout")
+            weiger(fout)
         else:
             db.session.commit()
             flash(f"Jaar {jaar.jaar} toegevoegd aan {regeling.naam}.", "succes")
@@ -147,12 +145,7 @@ def plafond_wijzigen(jaar_id: int) -> Pagina | Response:
         try:
             services.wijzig_plafond(jaar, _bedrag(form.plafond.data), form.versie.data)
         except services.SubsidieFout as fout:
-            db.session.rollback()
-            flash(str(fout), "fout")
-            if isinstance(fout, services.Conflict):
-                # The page shows the current ceiling; a second try is an informed one.
-                form.versie.data = jaar.versie
-                status = 409
+            status = weiger(fout, form, jaar)
         else:
             db.session.commit()
             flash(f"Het plafond voor {jaar.jaar} is gewijzigd.", "succes")
@@ -174,8 +167,7 @@ def doel_toevoegen(regeling_id: int) -> Pagina | Response:
                 (form.maatregelen.data or "").strip() or None,
             )
         except services.SubsidieFout as fout:
-            db.session.rollback()
-            flash(str(fout), "fout")
+            weiger(fout)
         else:
             db.session.commit()
             flash(f"Bestedingsdoel {form.naam.data.strip()} toegevoegd.", "succes")

@@ -34,7 +34,7 @@ from subsidies.models import (
     Verantwoording,
     VerantwoordingStatus,
 )
-from subsidies.views import beschikking_of_404, bp, door, verantwoording_of_404
+from subsidies.views import beschikking_of_404, bp, door, verantwoording_of_404, weiger
 
 Antwoord = str | Response | tuple[str, int]
 
@@ -189,9 +189,7 @@ def verantwoording(verantwoording_id: int) -> Antwoord:
 
 def _weiger(verantwoording: Verantwoording, fout: services.SubsidieFout) -> Antwoord:
     """Nothing changes; a concurrent edit answers 409 with the page as it now is."""
-    db.session.rollback()
-    flash(str(fout), "fout")
-    if isinstance(fout, services.Conflict):
+    if weiger(fout) == 409:
         return _toon(verantwoording, status=409)
     return _naar(verantwoording)
 
@@ -291,9 +289,7 @@ def vaststellen(beschikking_id: int) -> Antwoord:
             beschikking, datum=form.datum.data, door=door(), versie=form.versie.data
         )
     except services.SubsidieFout as fout:
-        db.session.rollback()
-        flash(str(fout), "fout")
-        if isinstance(fout, services.Conflict):
+        if weiger(fout) == 409:
             verse = VaststellingForm(formdata=None, versie=beschikking.versie)
             return _toon_vaststelling(beschikking, verse, 409)
         return redirect(url_for("subsidies.vaststellen", beschikking_id=beschikking.id))
