@@ -1,4 +1,8 @@
-"""What `kern.excel` refuses, and what it reads. Every file is built here, in memory."""
+"""What `kern.excel` refuses, and what it reads. Every file is built here, in memory.
+
+The refusals of hostile files that would exhaust memory run in a child process, in
+``test_excel_vijandig.py``.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +12,23 @@ import struct
 import time
 import tracemalloc
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
 from typing import Any
 
+import openpyxl
 import pytest
 from openpyxl import Workbook
 
 from kern.excel import (
     MAX_ONDERDELEN,
     MAX_ONGECOMPRIMEERD,
+    MAX_SAMENGEVOEGD,
     OLE2_MAGIC,
     ExcelFout,
+    bladnamen,
     controleer_xlsx,
+    lees_blad,
     lees_rijen,
 )
 
@@ -43,9 +52,21 @@ BILLION_LAUGHS = (
 EXTERNE_ENTITEIT = '<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
 
 LEEG = "Het bestand is leeg."
-OUD_OF_BEVEILIGD = (
-    "Dit is een oud Excel-bestand (.xls) of een met een wachtwoord beveiligd bestand. "
+OUD_XLS = (
+    "Dit is een oud Excel-bestand (.xls). "
+    "Sla het op als Excel-werkmap (.xlsx) en probeer het opnieuw."
+)
+BEVEILIGD = (
+    "Dit bestand is met een wachtwoord beveiligd. "
     "Sla het op als Excel-werkmap (.xlsx) zonder wachtwoord en probeer het opnieuw."
+)
+WEBPAGINA = (
+    "Dit is een webpagina (HTML), geen Excel-werkmap (.xlsx). "
+    "Open het in Excel, sla het op als Excel-werkmap (.xlsx) en probeer het opnieuw."
+)
+TEKSTBESTAND = (
+    "Dit is een tekstbestand (csv), geen Excel-werkmap (.xlsx). "
+    "Open het in Excel, sla het op als Excel-werkmap (.xlsx) en probeer het opnieuw."
 )
 GEEN_XLSX = "Dit is geen Excel-werkmap (.xlsx); alleen .xlsx-bestanden worden gelezen."
 GEEN_WERKBOEK = "Dit is geen Excel-werkmap (.xlsx): het werkboekdeel ontbreekt."
@@ -55,6 +76,10 @@ BESCHADIGD = "Het bestand is beschadigd: het is geen geldige Excel-werkmap."
 TE_GROOT = "De werkmap is uitgepakt te groot om veilig te lezen."
 TE_STERK_GECOMPRIMEERD = "De werkmap is verdacht sterk gecomprimeerd en wordt niet gelezen."
 TE_VEEL_ONDERDELEN = "De werkmap bestaat uit te veel onderdelen om veilig te lezen."
+ZONDER_VERWIJZING = (
+    "Het werkblad heeft cellen zonder celverwijzing en wordt niet gelezen. "
+    "Open het in Excel, sla het op als Excel-werkmap (.xlsx) en probeer het opnieuw."
+)
 
 
 def werkmap(*rijen: list[Any]) -> bytes:
@@ -66,8 +91,8 @@ def werkmap(*rijen: list[Any]) -> bytes:
     return uit.getvalue()
 
 
-def met_onderdeel(inhoud: bytes, naam: str, data: bytes) -> bytes:
-    """The workbook with part `naam` replaced by, or added as, `data`."""
+def met_onderdeel(inhoud: bytes, naam: str, data: bytes | Iterable[bytes]) -> bytes:
+    """The workbook with part `naam` replaced by, or added as, `data` (written piece by piece)."""
     uit = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(inhoud)) as oud,
@@ -76,7 +101,9 @@ def met_onderdeel(inhoud: bytes, naam: str, data: bytes) -> bytes:
         for onderdeel in oud.infolist():
             if onderdeel.filename != naam:
                 nieuw.writestr(onderdeel.filename, oud.read(onderdeel))
-        nieuw.writestr(naam, data)
+        with nieuw.open(naam, "w") as stroom:
+            for stuk in [data] if isinstance(data, bytes) else data:
+                stroom.write(stuk)
     return uit.getvalue()
 
 
@@ -148,15 +175,39 @@ def lees(inhoud: bytes, max_rijen: int = 10, max_kolommen: int = 3) -> list[Any]
     return list(lees_rijen(inhoud, max_rijen=max_rijen, max_kolommen=max_kolommen))
 
 
+def lees_met_calamine(inhoud: bytes, max_rijen: int = 10, max_kolommen: int = 3) -> list[Any]:
+    return list(lees_blad(inhoud, max_rijen=max_rijen, max_kolommen=max_kolommen).rijen)
+
+
+def beveiligd() -> bytes:
+    """An OLE2 container as Excel writes for a password: its directory names EncryptedPackage."""
+    naam = "EncryptedPackage".encode("utf-16-le")
+    return OLE2_MAGIC + bytes(504) + naam.ljust(64, b"\x00") + bytes(4096)
+
+
+@pytest.mark.parametrize("lezer", [lees, lees_met_calamine], ids=["openpyxl", "calamine"])
 @pytest.mark.parametrize(
     ("maak", "melding"),
     [
         pytest.param(lambda: b"", LEEG, id="empty"),
-        pytest.param(lambda: OLE2_MAGIC + bytes(4096), OUD_OF_BEVEILIGD, id="xls-or-password"),
+        pytest.param(lambda: OLE2_MAGIC + bytes(4096), OUD_XLS, id="xls"),
+        pytest.param(beveiligd, BEVEILIGD, id="password"),
         pytest.param(lambda: random.Random(7).randbytes(4096), GEEN_XLSX, id="random-bytes"),
+        pytest.param(lambda: b"Dit is tekst.", GEEN_XLSX, id="text"),
         pytest.param(
-            lambda: b"gemeentecode;gemeentenaam\r\nGM0363;Amsterdam\r\n", GEEN_XLSX, id="csv"
+            lambda: b"gemeentecode;gemeentenaam\r\nGM0363;Amsterdam\r\n", TEKSTBESTAND, id="csv"
         ),
+        pytest.param(
+            lambda: "\ufeffnaam,bedrag\nAmsterdam,12\n".encode(), TEKSTBESTAND, id="csv-with-bom"
+        ),
+        pytest.param(
+            lambda: (
+                b"<!DOCTYPE html>\n<html><body><table><tr><td>1</td></tr></table></body></html>"
+            ),
+            WEBPAGINA,
+            id="html",
+        ),
+        pytest.param(lambda: b"<table><tr><td>1</td></tr></table>", WEBPAGINA, id="html-table"),
         pytest.param(lambda: werkmap(["a"])[:-100], BESCHADIGD, id="truncated-zip"),
         pytest.param(zonder_werkboek, GEEN_WERKBOEK, id="zip-without-workbook"),
         pytest.param(
@@ -183,11 +234,18 @@ def lees(inhoud: bytes, max_rijen: int = 10, max_kolommen: int = 3) -> list[Any]
             id="compression-ratio",
         ),
         pytest.param(te_veel_onderdelen, TE_VEEL_ONDERDELEN, id="too-many-parts"),
+        pytest.param(
+            lambda: met_onderdeel(werkmap(["a"]), "XL/Worksheets/Sheet1.xml", b"<worksheet/>"),
+            BESCHADIGD,
+            id="names-differing-in-case",
+        ),
     ],
 )
-def test_refuses_what_is_not_a_plain_workbook(maak: Callable[[], bytes], melding: str) -> None:
+def test_refuses_what_is_not_a_plain_workbook(
+    lezer: Callable[[bytes], list[Any]], maak: Callable[[], bytes], melding: str
+) -> None:
     with pytest.raises(ExcelFout) as fout:
-        lees(maak())
+        lezer(maak())
     assert str(fout.value) == melding
 
 
@@ -283,3 +341,299 @@ def test_a_cell_at_the_last_row_and_column_is_read_within_the_limits() -> None:
     # A billion empty cells would take hours; looking past row 100 for content takes well
     # under a second.
     assert duur < 3, f"took {duur:.1f} s"
+
+
+# --- lees_blad: the import reader ------------------------------------------------------------
+
+HOOFD = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def blad(sheet_data: str, *, voor: str = "", na: str = "", extra: str = "") -> bytes:
+    """A workbook whose first sheet is written by hand: `voor` and `na` go around <sheetData>."""
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{HOOFD}"{extra}>'
+        f"{voor}<sheetData>{sheet_data}</sheetData>{na}</worksheet>"
+    )
+    return met_onderdeel(werkmap(), BLAD, xml.encode())
+
+
+def gelezen(inhoud: bytes, max_rijen: int = 20, max_kolommen: int = 4, **kwargs: Any) -> list[Any]:
+    return list(lees_blad(inhoud, max_rijen=max_rijen, max_kolommen=max_kolommen, **kwargs).rijen)
+
+
+def geweigerd(inhoud: bytes, max_rijen: int = 20, max_kolommen: int = 4, **kwargs: Any) -> str:
+    with pytest.raises(ExcelFout) as fout:
+        lees_blad(inhoud, max_rijen=max_rijen, max_kolommen=max_kolommen, **kwargs)
+    return str(fout.value)
+
+
+def test_lees_blad_gives_values_with_their_types() -> None:
+    inhoud = werkmap(
+        ["GM0363", " Amsterdam ", 931_298, 2.5, True],
+        [date(2025, 1, 31), datetime(2025, 1, 31, 14, 30), "", None, False],
+    )
+    assert gelezen(inhoud, max_kolommen=6) == [
+        (1, ("GM0363", " Amsterdam ", 931_298.0, 2.5, True, None)),
+        (2, (date(2025, 1, 31), datetime(2025, 1, 31, 14, 30), None, None, False, None)),
+    ]
+    assert (
+        type(gelezen(inhoud, max_kolommen=6)[0][1][2]) is float
+    )  # as calamine gives it: callers handle floats
+
+
+def test_lees_blad_gives_none_for_an_error_value() -> None:
+    inhoud = blad('<row r="1"><c r="A1" t="e"><v>#DIV/0!</v></c><c r="B1"><v>1</v></c></row>')
+    assert gelezen(inhoud, max_kolommen=2) == [(1, (None, 1.0))]
+
+
+def test_lees_blad_skips_blank_rows_and_keeps_the_numbers() -> None:
+    boek = Workbook()
+    boek.active["C3"] = "eerste"
+    boek.active["B5"] = ""  # an empty string is no value
+    boek.active["D7"] = 7
+    uit = io.BytesIO()
+    boek.save(uit)
+
+    assert gelezen(uit.getvalue()) == [(3, (None, None, "eerste", None)), (7, (None,) * 3 + (7.0,))]
+
+
+def test_lees_blad_reads_inline_and_shared_strings() -> None:
+    inhoud = met_onderdeel(
+        blad(
+            '<row r="1"><c r="A1" t="inlineStr"><is><t>inline</t></is></c>'
+            '<c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>0</v></c></row>'
+        ),
+        "xl/sharedStrings.xml",
+        f'<sst xmlns="{HOOFD}" count="2" uniqueCount="2"><si><t>nul</t></si>'
+        '<si><r><t xml:space="preserve">rijke </t></r><r><rPr><b/></rPr><t>tekst</t></r></si>'
+        "</sst>".encode(),
+    )
+    inhoud = met_onderdeel(
+        inhoud,
+        "xl/_rels/workbook.xml.rels",
+        zipfile.ZipFile(io.BytesIO(inhoud))
+        .read("xl/_rels/workbook.xml.rels")
+        .replace(
+            b"</Relationships>",
+            b'<Relationship Id="rId99" Target="sharedStrings.xml" Type="http://schemas.'
+            b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>'
+            b"</Relationships>",
+        ),
+    )
+    assert gelezen(inhoud) == [(1, ("inline", "rijke tekst", "nul", None))]
+
+
+def test_lees_blad_reads_dates_of_a_1904_workbook() -> None:
+    boek = Workbook()
+    boek.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    boek.active.append([date(2025, 1, 31)])
+    uit = io.BytesIO()
+    boek.save(uit)
+    assert gelezen(uit.getvalue()) == [(1, (date(2025, 1, 31), None, None, None))]
+
+
+def test_lees_blad_reports_merged_ranges() -> None:
+    boek = Workbook()
+    boek.active["A1"] = "kop"
+    boek.active.merge_cells("E14:F14")
+    boek.active.merge_cells("A1:C1")
+    uit = io.BytesIO()
+    boek.save(uit)
+    gelezen_blad = lees_blad(uit.getvalue(), max_rijen=20, max_kolommen=8)
+    assert sorted(gelezen_blad.samengevoegd) == ["A1:C1", "E14:F14"]
+
+
+def test_lees_blad_refuses_too_many_merged_ranges() -> None:
+    samenvoegingen = "".join(
+        f'<mergeCell ref="A{r}:B{r}"/>' for r in range(1, MAX_SAMENGEVOEGD + 2)
+    )
+    inhoud = blad(
+        "", na=f'<mergeCells count="{MAX_SAMENGEVOEGD + 1}">{samenvoegingen}</mergeCells>'
+    )
+    assert (
+        geweigerd(inhoud) == "Het werkblad heeft te veel samengevoegde cellen om veilig te lezen."
+    )
+
+
+@pytest.mark.parametrize(
+    "cel",
+    [
+        '<c r="E14"><f>SUM(A1:A2)</f></c>',
+        '<c r="E14"><f>SUM(A1:A2)</f><v /></c>',  # as openpyxl writes it
+        '<c r="E14" t="str"><f>A1</f><v></v></c>',
+        '<x:c r="E14"><x:f>SUM(A1:A2)</x:f> </x:c>',
+    ],
+    ids=["bare", "openpyxl", "empty-v", "prefixed"],
+)
+def test_lees_blad_reports_a_formula_without_cached_value(cel: str) -> None:
+    inhoud = blad(
+        f'<row r="1"><c r="A1"><v>1</v></c></row><row r="14">{cel}</row>',
+        extra=f' xmlns:x="{HOOFD}"',
+    )
+    gelezen_blad = lees_blad(inhoud, max_rijen=20, max_kolommen=5)
+    assert gelezen_blad.formules_zonder_waarde == {"E14"}
+    assert list(gelezen_blad.rijen) == [(1, (1.0, None, None, None, None))]
+
+
+def test_lees_blad_gives_the_cached_value_of_a_formula() -> None:
+    inhoud = blad('<row r="1"><c r="A1"><v>2</v></c><c r="B1"><f>A1*2</f><v>4</v></c></row>')
+    gelezen_blad = lees_blad(inhoud, max_rijen=20, max_kolommen=2)
+    assert gelezen_blad.formules_zonder_waarde == frozenset()
+    assert list(gelezen_blad.rijen) == [(1, (2.0, 4.0))]
+
+
+def test_lees_blad_reads_a_hidden_sheet_by_name_and_bladnamen_lists_it() -> None:
+    boek = Workbook()
+    boek.active.title = "Verantwoording"
+    boek.active["A1"] = "zichtbaar"
+    verborgen = boek.create_sheet("Metadata")
+    verborgen.sheet_state = "veryHidden"
+    verborgen.append(["soort", "verantwoording"])
+    boek.create_sheet("Instructies").sheet_state = "hidden"
+    uit = io.BytesIO()
+    boek.save(uit)
+
+    assert bladnamen(uit.getvalue()) == ["Verantwoording", "Metadata", "Instructies"]
+    assert gelezen(uit.getvalue(), blad="Metadata", max_kolommen=2) == [
+        (1, ("soort", "verantwoording"))
+    ]
+    assert gelezen(uit.getvalue(), max_kolommen=1) == [(1, ("zichtbaar",))]
+
+
+def test_lees_blad_names_a_missing_sheet() -> None:
+    assert geweigerd(werkmap(["a"]), blad="Verantwoording") == (
+        'Het werkblad "Verantwoording" ontbreekt.'
+    )
+
+
+def test_lees_blad_reads_an_empty_sheet_as_no_rows() -> None:
+    gelezen_blad = lees_blad(werkmap(), max_rijen=5, max_kolommen=5)
+    assert list(gelezen_blad.rijen) == []
+    assert gelezen_blad.naam == "Sheet"
+
+
+def test_lees_blad_reads_exactly_max_rijen_rows_and_refuses_one_more() -> None:
+    rijen = [[nummer] for nummer in range(1, 11)]
+    assert [n for n, _ in gelezen(werkmap(*rijen), max_rijen=10)] == list(range(1, 11))
+    te_veel = "Het werkblad heeft meer dan 10 regels."
+    assert geweigerd(werkmap(*rijen, [11]), max_rijen=10) == te_veel
+    assert geweigerd(werkmap(*rijen, [], [], ["verstopt"]), max_rijen=10) == te_veel
+
+
+def test_lees_blad_refuses_content_in_a_column_after_max_kolommen() -> None:
+    assert geweigerd(werkmap(["a", "b", "c", "d", "e"]), max_kolommen=4) == (
+        "Het werkblad heeft gegevens buiten het verwachte bereik (cel E1); "
+        "verwijder ze en probeer het opnieuw."
+    )
+
+
+@pytest.mark.parametrize(
+    "ver_weg",
+    [
+        '<c r="XFD1048576" s="1"/>',
+        '<c r="XFD1048576" s="1"></c>',  # as Go's encoding/xml writes an empty element
+        "<c r='Z30'\n s='1' />",
+    ],
+    ids=["self-closing", "open-and-closed", "quotes-and-newline"],
+)
+def test_lees_blad_reads_a_sheet_with_empty_styled_cells_far_away(ver_weg: str) -> None:
+    inhoud = blad(
+        f'<row r="1"><c r="A1"><v>1</v></c></row><row r="30">{ver_weg}</row>',
+        voor='<dimension ref="A1:XFD1048576"/>',
+    )
+    assert gelezen(inhoud) == [(1, (1.0, None, None, None))]
+
+
+@pytest.mark.parametrize(
+    ("cellen", "verwacht"),
+    [
+        pytest.param('<x:c r="B2"><x:v>1</x:v></x:c>', [(2, (None, 1.0, None, None))], id="prefix"),
+        pytest.param(
+            '<c s="0" t="n" r="B2"><v>1</v></c>', [(2, (None, 1.0, None, None))], id="r-not-first"
+        ),
+        pytest.param(
+            "<c  r = 'b2' ><v>1</v></c>", [(2, (None, 1.0, None, None))], id="spaces-lowercase"
+        ),
+    ],
+)
+def test_lees_blad_reads_other_spellings_of_a_cell(cellen: str, verwacht: list[Any]) -> None:
+    assert gelezen(blad(f"<row>{cellen}</row>", extra=f' xmlns:x="{HOOFD}"')) == verwacht
+
+
+@pytest.mark.parametrize(
+    ("cellen", "melding"),
+    [
+        pytest.param('<x:c r="Z2"><x:v>1</x:v></x:c>', "Z2", id="prefix"),
+        pytest.param('<:c r="Z2"><v>1</v></:c>', "Z2", id="empty-prefix"),  # a cell to calamine
+        pytest.param('<c s="0" r="Z2"><v>1</v></c>', "Z2", id="r-not-first"),
+        pytest.param("<c r='z2'><v>1</v></c>", "Z2", id="quotes-lowercase"),
+        pytest.param('<c r="A21"><v>1</v></c>', "Het werkblad heeft meer dan 20 regels.", id="row"),
+        pytest.param('<c r="A21"><f>1+1</f></c>', "Het werkblad heeft meer dan 20 regels.", id="f"),
+        pytest.param("<c><v>1</v></c>", ZONDER_VERWIJZING, id="no-reference"),
+        pytest.param('<c t="n"><v>1</v></c>', ZONDER_VERWIJZING, id="no-reference-attribute"),
+        pytest.param('<c r="A1" r="Z1"><v>1</v></c>', BESCHADIGD, id="r-twice"),
+        pytest.param('<c r="A&#49;"><v>1</v></c>', BESCHADIGD, id="entity-in-reference"),
+    ],
+)
+def test_lees_blad_refuses_cells_outside_the_limits_however_written(
+    cellen: str, melding: str
+) -> None:
+    inhoud = blad(f'<row r="2">{cellen}</row>', extra=f' xmlns:x="{HOOFD}"')
+    if len(melding) < 5:
+        melding = (
+            f"Het werkblad heeft gegevens buiten het verwachte bereik (cel {melding}); "
+            "verwijder ze en probeer het opnieuw."
+        )
+    assert geweigerd(inhoud) == melding
+
+
+def grote_blad_met(cel: bytes, begin: int) -> bytes:
+    """A sheet of more than 1 MB, read in blocks of 1 MB, with `cel` starting at byte `begin`."""
+    kop = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{HOOFD}"><sheetData>').encode()
+    rij = b'<row r="1"><c r="A1"><v>1</v></c></row><row r="2">'
+    # Empty cells (harmless anywhere), their styles varied so that the zip does not find them
+    # suspiciously compressible.
+    toeval = random.Random(1)
+    ruimte = begin - len(kop) - len(rij)
+    stukken, rest = divmod(ruimte, len(b'<c r="B2" s="0000"/>'))
+    opvulling = b"".join(b'<c r="B2" s="%04d"/>' % toeval.randrange(10_000) for _ in range(stukken))
+    data = kop + rij + opvulling + b" " * rest + cel
+    assert data.index(cel) == begin
+    return met_onderdeel(werkmap(), BLAD, data + b"</row></sheetData></worksheet>")
+
+
+@pytest.mark.parametrize("verschuiving", [-30, -20, -12, -9, -5, -3, -1, 0, 1])
+def test_lees_blad_sees_a_cell_whole_where_a_block_ends(verschuiving: int) -> None:
+    blok = 1024 * 1024
+    leeg = b'<c r="XFD2" s="1">  </c>'
+    assert gelezen(grote_blad_met(leeg, blok + verschuiving)) == [(1, (1.0, None, None, None))]
+    vol = b'<c r="XFD2"><v>1</v></c>'
+    assert geweigerd(grote_blad_met(vol, blok + verschuiving)) == (
+        "Het werkblad heeft gegevens buiten het verwachte bereik (cel XFD2); "
+        "verwijder ze en probeer het opnieuw."
+    )
+    formule = b'<c r="C2"><f>A1</f></c>'
+    assert lees_blad(
+        grote_blad_met(formule, blok + verschuiving), max_rijen=5, max_kolommen=4
+    ).formules_zonder_waarde == {"C2"}
+
+
+def test_lees_blad_refuses_a_workbook_without_sheets() -> None:
+    werkboek = (
+        f'<workbook xmlns="{HOOFD}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships"><sheets/></workbook>'
+    )
+    inhoud = met_onderdeel(werkmap(), "xl/workbook.xml", werkboek.encode())
+    assert geweigerd(inhoud) == "De werkmap heeft geen werkbladen."
+    assert bladnamen(inhoud) == []
+
+
+def test_lees_blad_refuses_a_utf16_sheet_that_calamine_would_read_as_empty() -> None:
+    assert geweigerd(met_blad(codering="UTF-16")) == BESCHADIGD
+
+
+def test_openpyxl_parses_xml_with_defusedxml() -> None:
+    assert openpyxl.DEFUSEDXML is True
+    from openpyxl.xml import functions
+
+    assert functions.fromstring.__module__.startswith("defusedxml")
