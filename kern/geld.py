@@ -49,10 +49,10 @@ def lees_bedrag(tekst: str | int | Decimal, *, negatief_toegestaan: bool = False
             bedrag = -bedrag
     if not bedrag.is_finite():
         raise BedragFout(f'"{origineel}" is geen bedrag.')
+    if abs(bedrag) > MAXIMUM:  # first: quantize fails on more than 28 digits
+        raise BedragFout(f'"{origineel}" is groter dan het hoogst mogelijke bedrag.')
     if bedrag != bedrag.quantize(CENT):
         raise BedragFout(f'"{origineel}" heeft meer dan twee decimalen.')
     if bedrag < 0 and not negatief_toegestaan:
         raise BedragFout(f'"{origineel}" is negatief; een bedrag is nul of meer.')
-    if abs(bedrag) > MAXIMUM:
-        raise BedragFout(f'"{origineel}" is groter dan het hoogst mogelijke bedrag.')
     return bedrag.quantize(CENT)

@@ -44,6 +44,8 @@ def test_amounts_typed_as_people_type_them(tekst, bedrag):
         ("12.345,678", '"12.345,678" heeft meer dan twee decimalen.'),
         ("-5", '"-5" is negatief; een bedrag is nul of meer.'),
         ("9999999999999", '"9999999999999" is groter dan het hoogst mogelijke bedrag.'),
+        ("9" * 40, f'"{"9" * 40}" is groter dan het hoogst mogelijke bedrag.'),
+        ("9" * 40 + ",5", f'"{"9" * 40},5" is groter dan het hoogst mogelijke bedrag.'),
     ],
 )
 def test_unusable_amounts_are_refused_with_a_dutch_message(tekst, melding):
