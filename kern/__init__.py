@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from kern import audit, config, errors, formatting  # noqa: F401 (audit: the trail and its listeners)
+from kern import audit, config, errors, formatting, uploads  # noqa: F401 (audit, uploads: models)
 from kern.accounts.access import controleer_declaraties, mag
 from kern.accounts.models import Gebruiker
 from kern.db import db as database  # not `db`: that name is the module kern.db

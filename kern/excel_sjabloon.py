@@ -279,7 +279,7 @@ def lees_metadata(inhoud: bytes) -> dict[str, str]:
         for rij in rijen:
             sleutel, waarde = (*rij, None, None)[:2]
             if sleutel not in (None, ""):
-                gegevens[_als_tekst(sleutel)] = _als_tekst(waarde)
+                gegevens[als_tekst(sleutel)] = als_tekst(waarde)
         return gegevens
     except Exception:  # the sheet is parsed while it is read
         raise ExcelFout(BESCHADIGD) from None
@@ -287,7 +287,7 @@ def lees_metadata(inhoud: bytes) -> dict[str, str]:
         werkmap.close()
 
 
-def _als_tekst(waarde: object) -> str:
+def als_tekst(waarde: object) -> str:
     """A value as text; a spreadsheet program may have turned "12" into the number 12.0."""
     if waarde is None:
         return ""

@@ -15,8 +15,18 @@ Sheet "Verantwoording" (everything locked except the yellow input cells)::
 
 from __future__ import annotations
 
-from kern.excel_sjabloon import INSTRUCTIES_BLAD, Kolom, Sjabloon
-from subsidies.models import Beschikking
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from kern.excel import ExcelFout, lees_blad
+from kern.excel_sjabloon import INSTRUCTIES_BLAD, Kolom, Sjabloon, als_tekst, lees_metadata
+from kern.excel_sjabloon import SOORT as SOORT_SLEUTEL
+from kern.excel_sjabloon import VERSIE as VERSIE_SLEUTEL
+from kern.excel_validatie import Meldingen, bedrag, ja_nee, tekst
+from kern.formatting import geld
+from kern.geld import MAXIMUM
+from subsidies.models import NUL, Beschikking
 
 SOORT = "verantwoording"
 VERSIE = "1"
@@ -143,3 +153,309 @@ def verantwoording_sjabloon(beschikking: Beschikking) -> bytes:
         ],
     )
     return sjabloon.als_bytes()
+
+
+# --- Reading an uploaded return -------------------------------------------------------------
+
+MAX_DOELRIJEN = 200  # rows after the heading that are read; a scheme has far fewer purposes
+MAX_KOLOMMEN = 26  # columns that are read (A-Z); content further right refuses the file
+MAX_TOELICHTING = 4_000
+_KOLOMMEN = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_LAATSTE_KOLOM = _KOLOMMEN.index(KOLOM_CUMULATIEF)
+
+
+@dataclass(frozen=True)
+class Controle:
+    """What an uploaded return says, and every problem found in it."""
+
+    meldingen: Meldingen
+    eindverantwoording: bool | None = None
+    toelichting: str | None = None
+    # (row, {"doel": code, "in_jaar": "12.50", "cumulatief": "40.00"}) per purpose
+    regels: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+
+    @property
+    def goed(self) -> bool:
+        return not self.meldingen.heeft_fouten
+
+
+def lees_verantwoording(inhoud: bytes, beschikking: Beschikking) -> Controle:
+    """Check an uploaded return template for ``beschikking`` cell by cell; never raises.
+
+    Refuses a file that is not this decision's template (another decision, another
+    municipality, an old version); then reports every bad cell at once.
+    """
+    meldingen = Meldingen()
+    try:
+        metadata = lees_metadata(inhoud)
+        blad = lees_blad(
+            inhoud, blad=BLAD, max_rijen=KOPRIJ + MAX_DOELRIJEN, max_kolommen=MAX_KOLOMMEN
+        )
+        rijen = dict(blad.rijen)
+    except ExcelFout as fout:
+        meldingen.fout("", "", str(fout))
+        return Controle(meldingen)
+    if not _herken(metadata, rijen, beschikking, meldingen):
+        return Controle(meldingen)
+
+    for bereik in blad.samengevoegd:
+        if _raakt_invoer(bereik):
+            meldingen.fout(
+                BLAD,
+                bereik,
+                "Samengevoegde cellen kunnen niet worden gelezen. Maak het "
+                "samenvoegen ongedaan en vul elke cel apart in.",
+            )
+    for cel in sorted(blad.formules_zonder_waarde, key=_celvolgorde):
+        meldingen.fout(
+            BLAD,
+            cel,
+            "De formule in deze cel heeft geen berekende waarde. Open het bestand in "
+            "Excel of LibreOffice, sla het op en upload het opnieuw.",
+        )
+
+    eind = ja_nee(
+        _waarde(rijen, CEL_EINDVERANTWOORDING),
+        meldingen,
+        blad=BLAD,
+        cel=CEL_EINDVERANTWOORDING,
+        kolom="Eindverantwoording",
+        verplicht=True,
+    )
+    toelichting = tekst(
+        _waarde(rijen, CEL_TOELICHTING),
+        meldingen,
+        blad=BLAD,
+        cel=CEL_TOELICHTING,
+        kolom="Toelichting afwijking",
+        max_lengte=MAX_TOELICHTING,
+    )
+    regels = _lees_doelen(rijen, beschikking, meldingen)
+    _controleer_extra_kolommen(rijen, meldingen)
+    if regels is not None and not meldingen.heeft_fouten:
+        _waarschuw_boven_toekenning(regels, beschikking, meldingen)
+    return Controle(meldingen, eind, toelichting, regels or [])
+
+
+def _herken(
+    metadata: dict[str, str],
+    rijen: dict[int, tuple[Any, ...]],
+    beschikking: Beschikking,
+    meldingen: Meldingen,
+) -> bool:
+    """Whether the file is this decision's return template, in the current version."""
+    if metadata.get(SOORT_SLEUTEL) != SOORT:
+        meldingen.fout(
+            "",
+            "",
+            "Dit bestand is niet gemaakt met het verantwoordingssjabloon. Download het "
+            "sjabloon bij de beschikking, vul het in en upload het opnieuw.",
+        )
+        return False
+    if metadata.get(VERSIE_SLEUTEL) != VERSIE:
+        meldingen.fout(
+            "",
+            "",
+            f"Dit is een verouderd sjabloon (versie {metadata.get(VERSIE_SLEUTEL) or '?'}). "
+            "Download het nieuwe sjabloon bij de beschikking en neem uw gegevens daarin over.",
+        )
+        return False
+    gemeente = beschikking.gemeente
+    jaar = str(beschikking.regeling_jaar.jaar)
+    if (
+        metadata.get(META_BESCHIKKING) != str(beschikking.id)
+        or metadata.get(META_CBS_CODE) != gemeente.cbs_code
+        or metadata.get(META_JAAR) != jaar
+    ):
+        # Only what the file itself says: nothing about another decision is looked up.
+        meldingen.fout(
+            "",
+            "",
+            "Dit sjabloon hoort bij een andere beschikking (CBS-code "
+            f"{metadata.get(META_CBS_CODE) or '?'}, jaar {metadata.get(META_JAAR) or '?'}). "
+            "Download het sjabloon van deze beschikking en upload dat.",
+        )
+        return False
+    goed = True
+    for adres, verwacht in ((CEL_CBS_CODE, gemeente.cbs_code), (CEL_JAAR, jaar)):
+        waarde = _waarde(rijen, adres)
+        if als_tekst(waarde) != verwacht:
+            meldingen.fout(
+                BLAD,
+                adres,
+                f"Deze cel is gewijzigd; hier hoort {verwacht} te staan. Download "
+                "het sjabloon opnieuw als u niet weet wat er is veranderd.",
+            )
+            goed = False
+    kop = _waarde(rijen, f"{KOLOM_CODE}{KOPRIJ}")
+    if kop != "Code":
+        meldingen.fout(
+            BLAD,
+            f"{KOLOM_CODE}{KOPRIJ}",
+            "Hier hoort de kop van de tabel te staan (Code). Voeg "
+            "geen regels in boven de tabel en verwijder er geen.",
+        )
+        goed = False
+    return goed
+
+
+def _lees_doelen(
+    rijen: dict[int, tuple[Any, ...]], beschikking: Beschikking, meldingen: Meldingen
+) -> list[tuple[int, dict[str, str]]] | None:
+    """The purposes' rows as typed; None when a row could not be read."""
+    jaar = beschikking.regeling_jaar.jaar
+    doelen = {d.code: d for d in beschikking.regeling_jaar.regeling.doelen}
+    gezien: dict[str, int] = {}
+    regels: list[tuple[int, dict[str, str]]] = []
+    kolom_jaar, kolom_cumulatief = f"Besteed in {jaar}", f"Besteed cumulatief t/m {jaar}"
+    leesbaar = True
+    for rij in sorted(r for r in rijen if r > KOPRIJ):
+        waarden = rijen[rij][: _LAATSTE_KOLOM + 1]
+        if all(w is None for w in waarden):
+            continue
+        code = als_tekst(waarden[0]).strip()
+        if not code:
+            meldingen.fout(
+                BLAD,
+                f"{KOLOM_CODE}{rij}",
+                "Deze regel heeft geen code van een bestedingsdoel. "
+                "Vul de code in of maak de regel helemaal leeg.",
+                kolom="Code",
+            )
+            leesbaar = False
+            continue
+        if code not in doelen:
+            meldingen.fout(
+                BLAD,
+                f"{KOLOM_CODE}{rij}",
+                f'"{code}" is geen bestedingsdoel van deze regeling.',
+                kolom="Code",
+            )
+            leesbaar = False
+            continue
+        if code in gezien:
+            meldingen.fout(
+                BLAD,
+                f"{KOLOM_CODE}{rij}",
+                f'Het bestedingsdoel "{code}" staat ook op regel {gezien[code]}.',
+                kolom="Code",
+            )
+            leesbaar = False
+            continue
+        gezien[code] = rij
+        in_jaar = bedrag(
+            waarden[_KOLOMMEN.index(KOLOM_IN_JAAR)],
+            meldingen,
+            blad=BLAD,
+            cel=f"{KOLOM_IN_JAAR}{rij}",
+            kolom=kolom_jaar,
+            verplicht=True,
+        )
+        cumulatief = bedrag(
+            waarden[_KOLOMMEN.index(KOLOM_CUMULATIEF)],
+            meldingen,
+            blad=BLAD,
+            cel=f"{KOLOM_CUMULATIEF}{rij}",
+            kolom=kolom_cumulatief,
+            verplicht=True,
+        )
+        if in_jaar is None or cumulatief is None:
+            leesbaar = False
+            continue
+        if cumulatief < in_jaar:
+            meldingen.fout(
+                BLAD,
+                f"{KOLOM_CUMULATIEF}{rij}",
+                f"Het cumulatieve bedrag ({geld(cumulatief)}) "
+                f"is kleiner dan het bedrag over {jaar} ({geld(in_jaar)}).",
+                kolom=kolom_cumulatief,
+            )
+            leesbaar = False
+            continue
+        regels.append((rij, {"doel": code, "in_jaar": str(in_jaar), "cumulatief": str(cumulatief)}))
+    for code, doel in doelen.items():
+        if code not in gezien:
+            meldingen.fout(
+                BLAD,
+                "",
+                f'Het bestedingsdoel "{code}" ({doel.naam}) ontbreekt. Zet de regel '
+                "terug of download het sjabloon opnieuw.",
+            )
+            leesbaar = False
+    if leesbaar and sum((Decimal(g["cumulatief"]) for _, g in regels), NUL) > MAXIMUM:
+        meldingen.fout(BLAD, "", "De totale besteding is groter dan het hoogst mogelijke bedrag.")
+        leesbaar = False
+    return regels if leesbaar else None
+
+
+def _controleer_extra_kolommen(rijen: dict[int, tuple[Any, ...]], meldingen: Meldingen) -> None:
+    """A column right of the table is not read: say so once per column, at its first value."""
+    for index in range(_LAATSTE_KOLOM + 1, MAX_KOLOMMEN):
+        eerste = next((r for r in sorted(rijen) if rijen[r][index] is not None), None)
+        if eerste is not None:
+            kolom = _KOLOMMEN[index]
+            meldingen.waarschuwing(
+                BLAD,
+                f"{kolom}{eerste}",
+                f"Kolom {kolom} hoort niet bij het sjabloon en wordt niet ingelezen.",
+            )
+
+
+def _waarschuw_boven_toekenning(
+    regels: list[tuple[int, dict[str, str]]], beschikking: Beschikking, meldingen: Meldingen
+) -> None:
+    """Spending above what was granted does not block the upload: the officer decides."""
+    jaar = beschikking.regeling_jaar.jaar
+    per_doel = {d.doel.code: d.bedrag for d in beschikking.doelbedragen}
+    kolom = f"Besteed cumulatief t/m {jaar}"
+    for rij, gegevens in regels:
+        toegekend = per_doel.get(gegevens["doel"])
+        if toegekend is not None and Decimal(gegevens["cumulatief"]) > toegekend:
+            meldingen.waarschuwing(
+                BLAD,
+                f"{KOLOM_CUMULATIEF}{rij}",
+                f"Meer besteed ({geld(Decimal(gegevens['cumulatief']))}) "
+                f"dan voor dit doel is toegekend ({geld(toegekend)}).",
+                kolom=kolom,
+            )
+    totaal = sum((Decimal(g["cumulatief"]) for _, g in regels), NUL)
+    if beschikking.bedrag is not None and totaal > beschikking.bedrag:
+        meldingen.waarschuwing(
+            BLAD,
+            "",
+            f"De cumulatieve besteding ({geld(totaal)}) is hoger dan het toegekende "
+            f"bedrag ({geld(beschikking.bedrag)}). De beleidsmedewerker beoordeelt dit.",
+        )
+
+
+def _waarde(rijen: dict[int, tuple[Any, ...]], adres: str) -> Any:
+    kolom, rij = adres[0], int(adres[1:])
+    return rijen[rij][_KOLOMMEN.index(kolom)] if rij in rijen else None
+
+
+def _raakt_invoer(bereik: str) -> bool:
+    """Whether a merged range covers one of the cells that are read."""
+    begin, _, eind = bereik.partition(":")
+    (k1, r1), (k2, r2) = _cel(begin), _cel(eind or begin)
+    if r2 > KOPRIJ:
+        return True  # the table of purposes
+    invoer = (
+        _cel(CEL_EINDVERANTWOORDING),
+        _cel(CEL_TOELICHTING),
+        _cel(CEL_CBS_CODE),
+        _cel(CEL_JAAR),
+    )
+    return any(k1 <= k <= k2 and r1 <= r <= r2 for k, r in invoer)
+
+
+def _cel(adres: str) -> tuple[int, int]:
+    letters = adres.rstrip("0123456789")
+    kolom = 0
+    for letter in letters:
+        kolom = kolom * 26 + ord(letter) - 64
+    return kolom, int(adres[len(letters) :])
+
+
+def _celvolgorde(adres: str) -> tuple[int, int]:
+    kolom, rij = _cel(adres)
+    return rij, kolom

@@ -26,7 +26,8 @@ from gemeenten.models import Deelname, Gemeente, GemeenteMutatie, Programma
 from kern import create_app
 from kern.accounts.access import controleer_declaraties, openbaar, rollen_van, toegang
 from kern.accounts.models import Gebruiker, Rol
-from subsidies import services
+from kern.uploads import Upload
+from subsidies import excel_import, services
 from subsidies.models import Beschikking, BetalingSoort, Regeling
 from tests.factories import (
     WACHTWOORD,
@@ -55,6 +56,8 @@ class Wereld:
     regeling: Regeling
     eigen_beschikking: Beschikking
     andere_beschikking: Beschikking
+    eigen_upload: Upload  # a return uploaded as Excel for the own decision
+    andere_upload: Upload
     gebruikers: dict[Rol, Gebruiker]
     doelwit: Gebruiker  # the account that views about "a user" act on
 
@@ -70,6 +73,7 @@ VOORBEELDEN: dict[str, Callable[[Wereld], object]] = {
     "beschikking_id": lambda w: w.eigen_beschikking.id,
     "betaling_id": lambda w: w.eigen_beschikking.betalingen[0].id,
     "verantwoording_id": lambda w: w.eigen_beschikking.verantwoordingen[0].id,
+    "upload_id": lambda w: w.eigen_upload.id,
 }
 
 # The same arguments naming something of the other municipality. Every argument of a route
@@ -80,6 +84,7 @@ VAN_DE_ANDERE_GEMEENTE: dict[str, Callable[[Wereld], object]] = {
     "beschikking_id": lambda w: w.andere_beschikking.id,
     "betaling_id": lambda w: w.andere_beschikking.betalingen[0].id,
     "verantwoording_id": lambda w: w.andere_beschikking.verantwoordingen[0].id,
+    "upload_id": lambda w: w.andere_upload.id,
 }
 NIET_GEMEENTEGEBONDEN: set[str] = set()
 
@@ -99,6 +104,15 @@ def wereld(app: Flask, db) -> Wereld:
             gepland_op=date(2015, 11, 1),
         )
         maak_verantwoording(beschikkingen[gemeente.id])
+    uploads = {
+        gemeente.id: excel_import.ontvang(
+            beschikkingen[gemeente.id],
+            f"geen werkmap van {gemeente.naam}".encode(),
+            bestandsnaam="verantwoording.xlsx",
+            door="test",
+        )[0]
+        for gemeente in (eigen, andere)
+    }
     wereld = Wereld(
         eigen=eigen,
         andere=andere,
@@ -107,6 +121,8 @@ def wereld(app: Flask, db) -> Wereld:
         regeling=regeling,
         eigen_beschikking=beschikkingen[eigen.id],
         andere_beschikking=beschikkingen[andere.id],
+        eigen_upload=uploads[eigen.id],
+        andere_upload=uploads[andere.id],
         gebruikers={
             rol: maak_gebruiker(rol, gemeente=eigen if rol is Rol.GEMEENTE else None) for rol in Rol
         },
@@ -270,6 +286,10 @@ def _sporen_van_de_andere(db, wereld: Wereld) -> tuple[object, ...]:
         beschikking.status,
         tuple((b.id, b.versie, b.betaald_op) for b in beschikking.betalingen),
         tuple((v.id, v.versie, v.status) for v in beschikking.verantwoordingen),
+        db.session.execute(
+            select(func.count(Upload.id)).where(Upload.sleutel == str(beschikking.id))
+        ).scalar_one(),
+        (wereld.andere_upload.status, wereld.andere_upload.versie),
     )
 
 

@@ -1,0 +1,220 @@
+"""Uploaded files: kept as they came, checked, staged, and imported only when confirmed.
+
+Knows nothing of any domain. The life of an upload::
+
+    ontvang()          the original bytes with their SHA-256, who and when: stored and committed
+                       before anything parses them, so that every upload is kept, refused or not
+    weiger() / stage() after the domain's check: the messages, and the validated rows, staged
+                       keyed by the upload (and so by the file's hash), so that confirming never
+                       parses the file a second time
+    markeer_geimporteerd()  after the domain imported the staged rows in one transaction
+
+An identical file for the same purpose (``soort`` and ``sleutel``) is recognised by its hash:
+`ontvang` then returns the earlier upload instead of storing a second one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
+from itertools import islice
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kern.db import Keuze, Model, db, tekst_enum, utcnow
+from kern.excel_validatie import Ernst, Melding, Meldingen
+
+STAGE_PER = 2_000  # rows per INSERT while staging
+
+
+class UploadStatus(Keuze):
+    ONTVANGEN = "ontvangen"  # stored, not (yet) checked
+    GEWEIGERD = "geweigerd"  # the file or its contents are refused; see the messages
+    GECONTROLEERD = "gecontroleerd"  # valid; the rows are staged and wait for confirmation
+    GEIMPORTEERD = "geimporteerd"
+
+
+class Upload(Model):
+    """One uploaded file, never changed and never deleted: the proof of what was sent."""
+
+    __tablename__ = "uploads"
+    __table_args__ = (
+        sa.UniqueConstraint("soort", "sleutel", "sha256", name="uq_uploads_bestand"),
+        sa.CheckConstraint("grootte >= 0", name="grootte_niet_negatief"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    soort: Mapped[str] = mapped_column(sa.String(40))  # what it is for, e.g. "verantwoording"
+    sleutel: Mapped[str] = mapped_column(sa.String(80), default="")  # for which object, e.g. an id
+    bestandsnaam: Mapped[str] = mapped_column(sa.String(255))
+    inhoud: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    grootte: Mapped[int]
+    geupload_door: Mapped[str] = mapped_column(sa.String(254))
+    geupload_op: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[UploadStatus] = mapped_column(
+        tekst_enum(UploadStatus, "uploadstatus"), default=UploadStatus.ONTVANGEN
+    )
+    meldingen: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON, default=list)
+    aantal_fouten: Mapped[int] = mapped_column(default=0)
+    aantal_waarschuwingen: Mapped[int] = mapped_column(default=0)
+    gegevens: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)  # the file as a whole
+    aantal_regels: Mapped[int] = mapped_column(default=0)
+    gecontroleerd_op: Mapped[datetime | None]
+    geimporteerd_door: Mapped[str | None] = mapped_column(sa.String(254))
+    geimporteerd_op: Mapped[datetime | None]
+    resultaat: Mapped[str | None] = mapped_column(sa.String(80))  # what the import made
+    versie: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": versie}
+
+    @property
+    def alle_meldingen(self) -> list[Melding]:
+        return [Melding.van_dict(m) for m in self.meldingen]
+
+    @property
+    def fouten(self) -> list[Melding]:
+        return [m for m in self.alle_meldingen if m.ernst is Ernst.FOUT]
+
+    @property
+    def waarschuwingen(self) -> list[Melding]:
+        return [m for m in self.alle_meldingen if m.ernst is not Ernst.FOUT]
+
+
+class UploadRegel(Model):
+    """One validated row of an upload, staged for the import (values as JSON-safe text)."""
+
+    __tablename__ = "upload_regels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    upload_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("uploads.id", ondelete="CASCADE"), index=True
+    )
+    rij: Mapped[int]  # the row number in the sheet, for messages
+    gegevens: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+
+
+def sha256(inhoud: bytes) -> str:
+    return hashlib.sha256(inhoud).hexdigest()
+
+
+def zoek(soort: str, sleutel: str, hash_: str) -> Upload | None:
+    return db.session.execute(
+        sa.select(Upload).filter_by(soort=soort, sleutel=sleutel, sha256=hash_)
+    ).scalar_one_or_none()
+
+
+def ontvang(
+    inhoud: bytes, *, soort: str, sleutel: str = "", bestandsnaam: str, door: str
+) -> tuple[Upload, bool]:
+    """Store the file and commit; returns the upload and whether it is new.
+
+    An identical file sent before for the same ``soort`` and ``sleutel`` is not stored again:
+    the earlier upload is returned (``nieuw`` is False). Commits, because the original must be
+    kept even when reading it fails in ways nobody foresaw.
+    """
+    hash_ = sha256(inhoud)
+    if (eerder := zoek(soort, sleutel, hash_)) is not None:
+        return eerder, False
+    upload = Upload(
+        soort=soort,
+        sleutel=sleutel,
+        bestandsnaam=(bestandsnaam or "upload.xlsx")[:255],
+        inhoud=inhoud,
+        sha256=hash_,
+        grootte=len(inhoud),
+        geupload_door=door,
+    )
+    db.session.add(upload)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same file at the same moment, from another request
+        db.session.rollback()
+        if (eerder := zoek(soort, sleutel, hash_)) is not None:
+            return eerder, False
+        raise
+    return upload, True
+
+
+def _tel(upload: Upload, meldingen: Meldingen) -> None:
+    """The messages as kept (a capped list), and the exact counts."""
+    upload.meldingen = [m.als_dict() for m in meldingen.alle]
+    upload.aantal_fouten = meldingen.aantal_fouten
+    upload.aantal_waarschuwingen = meldingen.aantal_waarschuwingen
+    upload.gecontroleerd_op = utcnow()
+
+
+def weiger(upload: Upload, meldingen: Meldingen) -> None:
+    """Record why the upload is refused. Nothing is staged."""
+    _wis_stage(upload)
+    _tel(upload, meldingen)
+    upload.status = UploadStatus.GEWEIGERD
+    upload.aantal_regels = 0
+
+
+def stage(
+    upload: Upload,
+    regels: Iterable[tuple[int, Mapping[str, Any]]],
+    *,
+    gegevens: Mapping[str, Any] | None = None,
+    meldingen: Meldingen | None = None,
+) -> int:
+    """Stage the validated ``(row, values)`` pairs in batches; returns how many.
+
+    The rows are consumed as they come (a generator keeps memory flat for large files). The
+    caller calls `weiger` instead when its check found errors after all.
+    """
+    _wis_stage(upload)
+    db.session.flush()
+    tabel = cast(sa.Table, UploadRegel.__table__)  # Core: no ORM work per row
+    aantal = 0
+    rijen = iter(regels)
+    while partij := list(islice(rijen, STAGE_PER)):
+        db.session.execute(
+            sa.insert(tabel),
+            [{"upload_id": upload.id, "rij": rij, "gegevens": dict(g)} for rij, g in partij],
+        )
+        aantal += len(partij)
+    _tel(upload, meldingen or Meldingen())
+    upload.gegevens = dict(gegevens or {})
+    upload.aantal_regels = aantal
+    upload.status = UploadStatus.GECONTROLEERD
+    return aantal
+
+
+def _wis_stage(upload: Upload) -> None:
+    if upload.id is not None:
+        db.session.execute(sa.delete(UploadRegel).where(UploadRegel.upload_id == upload.id))
+
+
+def gestaged(upload: Upload, *, per: int = STAGE_PER) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The staged rows in sheet order, fetched in batches."""
+    resultaat = db.session.execute(
+        sa.select(UploadRegel.rij, UploadRegel.gegevens)
+        .where(UploadRegel.upload_id == upload.id)
+        .order_by(UploadRegel.rij, UploadRegel.id)
+        .execution_options(yield_per=per)
+    )
+    yield from resultaat
+
+
+def markeer_geimporteerd(upload: Upload, *, door: str, resultaat: str) -> None:
+    upload.status = UploadStatus.GEIMPORTEERD
+    upload.geimporteerd_door = door
+    upload.geimporteerd_op = utcnow()
+    upload.resultaat = resultaat
+
+
+def van(soort: str, sleutel: str) -> list[Upload]:
+    """The uploads for one purpose, newest first (without their bytes)."""
+    return list(
+        db.session.execute(
+            sa.select(Upload)
+            .filter_by(soort=soort, sleutel=sleutel)
+            .order_by(Upload.geupload_op.desc(), Upload.id.desc())
+        ).scalars()
+    )

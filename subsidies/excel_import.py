@@ -1,0 +1,182 @@
+"""A return uploaded as Excel: stored, checked, previewed against the current return, imported.
+
+The steps, each its own request::
+
+    ontvang()       store the original (committed first), check it cell by cell, and stage the
+                    rows or record why the file is refused
+    voorvertoning() what the staged rows change against the current return
+    importeer()     submit the staged rows as a new version of the return, in the caller's
+                    one transaction; the file is not read again
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from kern import uploads
+from kern.uploads import Upload, UploadStatus
+from subsidies import excel, services
+from subsidies.models import Beschikking, Verantwoording
+
+SOORT = "verantwoording"
+
+
+def sleutel(beschikking: Beschikking) -> str:
+    return str(beschikking.id)
+
+
+def ontvang(
+    beschikking: Beschikking, inhoud: bytes, *, bestandsnaam: str, door: str
+) -> tuple[Upload, bool]:
+    """Store and check an upload for ``beschikking``; returns it and whether it is new.
+
+    The identical file uploaded before is recognised by its hash: the earlier upload is
+    returned and nothing is stored or checked again. Flushes; the caller commits.
+    """
+    upload, nieuw = uploads.ontvang(
+        inhoud, soort=SOORT, sleutel=sleutel(beschikking), bestandsnaam=bestandsnaam, door=door
+    )
+    if not nieuw:
+        return upload, False
+    controle = excel.lees_verantwoording(inhoud, beschikking)
+    if not controle.goed:
+        uploads.weiger(upload, controle.meldingen)
+        return upload, True
+    uploads.stage(
+        upload,
+        controle.regels,
+        gegevens={
+            "eindverantwoording": controle.eindverantwoording,
+            "toelichting": controle.toelichting,
+        },
+        meldingen=controle.meldingen,
+    )
+    return upload, True
+
+
+def hoort_bij(upload: Upload, beschikking: Beschikking) -> bool:
+    return upload.soort == SOORT and upload.sleutel == sleutel(beschikking)
+
+
+# --- Preview ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cel:
+    kolom: str
+    oud: object
+    nieuw: object
+
+
+@dataclass(frozen=True)
+class Regel:
+    rij: int
+    code: str
+    naam: str
+    soort: str  # nieuw, gewijzigd or ongewijzigd
+    cellen: list[Cel]  # the changed cells; all of them for a new row
+
+
+@dataclass
+class Voorvertoning:
+    basis: Verantwoording | None  # the return the file is compared with
+    regels: list[Regel]
+    kop: list[Cel] = field(default_factory=list)  # changes to the return as a whole
+
+    def aantal(self, soort: str) -> int:
+        return sum(r.soort == soort for r in self.regels)
+
+    @property
+    def gewijzigd(self) -> list[Regel]:
+        return [r for r in self.regels if r.soort != "ongewijzigd"]
+
+    @property
+    def verandert_iets(self) -> bool:
+        return bool(self.kop) or any(r.soort != "ongewijzigd" for r in self.regels)
+
+
+def voorvertoning(upload: Upload, beschikking: Beschikking) -> Voorvertoning:
+    """The staged rows against the latest return of ``beschikking`` (None: the first one)."""
+    jaar = beschikking.regeling_jaar.jaar
+    basis = beschikking.laatste_verantwoording
+    doelen = {d.code: d for d in beschikking.regeling_jaar.regeling.doelen}
+    regels: list[Regel] = []
+    for rij, gegevens in uploads.gestaged(upload):
+        doel = doelen.get(gegevens["doel"])
+        if doel is None:  # the scheme lost a purpose since the check: confirm will refuse
+            continue
+        nieuw = (Decimal(gegevens["in_jaar"]), Decimal(gegevens["cumulatief"]))
+        oud_regel = basis.regel_voor(doel.id) if basis else None
+        kolommen = (f"Besteed in {jaar}", f"Besteed cumulatief t/m {jaar}")
+        if oud_regel is None:
+            cellen = [Cel(k, None, n) for k, n in zip(kolommen, nieuw, strict=True)]
+            soort = "nieuw"
+        else:
+            oud = (oud_regel.besteed_in_jaar, oud_regel.besteed_cumulatief)
+            cellen = [Cel(k, o, n) for k, o, n in zip(kolommen, oud, nieuw, strict=True) if o != n]
+            soort = "gewijzigd" if cellen else "ongewijzigd"
+        regels.append(Regel(rij, doel.code, doel.naam, soort, cellen))
+    kop: list[Cel] = []
+    eind, toelichting = upload.gegevens["eindverantwoording"], upload.gegevens["toelichting"]
+    if basis is None or basis.eindverantwoording != eind:
+        kop.append(Cel("Eindverantwoording", basis.eindverantwoording if basis else None, eind))
+    if (basis.toelichting_afwijking if basis else None) != toelichting:
+        kop.append(
+            Cel(
+                "Toelichting afwijking", basis.toelichting_afwijking if basis else None, toelichting
+            )
+        )
+    return Voorvertoning(basis, regels, kop)
+
+
+# --- Import ----------------------------------------------------------------------------------
+
+
+def importeer(
+    upload: Upload,
+    beschikking: Beschikking,
+    *,
+    door: str,
+    versie: int | None,
+    basis_id: int | None,
+) -> tuple[Verantwoording, list[str]]:
+    """Submit the staged rows as a new version of the return. Flushes; the caller commits.
+
+    ``versie`` is the upload's version the user saw and ``basis_id`` the return the preview
+    compared with: when either changed in the meantime, nothing is imported.
+    """
+    services.controleer_versie(upload, versie, "deze upload")
+    if upload.status is not UploadStatus.GECONTROLEERD:
+        raise services.SubsidieFout(
+            "Deze upload is al ingelezen."
+            if upload.status is UploadStatus.GEIMPORTEERD
+            else "Deze upload kan niet worden ingelezen."
+        )
+    basis = beschikking.laatste_verantwoording
+    if (basis.id if basis else None) != basis_id:
+        raise services.Conflict(
+            "Er is intussen een andere versie van de verantwoording ingediend. Bekijk de "
+            "voorvertoning opnieuw voordat u deze upload inleest."
+        )
+    doelen = {d.code: d for d in beschikking.regeling_jaar.regeling.doelen}
+    bestedingen: dict[int, services.Besteding] = {}
+    for _rij, gegevens in uploads.gestaged(upload):
+        doel = doelen.get(gegevens["doel"])
+        if doel is None:
+            raise services.SubsidieFout(
+                f'Het bestedingsdoel "{gegevens["doel"]}" hoort niet meer bij de regeling.'
+            )
+        bestedingen[doel.id] = services.Besteding(
+            Decimal(gegevens["in_jaar"]), Decimal(gegevens["cumulatief"])
+        )
+    verantwoording, waarschuwingen = services.dien_in(
+        beschikking,
+        bestedingen=bestedingen,
+        eindverantwoording=bool(upload.gegevens["eindverantwoording"]),
+        toelichting=upload.gegevens["toelichting"],
+        door=door,
+        bron="excel",
+    )
+    uploads.markeer_geimporteerd(upload, door=door, resultaat=f"verantwoording:{verantwoording.id}")
+    return verantwoording, waarschuwingen

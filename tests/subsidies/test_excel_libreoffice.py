@@ -1,0 +1,91 @@
+"""The return template through a real spreadsheet program: LibreOffice, headless, opens the
+filled-in template and saves it again, as a clerk without Excel would. Skipped where
+LibreOffice is not installed (Debian: ``apt-get install libreoffice-calc``)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from kern.accounts.models import Rol
+from kern.db import db as database
+from subsidies.excel import BLAD, CEL_EINDVERANTWOORDING, CEL_TOELICHTING
+from tests.factories import maak_beschikking, maak_gebruiker, maak_gemeente, maak_regeling
+from tests.subsidies.test_excel_upload import (
+    KENNIS,
+    PERSOON,
+    VROEG,
+    bevestig,
+    laatste_upload,
+    meldingen,
+    sjabloon_url,
+    stuur,
+    verantwoordingen,
+)
+from tests.subsidies.test_verantwoordingen import als
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+
+
+def opnieuw_opgeslagen(inhoud: bytes, map_: Path) -> bytes:
+    """``inhoud`` opened and saved as .xlsx by LibreOffice Calc."""
+    invoer, uitvoer = map_ / "in" / "verantwoording.xlsx", map_ / "uit"
+    invoer.parent.mkdir()
+    invoer.write_bytes(inhoud)
+    assert SOFFICE is not None
+    subprocess.run(  # noqa: S603 (a fixed program with our own arguments)
+        [
+            SOFFICE,
+            f"-env:UserInstallation={(map_ / 'profiel').as_uri()}",
+            "--headless",
+            "--calc",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(uitvoer),
+            str(invoer),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return (uitvoer / "verantwoording.xlsx").read_bytes()
+
+
+def test_a_template_saved_by_libreoffice_goes_all_the_way(app, db, tmp_path):
+    gemeente = maak_gemeente("GM0363", "Amsterdam", "Noord-Holland")
+    amsterdam = maak_beschikking(gemeente, maak_regeling(), Decimal("920000.00"))
+    gebruiker = maak_gebruiker(Rol.GEMEENTE, gemeente, email="klerk@amsterdam.nl")
+    database.session.commit()
+    klerk = als(app, gebruiker)
+    werkmap = load_workbook(io.BytesIO(klerk.get(sjabloon_url(amsterdam)).data))
+    blad = werkmap[BLAD]
+    blad[f"E{KENNIS}"], blad[f"F{KENNIS}"] = 1000, "=E14+1500"  # LibreOffice computes it
+    blad[f"E{VROEG}"], blad[f"F{VROEG}"] = "1.234,56", 1234.56
+    blad[f"E{PERSOON}"], blad[f"F{PERSOON}"] = 0, 0
+    blad[CEL_EINDVERANTWOORDING] = "ja"
+    blad[CEL_TOELICHTING] = "Opgeslagen met LibreOffice."
+    uit = io.BytesIO()
+    werkmap.save(uit)
+
+    inhoud = opnieuw_opgeslagen(uit.getvalue(), tmp_path)
+    assert inhoud != uit.getvalue()
+
+    antwoord = stuur(klerk, amsterdam, inhoud)
+    assert meldingen(laatste_upload()) == []
+    assert bevestig(klerk, antwoord).status_code == 302
+    [verantwoording] = verantwoordingen(amsterdam)
+    assert verantwoording.eindverantwoording is True
+    assert verantwoording.toelichting_afwijking == "Opgeslagen met LibreOffice."
+    assert [(r.besteed_in_jaar, r.besteed_cumulatief) for r in verantwoording.regels] == [
+        (Decimal("1000.00"), Decimal("2500.00")),
+        (Decimal("1234.56"), Decimal("1234.56")),
+        (Decimal("0.00"), Decimal("0.00")),
+    ]

@@ -1,0 +1,563 @@
+"""A return sent as Excel: download the template, fill it in as a clerk would, upload it, read
+the messages or the preview, confirm. Every workbook is built here from the real template."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kern.accounts.models import Rol
+from kern.audit import AuditRegel
+from kern.db import db as database
+from kern.excel_sjabloon import METADATA_BLAD
+from kern.uploads import Upload, UploadRegel, UploadStatus
+from subsidies import excel, excel_import, services
+from subsidies.excel import BLAD, CEL_EINDVERANTWOORDING, CEL_TOELICHTING
+from subsidies.models import Beschikking, Verantwoording, VerantwoordingStatus
+from tests.factories import maak_beschikking, maak_gebruiker, maak_gemeente, maak_regeling
+from tests.formulieren import formulier
+from tests.subsidies.test_verantwoordingen import als, tekst
+
+# The rows of the three standard purposes in the template.
+KENNIS, VROEG, PERSOON = 14, 15, 16
+
+
+def upload_url(beschikking: Beschikking) -> str:
+    return f"/versterkingsgelden/beschikkingen/{beschikking.id}/verantwoording/upload"
+
+
+def sjabloon_url(beschikking: Beschikking) -> str:
+    return f"/versterkingsgelden/beschikkingen/{beschikking.id}/verantwoording.xlsx"
+
+
+@pytest.fixture
+def amsterdam(db):
+    gemeente = maak_gemeente("GM0363", "Amsterdam", "Noord-Holland")
+    regeling = maak_regeling()
+    beschikking = maak_beschikking(gemeente, regeling, Decimal("920000.00"), kenmerk="VG-2015-001")
+    db.session.commit()
+    return beschikking
+
+
+@pytest.fixture
+def klerk(app, amsterdam):
+    gebruiker = maak_gebruiker(Rol.GEMEENTE, amsterdam.gemeente, email="klerk@amsterdam.nl")
+    database.session.commit()
+    return als(app, gebruiker)
+
+
+@pytest.fixture
+def medewerker(app, db):
+    gebruiker = maak_gebruiker(Rol.BELEIDSMEDEWERKER, email="medewerker@minbzk.nl")
+    database.session.commit()
+    return als(app, gebruiker)
+
+
+def sjabloon(client, beschikking: Beschikking) -> Workbook:
+    antwoord = client.get(sjabloon_url(beschikking))
+    assert antwoord.status_code == 200
+    return load_workbook(io.BytesIO(antwoord.data))
+
+
+def ingevuld(
+    client,
+    beschikking: Beschikking,
+    bedragen: dict[int, tuple[object, object]] | None = None,
+    *,
+    eind: object = "nee",
+    toelichting: object = None,
+    bewerk: Callable[[Worksheet], None] | None = None,
+) -> bytes:
+    """The template as a clerk saves it after typing ``bedragen`` (row -> in year, cumulative)."""
+    werkmap = sjabloon(client, beschikking)
+    blad = werkmap[BLAD]
+    bedragen = (
+        bedragen
+        if bedragen is not None
+        else {KENNIS: (1000, 2500), VROEG: ("€ 1.234,56", "1234,56"), PERSOON: (0, 0)}
+    )
+    for rij, (in_jaar, cumulatief) in bedragen.items():
+        blad[f"E{rij}"] = in_jaar
+        blad[f"F{rij}"] = cumulatief
+    blad[CEL_EINDVERANTWOORDING] = eind
+    blad[CEL_TOELICHTING] = toelichting
+    if bewerk:
+        bewerk(blad)
+    uit = io.BytesIO()
+    werkmap.save(uit)
+    return uit.getvalue()
+
+
+def stuur(client, beschikking: Beschikking, inhoud: bytes, naam: str = "verantwoording.xlsx"):
+    return client.post(
+        upload_url(beschikking),
+        data={"bestand": (io.BytesIO(inhoud), naam)},
+        content_type="multipart/form-data",
+    )
+
+
+def laatste_upload() -> Upload:
+    return database.session.execute(sa.select(Upload).order_by(Upload.id.desc())).scalars().first()
+
+
+def meldingen(upload: Upload) -> list[str]:
+    return [str(m) for m in upload.alle_meldingen]
+
+
+def bevestig(client, antwoord):
+    """Follow the upload to its preview and press the confirm button."""
+    pagina = client.get(antwoord.headers["Location"])
+    assert pagina.status_code == 200
+    f = formulier(tekst(pagina), "/inlezen")
+    return client.post(f.actie, data=f.velden)
+
+
+def verantwoordingen(beschikking: Beschikking) -> list[Verantwoording]:
+    database.session.expire_all()
+    return list(
+        database.session.execute(
+            sa.select(Verantwoording)
+            .filter_by(beschikking_id=beschikking.id)
+            .order_by(Verantwoording.volgnummer)
+        ).scalars()
+    )
+
+
+# --- The round trip ---------------------------------------------------------------------------
+
+
+def test_round_trip_what_the_clerk_typed_is_the_return(klerk, amsterdam):
+    inhoud = ingevuld(klerk, amsterdam, toelichting="Minder trainingen gegeven.")
+
+    antwoord = stuur(klerk, amsterdam, inhoud, "Verantwoording Amsterdam 2015.xlsx")
+    assert antwoord.status_code == 302
+    upload = laatste_upload()
+    assert upload.status is UploadStatus.GECONTROLEERD
+    assert upload.bestandsnaam == "Verantwoording Amsterdam 2015.xlsx"
+    assert upload.geupload_door == "klerk@amsterdam.nl"
+    assert upload.inhoud == inhoud
+    assert verantwoordingen(amsterdam) == []  # nothing yet: first the preview
+
+    preview = tekst(klerk.get(antwoord.headers["Location"]))
+    assert "dit wordt de eerste verantwoording" in preview
+    assert re.search(r"<strong>3</strong> nieuw", preview)
+    assert "€\xa01.234,56" in preview
+
+    bevestigd = bevestig(klerk, antwoord)
+    assert bevestigd.status_code == 302
+    [verantwoording] = verantwoordingen(amsterdam)
+    assert bevestigd.headers["Location"].endswith(f"/verantwoordingen/{verantwoording.id}")
+    assert verantwoording.bron == "excel"
+    assert verantwoording.ingediend_door == "klerk@amsterdam.nl"
+    assert verantwoording.status is VerantwoordingStatus.INGEDIEND
+    assert verantwoording.eindverantwoording is False
+    assert verantwoording.toelichting_afwijking == "Minder trainingen gegeven."
+    assert {
+        r.doel.code: (r.besteed_in_jaar, r.besteed_cumulatief) for r in verantwoording.regels
+    } == {
+        "kennisbevordering": (Decimal("1000.00"), Decimal("2500.00")),
+        "vroegsignalering": (Decimal("1234.56"), Decimal("1234.56")),
+        "persoonsgerichte_aanpak": (Decimal("0.00"), Decimal("0.00")),
+    }
+    database.session.refresh(upload)
+    assert upload.status is UploadStatus.GEIMPORTEERD
+    assert upload.resultaat == f"verantwoording:{verantwoording.id}"
+    assert (
+        database.session.execute(
+            sa.select(AuditRegel).filter_by(soort="verantwoording", object_id=verantwoording.id)
+        )
+        .scalar_one()
+        .door
+        == "klerk@amsterdam.nl"
+    )
+
+
+def test_a_second_file_shows_old_and_new_and_keeps_both_versions(klerk, amsterdam):
+    bevestig(klerk, stuur(klerk, amsterdam, ingevuld(klerk, amsterdam)))
+    # The template now comes pre-filled with version 1; the clerk changes one amount.
+    tweede = ingevuld(
+        klerk,
+        amsterdam,
+        {KENNIS: (1000, 3000), VROEG: (1234.56, 1234.56), PERSOON: (0, 0)},
+        eind="ja",
+    )
+
+    antwoord = stuur(klerk, amsterdam, tweede)
+    preview = tekst(klerk.get(antwoord.headers["Location"]))
+    assert re.search(r"<strong>0</strong> nieuw", preview)
+    assert re.search(r"<strong>1</strong> gewijzigd", preview)
+    assert re.search(r"<strong>2</strong> ongewijzigd", preview)
+    assert "€\xa02.500,00" in preview
+    assert "€\xa03.000,00" in preview
+    assert "Eindverantwoording" in preview
+
+    bevestig(klerk, antwoord)
+    eerste, nieuwe = verantwoordingen(amsterdam)
+    assert eerste.status is VerantwoordingStatus.VERVANGEN
+    assert nieuwe.status is VerantwoordingStatus.INGEDIEND
+    assert nieuwe.eindverantwoording is True
+    assert nieuwe.regel_voor(eerste.regels[0].doel_id).besteed_cumulatief == Decimal("3000.00")
+    assert eerste.regels[0].besteed_cumulatief == Decimal("2500.00")
+
+
+def test_the_identical_file_again_creates_nothing_new(klerk, amsterdam):
+    inhoud = ingevuld(klerk, amsterdam)
+    bevestig(klerk, stuur(klerk, amsterdam, inhoud))
+
+    opnieuw = stuur(klerk, amsterdam, inhoud, "kopie.xlsx")
+    assert opnieuw.status_code == 302
+    pagina = tekst(klerk.get(opnieuw.headers["Location"]))
+    assert "Dit bestand is al eerder geüpload" in pagina
+    assert "Ingelezen op" in pagina
+    assert database.session.scalar(sa.select(sa.func.count()).select_from(Upload)) == 1
+    assert len(verantwoordingen(amsterdam)) == 1
+
+
+def test_confirming_twice_imports_once(klerk, amsterdam):
+    antwoord = stuur(klerk, amsterdam, ingevuld(klerk, amsterdam))
+    pagina = klerk.get(antwoord.headers["Location"])
+    f = formulier(tekst(pagina), "/inlezen")
+    assert klerk.post(f.actie, data=f.velden).status_code == 302
+
+    tweede = klerk.post(f.actie, data=f.velden)
+    assert tweede.status_code in (400, 409)
+    assert len(verantwoordingen(amsterdam)) == 1
+
+
+def test_a_return_submitted_meanwhile_stops_the_confirmation(app, klerk, medewerker, amsterdam):
+    antwoord = stuur(klerk, amsterdam, ingevuld(klerk, amsterdam))
+    f = formulier(tekst(klerk.get(antwoord.headers["Location"])), "/inlezen")
+    # Meanwhile the officer submits a return on the municipality's behalf.
+    services.dien_in(
+        amsterdam,
+        bestedingen={
+            d.id: services.Besteding(Decimal(1), Decimal(1))
+            for d in amsterdam.regeling_jaar.regeling.doelen
+        },
+        eindverantwoording=False,
+        toelichting=None,
+        door="medewerker@minbzk.nl",
+    )
+    database.session.commit()
+
+    geweigerd = klerk.post(f.actie, data=f.velden)
+    assert geweigerd.status_code == 409
+    assert "Er is intussen een andere versie van de verantwoording ingediend" in tekst(geweigerd)
+    assert len(verantwoordingen(amsterdam)) == 1
+
+
+def test_the_import_is_all_or_nothing(app, klerk, amsterdam, monkeypatch):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    antwoord = stuur(klerk, amsterdam, ingevuld(klerk, amsterdam))
+    pagina = klerk.get(antwoord.headers["Location"])
+    f = formulier(tekst(pagina), "/inlezen")
+
+    def faalt(*args, **kwargs):
+        raise RuntimeError("the database went away after the rows were written")
+
+    # The return and its rows are flushed before this step fails.
+    monkeypatch.setattr(excel_import.uploads, "markeer_geimporteerd", faalt)
+    assert klerk.post(f.actie, data=f.velden).status_code == 500
+
+    assert verantwoordingen(amsterdam) == []
+    database.session.expire_all()
+    assert database.session.scalar(sa.select(sa.func.count()).select_from(UploadRegel)) == 3
+    assert laatste_upload().status is UploadStatus.GECONTROLEERD
+
+
+# --- What the check reports, cell by cell ----------------------------------------------------
+
+
+def test_every_bad_cell_is_reported_at_once_and_nothing_is_stored(klerk, amsterdam):
+    inhoud = ingevuld(
+        klerk,
+        amsterdam,
+        {KENNIS: ("1.234,5x", 100), VROEG: (12.345, None), PERSOON: (-5, "tien")},
+        eind="misschien",
+    )
+
+    antwoord = stuur(klerk, amsterdam, inhoud)
+    assert antwoord.status_code == 302
+    upload = laatste_upload()
+    assert upload.status is UploadStatus.GEWEIGERD
+    assert upload.inhoud == inhoud  # kept, although refused
+    assert meldingen(upload) == [
+        'Verantwoording!B10: "misschien" is geen ja of nee.',
+        'Verantwoording!E14: "1.234,5x" is geen bedrag.',
+        'Verantwoording!E15: "12,345" heeft meer dan twee decimalen.',
+        "Verantwoording!F15: Vul een bedrag in.",
+        'Verantwoording!E16: "-5" is negatief; een bedrag is nul of meer.',
+        'Verantwoording!F16: "tien" is geen bedrag.',
+    ]
+    assert upload.aantal_regels == 0
+    assert database.session.scalar(sa.select(sa.func.count()).select_from(UploadRegel)) == 0
+    pagina = tekst(klerk.get(antwoord.headers["Location"]))
+    assert "6 fouten" in pagina
+    assert "&#34;1.234,5x&#34; is geen bedrag." in pagina
+    assert "foutwerkmap.xlsx" in pagina
+    assert verantwoordingen(amsterdam) == []
+
+
+def test_cumulative_below_the_year_and_a_purpose_removed(klerk, amsterdam):
+    def haal_weg(blad: Worksheet) -> None:
+        for kolom in "ABCDEF":
+            blad[f"{kolom}{PERSOON}"] = None
+
+    inhoud = ingevuld(klerk, amsterdam, {KENNIS: (500, 400), VROEG: (0, 0)}, bewerk=haal_weg)
+    stuur(klerk, amsterdam, inhoud)
+    assert meldingen(laatste_upload()) == [
+        "Verantwoording!F14: Het cumulatieve bedrag (€\xa0400,00) is kleiner dan het bedrag over "
+        "2015 (€\xa0500,00).",
+        'Verantwoording: Het bestedingsdoel "persoonsgerichte_aanpak" (Persoonsgerichte aanpak) '
+        "ontbreekt. Zet de regel terug of download het sjabloon opnieuw.",
+    ]
+
+
+def test_unknown_and_duplicate_purposes_and_rows_without_code(klerk, amsterdam):
+    def rommel(blad: Worksheet) -> None:
+        blad["A15"] = "kennisbevordering"
+        blad["A16"] = "iets_anders"
+        blad["E18"] = 50
+
+    stuur(klerk, amsterdam, ingevuld(klerk, amsterdam, bewerk=rommel))
+    assert meldingen(laatste_upload())[:3] == [
+        'Verantwoording!A15: Het bestedingsdoel "kennisbevordering" staat ook op regel 14.',
+        'Verantwoording!A16: "iets_anders" is geen bestedingsdoel van deze regeling.',
+        "Verantwoording!A18: Deze regel heeft geen code van een bestedingsdoel. Vul de code in "
+        "of maak de regel helemaal leeg.",
+    ]
+
+
+def test_what_clerks_send_blank_rows_extra_columns_text_amounts(klerk, amsterdam):
+    def extra(blad: Worksheet) -> None:
+        blad["H14"] = "opmerking van de controller"
+        blad["H15"] = "nog een"
+
+    inhoud = ingevuld(
+        klerk,
+        amsterdam,
+        {
+            KENNIS: ("€ 1.234,56", "€ 2.000"),
+            VROEG: ("1234,56", " 1234.56 "),
+            PERSOON: ("0", "0,00"),
+        },
+        eind=" JA ",
+        bewerk=extra,
+    )
+    stuur(klerk, amsterdam, inhoud)
+    upload = laatste_upload()
+    assert upload.status is UploadStatus.GECONTROLEERD
+    assert meldingen(upload) == [
+        "Verantwoording!H14: Kolom H hoort niet bij het sjabloon en wordt niet ingelezen."
+    ]
+    assert upload.gegevens["eindverantwoording"] is True
+
+
+def test_spending_above_the_grant_is_a_warning_the_officer_weighs(klerk, amsterdam):
+    inhoud = ingevuld(
+        klerk, amsterdam, {KENNIS: (900000, 900000), VROEG: (30000, 30000), PERSOON: (0, 0)}
+    )
+    antwoord = stuur(klerk, amsterdam, inhoud)
+    upload = laatste_upload()
+    assert upload.status is UploadStatus.GECONTROLEERD
+    assert upload.aantal_waarschuwingen == 1
+    assert meldingen(upload) == [
+        "Verantwoording: De cumulatieve besteding (€\xa0930.000,00) is hoger dan het toegekende "
+        "bedrag (€\xa0920.000,00). De beleidsmedewerker beoordeelt dit."
+    ]
+    assert "1 waarschuwing" in tekst(klerk.get(antwoord.headers["Location"]))
+    bevestig(klerk, antwoord)
+    assert len(verantwoordingen(amsterdam)) == 1
+
+
+def test_merged_cells_over_the_input_are_refused(klerk, amsterdam):
+    def voeg_samen(blad: Worksheet) -> None:
+        blad.merge_cells("E15:F15")
+
+    stuur(klerk, amsterdam, ingevuld(klerk, amsterdam, bewerk=voeg_samen))
+    assert meldingen(laatste_upload())[0] == (
+        "Verantwoording!E15:F15: Samengevoegde cellen kunnen niet worden gelezen. Maak het "
+        "samenvoegen ongedaan en vul elke cel apart in."
+    )
+
+
+def test_a_formula_without_a_computed_value_asks_to_save_in_excel(klerk, amsterdam):
+    # openpyxl writes formulas without their result, as a program that never calculated would.
+    inhoud = ingevuld(
+        klerk, amsterdam, {KENNIS: (1000, "=E14+1500"), VROEG: (0, 0), PERSOON: (0, 0)}
+    )
+    stuur(klerk, amsterdam, inhoud)
+    assert meldingen(laatste_upload()) == [
+        "Verantwoording!F14: De formule in deze cel heeft geen berekende waarde. Open het bestand "
+        "in Excel of LibreOffice, sla het op en upload het opnieuw.",
+        "Verantwoording!F14: Vul een bedrag in.",
+    ]
+
+
+def test_a_changed_identification_cell_is_refused(klerk, amsterdam):
+    def knoei(blad: Worksheet) -> None:
+        blad["B5"] = "GM0599"
+
+    stuur(klerk, amsterdam, ingevuld(klerk, amsterdam, bewerk=knoei))
+    assert meldingen(laatste_upload()) == [
+        "Verantwoording!B5: Deze cel is gewijzigd; hier hoort GM0363 te staan. Download het "
+        "sjabloon opnieuw als u niet weet wat er is veranderd."
+    ]
+
+
+def test_an_outdated_template_version_is_refused(klerk, amsterdam):
+    def oud(blad: Worksheet) -> None:
+        metadata = blad.parent[METADATA_BLAD]
+        for rij in metadata.iter_rows():
+            if rij[0].value == "versie":
+                rij[1].value = "0"
+
+    stuur(klerk, amsterdam, ingevuld(klerk, amsterdam, bewerk=oud))
+    assert meldingen(laatste_upload()) == [
+        "Dit is een verouderd sjabloon (versie 0). Download het nieuwe sjabloon bij de "
+        "beschikking en neem uw gegevens daarin over."
+    ]
+
+
+def test_a_workbook_that_is_not_the_template_is_refused(klerk, amsterdam):
+    werkmap = Workbook()
+    werkmap.active.title = BLAD
+    werkmap.active["E14"] = 100
+    uit = io.BytesIO()
+    werkmap.save(uit)
+    stuur(klerk, amsterdam, uit.getvalue())
+    assert meldingen(laatste_upload()) == [
+        "Dit bestand is niet gemaakt met het verantwoordingssjabloon. Download het sjabloon bij "
+        "de beschikking, vul het in en upload het opnieuw."
+    ]
+
+
+def test_the_template_of_another_municipality_is_refused(app, db, klerk, medewerker, amsterdam):
+    utrecht = maak_beschikking(
+        maak_gemeente("GM0344", "Utrecht", "Utrecht"), amsterdam.regeling_jaar.regeling
+    )
+    db.session.commit()
+    # The officer downloads Utrecht's template; the Amsterdam clerk uploads it as their own.
+    inhoud = ingevuld(medewerker, utrecht)
+    stuur(klerk, amsterdam, inhoud)
+    assert meldingen(laatste_upload()) == [
+        "Dit sjabloon hoort bij een andere beschikking (CBS-code GM0344, jaar 2015). Download "
+        "het sjabloon van deze beschikking en upload dat."
+    ]
+    # And the clerk cannot reach Utrecht's upload page at all.
+    assert stuur(klerk, utrecht, inhoud).status_code == 404
+    assert verantwoordingen(utrecht) == []
+
+
+@pytest.mark.parametrize(
+    ("inhoud", "melding"),
+    [
+        (b"", "Het bestand is leeg."),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "oud Excel-bestand (.xls)"),
+        (b"gemeente;bedrag\nAmsterdam;100\n", "(.xlsx)"),
+        (b"<html><body>Verantwoording</body></html>", "(.xlsx)"),
+    ],
+)
+def test_files_that_are_not_workbooks_get_a_message_not_an_error(klerk, amsterdam, inhoud, melding):
+    antwoord = stuur(klerk, amsterdam, inhoud, "verantwoording.xlsx")
+    assert antwoord.status_code == 302
+    upload = laatste_upload()
+    assert upload.status is UploadStatus.GEWEIGERD
+    assert upload.inhoud == inhoud
+    [tekst_] = meldingen(upload)
+    assert melding in tekst_
+    pagina = klerk.get(antwoord.headers["Location"])
+    assert pagina.status_code == 200
+    assert "foutwerkmap.xlsx" not in tekst(pagina)  # nothing to mark in a file that is no workbook
+
+
+def test_without_a_file_the_form_says_so(klerk, amsterdam):
+    antwoord = klerk.post(upload_url(amsterdam), data={}, content_type="multipart/form-data")
+    assert antwoord.status_code == 400
+    assert "Kies het ingevulde Excel-bestand." in tekst(antwoord)
+    assert laatste_upload() is None
+
+
+def test_a_file_above_the_limit_gets_the_413_page(app, klerk, amsterdam):
+    # A small limit: the test client spools larger bodies to a file it never closes.
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    antwoord = stuur(klerk, amsterdam, b"PK\x03\x04" + bytes(100 * 1024))
+    assert antwoord.status_code == 413
+    assert "te groot" in tekst(antwoord)
+    assert laatste_upload() is None
+
+
+# --- The error workbook ----------------------------------------------------------------------
+
+
+def test_the_error_workbook_marks_the_cells_in_the_users_own_file(klerk, amsterdam):
+    inhoud = ingevuld(klerk, amsterdam, {KENNIS: ("1.234,5x", 100), VROEG: (0, 0), PERSOON: (0, 0)})
+    antwoord = stuur(klerk, amsterdam, inhoud)
+    upload = laatste_upload()
+
+    bestand = klerk.get(f"{antwoord.headers['Location']}/foutwerkmap.xlsx")
+    assert bestand.status_code == 200
+    werkmap = load_workbook(io.BytesIO(bestand.data))
+    blad = werkmap[BLAD]
+    assert blad["E14"].value == "1.234,5x"  # the user's own value, kept
+    opmerking: Comment = blad["E14"].comment
+    assert '"1.234,5x" is geen bedrag.' in opmerking.text
+    assert blad["E14"].fill.fgColor.rgb.endswith("FF9B9B")
+    overzicht = werkmap.worksheets[0]
+    assert any(r[:2] == (BLAD, "E14") for r in overzicht.iter_rows(values_only=True))
+    assert upload.status is UploadStatus.GEWEIGERD
+
+
+def test_the_original_file_can_be_downloaded_as_it_came(klerk, amsterdam):
+    inhoud = ingevuld(klerk, amsterdam)
+    antwoord = stuur(klerk, amsterdam, inhoud)
+    origineel = klerk.get(f"{antwoord.headers['Location']}/origineel")
+    assert origineel.status_code == 200
+    assert origineel.data == inhoud
+    assert "attachment" in origineel.headers["Content-Disposition"]
+
+
+# --- Whose uploads ---------------------------------------------------------------------------
+
+
+def test_an_upload_of_another_decision_is_not_found_under_this_one(app, db, klerk, amsterdam):
+    stuur(klerk, amsterdam, ingevuld(klerk, amsterdam))
+    upload = laatste_upload()
+    tweede = maak_beschikking(
+        amsterdam.gemeente, maak_regeling("Andere regeling"), Decimal("1000.00")
+    )
+    db.session.commit()
+    for pad in ("", "/foutwerkmap.xlsx", "/origineel"):
+        url = f"/versterkingsgelden/beschikkingen/{tweede.id}/uploads/{upload.id}{pad}"
+        assert klerk.get(url).status_code == 404
+
+
+def test_no_upload_for_a_settled_or_withdrawn_decision(klerk, amsterdam, db):
+    services.trek_in(amsterdam, reden="Vergissing", door="test", versie=amsterdam.versie)
+    db.session.commit()
+    pagina = klerk.get(upload_url(amsterdam))
+    assert "er kan geen verantwoording voor worden ingediend" in tekst(pagina)
+    geweigerd = stuur(klerk, amsterdam, b"PK\x03\x04")
+    assert geweigerd.status_code == 400
+    assert laatste_upload() is None
+
+
+def test_the_decision_page_links_to_the_upload(klerk, amsterdam):
+    pagina = tekst(klerk.get(f"/versterkingsgelden/beschikkingen/{amsterdam.id}"))
+    assert upload_url(amsterdam) in pagina
+
+
+def test_the_template_module_reads_without_a_request(app, amsterdam):
+    """`lees_verantwoording` is the check the upload uses; it never raises, whatever it gets."""
+    for rommel in (b"", b"PK\x03\x04rommel", bytes(range(256)) * 10):
+        controle = excel.lees_verantwoording(rommel, amsterdam)
+        assert not controle.goed
+        assert controle.meldingen
