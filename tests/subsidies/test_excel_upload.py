@@ -516,6 +516,25 @@ def test_the_error_workbook_marks_the_cells_in_the_users_own_file(klerk, amsterd
     assert upload.status is UploadStatus.GEWEIGERD
 
 
+def test_the_corrected_error_workbook_can_be_uploaded_again(klerk, amsterdam):
+    inhoud = ingevuld(klerk, amsterdam, {KENNIS: ("1.234,5x", 100), VROEG: (0, 0), PERSOON: (0, 0)})
+    eerste = stuur(klerk, amsterdam, inhoud)
+    werkmap = load_workbook(
+        io.BytesIO(klerk.get(f"{eerste.headers['Location']}/foutwerkmap.xlsx").data)
+    )
+    werkmap[BLAD]["E14"] = 50  # fixed where the clerk saw it
+    uit = io.BytesIO()
+    werkmap.save(uit)
+
+    tweede = stuur(klerk, amsterdam, uit.getvalue(), "verbeterd.xlsx")
+    assert meldingen(laatste_upload()) == []
+    bevestig(klerk, tweede)
+    [verantwoording] = verantwoordingen(amsterdam)
+    assert verantwoording.regels[0].besteed_in_jaar == Decimal("50.00")
+    pagina = tekst(klerk.get(f"/versterkingsgelden/verantwoordingen/{verantwoording.id}"))
+    assert "(via Excel-upload)" in pagina
+
+
 def test_the_original_file_can_be_downloaded_as_it_came(klerk, amsterdam):
     inhoud = ingevuld(klerk, amsterdam)
     antwoord = stuur(klerk, amsterdam, inhoud)
