@@ -15,11 +15,12 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from gemeenten import secties
     from kern import demo
-    from subsidies import models  # noqa: F401 (the tables)
+    from subsidies import cli, models  # noqa: F401 (models: the tables)
     from subsidies.demo import laad_demo
     from subsidies.views import bp
     from subsidies.views.overzichten import gemeente_sectie
 
     app.register_blueprint(bp)
+    app.cli.add_command(cli.cli)
     secties.registreer(app, 20, gemeente_sectie)
     demo.registreer(app, 50, laad_demo)

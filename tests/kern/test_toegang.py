@@ -27,7 +27,7 @@ from kern import create_app
 from kern.accounts.access import controleer_declaraties, openbaar, rollen_van, toegang
 from kern.accounts.models import Gebruiker, Rol
 from kern.uploads import Upload
-from subsidies import excel_import, services
+from subsidies import bulkimport, excel_import, services
 from subsidies.models import Beschikking, BetalingSoort, Regeling
 from tests.factories import (
     WACHTWOORD,
@@ -58,6 +58,7 @@ class Wereld:
     andere_beschikking: Beschikking
     eigen_upload: Upload  # a return uploaded as Excel for the own decision
     andere_upload: Upload
+    historische_import: Upload  # an officer's bulk import of the scheme
     gebruikers: dict[Rol, Gebruiker]
     doelwit: Gebruiker  # the account that views about "a user" act on
 
@@ -74,6 +75,7 @@ VOORBEELDEN: dict[str, Callable[[Wereld], object]] = {
     "betaling_id": lambda w: w.eigen_beschikking.betalingen[0].id,
     "verantwoording_id": lambda w: w.eigen_beschikking.verantwoordingen[0].id,
     "upload_id": lambda w: w.eigen_upload.id,
+    "import_id": lambda w: w.historische_import.id,
 }
 
 # The same arguments naming something of the other municipality. Every argument of a route
@@ -123,6 +125,9 @@ def wereld(app: Flask, db) -> Wereld:
         andere_beschikking=beschikkingen[andere.id],
         eigen_upload=uploads[eigen.id],
         andere_upload=uploads[andere.id],
+        historische_import=bulkimport.ontvang(
+            regeling, bulkimport.sjabloon(regeling), bestandsnaam="leeg.xlsx", door="test"
+        )[0],
         gebruikers={
             rol: maak_gebruiker(rol, gemeente=eigen if rol is Rol.GEMEENTE else None) for rol in Rol
         },

@@ -1,0 +1,1451 @@
+"""The historical import: years of grants, payments and spending of a scheme from one workbook.
+
+For officers taking over the records kept before this application. The first sheet has a
+heading row and one row per municipality, year and purpose (`KOPPEN`)::
+
+    Soort | CBS-code | Gemeente | Jaar | Doel | Bedrag | Cumulatief | Datum
+
+A *toekenning* row grants an amount for a purpose, a *betaling* row is a payment made on a
+date, a *besteding* row is the spending on a purpose in a year. The steps, each its own
+request (or one CLI run)::
+
+    ontvang()       store the original (kern.uploads, committed), read it as a stream, check
+                    every row against the scheme and the database, count what each row does
+                    (nieuw, gewijzigd, ongewijzigd) and stage the new and changed ones, with
+                    the old values (amounts in cents); or refuse the upload with every message
+                    at once
+    wijzigingen()   the staged rows, for the paginated preview (`voorbeeldregels`)
+    importeer()     the staged rows through the services, in the caller's one transaction
+
+Checking is fast (the bench: 100,000 rows): the reference data is loaded into dictionaries
+once, and a row whose cells are plainly right (`_Controle._snel`) costs a few lookups; any
+other row is read again cell by cell through kern.excel_validatie (`_Controle._traag`), which
+takes the same values the same way and words every problem.
+
+What an import does, per municipality and year (the recipient is the municipality named):
+
+- toekenning: the rows set the amounts per purpose; purposes not in the file keep what the
+  decision has. The decision's amount is the sum of its purposes. A missing decision is made
+  and decided with kenmerk ``historisch-<regeling id>-<jaar>-<cbs code>`` (`kenmerk`; unique,
+  as kenmerken are across schemes) on the day of the import; an existing one is amended
+  (`services.wijzig_beschikking`, the earlier version kept) with the upload as the reason.
+  A decision that is a draft, withdrawn or settled is not changed: that is an error.
+  The file's ceiling check replaces the services' own (which would trip over the order in
+  which decisions are amended): the end result per year must fit under the ceiling.
+- betaling: a payment is matched on its date with the payments registered on the decision;
+  a new one is planned as a voorschot and registered as paid on that date. A registered
+  payment is never changed.
+- besteding: compared with the decision's latest return; when any purpose differs, the file's
+  spending on every purpose (the file must name them all) is submitted as a new version
+  (``bron="import"``, not final), which waits for review like any other.
+
+The recipient is the municipality named; a decision for a region is found under its lead
+municipality. A municipality that has ended gets no new decision (as `services` rules).
+
+The check runs once per upload, on the database as it was; `importeer` refuses when anything
+of the scheme changed since (`verouderd`), and the officer has the file checked again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy.orm import selectinload
+
+from gemeenten.models import Gemeente
+from kern import uploads
+from kern.db import CENT, db
+from kern.excel import Blad, ExcelFout, lees_blad
+from kern.excel_foutwerkmap import foutwerkmap as _foutwerkmap
+from kern.excel_validatie import RUIS_MAXIMUM, RUIS_RELATIEF, Meldingen, zoals_getoond
+from kern.excel_validatie import bedrag as _bedrag
+from kern.excel_validatie import cbs_code as _cbs_code
+from kern.excel_validatie import datum as _datum
+from kern.excel_validatie import geheel_getal as _geheel_getal
+from kern.formatting import geld, getal
+from kern.geld import MAXIMUM
+from kern.uploads import Upload, UploadRegel, UploadStatus
+from subsidies import services
+from subsidies.models import (
+    Beschikking,
+    BeschikkingStatus,
+    Bestedingsdoel,
+    Betaling,
+    BetalingSoort,
+    Doelbedrag,
+    Regeling,
+    RegelingJaar,
+    Verantwoording,
+)
+
+SOORT = "historische-import"  # the kern.uploads purpose; the key is the scheme's id
+MAX_RIJEN = 200_000
+MAX_KOLOMMEN = 20
+PER_PAGINA = 50
+
+KOPPEN = ("Soort", "CBS-code", "Gemeente", "Jaar", "Doel", "Bedrag", "Cumulatief", "Datum")
+A, B, C, D, E, F, G, H = "ABCDEFGH"  # the columns, in the order of KOPPEN
+AANTAL = len(KOPPEN)
+
+TOEKENNING, BETALING, BESTEDING = "toekenning", "betaling", "besteding"
+SOORTEN = (TOEKENNING, BETALING, BESTEDING)
+NIEUW, GEWIJZIGD, ONGEWIJZIGD = "nieuw", "gewijzigd", "ongewijzigd"
+UITKOMSTEN = (NIEUW, GEWIJZIGD, ONGEWIJZIGD)
+
+MAX_CENTEN = int(MAXIMUM * 100)
+MAX_FLOAT = float(MAXIMUM)
+_VOORTGANG_PER = 1_000  # rows between two calls of a progress callback
+
+Voortgang = Callable[[int], None]  # called with the number of rows done since the last call
+
+
+def sleutel(regeling: Regeling) -> str:
+    return str(regeling.id)
+
+
+def kenmerk(regeling: Regeling, jaar: int, cbs_code: str) -> str:
+    """The decision number of a decision the import makes."""
+    return f"historisch-{regeling.id}-{jaar}-{cbs_code}"
+
+
+def hoort_bij(upload: Upload, regeling: Regeling) -> bool:
+    return upload.soort == SOORT and upload.sleutel == sleutel(regeling)
+
+
+def _euro(centen: int) -> Decimal:
+    return Decimal(centen).scaleb(-2).quantize(CENT)
+
+
+def _centen(bedrag: Decimal) -> int:
+    return int(bedrag * 100)
+
+
+def _geld(centen: int) -> str:
+    return geld(_euro(centen))
+
+
+def _normaal(tekst: str) -> str:
+    return " ".join(tekst.split()).casefold()
+
+
+# --- Receiving and checking -----------------------------------------------------------------
+
+
+def ontvang(
+    regeling: Regeling,
+    inhoud: bytes,
+    *,
+    bestandsnaam: str,
+    door: str,
+    voortgang: Voortgang | None = None,
+) -> tuple[Upload, bool]:
+    """Store the file (committed), check it and stage its rows; returns it and whether it is new.
+
+    The identical file sent before for this scheme is the earlier upload: nothing is stored or
+    checked again. Flushes; the caller commits.
+    """
+    upload, nieuw = uploads.ontvang(
+        inhoud, soort=SOORT, sleutel=sleutel(regeling), bestandsnaam=bestandsnaam, door=door
+    )
+    if nieuw:
+        controleer(regeling, upload, inhoud=inhoud, voortgang=voortgang)
+    return upload, nieuw
+
+
+def controleer(
+    regeling: Regeling,
+    upload: Upload,
+    *,
+    inhoud: bytes | None = None,
+    voortgang: Voortgang | None = None,
+) -> None:
+    """Check the upload against the scheme and the database now; stage its rows or refuse it.
+
+    Also to check an upload again after the database changed. Flushes; the caller commits.
+    """
+    if upload.status is UploadStatus.GEIMPORTEERD:
+        raise services.SubsidieFout(
+            "Deze upload is al ingelezen; hij wordt niet opnieuw gecontroleerd."
+        )
+    controle = _Controle(regeling)
+    meldingen = Meldingen()
+    try:
+        blad = lees_blad(
+            upload.inhoud if inhoud is None else inhoud,
+            max_rijen=MAX_RIJEN,
+            max_kolommen=MAX_KOLOMMEN,
+        )
+        # `stage` reads `gegevens` and the messages after it consumed the rows, and the rows'
+        # generator finishes with the checks of the file as a whole: both are complete then.
+        uploads.stage(
+            upload,
+            controle.regels(blad, meldingen, voortgang),
+            gegevens=controle.gegevens,
+            meldingen=meldingen,
+        )
+    except ExcelFout as fout:
+        meldingen.fout("", "", str(fout))
+    if meldingen.heeft_fouten:
+        uploads.weiger(upload, meldingen)
+
+
+@dataclass(frozen=True, slots=True)
+class _Doel:
+    id: int
+    code: str
+    naam: str
+
+
+# A checked row: soort, municipality, year, purpose, amount and cumulative (cents), date.
+_Rij = tuple[str, "_Gemeente", int, "_Doel | None", int, int, "date | None"]
+
+
+@dataclass(slots=True)
+class _Gemeente:
+    id: int
+    cbs: str
+    naam: str
+    namen: frozenset[str]  # the spellings accepted as they are
+    normaal: frozenset[str]  # the same without case and extra spaces
+    actief: bool
+
+
+@dataclass(slots=True)
+class _Bestaand:
+    """An existing decision of the scheme, as far as the check needs it (money in cents)."""
+
+    status: BeschikkingStatus
+    bedrag: int | None
+    doelbedragen: dict[int, int]
+    betaald: int  # on balance: payments made minus clawbacks
+    gepland: int
+    betaald_op: dict[date, list[int]]  # registered payments (not clawbacks) by date
+    besteding: dict[int, tuple[int, int]]  # the latest return: doel id -> (in year, cumulative)
+    indienen_geweigerd: str | None
+
+    @property
+    def besloten(self) -> bool:
+        return self.status in services.BESLOTEN
+
+
+class _Groep:
+    """The rows of one municipality and year, for the checks of the file as a whole."""
+
+    __slots__ = (
+        "bestaand",
+        "besteding",
+        "besteding_eerste",
+        "besteding_gewijzigd",
+        "besteding_gezien",
+        "betaling_eerste",
+        "betalingen_nieuw",
+        "gemeente",
+        "jaar",
+        "toekenning",
+        "toekenning_gewijzigd",
+        "toekenning_gezien",
+    )
+
+    def __init__(self, gemeente: _Gemeente, jaar: int, bestaand: _Bestaand | None) -> None:
+        self.gemeente = gemeente
+        self.jaar = jaar
+        self.bestaand = bestaand  # the decision in the database, if there is one
+        self.toekenning: dict[int, tuple[int, int]] = {}  # doel -> (cents, row), valid rows
+        self.toekenning_gewijzigd: list[int] = []  # rows that change an amount
+        self.toekenning_gezien: int | None = None  # the first toekenning row, valid or not
+        self.betalingen_nieuw: list[tuple[int, int]] = []  # (cents, row)
+        self.betaling_eerste: int | None = None
+        self.besteding: dict[int, tuple[int, int, int]] = {}  # doel -> (cents, cents, row)
+        self.besteding_gezien: set[int] = set()  # purposes with a row, valid or not
+        self.besteding_eerste: int | None = None
+        self.besteding_gewijzigd = False
+
+
+class _Controle:
+    """One check of one file: the reference data, loaded once, and the state of the rows."""
+
+    def __init__(self, regeling: Regeling) -> None:
+        self.regeling = regeling
+        self.gegevens: dict[str, Any] = {}
+        self.blad = ""
+        self.meldingen = Meldingen()
+        self.jaren: dict[object, int] = {}
+        self.plafonds: dict[int, int] = {}
+        for regeling_jaar in regeling.jaren:
+            for vorm in (regeling_jaar.jaar, str(regeling_jaar.jaar)):
+                self.jaren[vorm] = regeling_jaar.jaar
+            self.plafonds[regeling_jaar.jaar] = _centen(regeling_jaar.plafond)
+        self.doelen = {d.code: _Doel(d.id, d.code, d.naam) for d in regeling.doelen}
+        self.gemeenten: dict[object, _Gemeente] = {}
+        for g in db.session.execute(sa.select(Gemeente)).scalars():
+            namen = {g.naam, g.weergavenaam, *([g.roepnaam] if g.roepnaam else [])}
+            info = _Gemeente(
+                id=g.id,
+                cbs=g.cbs_code,
+                naam=g.naam,
+                namen=frozenset(namen),
+                normaal=frozenset(_normaal(n) for n in namen),
+                actief=g.actief,
+            )
+            nummer = int(g.cbs_code[2:])
+            for vorm in (g.cbs_code, g.cbs_code.lower(), g.cbs_code[2:], str(nummer), nummer):
+                self.gemeenten[vorm] = info
+        self.bestaand: dict[tuple[int, int], _Bestaand] = {
+            (b.gemeente_id, b.regeling_jaar.jaar): _bestaand(b) for b in _beschikkingen(regeling)
+        }
+        self.kenmerken = set(
+            db.session.execute(
+                sa.select(Beschikking.kenmerk).where(Beschikking.kenmerk.like("historisch-%"))
+            ).scalars()
+        )
+        self.stand = stand(regeling)  # before anything is read: the state the check sees
+        self.groepen: dict[tuple[int, int], _Groep] = {}
+        self.sleutels: dict[tuple[Any, ...], int] = {}
+        self.aantallen = {soort: dict.fromkeys(UITKOMSTEN, 0) for soort in SOORTEN}
+        self.gemeld: set[tuple[Any, ...]] = set()  # messages given once per decision
+        self.extra_koppen: list[int] = []  # columns after the last one read, with a heading
+
+    # --- The rows -------------------------------------------------------------------------
+
+    def regels(
+        self, blad: Blad, meldingen: Meldingen, voortgang: Voortgang | None
+    ) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Check every row and yield the staged form of the valid ones, while there are no
+        errors; then check the file as a whole and fill in `gegevens`."""
+        self.blad = blad.naam
+        self.meldingen = meldingen
+        rijen = iter(blad.rijen)
+        if not self._kopregel(next(rijen, None)):
+            return
+        self._samengevoegd(blad.samengevoegd)
+        self._formules(blad.formules_zonder_waarde)
+        extra_leeg = (None,) * (MAX_KOLOMMEN - AANTAL)
+        extra_gemeld = set(self.extra_koppen)  # columns with a heading were named already
+        aantal = 0
+        for nummer, waarden in rijen:
+            aantal += 1
+            if voortgang is not None and aantal % _VOORTGANG_PER == 0:
+                voortgang(_VOORTGANG_PER)
+            if waarden[AANTAL:] != extra_leeg:
+                self._extra_kolommen(nummer, waarden, extra_gemeld)
+            rij = self._snel(waarden) or self._traag(nummer, waarden)
+            if rij is not None:
+                regel = self._verwerk(nummer, rij)
+                # Only what the import has to do is staged: a row equal to the database is
+                # counted, and left out.
+                if (
+                    regel is not None
+                    and regel["uitkomst"] != ONGEWIJZIGD
+                    and not meldingen.heeft_fouten
+                ):
+                    yield nummer, regel
+        if voortgang is not None:
+            voortgang(aantal % _VOORTGANG_PER)
+        if not any(sum(a.values()) for a in self.aantallen.values()) and not (
+            meldingen.heeft_fouten
+        ):
+            meldingen.fout(self.blad, "A2", "Er staan geen regels onder de kopregel.", KOPPEN[0])
+        self._geheel()
+        self.gegevens.update(
+            regeling_id=self.regeling.id,
+            aantallen=self.aantallen,
+            gevolgen=self._gevolgen(),
+            stand=self.stand,
+        )
+
+    def _kopregel(self, eerste: tuple[int, tuple[Any, ...]] | None) -> bool:
+        fout = self.meldingen.fout
+        if eerste is None:
+            fout(self.blad, "", "Het werkblad is leeg; zet de kolomkoppen in rij 1.")
+            return False
+        nummer, waarden = eerste
+        if nummer != 1:
+            fout(
+                self.blad,
+                "A1",
+                "Rij 1 is leeg; daar horen de kolomkoppen te staan: " + ", ".join(KOPPEN) + ".",
+            )
+            return False
+        goed = True
+        for kolom, (kop, waarde) in enumerate(zip(KOPPEN, waarden, strict=False), 1):
+            cel = f"{get_column_letter(kolom)}1"
+            gevonden = "" if waarde is None else str(zoals_getoond(waarde))
+            if not gevonden:
+                fout(self.blad, cel, f'Hier hoort de kolomkop "{kop}" te staan.', kop)
+                goed = False
+            elif gevonden.casefold() != kop.casefold():
+                fout(
+                    self.blad,
+                    cel,
+                    f'Hier hoort de kolomkop "{kop}" te staan, niet "{gevonden}".',
+                    kop,
+                )
+                goed = False
+        for kolom, waarde in enumerate(waarden[AANTAL:], AANTAL + 1):
+            if waarde is not None and str(waarde).strip():
+                self.extra_koppen.append(kolom)
+                self.meldingen.waarschuwing(
+                    self.blad,
+                    f"{get_column_letter(kolom)}1",
+                    f'De kolom "{zoals_getoond(waarde)}" wordt niet gelezen.',
+                )
+        return goed
+
+    def _extra_kolommen(self, nummer: int, waarden: tuple[Any, ...], gemeld: set[int]) -> None:
+        for kolom, waarde in enumerate(waarden[AANTAL:], AANTAL + 1):
+            if waarde is not None and kolom not in gemeld:
+                gemeld.add(kolom)
+                letter = get_column_letter(kolom)
+                self.meldingen.waarschuwing(
+                    self.blad,
+                    f"{letter}{nummer}",
+                    f"Kolom {letter} heeft geen kop en wordt niet gelezen.",
+                )
+
+    def _samengevoegd(self, bereiken: Iterable[str]) -> None:
+        for bereik in bereiken:
+            links = range_boundaries(bereik)[0]
+            if links is not None and links <= AANTAL:
+                self.meldingen.fout(
+                    self.blad,
+                    bereik,
+                    "Samengevoegde cellen worden niet gelezen; maak de samenvoeging ongedaan.",
+                )
+
+    def _formules(self, cellen: Iterable[str]) -> None:
+        for cel in sorted(cellen):
+            kolom = range_boundaries(cel)[0]
+            if kolom is not None and kolom <= AANTAL:
+                self.meldingen.fout(
+                    self.blad,
+                    cel,
+                    "Deze formule heeft geen berekende waarde; open het bestand in Excel, sla het "
+                    "op en upload het opnieuw.",
+                    KOPPEN[kolom - 1],
+                )
+
+    def _snel(self, w: tuple[Any, ...]) -> _Rij | None:
+        """The row when every cell is plainly right as it is; None: check it carefully.
+
+        Takes a subset of what `_traag` takes, and reads it the same way, so that the common
+        case costs a few dictionary lookups and no Decimal, regex or message.
+        """
+        soort = w[0]
+        if soort not in SOORTEN_SNEL or w[1].__class__ is bool:
+            return None
+        gemeente = self.gemeenten.get(w[1])
+        jaar = self.jaren.get(w[3])
+        if gemeente is None or jaar is None or w[2] not in gemeente.namen:
+            return None
+        bedrag = w[5]
+        if bedrag.__class__ is float and 0 <= bedrag <= MAX_FLOAT:  # `_centen_snel`, inline
+            centen: int = round(bedrag * 100)
+            marge = bedrag * RUIS_RELATIEF
+            if abs(bedrag - centen / 100) > (
+                RUIS_RELATIEF
+                if marge < RUIS_RELATIEF
+                else RUIS_MAXIMUM
+                if marge > RUIS_MAXIMUM
+                else marge
+            ):
+                return None
+            bedrag = centen
+        else:
+            bedrag = _centen_snel(bedrag)
+            if bedrag is None:
+                return None
+        if soort == BETALING:
+            dag = w[7]
+            soort_dag = dag.__class__
+            if soort_dag is datetime:
+                dag = dag.date()
+            elif soort_dag is not date:
+                return None
+            if w[4] is not None or w[6] is not None or not bedrag or not 2000 <= dag.year <= 2100:
+                return None
+            return soort, gemeente, jaar, None, bedrag, 0, dag
+        doel = self.doelen.get(w[4])
+        if doel is None or w[7] is not None:
+            return None
+        if soort == TOEKENNING:
+            return (soort, gemeente, jaar, doel, bedrag, 0, None) if w[6] is None else None
+        if w[6] is None:
+            return soort, gemeente, jaar, doel, bedrag, bedrag, None
+        cumulatief = _centen_snel(w[6])
+        if cumulatief is None or cumulatief < bedrag:
+            return None
+        return soort, gemeente, jaar, doel, bedrag, cumulatief, None
+
+    def _traag(self, nummer: int, waarden: tuple[Any, ...]) -> _Rij | None:
+        """Check every cell of a row, with a message for each problem; None: blank or wrong."""
+        meldingen = self.meldingen
+        fouten_voor = meldingen.aantal_fouten
+
+        waarde = waarden[0]
+        soort = waarde if waarde in SOORTEN_SNEL else None
+        if soort is None:
+            if _blanco(waarden):
+                return None
+            soort = self._soort(waarde, nummer)
+
+        waarde = waarden[1]
+        gemeente = None if type(waarde) is bool else self.gemeenten.get(waarde)
+        if gemeente is None:
+            gemeente = self._gemeente(waarde, nummer)
+        if gemeente is not None and waarden[2] not in gemeente.namen:
+            self._naam(waarden[2], gemeente, nummer)
+
+        waarde = waarden[3]
+        jaar = None if type(waarde) is bool else self.jaren.get(waarde)
+        if jaar is None:
+            jaar = self._jaar(waarde, nummer)
+
+        doel = self._doel(waarden[4], soort, nummer)
+        bedrag = _centen_snel(waarden[5])
+        if bedrag is None:
+            bedrag = self._bedrag(waarden[5], f"{F}{nummer}", KOPPEN[5], verplicht=True)
+        if soort == BETALING and bedrag == 0:
+            meldingen.fout(self.blad, f"{F}{nummer}", "Een betaling is groter dan nul.", KOPPEN[5])
+            bedrag = None
+        cumulatief = self._cumulatief(waarden[6], soort, bedrag, jaar, nummer)
+        datum = self._datum(waarden[7], soort, nummer)
+
+        if soort is None or gemeente is None or jaar is None:
+            return None
+        if bedrag is None or cumulatief is None or meldingen.aantal_fouten != fouten_voor:
+            # Still note the row, so that the checks of the file as a whole do not report
+            # what only follows from this row's own errors; and report a duplicate.
+            if (doel is not None or soort == TOEKENNING) if soort != BETALING else datum:
+                self._gezien(nummer, soort, gemeente, jaar, doel)
+                if soort == BETALING or doel is not None:
+                    self._uniek(nummer, soort, gemeente, jaar, doel, datum)
+            return None
+        if (soort == BETALING and datum is None) or (soort != BETALING and doel is None):
+            return None
+        return soort, gemeente, jaar, doel, bedrag, cumulatief, datum
+
+    def _uniek(
+        self,
+        nummer: int,
+        soort: str,
+        gemeente: _Gemeente,
+        jaar: int,
+        doel: _Doel | None,
+        datum: date | None,
+    ) -> bool:
+        sleutel = (soort, gemeente.id, jaar, datum if doel is None else doel.id)
+        eerder = self.sleutels.setdefault(sleutel, nummer)
+        if eerder == nummer:
+            return True
+        wat = "datum" if soort == BETALING else "doel"
+        self.meldingen.fout(
+            self.blad,
+            f"{A}{nummer}",
+            f"Rij {eerder} heeft al dezelfde soort, gemeente, jaar en {wat}.",
+            KOPPEN[0],
+        )
+        return False
+
+    def _gezien(
+        self, nummer: int, soort: str, gemeente: _Gemeente, jaar: int, doel: _Doel | None
+    ) -> _Groep:
+        """The row's group, with the row noted as one of its kind (valid or not)."""
+        groep = self.groepen.get((gemeente.id, jaar))
+        if groep is None:
+            groep = self.groepen[gemeente.id, jaar] = _Groep(
+                gemeente, jaar, self.bestaand.get((gemeente.id, jaar))
+            )
+        if soort == TOEKENNING:
+            if groep.toekenning_gezien is None:
+                groep.toekenning_gezien = nummer
+        elif soort == BESTEDING:
+            if doel is not None:
+                groep.besteding_gezien.add(doel.id)
+            if groep.besteding_eerste is None:
+                groep.besteding_eerste = nummer
+        elif groep.betaling_eerste is None:
+            groep.betaling_eerste = nummer
+        return groep
+
+    def _verwerk(self, nummer: int, rij: _Rij) -> dict[str, Any] | None:
+        """A valid row: unique, noted in its group, and compared with the database."""
+        soort, gemeente, jaar, doel, bedrag, cumulatief, datum = rij
+        # What `_uniek` and `_gezien` do, inline: this runs for every row.
+        eerder = self.sleutels.setdefault(
+            (soort, gemeente.id, jaar, datum if doel is None else doel.id), nummer
+        )
+        if eerder != nummer:
+            self._uniek(nummer, soort, gemeente, jaar, doel, datum)
+            return None
+        groep = self.groepen.get((gemeente.id, jaar)) or self._gezien(
+            nummer, soort, gemeente, jaar, doel
+        )
+        if soort == TOEKENNING:
+            if groep.toekenning_gezien is None:
+                groep.toekenning_gezien = nummer
+        elif soort == BESTEDING:
+            groep.besteding_gezien.add(doel.id)  # type: ignore[union-attr]
+            if groep.besteding_eerste is None:
+                groep.besteding_eerste = nummer
+        elif groep.betaling_eerste is None:
+            groep.betaling_eerste = nummer
+        bestaand = groep.bestaand
+        regel: dict[str, Any] = {
+            "soort": soort,
+            "cbs": gemeente.cbs,
+            "jaar": jaar,
+            "bedrag": bedrag,
+        }
+        if soort == TOEKENNING:
+            assert doel is not None
+            oud = bestaand.doelbedragen.get(doel.id) if bestaand else None
+            uitkomst = NIEUW if oud is None else ONGEWIJZIGD if oud == bedrag else GEWIJZIGD
+            groep.toekenning[doel.id] = (bedrag, nummer)
+            if uitkomst != ONGEWIJZIGD:
+                groep.toekenning_gewijzigd.append(nummer)
+                if bestaand is not None and not bestaand.besloten:
+                    self._eenmaal(
+                        (TOEKENNING, gemeente.id, jaar),
+                        f"{F}{nummer}",
+                        f"De beschikking van {gemeente.naam} voor {jaar} is "
+                        f"{bestaand.status.toestand}; de toekenning kan niet worden gewijzigd.",
+                    )
+            regel["doel"] = doel.code
+            if uitkomst == GEWIJZIGD:
+                regel["oud"] = {"bedrag": oud}
+        elif soort == BESTEDING:
+            assert doel is not None
+            vorige = bestaand.besteding.get(doel.id) if bestaand else None
+            uitkomst = (
+                NIEUW
+                if vorige is None
+                else ONGEWIJZIGD
+                if vorige == (bedrag, cumulatief)
+                else GEWIJZIGD
+            )
+            groep.besteding[doel.id] = (bedrag, cumulatief, nummer)
+            if uitkomst != ONGEWIJZIGD:
+                groep.besteding_gewijzigd = True
+                if bestaand is not None and bestaand.indienen_geweigerd:
+                    self._eenmaal(
+                        (BESTEDING, gemeente.id, jaar),
+                        f"{F}{nummer}",
+                        f"{gemeente.naam} {jaar}: {bestaand.indienen_geweigerd}",
+                    )
+            regel["doel"] = doel.code
+            regel["cumulatief"] = cumulatief
+            if vorige is not None and uitkomst == GEWIJZIGD:
+                regel["oud"] = {"bedrag": vorige[0], "cumulatief": vorige[1]}
+        else:
+            assert datum is not None
+            op_datum = bestaand.betaald_op.get(datum, ()) if bestaand else ()
+            uitkomst = ONGEWIJZIGD if bedrag in op_datum else NIEUW
+            if op_datum and uitkomst == NIEUW:
+                self.meldingen.fout(
+                    self.blad,
+                    f"{F}{nummer}",
+                    f"Op {datum:%d-%m-%Y} is al {_geld(op_datum[0])} aan {gemeente.naam} "
+                    "betaald; een geregistreerde betaling wordt niet gewijzigd.",
+                    KOPPEN[5],
+                )
+                return None
+            if uitkomst == NIEUW:
+                groep.betalingen_nieuw.append((bedrag, nummer))
+                if bestaand is not None and not bestaand.besloten:
+                    self._eenmaal(
+                        (BETALING, gemeente.id, jaar),
+                        f"{F}{nummer}",
+                        f"De beschikking van {gemeente.naam} voor {jaar} is "
+                        f"{bestaand.status.toestand}; er wordt geen betaling op geregistreerd.",
+                    )
+            regel["datum"] = datum.isoformat()
+        self.aantallen[soort][uitkomst] += 1
+        regel["uitkomst"] = uitkomst
+        return regel
+
+    def _eenmaal(self, sleutel: tuple[Any, ...], cel: str, tekst: str, kolom: str = "") -> None:
+        if sleutel not in self.gemeld:
+            self.gemeld.add(sleutel)
+            self.meldingen.fout(self.blad, cel, tekst, kolom or KOPPEN[5])
+
+    # The slow paths, for values the fast ones above do not take as they are.
+
+    def _soort(self, waarde: Any, nummer: int) -> str | None:
+        if isinstance(waarde, str) and (soort := waarde.strip().lower()) in SOORTEN:
+            return soort
+        cel = f"{A}{nummer}"
+        if waarde is None or (isinstance(waarde, str) and not waarde.strip()):
+            tekst = "Vul de soort in: toekenning, betaling of besteding."
+        else:
+            tekst = (
+                f'"{zoals_getoond(waarde)}" is geen soort; kies toekenning, betaling of besteding.'
+            )
+        self.meldingen.fout(self.blad, cel, tekst, KOPPEN[0])
+        return None
+
+    def _gemeente(self, waarde: Any, nummer: int) -> _Gemeente | None:
+        code = _cbs_code(
+            waarde, self.meldingen, self.blad, f"{B}{nummer}", KOPPEN[1], verplicht=True
+        )
+        if code is None:
+            return None
+        gemeente = self.gemeenten.get(code)
+        if gemeente is None:
+            self.meldingen.fout(
+                self.blad, f"{B}{nummer}", f"Er is geen gemeente met code {code}.", KOPPEN[1]
+            )
+        return gemeente
+
+    def _naam(self, waarde: Any, gemeente: _Gemeente, nummer: int) -> None:
+        cel = f"{C}{nummer}"
+        if waarde is None or (isinstance(waarde, str) and not waarde.strip()):
+            self.meldingen.fout(self.blad, cel, "Vul de naam van de gemeente in.", KOPPEN[2])
+        elif _normaal(str(waarde)) not in gemeente.normaal:
+            self.meldingen.fout(
+                self.blad,
+                cel,
+                f'"{zoals_getoond(waarde)}" is niet de naam van {gemeente.cbs}; dat is '
+                f"{gemeente.naam}.",
+                KOPPEN[2],
+            )
+
+    def _jaar(self, waarde: Any, nummer: int) -> int | None:
+        cel = f"{D}{nummer}"
+        if waarde is None or (isinstance(waarde, str) and not waarde.strip()):
+            self.meldingen.fout(self.blad, cel, "Vul het jaar in.", KOPPEN[3])
+            return None
+        jaar = _geheel_getal(waarde, self.meldingen, self.blad, cel, KOPPEN[3])
+        if jaar is None:
+            return None
+        if jaar not in self.plafonds:
+            bekend = sorted(self.plafonds)
+            if not bekend:
+                jaren = "de regeling heeft nog geen jaren"
+            elif len(bekend) == 1:
+                jaren = f"het enige jaar is {bekend[0]}"
+            else:
+                jaren = f"de jaren zijn {', '.join(map(str, bekend[:-1]))} en {bekend[-1]}"
+            self.meldingen.fout(
+                self.blad, cel, f"{self.regeling.naam} heeft geen jaar {jaar}; {jaren}.", KOPPEN[3]
+            )
+            return None
+        return jaar
+
+    def _doel(self, waarde: Any, soort: str | None, nummer: int) -> _Doel | None:
+        if soort is None:
+            return None
+        cel = f"{E}{nummer}"
+        blanco = waarde is None or (isinstance(waarde, str) and not waarde.strip())
+        if soort == BETALING:
+            if not blanco:
+                self.meldingen.fout(
+                    self.blad,
+                    cel,
+                    "Een betaling heeft geen bestedingsdoel; laat deze cel leeg.",
+                    KOPPEN[4],
+                )
+            return None
+        doel = self.doelen.get(waarde) if isinstance(waarde, str) else None
+        if doel is not None:
+            return doel
+        if blanco:
+            self.meldingen.fout(self.blad, cel, "Vul het bestedingsdoel in.", KOPPEN[4])
+            return None
+        doel = self.doelen.get(str(waarde).strip().lower())
+        if doel is None:
+            codes = ", ".join(d.code for d in self.regeling.doelen)
+            self.meldingen.fout(
+                self.blad,
+                cel,
+                f'"{zoals_getoond(waarde)}" is geen bestedingsdoel van {self.regeling.naam}; '
+                f"kies uit: {codes}.",
+                KOPPEN[4],
+            )
+        return doel
+
+    def _bedrag(self, waarde: Any, cel: str, kolom: str, *, verplicht: bool) -> int | None:
+        bedrag = _bedrag(waarde, self.meldingen, self.blad, cel, kolom, verplicht=verplicht)
+        return None if bedrag is None else _centen(bedrag)
+
+    def _cumulatief(
+        self, waarde: Any, soort: str | None, bedrag: int | None, jaar: int | None, nummer: int
+    ) -> int | None:
+        """The cumulative spending; for any other row 0 (the cell must be blank)."""
+        cel = f"{G}{nummer}"
+        if soort != BESTEDING:
+            if waarde is not None and not (isinstance(waarde, str) and not waarde.strip()):
+                if soort is not None:
+                    self.meldingen.fout(
+                        self.blad,
+                        cel,
+                        "Alleen een besteding heeft een cumulatief bedrag; laat deze cel leeg.",
+                        KOPPEN[6],
+                    )
+                return None
+            return 0
+        cumulatief = _centen_snel(waarde)
+        if cumulatief is None:
+            cumulatief = self._bedrag(waarde, cel, KOPPEN[6], verplicht=False)
+            if cumulatief is None:
+                if waarde is not None and not (isinstance(waarde, str) and not waarde.strip()):
+                    return None  # not an amount: the message is there
+                return bedrag  # blank: the spending in the year is all there was
+        if bedrag is not None and cumulatief < bedrag:
+            self.meldingen.fout(
+                self.blad,
+                cel,
+                f"Het cumulatieve bedrag ({_geld(cumulatief)}) is kleiner dan het bedrag in "
+                f"{jaar if jaar is not None else 'het jaar'} ({_geld(bedrag)}).",
+                KOPPEN[6],
+            )
+            return None
+        return cumulatief
+
+    def _datum(self, waarde: Any, soort: str | None, nummer: int) -> date | None:
+        cel = f"{H}{nummer}"
+        if soort != BETALING:
+            if soort is not None and not (
+                waarde is None or (isinstance(waarde, str) and not waarde.strip())
+            ):
+                self.meldingen.fout(
+                    self.blad,
+                    cel,
+                    "Alleen een betaling heeft een datum; laat deze cel leeg.",
+                    KOPPEN[7],
+                )
+            return None
+        soort_waarde = type(waarde)
+        if soort_waarde is datetime:
+            dag: date = waarde.date()
+        elif soort_waarde is date:
+            dag = waarde
+        else:
+            return _datum(waarde, self.meldingen, self.blad, cel, KOPPEN[7], verplicht=True)
+        if not 2000 <= dag.year <= 2100:
+            return _datum(waarde, self.meldingen, self.blad, cel, KOPPEN[7], verplicht=True)
+        return dag
+
+    # --- The file as a whole --------------------------------------------------------------
+
+    def _geheel(self) -> None:
+        """The checks that need every row: decisions, purposes, ceilings, payments."""
+        nieuwe_totalen: dict[tuple[int, int], int] = {}
+        doelen = list(self.doelen.values())
+        for (gemeente_id, jaar), groep in self.groepen.items():  # in the order of the file
+            naam = groep.gemeente.naam
+            bestaand = groep.bestaand
+            if bestaand is None:
+                self._zonder_beschikking(groep)
+            if groep.besteding_eerste is not None and len(groep.besteding_gezien) < len(doelen):
+                for doel in doelen:
+                    if doel.id not in groep.besteding_gezien:
+                        self.meldingen.fout(
+                            self.blad,
+                            f"{E}{groep.besteding_eerste}",
+                            f"Bij de besteding van {naam} in {jaar} ontbreekt het bestedingsdoel "
+                            f"{doel.naam} ({doel.code}).",
+                            KOPPEN[4],
+                        )
+            totaal = bestaand.bedrag if bestaand else None
+            if groep.toekenning_gewijzigd:
+                verdeling = dict(bestaand.doelbedragen) if bestaand else {}
+                verdeling.update({d: c for d, (c, _) in groep.toekenning.items()})
+                totaal = nieuwe_totalen[gemeente_id, jaar] = sum(verdeling.values())
+                if bestaand is not None and bestaand.betaald > totaal:
+                    self.meldingen.fout(
+                        self.blad,
+                        f"{F}{groep.toekenning_gewijzigd[0]}",
+                        f"Aan {naam} is voor {jaar} al {_geld(bestaand.betaald)} betaald; het "
+                        f"toegekende bedrag kan niet lager worden ({_geld(totaal)}).",
+                        KOPPEN[5],
+                    )
+            if groep.betalingen_nieuw and (bestaand is not None or groep.toekenning):
+                self._betalingen(groep, bestaand, totaal)
+            besteed = sum(c for _, c, _ in groep.besteding.values())
+            if groep.besteding and totaal is not None and besteed > totaal:
+                eerste = min(r for _, _, r in groep.besteding.values())
+                self.meldingen.waarschuwing(
+                    self.blad,
+                    f"{G}{eerste}",
+                    f"De cumulatieve besteding van {naam} in {jaar} ({_geld(besteed)}) is hoger "
+                    f"dan het toegekende bedrag ({_geld(totaal)}).",
+                    KOPPEN[6],
+                )
+        self._plafonds(nieuwe_totalen)
+
+    def _zonder_beschikking(self, groep: _Groep) -> None:
+        naam, jaar = groep.gemeente.naam, groep.jaar
+        if groep.toekenning_gezien is None:
+            for eerste in (groep.betaling_eerste, groep.besteding_eerste):
+                if eerste is not None:
+                    self.meldingen.fout(
+                        self.blad,
+                        f"{B}{eerste}",
+                        f"Er is geen beschikking voor {naam} in {jaar}; neem de toekenning op "
+                        "in dit bestand of maak eerst de beschikking.",
+                        KOPPEN[1],
+                    )
+            return
+        if not groep.gemeente.actief:
+            self.meldingen.fout(
+                self.blad,
+                f"{B}{groep.toekenning_gezien}",
+                f"{naam} bestaat niet meer; voor een opgeheven gemeente kan geen nieuwe "
+                "beschikking worden gemaakt.",
+                KOPPEN[1],
+            )
+        nummer = kenmerk(self.regeling, jaar, groep.gemeente.cbs)
+        if nummer in self.kenmerken:
+            self.meldingen.fout(
+                self.blad,
+                f"{B}{groep.toekenning_gezien}",
+                f"Het kenmerk {nummer} voor de nieuwe beschikking van {naam} is al gebruikt.",
+                KOPPEN[1],
+            )
+
+    def _betalingen(self, groep: _Groep, bestaand: _Bestaand | None, totaal: int | None) -> None:
+        naam, jaar = groep.gemeente.naam, groep.jaar
+        eerste, laatste = groep.betalingen_nieuw[0][1], groep.betalingen_nieuw[-1][1]
+        if totaal is None:
+            self.meldingen.fout(
+                self.blad,
+                f"{F}{eerste}",
+                f"Het bedrag van de beschikking van {naam} voor {jaar} is nog niet vastgesteld; "
+                "neem de toekenning op in dit bestand.",
+                KOPPEN[5],
+            )
+            return
+        samen = sum(c for c, _ in groep.betalingen_nieuw)
+        if bestaand is not None:
+            samen += bestaand.betaald + bestaand.gepland
+        if samen > totaal:
+            self.meldingen.fout(
+                self.blad,
+                f"{F}{laatste}",
+                f"De betalingen aan {naam} voor {jaar} komen samen op {_geld(samen)}; dat is "
+                f"{_geld(samen - totaal)} meer dan het toegekende bedrag van {_geld(totaal)}.",
+                KOPPEN[5],
+            )
+
+    def _plafonds(self, nieuwe_totalen: dict[tuple[int, int], int]) -> None:
+        per_jaar: dict[int, int] = defaultdict(int)
+        for (gemeente_id, jaar), bestaand in self.bestaand.items():
+            if (gemeente_id, jaar) not in nieuwe_totalen and bestaand.status is not (
+                BeschikkingStatus.INGETROKKEN
+            ):
+                per_jaar[jaar] += bestaand.bedrag or 0
+        laatste_rij: dict[int, int] = {}
+        for (gemeente_id, jaar), totaal in nieuwe_totalen.items():
+            per_jaar[jaar] += totaal
+            rij = self.groepen[gemeente_id, jaar].toekenning_gewijzigd[-1]
+            laatste_rij[jaar] = max(laatste_rij.get(jaar, 0), rij)
+        for jaar, rij in sorted(laatste_rij.items()):
+            tekort = per_jaar[jaar] - self.plafonds[jaar]
+            if tekort > 0:
+                self.meldingen.fout(
+                    self.blad,
+                    f"{F}{rij}",
+                    f"De toekenningen voor {jaar} komen samen op {_geld(per_jaar[jaar])}; dat "
+                    f"overschrijdt het plafond van {_geld(self.plafonds[jaar])} met "
+                    f"{_geld(tekort)}.",
+                    KOPPEN[5],
+                )
+
+    def _gevolgen(self) -> dict[str, int]:
+        """What confirming would do, for the preview."""
+        gevolgen = dict.fromkeys(
+            ("beschikkingen_nieuw", "beschikkingen_gewijzigd", "betalingen", "verantwoordingen"),
+            0,
+        )
+        for sleutel, groep in self.groepen.items():
+            if groep.toekenning_gewijzigd:
+                soort = (
+                    "beschikkingen_gewijzigd"
+                    if sleutel in self.bestaand
+                    else ("beschikkingen_nieuw")
+                )
+                gevolgen[soort] += 1
+            gevolgen["betalingen"] += len(groep.betalingen_nieuw)
+            gevolgen["verantwoordingen"] += int(groep.besteding_gewijzigd)
+        return gevolgen
+
+
+SOORTEN_SNEL = frozenset(SOORTEN)
+
+
+def _blanco(waarden: tuple[Any, ...]) -> bool:
+    return all(w is None or (isinstance(w, str) and not w.strip()) for w in waarden[:AANTAL])
+
+
+def _centen_snel(waarde: Any) -> int | None:
+    """A number cell as cents when it plainly is an amount; None: let the converter decide.
+
+    Takes exactly what `kern.excel_validatie.bedrag` takes as the same amount (a float within
+    its noise margin of a whole cent), without making a Decimal.
+    """
+    soort = type(waarde)
+    if soort is float:
+        if not 0 <= waarde <= MAX_FLOAT:
+            return None
+        centen: int = round(waarde * 100)
+        marge = waarde * RUIS_RELATIEF
+        if abs(waarde - centen / 100) <= (
+            RUIS_RELATIEF
+            if marge < RUIS_RELATIEF
+            else RUIS_MAXIMUM
+            if marge > RUIS_MAXIMUM
+            else marge
+        ):
+            return centen
+        return None
+    if soort is int and 0 <= waarde <= MAX_CENTEN // 100:
+        return int(waarde * 100)
+    return None
+
+
+def _beschikkingen(regeling: Regeling) -> list[Beschikking]:
+    return list(
+        db.session.execute(
+            sa.select(Beschikking)
+            .join(Beschikking.regeling_jaar)
+            .where(RegelingJaar.regeling_id == regeling.id)
+            .options(
+                selectinload(Beschikking.gemeente),
+                selectinload(Beschikking.doelbedragen),
+                selectinload(Beschikking.betalingen),
+                selectinload(Beschikking.verantwoordingen).selectinload(Verantwoording.regels),
+            )
+        ).scalars()
+    )
+
+
+def _bestaand(beschikking: Beschikking) -> _Bestaand:
+    betaald_op: dict[date, list[int]] = defaultdict(list)
+    for betaling in beschikking.betalingen:
+        if betaling.betaald_op is not None and not betaling.is_terugvordering:
+            betaald_op[betaling.betaald_op].append(_centen(betaling.bedrag))
+    laatste = beschikking.laatste_verantwoording
+    return _Bestaand(
+        status=beschikking.status,
+        bedrag=None if beschikking.bedrag is None else _centen(beschikking.bedrag),
+        doelbedragen={d.doel_id: _centen(d.bedrag) for d in beschikking.doelbedragen},
+        betaald=_centen(beschikking.betaald),
+        gepland=_centen(beschikking.gepland),
+        betaald_op=dict(betaald_op),
+        besteding={
+            r.doel_id: (_centen(r.besteed_in_jaar), _centen(r.besteed_cumulatief))
+            for r in (laatste.regels if laatste else [])
+        },
+        indienen_geweigerd=services.indienen_geweigerd(beschikking),
+    )
+
+
+def stand(regeling: Regeling) -> str:
+    """A fingerprint of everything of the scheme a check depends on.
+
+    Versions, ids and amounts of its years, purposes, decisions, amounts per purpose, payments
+    and returns, and the municipality register: equal fingerprints, equal outcome.
+    """
+    jaar = sa.select(RegelingJaar.id).where(RegelingJaar.regeling_id == regeling.id)
+    beschikking = sa.select(Beschikking.id).where(Beschikking.regeling_jaar_id.in_(jaar))
+    vragen = [
+        sa.select(RegelingJaar.id, RegelingJaar.versie, RegelingJaar.plafond).where(
+            RegelingJaar.id.in_(jaar)
+        ),
+        sa.select(Bestedingsdoel.id, Bestedingsdoel.code).where(
+            Bestedingsdoel.regeling_id == regeling.id
+        ),
+        sa.select(Beschikking.id, Beschikking.versie, Beschikking.kenmerk).where(
+            Beschikking.id.in_(beschikking)
+        ),
+        sa.select(Doelbedrag.id, Doelbedrag.doel_id, Doelbedrag.bedrag).where(
+            Doelbedrag.beschikking_id.in_(beschikking)
+        ),
+        sa.select(Betaling.id, Betaling.versie).where(Betaling.beschikking_id.in_(beschikking)),
+        sa.select(Verantwoording.id, Verantwoording.versie).where(
+            Verantwoording.beschikking_id.in_(beschikking)
+        ),
+        sa.select(Gemeente.id, Gemeente.cbs_code, Gemeente.naam, Gemeente.geldig_tot),
+    ]
+    vingerafdruk = hashlib.sha256()
+    for vraag in vragen:
+        rijen = sorted(tuple(rij) for rij in db.session.execute(vraag))
+        vingerafdruk.update(repr(rijen).encode())
+    return vingerafdruk.hexdigest()
+
+
+def verouderd(regeling: Regeling, upload: Upload) -> bool:
+    """Has anything the check depended on changed since? Only for a checked upload."""
+    return upload.status is UploadStatus.GECONTROLEERD and upload.gegevens.get("stand") != stand(
+        regeling
+    )
+
+
+# --- The preview ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cel:
+    kolom: str
+    oud: object  # None for a new row
+    nieuw: object
+
+    @property
+    def gewijzigd(self) -> bool:
+        return self.oud != self.nieuw
+
+
+@dataclass(frozen=True)
+class Voorbeeldregel:
+    rij: int
+    soort: str
+    uitkomst: str  # nieuw or gewijzigd
+    cbs: str
+    naam: str
+    jaar: int
+    doel: str | None
+    cellen: list[Cel]
+
+
+def wijzigingen(upload: Upload) -> sa.Select[UploadRegel]:
+    """The staged rows, in sheet order: the rows that are new or change something."""
+    return (
+        sa.select(UploadRegel)
+        .where(UploadRegel.upload_id == upload.id)
+        .order_by(UploadRegel.rij, UploadRegel.id)
+    )
+
+
+def voorbeeldregels(regels: Iterable[UploadRegel]) -> list[Voorbeeldregel]:
+    """Staged rows as the preview shows them: every cell a row sets, old -> new."""
+    regels = list(regels)
+    vraag = sa.select(Gemeente.cbs_code, Gemeente.naam).where(
+        Gemeente.cbs_code.in_({r.gegevens["cbs"] for r in regels})
+    )
+    namen: dict[str, str] = dict(db.session.execute(vraag).all())
+    return [_voorbeeldregel(r, namen.get(r.gegevens["cbs"], "")) for r in regels]
+
+
+def _voorbeeldregel(regel: UploadRegel, naam: str) -> Voorbeeldregel:
+    g = regel.gegevens
+    oud = g.get("oud") or {}
+    cellen = [Cel(KOPPEN[5], _euro_of_niets(oud.get("bedrag")), _euro(g["bedrag"]))]
+    if g["soort"] == BESTEDING:
+        cellen.append(Cel(KOPPEN[6], _euro_of_niets(oud.get("cumulatief")), _euro(g["cumulatief"])))
+    if g["soort"] == BETALING:
+        cellen.append(Cel(KOPPEN[7], None, date.fromisoformat(g["datum"])))
+    return Voorbeeldregel(
+        rij=regel.rij,
+        soort=g["soort"],
+        uitkomst=g["uitkomst"],
+        cbs=g["cbs"],
+        naam=naam,
+        jaar=g["jaar"],
+        doel=g.get("doel"),
+        cellen=cellen,
+    )
+
+
+def _euro_of_niets(centen: int | None) -> Decimal | None:
+    return None if centen is None else _euro(centen)
+
+
+def foutwerkmap(upload: Upload) -> bytes | None:
+    """The upload with its messages marked; None when the file is no workbook at all."""
+    try:
+        return _foutwerkmap(upload.inhoud, upload.alle_meldingen)
+    except ExcelFout:
+        return None
+
+
+# --- The import -----------------------------------------------------------------------------
+
+
+@dataclass
+class Resultaat:
+    """What an import did (or, in `upload.gegevens["gevolgen"]`, what it would do)."""
+
+    beschikkingen_nieuw: int = 0
+    beschikkingen_gewijzigd: int = 0
+    betalingen: int = 0
+    verantwoordingen: int = 0
+
+    def __str__(self) -> str:
+        """``1 nieuwe beschikking, 0 gewijzigde beschikkingen, 2 betalingen en ...``"""
+        delen = [
+            _aantal(self.beschikkingen_nieuw, "nieuwe beschikking", "nieuwe beschikkingen"),
+            _aantal(
+                self.beschikkingen_gewijzigd, "gewijzigde beschikking", "gewijzigde beschikkingen"
+            ),
+            _aantal(self.betalingen, "betaling", "betalingen"),
+            _aantal(
+                self.verantwoordingen,
+                "nieuwe versie van een verantwoording",
+                "nieuwe versies van verantwoordingen",
+            ),
+        ]
+        return ", ".join(delen[:-1]) + " en " + delen[-1]
+
+
+def _aantal(aantal: int, enkelvoud: str, meervoud: str) -> str:
+    return f"{getal(aantal)} {enkelvoud if aantal == 1 else meervoud}"
+
+
+def gevolgen(upload: Upload) -> Resultaat:
+    """What confirming a checked upload would do."""
+    return Resultaat(**upload.gegevens.get("gevolgen", {}))
+
+
+def ingelezen(upload: Upload) -> Resultaat | None:
+    """What the import of an imported upload did."""
+    gedaan = upload.gegevens.get("resultaat")
+    return None if gedaan is None else Resultaat(**gedaan)
+
+
+def importeer(
+    regeling: Regeling,
+    upload: Upload,
+    *,
+    door: str,
+    versie: int | None,
+    voortgang: Voortgang | None = None,
+) -> Resultaat:
+    """Import the staged rows through the services. Flushes; the caller commits once.
+
+    Raises `services.SubsidieFout` (nothing of the file may then be kept: the caller rolls
+    back) when the upload changed, is not checked, or anything of the scheme changed since the
+    check; and whatever a service refuses.
+    """
+    services.controleer_versie(upload, versie, "deze upload")
+    if not hoort_bij(upload, regeling):
+        raise services.SubsidieFout("Deze upload hoort niet bij deze regeling.")
+    if upload.status is not UploadStatus.GECONTROLEERD:
+        raise services.SubsidieFout(
+            "Deze upload is al ingelezen."
+            if upload.status is UploadStatus.GEIMPORTEERD
+            else "Deze upload is niet goedgekeurd en kan niet worden ingelezen."
+        )
+    if verouderd(regeling, upload):
+        raise services.Conflict(
+            "Sinds de controle van dit bestand zijn gegevens van deze regeling gewijzigd. Er is "
+            "niets ingelezen; laat het bestand opnieuw controleren."
+        )
+    jaren = {j.jaar: j for j in regeling.jaren}
+    doelen = {d.code: d for d in regeling.doelen}
+    bestaand = {(b.gemeente.cbs_code, b.regeling_jaar.jaar): b for b in _beschikkingen(regeling)}
+    toekenningen: dict[tuple[str, int], dict[int, Decimal]] = defaultdict(dict)
+    betalingen: list[tuple[str, int, Decimal, date]] = []
+    bestedingen: dict[tuple[str, int], dict[int, services.Besteding]] = defaultdict(dict)
+    besteding_gewijzigd: dict[tuple[str, int], int] = defaultdict(int)  # changed rows
+    for _rij, g in uploads.gestaged(upload):  # only what is new or changes something
+        groep = (g["cbs"], g["jaar"])
+        if g["soort"] == TOEKENNING:
+            toekenningen[groep][doelen[g["doel"]].id] = _euro(g["bedrag"])
+        elif g["soort"] == BETALING:
+            betalingen.append((*groep, _euro(g["bedrag"]), date.fromisoformat(g["datum"])))
+        else:
+            if groep not in bestedingen and (vorige := bestaand.get(groep)) is not None:
+                # The purposes the file left as they were are as the latest return has them
+                # (the check compared the file with it, and nothing changed since).
+                laatste = vorige.laatste_verantwoording
+                for regel in laatste.regels if laatste else []:
+                    bestedingen[groep][regel.doel_id] = services.Besteding(
+                        regel.besteed_in_jaar, regel.besteed_cumulatief
+                    )
+            bestedingen[groep][doelen[g["doel"]].id] = services.Besteding(
+                _euro(g["bedrag"]), _euro(g["cumulatief"])
+            )
+            besteding_gewijzigd[groep] += 1
+
+    resultaat = Resultaat()
+    gemeenten = {
+        g.cbs_code: g
+        for g in db.session.execute(
+            sa.select(Gemeente).where(Gemeente.cbs_code.in_({c for c, _ in toekenningen}))
+        ).scalars()
+    }
+    reden = f"Historische import van {upload.bestandsnaam} (upload {upload.id})."
+    vandaag = date.today()
+    for (cbs, jaar), nieuw in sorted(toekenningen.items(), key=lambda i: (i[0][1], i[0][0])):
+        beschikking = bestaand.get((cbs, jaar))
+        if beschikking is None:
+            beschikking = services.maak_beschikking(
+                jaren[jaar],
+                gemeenten[cbs],
+                services.BeschikkingGegevens(
+                    bedrag=sum(nieuw.values(), Decimal(0)), doelbedragen=nieuw
+                ),
+                bevestig_overschrijding=True,  # the file's totals were checked against it
+            )
+            services.beschik(
+                beschikking,
+                kenmerk=kenmerk(regeling, jaar, cbs),
+                datum=vandaag,
+                door=door,
+                versie=beschikking.versie,
+            )
+            bestaand[cbs, jaar] = beschikking
+            resultaat.beschikkingen_nieuw += 1
+        else:
+            verdeling = {d.doel_id: d.bedrag for d in beschikking.doelbedragen} | nieuw
+            services.wijzig_beschikking(
+                beschikking,
+                services.BeschikkingGegevens(
+                    bedrag=sum(verdeling.values(), Decimal(0)),
+                    doelbedragen=verdeling,
+                    regio_naam=beschikking.regio_naam,
+                    deelnemers=list(beschikking.deelnemers),
+                    toelichting=beschikking.toelichting,
+                ),
+                door=door,
+                versie=beschikking.versie,
+                reden=reden,
+                bevestig_overschrijding=True,
+            )
+            resultaat.beschikkingen_gewijzigd += 1
+        if voortgang is not None:
+            voortgang(len(nieuw))
+    for cbs, jaar, bedrag, op in betalingen:
+        beschikking = bestaand[cbs, jaar]
+        betaling = services.plan_betaling(
+            beschikking,
+            soort=BetalingSoort.VOORSCHOT,
+            bedrag=bedrag,
+            gepland_op=op,
+            omschrijving="Historische import",
+        )
+        services.registreer_betaling(betaling, betaald_op=op, versie=betaling.versie)
+        resultaat.betalingen += 1
+        if voortgang is not None:
+            voortgang(1)
+    for groep in sorted(besteding_gewijzigd, key=lambda g: (g[1], g[0])):
+        services.dien_in(
+            bestaand[groep],
+            bestedingen=bestedingen[groep],
+            eindverantwoording=False,
+            toelichting=None,
+            door=door,
+            bron="import",
+        )
+        resultaat.verantwoordingen += 1
+        if voortgang is not None:
+            voortgang(besteding_gewijzigd[groep])
+    upload.gegevens = {**upload.gegevens, "resultaat": asdict(resultaat)}
+    uploads.markeer_geimporteerd(
+        upload, door=door, resultaat=f"{getal(te_importeren(upload))} regels ingelezen"
+    )
+    return resultaat
+
+
+def te_importeren(upload: Upload) -> int:
+    """The staged rows an import works through (for a progress bar)."""
+    aantallen = upload.gegevens.get("aantallen", {})
+    return sum(a.get(NIEUW, 0) + a.get(GEWIJZIGD, 0) for a in aantallen.values())
+
+
+# --- The empty template ---------------------------------------------------------------------
+
+_KOP = PatternFill("solid", fgColor="D9E1F2")
+_BREEDTES = (14, 12, 26, 8, 28, 16, 16, 14)
+
+
+def sjabloon(regeling: Regeling) -> bytes:
+    """An empty workbook with the heading row, and a sheet of instructions in Dutch."""
+    werkmap = Workbook()
+    blad = werkmap.active
+    assert blad is not None
+    blad.title = "Gegevens"
+    blad.append(list(KOPPEN))
+    for kolom, breedte in enumerate(_BREEDTES, 1):
+        cel = blad.cell(row=1, column=kolom)
+        cel.font = Font(bold=True)
+        cel.fill = _KOP
+        blad.column_dimensions[get_column_letter(kolom)].width = breedte
+    blad.freeze_panes = "A2"
+    soorten = DataValidation(type="list", formula1='"' + ",".join(SOORTEN) + '"', allow_blank=True)
+    soorten.add(f"A2:A{MAX_RIJEN}")
+    blad.add_data_validation(soorten)
+    codes = ",".join(d.code for d in regeling.doelen)
+    if codes and len(codes) < 250:  # Excel's limit for a list written in the validation
+        doelen = DataValidation(type="list", formula1=f'"{codes}"', allow_blank=True)
+        doelen.add(f"E2:E{MAX_RIJEN}")
+        blad.add_data_validation(doelen)
+
+    uitleg = werkmap.create_sheet("Instructies")
+    uitleg.column_dimensions["A"].width = 22
+    uitleg.column_dimensions["B"].width = 100
+    regels: list[tuple[str, str]] = [
+        ("Historische import", regeling.naam),
+        ("", ""),
+        (
+            "Zo werkt het",
+            "Vul op het blad Gegevens één regel per gemeente, jaar en bestedingsdoel in. Laat "
+            "de kopregel staan zoals hij is. Upload het bestand bij de regeling; u ziet eerst "
+            "wat er nieuw is en wat verandert, en pas na bevestigen wordt alles in één keer "
+            "ingelezen. Bij een fout wordt niets ingelezen en krijgt u het bestand terug met "
+            "de fouten gemarkeerd.",
+        ),
+        ("", ""),
+        ("Soort", "toekenning, betaling of besteding."),
+        ("CBS-code", "De code van de gemeente, zoals GM0363 (ook 0363 of 363)."),
+        ("Gemeente", "De naam van de gemeente, ter controle van de code."),
+        (
+            "Jaar",
+            "Een jaar van de regeling: " + ", ".join(str(j.jaar) for j in regeling.jaren) + ".",
+        ),
+        (
+            "Doel",
+            "De code van het bestedingsdoel (zie hieronder); bij een toekenning en een "
+            "besteding verplicht, bij een betaling leeg.",
+        ),
+        (
+            "Bedrag",
+            "In euro's, zoals 12500 of 12.500,00. Toekenning: het toegekende bedrag voor het "
+            "doel. Betaling: het betaalde bedrag (meer dan nul). Besteding: de besteding in "
+            "het jaar.",
+        ),
+        (
+            "Cumulatief",
+            "Alleen bij een besteding: de besteding tot en met het jaar. Leeg: gelijk aan het "
+            "bedrag.",
+        ),
+        ("Datum", "Alleen bij een betaling, en daar verplicht: de dag van betaling (15-11-2015)."),
+        ("", ""),
+        (
+            "Let op",
+            "De toekenningen van een gemeente in een jaar vormen samen het bedrag van de "
+            "beschikking; doelen die niet in het bestand staan houden hun bedrag. Een besteding "
+            "vermeldt alle bestedingsdoelen van de regeling. Een betaling of besteding hoort "
+            "bij een beschikking: die bestaat al, of staat als toekenning in dit bestand.",
+        ),
+        ("", ""),
+        ("Bestedingsdoelen", ""),
+        *((d.code, d.naam) for d in regeling.doelen),
+        ("", ""),
+        ("Voorbeeld", "toekenning | GM0363 | Amsterdam | 2015 | kennisbevordering | 100.000,00"),
+        ("", "betaling | GM0363 | Amsterdam | 2015 | | 50.000,00 | | 01-11-2015"),
+        ("", "besteding | GM0363 | Amsterdam | 2015 | kennisbevordering | 30.000,00 | 30.000,00"),
+    ]
+    for kop, tekst in regels:
+        uitleg.append([kop, tekst])
+    for rij in uitleg.iter_rows(min_row=1, max_col=2):
+        rij[0].font = Font(bold=True)
+        rij[1].alignment = Alignment(wrap_text=True, vertical="top")
+    uitleg["B1"].font = Font(bold=True, size=14)
+    uitleg["A1"].font = Font(bold=True, size=14)
+
+    uit = io.BytesIO()
+    werkmap.save(uit)
+    return uit.getvalue()

@@ -1,0 +1,145 @@
+"""``flask versterkingsgelden ...``: the historical import from the command line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NoReturn
+
+import click
+import sqlalchemy as sa
+from flask.cli import AppGroup
+
+from kern import audit
+from kern.accounts.models import Gebruiker, Rol
+from kern.db import db
+from kern.uploads import Upload, UploadStatus
+from subsidies import bulkimport, services
+from subsidies.models import Regeling
+
+cli = AppGroup("versterkingsgelden", help="De versterkingsgelden.")
+
+MAX_BESTAND = 100 * 1024 * 1024
+ONGELDIG, GEBRUIK = 1, 2  # exit codes: the file is refused; the command cannot start
+
+
+def _stop(tekst: str, code: int) -> NoReturn:
+    click.echo(tekst, err=True)
+    raise SystemExit(code)
+
+
+def _onbekende_lengte() -> Iterator[None]:
+    """An iterable without a length: the progress bar counts without a percentage."""
+    yield from ()
+
+
+@cli.command("importeer")
+@click.argument("pad", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--regeling", "regeling_id", type=int, required=True, help="Id van de regeling.")
+@click.option(
+    "--door",
+    required=True,
+    metavar="EMAIL",
+    help="E-mailadres van de beleidsmedewerker namens wie wordt ingelezen.",
+)
+@click.option(
+    "--bevestig", is_flag=True, help="Lees het bestand in als het goed is; anders alleen controle."
+)
+def importeer(pad: Path, regeling_id: int, door: str, bevestig: bool) -> None:
+    """Controleer historische toekenningen, betalingen en bestedingen in PAD (.xlsx) en lees
+    ze met --bevestig in één keer in. Zonder --bevestig wordt niets ingelezen."""
+    if not pad.is_file():
+        _stop(f"Het bestand {pad} bestaat niet.", GEBRUIK)
+    regeling = db.session.get(Regeling, regeling_id)
+    if regeling is None:
+        _stop(f"Er is geen regeling met id {regeling_id}.", GEBRUIK)
+    medewerker = db.session.execute(
+        sa.select(Gebruiker).where(
+            sa.func.lower(Gebruiker.email) == door.strip().lower(),
+            Gebruiker.actief,
+            Gebruiker.rol == Rol.BELEIDSMEDEWERKER,
+        )
+    ).scalar_one_or_none()
+    if medewerker is None:
+        _stop(f"Er is geen actieve beleidsmedewerker met e-mailadres {door}.", GEBRUIK)
+    if pad.stat().st_size > MAX_BESTAND:
+        _stop(f"{pad.name} is groter dan {MAX_BESTAND // 1024 // 1024} MB.", ONGELDIG)
+    inhoud = pad.read_bytes()
+
+    with audit.als(medewerker.email):
+        with click.progressbar(_onbekende_lengte(), label="Controleren", show_pos=True) as balk:
+            upload, nieuw = bulkimport.ontvang(
+                regeling,
+                inhoud,
+                bestandsnaam=pad.name,
+                door=medewerker.email,
+                voortgang=balk.update,
+            )
+            if not nieuw:
+                click.echo(
+                    f"\nDit bestand is al eerder geüpload (upload {upload.id}, "
+                    f"{upload.geupload_op:%d-%m-%Y}); er is niets nieuws opgeslagen."
+                )
+                if upload.status is UploadStatus.GEIMPORTEERD:
+                    click.echo(
+                        f"Het is al ingelezen op {upload.geimporteerd_op:%d-%m-%Y} door "
+                        f"{upload.geimporteerd_door}: {bulkimport.ingelezen(upload)}."
+                    )
+                    return
+                if upload.status is not UploadStatus.GECONTROLEERD or bulkimport.verouderd(
+                    regeling, upload
+                ):
+                    click.echo("Het wordt opnieuw gecontroleerd.")
+                    bulkimport.controleer(regeling, upload, voortgang=balk.update)
+        db.session.commit()
+        click.echo("")
+        _verslag(upload)
+        if upload.status is not UploadStatus.GECONTROLEERD:
+            raise SystemExit(ONGELDIG)
+        if not bevestig:
+            click.echo("Er is niets ingelezen; voeg --bevestig toe om het bestand in te lezen.")
+            return
+        try:
+            with click.progressbar(
+                length=max(bulkimport.te_importeren(upload), 1), label="Inlezen"
+            ) as balk:
+                resultaat = bulkimport.importeer(
+                    regeling,
+                    upload,
+                    door=medewerker.email,
+                    versie=upload.versie,
+                    voortgang=balk.update,
+                )
+        except services.SubsidieFout as fout:
+            db.session.rollback()
+            click.echo(f"\nHet bestand is niet ingelezen; er is niets veranderd. {fout}")
+            raise SystemExit(ONGELDIG) from None
+        except BaseException:
+            db.session.rollback()
+            raise
+        db.session.commit()
+    click.echo(f"\nIngelezen: {resultaat}.")
+
+
+def _verslag(upload: Upload) -> None:
+    """The outcome of the check: every message, or the counts and what confirming does."""
+    if upload.status is UploadStatus.GEWEIGERD:
+        click.echo(
+            f"{upload.bestandsnaam} is afgekeurd: {upload.aantal_fouten} "
+            f"{'fout' if upload.aantal_fouten == 1 else 'fouten'}. Er is niets ingelezen."
+        )
+        for melding in upload.fouten:
+            click.echo(str(melding))
+    for melding in upload.waarschuwingen:
+        click.echo(f"Let op: {melding}")
+    if upload.status is not UploadStatus.GECONTROLEERD:
+        return
+    click.echo(f"{upload.bestandsnaam} is goedgekeurd (upload {upload.id}).")
+    click.echo(f"{'':12}{'nieuw':>10}{'gewijzigd':>12}{'ongewijzigd':>14}")
+    for soort in bulkimport.SOORTEN:
+        aantal = upload.gegevens["aantallen"][soort]
+        click.echo(
+            f"{soort:12}{aantal[bulkimport.NIEUW]:>10}{aantal[bulkimport.GEWIJZIGD]:>12}"
+            f"{aantal[bulkimport.ONGEWIJZIGD]:>14}"
+        )
+    click.echo(f"Bij inlezen: {bulkimport.gevolgen(upload)}.")

@@ -1,0 +1,219 @@
+"""The historical import of a scheme, for officers: upload, messages, preview, confirm."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from werkzeug.wrappers import Response
+
+from kern import uploads
+from kern.accounts.access import toegang
+from kern.accounts.models import Rol
+from kern.db import db
+from kern.excel_validatie import Meldingen
+from kern.uploads import Upload, UploadStatus
+from subsidies import bulkimport, services
+from subsidies.forms.bulkimport import BevestigForm, BulkimportForm, OpnieuwForm
+from subsidies.models import Regeling
+from subsidies.views import bp, door, weiger
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_GETOOND = 200  # messages on the page; the error workbook has them all
+
+log = logging.getLogger(__name__)
+Antwoord = Response | tuple[str, int] | str
+
+
+def _xlsx(inhoud: bytes, bestandsnaam: str) -> Response:
+    antwoord = send_file(
+        io.BytesIO(inhoud),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=bestandsnaam,
+        etag=False,
+        max_age=0,
+    )
+    antwoord.headers["Cache-Control"] = "private, no-store"
+    return antwoord
+
+
+def _upload_of_404(regeling: Regeling, import_id: int) -> Upload:
+    upload = db.session.get(Upload, import_id)
+    if upload is None or not bulkimport.hoort_bij(upload, regeling):
+        abort(404)
+    return upload
+
+
+def _upload_url(upload: Upload) -> str:
+    return url_for(
+        "subsidies.historische_import_upload", regeling_id=int(upload.sleutel), import_id=upload.id
+    )
+
+
+def _storing(upload: Upload | None) -> None:
+    """The check failed unexpectedly: keep the stored original, refused, and say so."""
+    log.exception("checking upload %s failed", upload.id if upload else "?")
+    db.session.rollback()
+    if upload is None:
+        return
+    meldingen = Meldingen()
+    meldingen.fout(
+        "",
+        "",
+        "Het bestand kon door een fout in de toepassing niet worden gecontroleerd. Het is "
+        "bewaard; probeer het later opnieuw of neem contact op met de beheerder.",
+    )
+    uploads.weiger(db.session.get_one(Upload, upload.id), meldingen)
+    db.session.commit()
+
+
+@bp.route("/regelingen/<int:regeling_id>/import", methods=["GET", "POST"])
+@toegang(Rol.BELEIDSMEDEWERKER)
+def historische_import(regeling_id: int) -> Antwoord:
+    regeling = db.get_or_404(Regeling, regeling_id)
+    form = BulkimportForm()
+    if form.validate_on_submit():
+        bestand = form.bestand.data
+        inhoud = bestand.read()
+        try:
+            upload, nieuw = bulkimport.ontvang(
+                regeling, inhoud, bestandsnaam=bestand.filename or "", door=door()
+            )
+            db.session.commit()
+        except Exception:
+            # The original was committed before the check: find it again and keep it.
+            db.session.rollback()
+            gevonden = uploads.zoek(
+                bulkimport.SOORT, bulkimport.sleutel(regeling), uploads.sha256(inhoud)
+            )
+            _storing(gevonden)
+            if gevonden is None:
+                raise
+            return redirect(_upload_url(gevonden))
+        if not nieuw:
+            flash(
+                f"Dit bestand is al eerder geüpload, op {upload.geupload_op:%d-%m-%Y} door "
+                f"{upload.geupload_door}. Er is niets nieuws opgeslagen.",
+                "info",
+            )
+        return redirect(_upload_url(upload))
+    return render_template(
+        "subsidies/bulkimport.html",
+        regeling=regeling,
+        form=form,
+        uploads=uploads.van(bulkimport.SOORT, bulkimport.sleutel(regeling)),
+        upload_url=_upload_url,
+    ), 400 if form.is_submitted() else 200
+
+
+@bp.route("/regelingen/<int:regeling_id>/import/sjabloon.xlsx")
+@toegang(Rol.BELEIDSMEDEWERKER)
+def historische_import_sjabloon(regeling_id: int) -> Response:
+    regeling = db.get_or_404(Regeling, regeling_id)
+    return _xlsx(bulkimport.sjabloon(regeling), f"historische-import-{regeling.id}.xlsx")
+
+
+def _pagina() -> int:
+    waarde = request.args.get("pagina", "1")
+    return max(int(waarde), 1) if waarde.isdigit() else 1
+
+
+def _upload_pagina(
+    regeling: Regeling, upload: Upload, form: BevestigForm | None = None, status: int = 200
+) -> tuple[str, int]:
+    pagina = None
+    verouderd = False
+    if upload.status is UploadStatus.GECONTROLEERD:
+        verouderd = bulkimport.verouderd(regeling, upload)
+        pagina = db.paginate(
+            bulkimport.wijzigingen(upload),
+            page=_pagina(),
+            per_page=bulkimport.PER_PAGINA,
+            max_per_page=bulkimport.PER_PAGINA,
+            error_out=False,
+        )
+        if form is None:
+            form = BevestigForm(formdata=None, versie=upload.versie)
+    return render_template(
+        "subsidies/bulkimport_upload.html",
+        regeling=regeling,
+        upload=upload,
+        fouten=upload.fouten[:MAX_GETOOND],
+        waarschuwingen=upload.waarschuwingen[:MAX_GETOOND],
+        met_cellen=any(m.get("cel") for m in upload.meldingen),
+        aantallen=upload.gegevens.get("aantallen", {}),
+        gevolgen=bulkimport.gevolgen(upload),
+        ingelezen=bulkimport.ingelezen(upload),
+        pagina=pagina,
+        regels=bulkimport.voorbeeldregels(pagina.items) if pagina else [],
+        verouderd=verouderd,
+        form=form,
+        opnieuw_form=OpnieuwForm(formdata=None),
+        soorten=bulkimport.SOORTEN,
+    ), status
+
+
+@bp.route("/regelingen/<int:regeling_id>/import/<int:import_id>")
+@toegang(Rol.BELEIDSMEDEWERKER)
+def historische_import_upload(regeling_id: int, import_id: int) -> Antwoord:
+    regeling = db.get_or_404(Regeling, regeling_id)
+    return _upload_pagina(regeling, _upload_of_404(regeling, import_id))
+
+
+@bp.route("/regelingen/<int:regeling_id>/import/<int:import_id>/bevestigen", methods=["POST"])
+@toegang(Rol.BELEIDSMEDEWERKER)
+def historische_import_bevestigen(regeling_id: int, import_id: int) -> Antwoord:
+    regeling = db.get_or_404(Regeling, regeling_id)
+    upload = _upload_of_404(regeling, import_id)
+    form = BevestigForm()
+    if not form.validate_on_submit():
+        flash("Het formulier is verlopen; bekijk de voorvertoning en bevestig opnieuw.", "fout")
+        return _upload_pagina(regeling, upload, status=400)
+    try:
+        resultaat = bulkimport.importeer(regeling, upload, door=door(), versie=form.versie.data)
+    except services.SubsidieFout as fout:
+        status = weiger(fout)  # rolls back: nothing of the file is kept
+        return _upload_pagina(regeling, _upload_of_404(regeling, import_id), status=status)
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    flash(f"Het bestand is ingelezen: {resultaat}.", "succes")
+    return redirect(_upload_url(upload))
+
+
+@bp.route("/regelingen/<int:regeling_id>/import/<int:import_id>/opnieuw", methods=["POST"])
+@toegang(Rol.BELEIDSMEDEWERKER)
+def historische_import_opnieuw(regeling_id: int, import_id: int) -> Antwoord:
+    regeling = db.get_or_404(Regeling, regeling_id)
+    upload = _upload_of_404(regeling, import_id)
+    if not OpnieuwForm().validate_on_submit():
+        flash("Het formulier is verlopen; probeer het opnieuw.", "fout")
+        return _upload_pagina(regeling, upload, status=400)
+    try:
+        bulkimport.controleer(regeling, upload)
+        db.session.commit()
+    except services.SubsidieFout as fout:
+        return _upload_pagina(regeling, upload, status=weiger(fout))
+    except Exception:
+        _storing(upload)
+        return redirect(_upload_url(upload))
+    flash("Het bestand is opnieuw gecontroleerd.", "succes")
+    return redirect(_upload_url(upload))
+
+
+@bp.route("/regelingen/<int:regeling_id>/import/<int:import_id>/foutwerkmap.xlsx")
+@toegang(Rol.BELEIDSMEDEWERKER)
+def historische_import_foutwerkmap(regeling_id: int, import_id: int) -> Response:
+    regeling = db.get_or_404(Regeling, regeling_id)
+    upload = _upload_of_404(regeling, import_id)
+    inhoud = bulkimport.foutwerkmap(upload)
+    if inhoud is None:
+        flash(
+            "Dit bestand is geen leesbare Excel-werkmap; de meldingen staan op deze pagina.",
+            "fout",
+        )
+        return redirect(_upload_url(upload))
+    return _xlsx(inhoud, f"meldingen-{upload.bestandsnaam.removesuffix('.xlsx')}.xlsx")

@@ -1,0 +1,884 @@
+"""The historical import: a workbook of grants, payments and spending, checked, previewed and
+imported in one go; through the officer's web forms, and every check with its message."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from gemeenten.models import Gemeente
+from kern import uploads
+from kern.accounts.models import Rol
+from kern.audit import AuditRegel
+from kern.uploads import Upload, UploadStatus
+from subsidies import bulkimport, services
+from subsidies.models import (
+    Beschikking,
+    BeschikkingStatus,
+    Betaling,
+    BetalingSoort,
+    Regeling,
+    Verantwoording,
+)
+from tests.factories import (
+    WACHTWOORD,
+    maak_beschikking,
+    maak_gebruiker,
+    maak_gemeente,
+    maak_regeling,
+)
+from tests.formulieren import formulier, verstuur
+
+KOPPEN = ["Soort", "CBS-code", "Gemeente", "Jaar", "Doel", "Bedrag", "Cumulatief", "Datum"]
+DOELEN = ("kennisbevordering", "vroegsignalering", "persoonsgerichte_aanpak")
+
+
+def werkmap(*rijen: list[object], koppen: list[object] | None = None, blad: str = "Blad1") -> bytes:
+    """A workbook with the heading row and ``rijen`` under it, as a user would make it."""
+    boek = Workbook()
+    werkblad = boek.active
+    werkblad.title = blad
+    werkblad.append(KOPPEN if koppen is None else koppen)
+    for rij in rijen:
+        werkblad.append(rij)
+    uit = io.BytesIO()
+    boek.save(uit)
+    return uit.getvalue()
+
+
+def toekenningen(cbs: str, naam: str, jaar: int, *bedragen: object) -> list[list[object]]:
+    return [
+        ["toekenning", cbs, naam, jaar, doel, bedrag]
+        for doel, bedrag in zip(DOELEN, bedragen, strict=True)
+    ]
+
+
+def bestedingen(cbs: str, naam: str, jaar: int, *bedragen: object) -> list[list[object]]:
+    return [
+        ["besteding", cbs, naam, jaar, doel, bedrag]
+        for doel, bedrag in zip(DOELEN, bedragen, strict=True)
+    ]
+
+
+def tekst(waarde: object) -> str:
+    return str(waarde).replace("\xa0", " ")
+
+
+def html(antwoord) -> str:
+    return tekst(antwoord.get_data(as_text=True))
+
+
+def rij(soort: str, *aantallen: int) -> str:
+    """A row of the preview's counts: new, changed, unchanged."""
+    return f'<th scope="row">{soort}</th>' + "".join(
+        f'<td class="getal">{a}</td>' for a in aantallen
+    )
+
+
+@pytest.fixture
+def regeling(db) -> Regeling:
+    maak_gemeente("GM0363", "Amsterdam", "Noord-Holland")
+    maak_gemeente("GM0599", "Rotterdam", "Zuid-Holland")
+    gemeente = maak_gemeente("GM0518", "'s-Gravenhage", "Zuid-Holland")
+    gemeente.roepnaam = "Den Haag"
+    regeling = maak_regeling(plafond=Decimal("1000000.00"))
+    services.voeg_jaar_toe(regeling, 2016, Decimal("1000000.00"))
+    db.session.commit()
+    return regeling
+
+
+@pytest.fixture
+def officier(db):
+    gebruiker = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
+    db.session.commit()
+    return gebruiker
+
+
+def controleer(regeling: Regeling, inhoud: bytes, naam: str = "historie.xlsx") -> Upload:
+    upload, _ = bulkimport.ontvang(regeling, inhoud, bestandsnaam=naam, door="test")
+    return upload
+
+
+def meldingen(upload: Upload) -> list[str]:
+    return [tekst(m) for m in upload.alle_meldingen]
+
+
+def fouten(regeling: Regeling, *rijen: list[object], **kwargs: object) -> list[str]:
+    upload = controleer(regeling, werkmap(*rijen, **kwargs))  # type: ignore[arg-type]
+    assert upload.status is UploadStatus.GEWEIGERD, meldingen(upload)
+    return [tekst(m) for m in upload.fouten]
+
+
+AMSTERDAM_2015 = [
+    *toekenningen("GM0363", "Amsterdam", 2015, 100_000, 50_000, 25_000),
+    ["betaling", "GM0363", "Amsterdam", 2015, None, 75_000, None, datetime(2015, 11, 1)],
+    *bestedingen("GM0363", "Amsterdam", 2015, 30_000, "12.500,50", 0),
+]
+
+
+# --- Through the web forms --------------------------------------------------------------------
+
+
+def aanmelden(client, gebruiker) -> None:
+    """Sign in through the form, CSRF token included."""
+    antwoord = verstuur(client, "/aanmelden", "", email=gebruiker.email, wachtwoord=WACHTWOORD)
+    assert antwoord.status_code == 302
+
+
+def upload_via_formulier(client, regeling: Regeling, inhoud: bytes, naam: str = "historie.xlsx"):
+    pagina = f"/versterkingsgelden/regelingen/{regeling.id}/import"
+    geopend = client.get(pagina)
+    assert geopend.status_code == 200
+    f = formulier(geopend.get_data(as_text=True), "/import", pagina)
+    return client.post(
+        f.actie,
+        data={**f.velden, "bestand": (io.BytesIO(inhoud), naam)},
+        content_type="multipart/form-data",
+    )
+
+
+def bevestig(client, pagina: str):
+    geopend = client.get(pagina)
+    assert geopend.status_code == 200
+    f = formulier(geopend.get_data(as_text=True), "/bevestigen", pagina)
+    return client.post(f.actie, data=f.velden)
+
+
+@pytest.mark.csrf
+def test_an_officer_uploads_previews_and_confirms_a_history(app, db, client, regeling, officier):
+    aanmelden(client, officier)
+    scheme_page = client.get(f"/versterkingsgelden/regelingen/{regeling.id}")
+    assert "Historische gegevens importeren" in html(scheme_page)
+
+    antwoord = upload_via_formulier(client, regeling, werkmap(*AMSTERDAM_2015))
+
+    assert antwoord.status_code == 302
+    pagina = antwoord.location
+    voorvertoning = html(client.get(pagina))
+    assert "Gecontroleerd" in voorvertoning
+    # Counts per kind: 3 new grants, 1 new payment, 3 new spending rows.
+    assert rij("Toekenning", 3, 0, 0) in voorvertoning
+    assert rij("Betaling", 1, 0, 0) in voorvertoning
+    assert rij("Besteding", 3, 0, 0) in voorvertoning
+    assert (
+        "Bij bevestigen: 1 nieuwe beschikking, 0 gewijzigde beschikkingen, 1 betaling en 1 "
+        "nieuwe versie van een verantwoording." in voorvertoning
+    )
+    assert "€ 12.500,50" in voorvertoning
+    assert db.session.execute(select(func.count(Beschikking.id))).scalar_one() == 0
+
+    antwoord = bevestig(client, pagina)
+
+    assert antwoord.status_code == 302
+    na = html(client.get(antwoord.location))
+    assert (
+        "Het bestand is ingelezen: 1 nieuwe beschikking, 0 gewijzigde beschikkingen, 1 betaling "
+        "en 1 nieuwe versie van een verantwoording." in na
+    )
+    db.session.expire_all()
+    beschikking = db.session.execute(select(Beschikking)).scalar_one()
+    assert beschikking.kenmerk == f"historisch-{regeling.id}-2015-GM0363"
+    assert beschikking.status is BeschikkingStatus.BESCHIKT
+    assert beschikking.bedrag == Decimal("175000.00")
+    assert {d.doel.code: d.bedrag for d in beschikking.doelbedragen} == {
+        "kennisbevordering": Decimal("100000.00"),
+        "vroegsignalering": Decimal("50000.00"),
+        "persoonsgerichte_aanpak": Decimal("25000.00"),
+    }
+    betaling = db.session.execute(select(Betaling)).scalar_one()
+    assert (betaling.soort, betaling.bedrag, betaling.gepland_op, betaling.betaald_op) == (
+        BetalingSoort.VOORSCHOT,
+        Decimal("75000.00"),
+        date(2015, 11, 1),
+        date(2015, 11, 1),
+    )
+    verantwoording = db.session.execute(select(Verantwoording)).scalar_one()
+    assert verantwoording.bron == "import"
+    assert verantwoording.ingediend_door == officier.email
+    assert {
+        r.doel.code: (r.besteed_in_jaar, r.besteed_cumulatief) for r in verantwoording.regels
+    } == {
+        "kennisbevordering": (Decimal("30000.00"), Decimal("30000.00")),
+        "vroegsignalering": (Decimal("12500.50"), Decimal("12500.50")),
+        "persoonsgerichte_aanpak": (Decimal("0.00"), Decimal("0.00")),
+    }
+    sporen = db.session.execute(
+        select(AuditRegel.soort, AuditRegel.actie).where(AuditRegel.door == officier.email)
+    ).all()
+    assert ("beschikking", "aangemaakt") in sporen
+    assert ("betaling", "aangemaakt") in sporen
+    assert ("verantwoording", "aangemaakt") in sporen
+    upload = db.session.execute(select(Upload)).scalar_one()
+    assert upload.status is UploadStatus.GEIMPORTEERD
+    assert upload.geimporteerd_door == officier.email
+
+
+@pytest.mark.csrf
+def test_the_same_file_again_is_the_earlier_upload(app, db, client, regeling, officier):
+    aanmelden(client, officier)
+    inhoud = werkmap(*AMSTERDAM_2015)
+    eerste = upload_via_formulier(client, regeling, inhoud)
+
+    tweede = upload_via_formulier(client, regeling, inhoud, naam="nogmaals.xlsx")
+
+    assert tweede.location == eerste.location
+    assert "Dit bestand is al eerder geüpload" in html(client.get(tweede.location))
+    assert db.session.execute(select(func.count(Upload.id))).scalar_one() == 1
+    assert db.session.execute(select(func.count(Beschikking.id))).scalar_one() == 0
+
+
+@pytest.mark.csrf
+def test_a_second_file_that_changes_one_amount_amends_the_decision(
+    app, db, client, regeling, officier
+):
+    aanmelden(client, officier)
+    bevestig(client, upload_via_formulier(client, regeling, werkmap(*AMSTERDAM_2015)).location)
+    gewijzigd = [list(r) for r in AMSTERDAM_2015]
+    gewijzigd[1][5] = "60.000,00"  # vroegsignalering: 50.000 -> 60.000
+
+    pagina = upload_via_formulier(client, regeling, werkmap(*gewijzigd)).location
+    voorvertoning = html(client.get(pagina))
+
+    assert rij("Toekenning", 0, 1, 2) in voorvertoning
+    assert rij("Betaling", 0, 0, 1) in voorvertoning
+    assert "vroegsignalering" in voorvertoning
+    assert '€ 50.000,00</td><td class="getal"><strong>€ 60.000,00</strong>' in voorvertoning
+    assert "kennisbevordering" not in voorvertoning  # unchanged rows are not listed
+
+    assert bevestig(client, pagina).status_code == 302
+
+    db.session.expire_all()
+    beschikking = db.session.execute(select(Beschikking)).scalar_one()
+    assert beschikking.status is BeschikkingStatus.GEWIJZIGD
+    assert beschikking.bedrag == Decimal("185000.00")
+    assert [v.bedrag for v in beschikking.versies] == [Decimal("175000.00"), Decimal("185000.00")]
+    assert beschikking.versies[-1].reden.startswith("Historische import van historie.xlsx")
+    assert len(beschikking.betalingen) == 1
+    assert len(beschikking.verantwoordingen) == 1
+
+
+@pytest.mark.csrf
+def test_a_failure_halfway_keeps_nothing_of_the_file(
+    app, db, client, regeling, officier, monkeypatch
+):
+    aanmelden(client, officier)
+    rijen = [
+        *AMSTERDAM_2015,
+        *toekenningen("GM0599", "Rotterdam", 2015, 10_000, 10_000, 10_000),
+        ["betaling", "GM0599", "Rotterdam", 2015, None, 5_000, None, "01-12-2015"],
+    ]
+    pagina = upload_via_formulier(client, regeling, werkmap(*rijen)).location
+    echte = services.plan_betaling
+    aanroepen = []
+
+    def plan_betaling_tot_de_tweede(*args, **kwargs):
+        aanroepen.append(1)
+        if len(aanroepen) == 2:
+            raise services.SubsidieFout("De betaalserver is onbereikbaar.")
+        return echte(*args, **kwargs)
+
+    monkeypatch.setattr(services, "plan_betaling", plan_betaling_tot_de_tweede)
+
+    antwoord = bevestig(client, pagina)
+
+    assert antwoord.status_code == 400
+    assert "De betaalserver is onbereikbaar." in html(antwoord)
+    assert len(aanroepen) == 2
+    db.session.expire_all()
+    for model in (Beschikking, Betaling, Verantwoording):
+        assert db.session.execute(select(func.count(model.id))).scalar_one() == 0
+    upload = db.session.execute(select(Upload)).scalar_one()
+    assert upload.status is UploadStatus.GECONTROLEERD
+    assert upload.geimporteerd_op is None
+
+
+@pytest.mark.csrf
+def test_a_change_since_the_check_refuses_the_import_until_checked_again(
+    app, db, client, regeling, officier
+):
+    aanmelden(client, officier)
+    pagina = upload_via_formulier(client, regeling, werkmap(*AMSTERDAM_2015)).location
+    geopend = client.get(pagina)
+    f = formulier(geopend.get_data(as_text=True), "/bevestigen", pagina)
+    jaar = regeling.jaren[0]
+    services.wijzig_plafond(jaar, Decimal("2000000.00"), jaar.versie)
+    db.session.commit()
+
+    antwoord = client.post(f.actie, data=f.velden)
+
+    assert antwoord.status_code == 409
+    assert (
+        "Sinds de controle van dit bestand zijn gegevens van deze regeling gewijzigd. Er is "
+        "niets ingelezen; laat het bestand opnieuw controleren." in html(antwoord)
+    )
+    assert db.session.execute(select(func.count(Beschikking.id))).scalar_one() == 0
+    geopend = client.get(pagina)
+    assert "Laat het bestand opnieuw controleren voordat u het inleest." in html(geopend)
+    opnieuw = formulier(geopend.get_data(as_text=True), "/opnieuw", pagina)
+    assert client.post(opnieuw.actie, data=opnieuw.velden).status_code == 302
+    assert bevestig(client, pagina).status_code == 302
+    assert db.session.execute(select(func.count(Beschikking.id))).scalar_one() == 1
+
+
+@pytest.mark.csrf
+def test_a_refused_upload_shows_its_messages_and_the_error_workbook(
+    app, db, client, regeling, officier
+):
+    aanmelden(client, officier)
+    rijen = [["toekenning", "GM0363", "Amsterdam", 2015, "kennisbevordering", "1.234,5x"]]
+
+    pagina = upload_via_formulier(client, regeling, werkmap(*rijen)).location
+    antwoord = html(client.get(pagina))
+
+    assert "Het bestand is niet ingelezen: 1 fout." in antwoord
+    assert "Blad1!F2" in antwoord
+    assert (
+        "&#34;1.234,5x&#34; is geen bedrag." in antwoord or '"1.234,5x" is geen bedrag.' in antwoord
+    )
+    werkmap_antwoord = client.get(f"{pagina}/foutwerkmap.xlsx")
+    assert werkmap_antwoord.status_code == 200
+    boek = load_workbook(io.BytesIO(werkmap_antwoord.data))
+    assert boek.sheetnames[0] == "Meldingen"
+    assert boek["Blad1"]["F2"].comment is not None
+    assert "is geen bedrag" in boek["Blad1"]["F2"].comment.text
+
+
+def test_the_empty_template_has_the_headings_and_instructions(
+    app, db, client, login, regeling, officier
+):
+    login(officier)
+
+    antwoord = client.get(f"/versterkingsgelden/regelingen/{regeling.id}/import/sjabloon.xlsx")
+
+    assert antwoord.status_code == 200
+    boek = load_workbook(io.BytesIO(antwoord.data))
+    assert boek.sheetnames == ["Gegevens", "Instructies"]
+    assert [c.value for c in boek["Gegevens"][1]] == KOPPEN
+    instructies = [r[1] for r in boek["Instructies"].iter_rows(values_only=True)]
+    assert "Een jaar van de regeling: 2015, 2016." in instructies
+    # The template read back is a valid file without rows: refused for exactly that.
+    upload = controleer(regeling, antwoord.data)
+    assert meldingen(upload) == ["Gegevens!A2: Er staan geen regels onder de kopregel."]
+
+
+@pytest.mark.parametrize("rol", [Rol.GEMEENTE, Rol.FINANCIEN])
+def test_only_officers_import(app, db, client, login, regeling, rol):
+    gemeente = maak_gemeente("GM0344", "Utrecht", "Utrecht") if rol is Rol.GEMEENTE else None
+    gebruiker = maak_gebruiker(rol, gemeente=gemeente)
+    db.session.commit()
+    login(gebruiker)
+    basis = f"/versterkingsgelden/regelingen/{regeling.id}/import"
+    upload = controleer(regeling, werkmap(*AMSTERDAM_2015))
+    db.session.commit()
+
+    assert client.get(basis).status_code == 403
+    assert client.post(basis, data={}).status_code == 403
+    assert client.get(f"{basis}/sjabloon.xlsx").status_code == 403
+    assert client.get(f"{basis}/{upload.id}").status_code == 403
+    assert client.post(f"{basis}/{upload.id}/bevestigen", data={}).status_code == 403
+    assert client.post(f"{basis}/{upload.id}/opnieuw", data={}).status_code == 403
+    assert client.get(f"{basis}/{upload.id}/foutwerkmap.xlsx").status_code == 403
+    assert "Historische gegevens importeren" not in html(
+        client.get(f"/versterkingsgelden/regelingen/{regeling.id}")
+    )
+
+
+def test_an_upload_of_another_scheme_is_not_found(app, db, client, login, regeling, officier):
+    login(officier)
+    andere = maak_regeling(naam="Andere regeling")
+    upload = controleer(andere, werkmap(*AMSTERDAM_2015))
+    db.session.commit()
+
+    assert (
+        client.get(f"/versterkingsgelden/regelingen/{regeling.id}/import/{upload.id}").status_code
+        == 404
+    )
+
+
+def test_the_preview_pages_fifty_rows_at_a_time(app, db, client, login, officier):
+    regeling = maak_regeling(plafond=Decimal("100000000.00"))
+    rijen = []
+    for nummer in range(1, 21):
+        maak_gemeente(f"GM{nummer:04d}", f"Gemeente {nummer}", "Utrecht")
+        rijen += toekenningen(f"GM{nummer:04d}", f"Gemeente {nummer}", 2015, 1, 2, 3)
+    upload = controleer(regeling, werkmap(*rijen))
+    db.session.commit()
+    login(officier)
+    pagina = f"/versterkingsgelden/regelingen/{regeling.id}/import/{upload.id}"
+
+    eerste, tweede = html(client.get(pagina)), html(client.get(f"{pagina}?pagina=2"))
+
+    assert "Pagina 1 van 2" in eerste
+    assert "Pagina 2 van 2" in tweede
+    assert "Gemeente 16" in eerste
+    assert "Gemeente 16" not in tweede
+    assert "Gemeente 18" not in eerste
+    assert "Gemeente 18" in tweede
+    assert tweede.count("<td rowspan=") == 10 * 5
+
+
+# --- Every check, with its message ------------------------------------------------------------
+
+
+def test_headings_missing_or_misspelled_name_the_expected_heading(regeling):
+    koppen = [
+        "soort ",
+        "CBS code",
+        None,
+        "Jaar",
+        "Doel",
+        "Bedrag",
+        "Cumulatief",
+        "Datum",
+        "Opmerking",
+    ]
+
+    upload = controleer(regeling, werkmap(["toekenning"], koppen=koppen))
+
+    assert meldingen(upload) == [
+        'Blad1!B1: Hier hoort de kolomkop "CBS-code" te staan, niet "CBS code".',
+        'Blad1!C1: Hier hoort de kolomkop "Gemeente" te staan.',
+        'Blad1!I1: De kolom "Opmerking" wordt niet gelezen.',
+    ]
+
+
+def test_an_extra_column_is_a_warning_and_is_not_read(regeling):
+    rijen = [
+        [*r, None, None, None, None, "notitie"]
+        for r in toekenningen("GM0363", "Amsterdam", 2015, 1, 2, 3)
+    ]
+
+    upload = controleer(regeling, werkmap(*rijen, koppen=[*KOPPEN, "Bron"]))
+
+    assert upload.status is UploadStatus.GECONTROLEERD
+    assert meldingen(upload) == [
+        'Blad1!I1: De kolom "Bron" wordt niet gelezen.',
+        "Blad1!K2: Kolom K heeft geen kop en wordt niet gelezen.",
+    ]
+
+
+def test_an_empty_first_row_is_no_heading(regeling):
+    boek = Workbook()
+    boek.active["A3"] = "toekenning"
+    uit = io.BytesIO()
+    boek.save(uit)
+
+    upload = controleer(regeling, uit.getvalue())
+
+    assert meldingen(upload) == [
+        "Sheet!A1: Rij 1 is leeg; daar horen de kolomkoppen te staan: Soort, CBS-code, Gemeente, "
+        "Jaar, Doel, Bedrag, Cumulatief, Datum."
+    ]
+
+
+def test_a_file_that_is_no_workbook_is_refused_with_the_readers_message(regeling):
+    upload = controleer(regeling, b"Soort;CBS-code\ntoekenning;GM0363\n")
+
+    assert upload.status is UploadStatus.GEWEIGERD
+    assert len(upload.fouten) == 1
+    assert upload.fouten[0].cel == ""
+    assert bulkimport.foutwerkmap(upload) is None
+
+
+@pytest.mark.parametrize(
+    ("rij", "melding"),
+    [
+        (
+            ["toekening", "GM0363", "Amsterdam", 2015, "kennisbevordering", 1],
+            'Blad1!A2: "toekening" is geen soort; kies toekenning, betaling of besteding.',
+        ),
+        (
+            [None, "GM0363", "Amsterdam", 2015, "kennisbevordering", 1],
+            "Blad1!A2: Vul de soort in: toekenning, betaling of besteding.",
+        ),
+        (
+            ["toekenning", "GM9999", "Nergens", 2015, "kennisbevordering", 1],
+            "Blad1!B2: Er is geen gemeente met code GM9999.",
+        ),
+        (
+            ["toekenning", "Amsterdam", "Amsterdam", 2015, "kennisbevordering", 1],
+            'Blad1!B2: "Amsterdam" is geen gemeentecode (zoals GM0363).',
+        ),
+        (
+            ["toekenning", "GM0363", "Rotterdam", 2015, "kennisbevordering", 1],
+            'Blad1!C2: "Rotterdam" is niet de naam van GM0363; dat is Amsterdam.',
+        ),
+        (
+            ["toekenning", "GM0363", None, 2015, "kennisbevordering", 1],
+            "Blad1!C2: Vul de naam van de gemeente in.",
+        ),
+        (
+            ["toekenning", "GM0363", "Amsterdam", 2013, "kennisbevordering", 1],
+            "Blad1!D2: Versterkingsgelden heeft geen jaar 2013; de jaren zijn 2015 en 2016.",
+        ),
+        (
+            ["toekenning", "GM0363", "Amsterdam", "vorig jaar", "kennisbevordering", 1],
+            'Blad1!D2: "vorig jaar" is geen geheel getal.',
+        ),
+        (
+            ["toekenning", "GM0363", "Amsterdam", 2015, None, 1],
+            "Blad1!E2: Vul het bestedingsdoel in.",
+        ),
+        (
+            ["toekenning", "GM0363", "Amsterdam", 2015, "preventie", 1],
+            'Blad1!E2: "preventie" is geen bestedingsdoel van Versterkingsgelden; kies uit: '
+            "kennisbevordering, vroegsignalering, persoonsgerichte_aanpak.",
+        ),
+        (
+            ["toekenning", "GM0363", "Amsterdam", 2015, "kennisbevordering", "1.234,5x"],
+            'Blad1!F2: "1.234,5x" is geen bedrag.',
+        ),
+        (
+            ["toekenning", "GM0363", "Amsterdam", 2015, "kennisbevordering", 1234.567],
+            'Blad1!F2: "1234,567" heeft meer dan twee decimalen.',
+        ),
+        (
+            ["toekenning", "GM0363", "Amsterdam", 2015, "kennisbevordering", -5],
+            'Blad1!F2: "-5" is negatief; een bedrag is nul of meer.',
+        ),
+        (
+            ["toekenning", "GM0363", "Amsterdam", 2015, "kennisbevordering", None],
+            "Blad1!F2: Vul een bedrag in.",
+        ),
+        (
+            ["toekenning", "GM0363", "Amsterdam", 2015, "kennisbevordering", 1, 1],
+            "Blad1!G2: Alleen een besteding heeft een cumulatief bedrag; laat deze cel leeg.",
+        ),
+        (
+            ["toekenning", "GM0363", "Amsterdam", 2015, "kennisbevordering", 1, None, "1-1-2015"],
+            "Blad1!H2: Alleen een betaling heeft een datum; laat deze cel leeg.",
+        ),
+        (
+            ["betaling", "GM0363", "Amsterdam", 2015, "kennisbevordering", 1, None, "1-1-2015"],
+            "Blad1!E2: Een betaling heeft geen bestedingsdoel; laat deze cel leeg.",
+        ),
+        (
+            ["betaling", "GM0363", "Amsterdam", 2015, None, 0, None, "1-1-2015"],
+            "Blad1!F2: Een betaling is groter dan nul.",
+        ),
+        (
+            ["betaling", "GM0363", "Amsterdam", 2015, None, 1],
+            "Blad1!H2: Vul een datum in.",
+        ),
+        (
+            ["betaling", "GM0363", "Amsterdam", 2015, None, 1, None, "31-02-2015"],
+            'Blad1!H2: "31-02-2015" is geen datum.',
+        ),
+    ],
+)
+def test_a_bad_cell_is_refused_with_its_message(regeling, rij, melding):
+    assert melding in fouten(regeling, rij)
+
+
+def test_a_cumulative_below_the_years_spending_is_refused(regeling):
+    assert fouten(
+        regeling,
+        *toekenningen("GM0363", "Amsterdam", 2015, 100, 100, 100),
+        ["besteding", "GM0363", "Amsterdam", 2015, "kennisbevordering", 50, 40],
+        ["besteding", "GM0363", "Amsterdam", 2015, "vroegsignalering", 0],
+        ["besteding", "GM0363", "Amsterdam", 2015, "persoonsgerichte_aanpak", 0],
+    ) == ["Blad1!G5: Het cumulatieve bedrag (€ 40,00) is kleiner dan het bedrag in 2015 (€ 50,00)."]
+
+
+def test_codes_names_years_and_amounts_in_every_spelling_are_one_and_the_same(regeling):
+    rijen = [
+        ["Toekenning ", "GM0518", "den haag", "2015", "kennisbevordering", "€ 1.000,50"],
+        ["toekenning", 518, "'s-Gravenhage", 2015.0, "Vroegsignalering", 0.1 + 0.2],
+        ["toekenning", "0518", "  Den  Haag ", 2015, "persoonsgerichte_aanpak", 7],
+    ]
+
+    upload = controleer(regeling, werkmap(*rijen))
+
+    assert meldingen(upload) == []
+    assert [g for _, g in uploads.gestaged(upload)] == [
+        {
+            "soort": "toekenning",
+            "cbs": "GM0518",
+            "jaar": 2015,
+            "bedrag": centen,
+            "doel": doel,
+            "uitkomst": "nieuw",
+        }
+        for doel, centen in zip(DOELEN, (100050, 30, 700), strict=True)
+    ]
+
+
+def test_blank_rows_are_skipped(regeling):
+    rijen = [*toekenningen("GM0363", "Amsterdam", 2015, 1, 2, 3), [None], ["  ", None, " "]]
+
+    upload = controleer(regeling, werkmap(*rijen[:1], [], *rijen[1:]))
+
+    assert upload.status is UploadStatus.GECONTROLEERD
+    assert [r for r, _ in uploads.gestaged(upload)] == [2, 4, 5]
+
+
+def test_a_duplicate_names_the_earlier_row(regeling):
+    assert fouten(
+        regeling,
+        *toekenningen("GM0363", "Amsterdam", 2015, 1, 2, 3),
+        ["toekenning", "363", "Amsterdam", 2015, "vroegsignalering", 9],
+        ["betaling", "GM0363", "Amsterdam", 2015, None, 1, None, "01-11-2015"],
+        ["betaling", "GM0363", "Amsterdam", 2015, None, 2, None, datetime(2015, 11, 1)],
+    ) == [
+        "Blad1!A5: Rij 3 heeft al dezelfde soort, gemeente, jaar en doel.",
+        "Blad1!A7: Rij 6 heeft al dezelfde soort, gemeente, jaar en datum.",
+    ]
+
+
+def test_spending_names_every_missing_purpose(regeling):
+    assert fouten(
+        regeling,
+        *toekenningen("GM0363", "Amsterdam", 2015, 1, 2, 3),
+        ["besteding", "GM0363", "Amsterdam", 2015, "vroegsignalering", 1],
+    ) == [
+        "Blad1!E5: Bij de besteding van Amsterdam in 2015 ontbreekt het bestedingsdoel "
+        "Kennisbevordering (kennisbevordering).",
+        "Blad1!E5: Bij de besteding van Amsterdam in 2015 ontbreekt het bestedingsdoel "
+        "Persoonsgerichte aanpak (persoonsgerichte_aanpak).",
+    ]
+
+
+def test_payments_and_spending_need_a_decision(regeling):
+    assert fouten(
+        regeling,
+        ["betaling", "GM0599", "Rotterdam", 2015, None, 1, None, "01-11-2015"],
+        *bestedingen("GM0599", "Rotterdam", 2015, 1, 1, 1),
+    ) == [
+        "Blad1!B2: Er is geen beschikking voor Rotterdam in 2015; neem de toekenning op in dit "
+        "bestand of maak eerst de beschikking.",
+        "Blad1!B3: Er is geen beschikking voor Rotterdam in 2015; neem de toekenning op in dit "
+        "bestand of maak eerst de beschikking.",
+    ]
+
+
+def test_a_decision_in_the_database_is_enough_for_payments_and_spending(db, regeling):
+    gemeente = db.session.execute(select(Gemeente).filter_by(cbs_code="GM0599")).scalar_one()
+    maak_beschikking(gemeente, regeling, Decimal("10000.00"))
+    db.session.commit()
+
+    upload = controleer(
+        regeling,
+        werkmap(
+            ["betaling", "GM0599", "Rotterdam", 2015, None, 4000, None, "01-11-2015"],
+            *bestedingen("GM0599", "Rotterdam", 2015, 1000, 0, 0),
+        ),
+    )
+
+    assert upload.status is UploadStatus.GECONTROLEERD, meldingen(upload)
+    assert upload.gegevens["gevolgen"] == {
+        "beschikkingen_nieuw": 0,
+        "beschikkingen_gewijzigd": 0,
+        "betalingen": 1,
+        "verantwoordingen": 1,
+    }
+
+
+def test_the_grants_of_a_year_must_fit_under_the_ceiling(db, regeling):
+    rotterdam = db.session.execute(select(Gemeente).filter_by(cbs_code="GM0599")).scalar_one()
+    maak_beschikking(rotterdam, regeling, Decimal("400000.00"))
+    db.session.commit()
+
+    assert fouten(
+        regeling,
+        *toekenningen("GM0363", "Amsterdam", 2015, 300_000, 200_000, "100.000,01"),
+        *toekenningen("GM0363", "Amsterdam", 2016, 300_000, 200_000, 100_000),
+    ) == [
+        "Blad1!F4: De toekenningen voor 2015 komen samen op € 1.000.000,01; dat overschrijdt het "
+        "plafond van € 1.000.000,00 met € 0,01."
+    ]
+
+
+def test_spending_above_the_grant_is_a_warning(regeling):
+    upload = controleer(
+        regeling,
+        werkmap(
+            *toekenningen("GM0363", "Amsterdam", 2015, 100, 100, 100),
+            ["besteding", "GM0363", "Amsterdam", 2015, "kennisbevordering", 100, 250],
+            *bestedingen("GM0363", "Amsterdam", 2015, 0, 0, 51)[1:],
+        ),
+    )
+
+    assert upload.status is UploadStatus.GECONTROLEERD
+    assert meldingen(upload) == [
+        "Blad1!G5: De cumulatieve besteding van Amsterdam in 2015 (€ 301,00) is hoger dan het "
+        "toegekende bedrag (€ 300,00)."
+    ]
+
+
+def test_payments_may_not_exceed_the_grant(regeling):
+    assert fouten(
+        regeling,
+        *toekenningen("GM0363", "Amsterdam", 2015, 100, 100, 100),
+        ["betaling", "GM0363", "Amsterdam", 2015, None, 200, None, "01-11-2015"],
+        ["betaling", "GM0363", "Amsterdam", 2015, None, 100.01, None, "01-12-2015"],
+    ) == [
+        "Blad1!F6: De betalingen aan Amsterdam voor 2015 komen samen op € 300,01; dat is € 0,01 "
+        "meer dan het toegekende bedrag van € 300,00."
+    ]
+
+
+def test_a_registered_payment_is_not_changed(db, regeling):
+    rotterdam = db.session.execute(select(Gemeente).filter_by(cbs_code="GM0599")).scalar_one()
+    beschikking = maak_beschikking(rotterdam, regeling, Decimal("10000.00"))
+    betaling = services.plan_betaling(
+        beschikking,
+        soort=BetalingSoort.VOORSCHOT,
+        bedrag=Decimal("5000"),
+        gepland_op=date(2015, 11, 1),
+    )
+    services.registreer_betaling(betaling, betaald_op=date(2015, 11, 1), versie=betaling.versie)
+    db.session.commit()
+
+    assert fouten(
+        regeling, ["betaling", "GM0599", "Rotterdam", 2015, None, 6000, None, "01-11-2015"]
+    ) == [
+        "Blad1!F2: Op 01-11-2015 is al € 5.000,00 aan Rotterdam betaald; een geregistreerde "
+        "betaling wordt niet gewijzigd."
+    ]
+    same = controleer(
+        regeling, werkmap(["betaling", "GM0599", "Rotterdam", 2015, None, 5000, None, "01-11-2015"])
+    )
+    assert same.gegevens["aantallen"]["betaling"] == {"nieuw": 0, "gewijzigd": 0, "ongewijzigd": 1}
+
+
+def test_a_draft_decision_is_not_changed_by_the_import(db, regeling):
+    rotterdam = db.session.execute(select(Gemeente).filter_by(cbs_code="GM0599")).scalar_one()
+    maak_beschikking(rotterdam, regeling, Decimal("10000.00"), beschikt=False)
+    db.session.commit()
+
+    assert fouten(regeling, *toekenningen("GM0599", "Rotterdam", 2015, 1, 2, 3)) == [
+        "Blad1!F2: De beschikking van Rotterdam voor 2015 is nog een concept; de toekenning kan "
+        "niet worden gewijzigd."
+    ]
+
+
+def test_a_grant_cannot_drop_below_what_was_paid(db, regeling):
+    rotterdam = db.session.execute(select(Gemeente).filter_by(cbs_code="GM0599")).scalar_one()
+    beschikking = maak_beschikking(rotterdam, regeling, Decimal("10000.00"))
+    betaling = services.plan_betaling(
+        beschikking,
+        soort=BetalingSoort.VOORSCHOT,
+        bedrag=Decimal("5000"),
+        gepland_op=date(2015, 11, 1),
+    )
+    services.registreer_betaling(betaling, betaald_op=date(2015, 11, 1), versie=betaling.versie)
+    db.session.commit()
+
+    assert fouten(regeling, *toekenningen("GM0599", "Rotterdam", 2015, 1000, 1000, 1000)) == [
+        "Blad1!F2: Aan Rotterdam is voor 2015 al € 5.000,00 betaald; het toegekende bedrag kan "
+        "niet lager worden (€ 3.000,00)."
+    ]
+
+
+def test_an_ended_municipality_gets_no_new_decision(db, regeling):
+    rotterdam = db.session.execute(select(Gemeente).filter_by(cbs_code="GM0599")).scalar_one()
+    rotterdam.geldig_tot = date(2018, 12, 31)
+    db.session.commit()
+
+    assert fouten(regeling, *toekenningen("GM0599", "Rotterdam", 2015, 1, 2, 3)) == [
+        "Blad1!B2: Rotterdam bestaat niet meer; voor een opgeheven gemeente kan geen nieuwe "
+        "beschikking worden gemaakt."
+    ]
+
+
+def test_many_errors_are_all_reported_but_kept_within_bounds(regeling):
+    rijen = [["toekenning", "GM0363", "Amsterdam", "x", "kennisbevordering", 1]] * 1500
+
+    upload = controleer(regeling, werkmap(*rijen))
+
+    assert upload.aantal_fouten == 1500
+    assert len(upload.meldingen) == 1001
+    assert meldingen(upload)[-1] == "En nog 500 fouten die hier niet worden getoond."
+
+
+def test_a_changed_purpose_resubmits_the_return_with_the_others_as_they_were(db, regeling):
+    eerste = controleer(regeling, werkmap(*AMSTERDAM_2015))
+    bulkimport.importeer(regeling, eerste, door="test", versie=eerste.versie)
+    db.session.commit()
+    gewijzigd = [list(r) for r in AMSTERDAM_2015]
+    gewijzigd[-1][5:7] = [5_000, 7_500]  # persoonsgerichte aanpak: 0 -> 5.000 (cum. 7.500)
+
+    tweede = controleer(regeling, werkmap(*gewijzigd), naam="correctie.xlsx")
+
+    assert tweede.gegevens["aantallen"]["besteding"] == {
+        "nieuw": 0,
+        "gewijzigd": 1,
+        "ongewijzigd": 2,
+    }
+    assert tweede.aantal_regels == 1  # only what changes is staged
+    resultaat = bulkimport.importeer(regeling, tweede, door="test", versie=tweede.versie)
+    db.session.commit()
+    assert str(resultaat) == (
+        "0 nieuwe beschikkingen, 0 gewijzigde beschikkingen, 0 betalingen en 1 nieuwe versie van "
+        "een verantwoording"
+    )
+    assert tweede.resultaat == "1 regels ingelezen"
+    beschikking = db.session.execute(select(Beschikking)).scalar_one()
+    versie_1, versie_2 = beschikking.verantwoordingen
+    assert versie_1.status.value == "vervangen"
+    assert {r.doel.code: (r.besteed_in_jaar, r.besteed_cumulatief) for r in versie_2.regels} == {
+        "kennisbevordering": (Decimal("30000.00"), Decimal("30000.00")),
+        "vroegsignalering": (Decimal("12500.50"), Decimal("12500.50")),
+        "persoonsgerichte_aanpak": (Decimal("5000.00"), Decimal("7500.00")),
+    }
+    with pytest.raises(services.SubsidieFout, match=r"^Deze upload is al ingelezen\.$"):
+        bulkimport.importeer(regeling, tweede, door="test", versie=tweede.versie)
+
+
+def test_the_preview_rows_show_old_and_new_per_cell(db, regeling):
+    eerste = controleer(regeling, werkmap(*AMSTERDAM_2015))
+    bulkimport.importeer(regeling, eerste, door="test", versie=eerste.versie)
+    gewijzigd = [list(r) for r in AMSTERDAM_2015]
+    gewijzigd[0][5] = 90_000
+    gewijzigd[-1][5:7] = [5_000, 7_500]
+    gewijzigd.append(["betaling", "GM0363", "Amsterdam", 2015, None, 1_000, None, "02-12-2015"])
+
+    upload = controleer(regeling, werkmap(*gewijzigd), naam="correctie.xlsx")
+    regels = bulkimport.voorbeeldregels(
+        db.session.execute(bulkimport.wijzigingen(upload)).scalars()
+    )
+
+    assert [(r.rij, r.soort, r.uitkomst, r.naam, r.doel) for r in regels] == [
+        (2, "toekenning", "gewijzigd", "Amsterdam", "kennisbevordering"),
+        (8, "besteding", "gewijzigd", "Amsterdam", "persoonsgerichte_aanpak"),
+        (9, "betaling", "nieuw", "Amsterdam", None),
+    ]
+    assert [[(c.kolom, c.oud, c.nieuw) for c in r.cellen] for r in regels] == [
+        [("Bedrag", Decimal("100000.00"), Decimal("90000.00"))],
+        [
+            ("Bedrag", Decimal("0.00"), Decimal("5000.00")),
+            ("Cumulatief", Decimal("0.00"), Decimal("7500.00")),
+        ],
+        [("Bedrag", None, Decimal("1000.00")), ("Datum", None, date(2015, 12, 2))],
+    ]
+
+
+@pytest.mark.csrf
+def test_a_crash_while_checking_keeps_the_file_and_says_so(
+    app, db, client, regeling, officier, monkeypatch, caplog
+):
+    aanmelden(client, officier)
+
+    def kapot(self, *args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(bulkimport._Controle, "regels", kapot)
+    inhoud = werkmap(*AMSTERDAM_2015)
+
+    antwoord = upload_via_formulier(client, regeling, inhoud)
+
+    assert antwoord.status_code == 302
+    assert (
+        "Het bestand kon door een fout in de toepassing niet worden gecontroleerd. Het is "
+        "bewaard; probeer het later opnieuw of neem contact op met de beheerder."
+        in html(client.get(antwoord.location))
+    )
+    upload = db.session.execute(select(Upload)).scalar_one()
+    assert upload.status is UploadStatus.GEWEIGERD
+    assert upload.inhoud == inhoud
+    assert "checking upload" in caplog.text
