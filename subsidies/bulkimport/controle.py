@@ -1,131 +1,79 @@
-"""The historical import: years of grants, payments and spending of a scheme from one workbook.
+"""Receiving and checking an upload of the historical import, and staging its rows.
 
-For officers taking over the records kept before this application. The first sheet has a
-heading row and one row per municipality, year and purpose (`KOPPEN`)::
-
-    Soort | CBS-code | Gemeente | Jaar | Doel | Bedrag | Cumulatief | Datum
-
-A *toekenning* row grants an amount for a purpose, a *betaling* row is a payment made on a
-date, a *besteding* row is the spending on a purpose in a year. The steps, each its own
-request (or one CLI run)::
-
-    ontvang()       store the original (kern.uploads, committed), read it as a stream, check
-                    every row against the scheme and the database, count what each row does
-                    (nieuw, gewijzigd, ongewijzigd) and stage the new and changed ones, with
-                    the old values (amounts in cents); or refuse the upload with every message
-                    at once
-    wijzigingen()   the staged rows, for the paginated preview (`voorbeeldregels`)
-    importeer()     the staged rows through the services, in the caller's one transaction
-
-Checking is fast (the bench: 100,000 rows): the reference data is loaded into dictionaries
-once, and a row whose cells are plainly right (`_Controle._snel`) costs a few lookups; any
-other row is read again cell by cell through kern.excel_validatie (`_Controle._traag`), which
-takes the same values the same way and words every problem.
-
-What an import does, per municipality and year (the recipient is the municipality named):
-
-- toekenning: the rows set the amounts per purpose; purposes not in the file keep what the
-  decision has. The decision's amount is the sum of its purposes. A missing decision is made
-  and decided with kenmerk ``historisch-<regeling id>-<jaar>-<cbs code>`` (`kenmerk`; unique,
-  as kenmerken are across schemes) on the day of the import; an existing one is amended
-  (`services.wijzig_beschikking`, the earlier version kept) with the upload as the reason.
-  A decision that is a draft, withdrawn or settled is not changed: that is an error.
-  The file's ceiling check replaces the services' own (which would trip over the order in
-  which decisions are amended): the end result per year must fit under the ceiling.
-- betaling: a payment is matched on its date with the payments registered on the decision;
-  a new one is planned as a voorschot and registered as paid on that date. A registered
-  payment is never changed.
-- besteding: compared with the decision's latest return; when any purpose differs, the file's
-  spending on every purpose (the file must name them all) is submitted as a new version
-  (``bron="import"``, not final), which waits for review like any other.
-
-The recipient is the municipality named; a decision for a region is found under its lead
-municipality. A municipality that has ended gets no new decision (as `services` rules).
-
-The check runs once per upload, on the database as it was; `importeer` refuses when anything
-of the scheme changed since (`verouderd`), and the officer has the file checked again.
+The workbook is read as a stream and every row is checked against the scheme and the database;
+what the import has to do is staged, or the upload is refused with every message at once.
+`stand` is what the check saw of the database, `verouderd` whether that has changed since.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
-from openpyxl.worksheet.datavalidation import DataValidation
-from sqlalchemy.orm import selectinload
 
 from gemeenten.models import Gemeente
 from kern import uploads
-from kern.db import CENT, db
+from kern.db import db
 from kern.excel import Blad, ExcelFout, lees_blad
-from kern.excel_foutwerkmap import foutwerkmap as _foutwerkmap
 from kern.excel_validatie import RUIS_MAXIMUM, RUIS_RELATIEF, Meldingen, zoals_getoond
 from kern.excel_validatie import bedrag as _bedrag
 from kern.excel_validatie import cbs_code as _cbs_code
 from kern.excel_validatie import datum as _datum
 from kern.excel_validatie import geheel_getal as _geheel_getal
-from kern.formatting import geld, getal
+from kern.formatting import geld
 from kern.geld import MAXIMUM
-from kern.uploads import Upload, UploadRegel, UploadStatus
+from kern.uploads import Upload, UploadStatus
 from subsidies import services
+from subsidies.bulkimport.basis import (
+    AANTAL,
+    BESTEDING,
+    BETALING,
+    GEWIJZIGD,
+    KOPPEN,
+    MAX_RIJEN,
+    NIEUW,
+    ONGEWIJZIGD,
+    SOORT,
+    SOORTEN,
+    TOEKENNING,
+    UITKOMSTEN,
+    A,
+    B,
+    C,
+    D,
+    E,
+    F,
+    G,
+    H,
+    Voortgang,
+    _beschikkingen,
+    _euro,
+    kenmerk,
+    sleutel,
+)
 from subsidies.models import (
     Beschikking,
     BeschikkingStatus,
     Bestedingsdoel,
     Betaling,
-    BetalingSoort,
     Doelbedrag,
     Regeling,
     RegelingJaar,
     Verantwoording,
 )
 
-SOORT = "historische-import"  # the kern.uploads purpose; the key is the scheme's id
-MAX_RIJEN = 200_000
 MAX_KOLOMMEN = 20
-PER_PAGINA = 50
-
-KOPPEN = ("Soort", "CBS-code", "Gemeente", "Jaar", "Doel", "Bedrag", "Cumulatief", "Datum")
-A, B, C, D, E, F, G, H = "ABCDEFGH"  # the columns, in the order of KOPPEN
-AANTAL = len(KOPPEN)
-
-TOEKENNING, BETALING, BESTEDING = "toekenning", "betaling", "besteding"
-SOORTEN = (TOEKENNING, BETALING, BESTEDING)
-NIEUW, GEWIJZIGD, ONGEWIJZIGD = "nieuw", "gewijzigd", "ongewijzigd"
-UITKOMSTEN = (NIEUW, GEWIJZIGD, ONGEWIJZIGD)
 
 MAX_CENTEN = int(MAXIMUM * 100)
 MAX_FLOAT = float(MAXIMUM)
 _VOORTGANG_PER = 1_000  # rows between two calls of a progress callback
-
-Voortgang = Callable[[int], None]  # called with the number of rows done since the last call
-
-
-def sleutel(regeling: Regeling) -> str:
-    return str(regeling.id)
-
-
-def kenmerk(regeling: Regeling, jaar: int, cbs_code: str) -> str:
-    """The decision number of a decision the import makes."""
-    return f"historisch-{regeling.id}-{jaar}-{cbs_code}"
-
-
-def hoort_bij(upload: Upload, regeling: Regeling) -> bool:
-    return upload.soort == SOORT and upload.sleutel == sleutel(regeling)
-
-
-def _euro(centen: int) -> Decimal:
-    return Decimal(centen).scaleb(-2).quantize(CENT)
 
 
 def _centen(bedrag: Decimal) -> int:
@@ -138,9 +86,6 @@ def _geld(centen: int) -> str:
 
 def _normaal(tekst: str) -> str:
     return " ".join(tekst.split()).casefold()
-
-
-# --- Receiving and checking -----------------------------------------------------------------
 
 
 def ontvang(
@@ -544,11 +489,11 @@ class _Controle:
         jaar: int,
         doel: _Doel | None,
         datum: date | None,
-    ) -> bool:
+    ) -> None:
         sleutel = (soort, gemeente.id, jaar, datum if doel is None else doel.id)
         eerder = self.sleutels.setdefault(sleutel, nummer)
         if eerder == nummer:
-            return True
+            return
         wat = "datum" if soort == BETALING else "doel"
         self.meldingen.fout(
             self.blad,
@@ -556,7 +501,6 @@ class _Controle:
             f"Rij {eerder} heeft al dezelfde soort, gemeente, jaar en {wat}.",
             KOPPEN[0],
         )
-        return False
 
     def _gezien(
         self, nummer: int, soort: str, gemeente: _Gemeente, jaar: int, doel: _Doel | None
@@ -969,11 +913,11 @@ class _Controle:
             ("beschikkingen_nieuw", "beschikkingen_gewijzigd", "betalingen", "verantwoordingen"),
             0,
         )
-        for sleutel, groep in self.groepen.items():
+        for gemeente_jaar, groep in self.groepen.items():
             if groep.toekenning_gewijzigd:
                 soort = (
                     "beschikkingen_gewijzigd"
-                    if sleutel in self.bestaand
+                    if gemeente_jaar in self.bestaand
                     else ("beschikkingen_nieuw")
                 )
                 gevolgen[soort] += 1
@@ -1013,22 +957,6 @@ def _centen_snel(waarde: Any) -> int | None:
     if soort is int and 0 <= waarde <= MAX_CENTEN // 100:
         return int(waarde * 100)
     return None
-
-
-def _beschikkingen(regeling: Regeling) -> list[Beschikking]:
-    return list(
-        db.session.execute(
-            sa.select(Beschikking)
-            .join(Beschikking.regeling_jaar)
-            .where(RegelingJaar.regeling_id == regeling.id)
-            .options(
-                selectinload(Beschikking.gemeente),
-                selectinload(Beschikking.doelbedragen),
-                selectinload(Beschikking.betalingen),
-                selectinload(Beschikking.verantwoordingen).selectinload(Verantwoording.regels),
-            )
-        ).scalars()
-    )
 
 
 def _bestaand(beschikking: Beschikking) -> _Bestaand:
@@ -1091,361 +1019,3 @@ def verouderd(regeling: Regeling, upload: Upload) -> bool:
     return upload.status is UploadStatus.GECONTROLEERD and upload.gegevens.get("stand") != stand(
         regeling
     )
-
-
-# --- The preview ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cel:
-    kolom: str
-    oud: object  # None for a new row
-    nieuw: object
-
-    @property
-    def gewijzigd(self) -> bool:
-        return self.oud != self.nieuw
-
-
-@dataclass(frozen=True)
-class Voorbeeldregel:
-    rij: int
-    soort: str
-    uitkomst: str  # nieuw or gewijzigd
-    cbs: str
-    naam: str
-    jaar: int
-    doel: str | None
-    cellen: list[Cel]
-
-
-def wijzigingen(upload: Upload) -> sa.Select[UploadRegel]:
-    """The staged rows, in sheet order: the rows that are new or change something."""
-    return (
-        sa.select(UploadRegel)
-        .where(UploadRegel.upload_id == upload.id)
-        .order_by(UploadRegel.rij, UploadRegel.id)
-    )
-
-
-def voorbeeldregels(regels: Iterable[UploadRegel]) -> list[Voorbeeldregel]:
-    """Staged rows as the preview shows them: every cell a row sets, old -> new."""
-    regels = list(regels)
-    vraag = sa.select(Gemeente.cbs_code, Gemeente.naam).where(
-        Gemeente.cbs_code.in_({r.gegevens["cbs"] for r in regels})
-    )
-    namen: dict[str, str] = dict(db.session.execute(vraag).all())
-    return [_voorbeeldregel(r, namen.get(r.gegevens["cbs"], "")) for r in regels]
-
-
-def _voorbeeldregel(regel: UploadRegel, naam: str) -> Voorbeeldregel:
-    g = regel.gegevens
-    oud = g.get("oud") or {}
-    cellen = [Cel(KOPPEN[5], _euro_of_niets(oud.get("bedrag")), _euro(g["bedrag"]))]
-    if g["soort"] == BESTEDING:
-        cellen.append(Cel(KOPPEN[6], _euro_of_niets(oud.get("cumulatief")), _euro(g["cumulatief"])))
-    if g["soort"] == BETALING:
-        cellen.append(Cel(KOPPEN[7], None, date.fromisoformat(g["datum"])))
-    return Voorbeeldregel(
-        rij=regel.rij,
-        soort=g["soort"],
-        uitkomst=g["uitkomst"],
-        cbs=g["cbs"],
-        naam=naam,
-        jaar=g["jaar"],
-        doel=g.get("doel"),
-        cellen=cellen,
-    )
-
-
-def _euro_of_niets(centen: int | None) -> Decimal | None:
-    return None if centen is None else _euro(centen)
-
-
-def foutwerkmap(upload: Upload) -> bytes | None:
-    """The upload with its messages marked; None when the file is no workbook at all."""
-    try:
-        return _foutwerkmap(upload.inhoud, upload.alle_meldingen)
-    except ExcelFout:
-        return None
-
-
-# --- The import -----------------------------------------------------------------------------
-
-
-@dataclass
-class Resultaat:
-    """What an import did (or, in `upload.gegevens["gevolgen"]`, what it would do)."""
-
-    beschikkingen_nieuw: int = 0
-    beschikkingen_gewijzigd: int = 0
-    betalingen: int = 0
-    verantwoordingen: int = 0
-
-    def __str__(self) -> str:
-        """``1 nieuwe beschikking, 0 gewijzigde beschikkingen, 2 betalingen en ...``"""
-        delen = [
-            _aantal(self.beschikkingen_nieuw, "nieuwe beschikking", "nieuwe beschikkingen"),
-            _aantal(
-                self.beschikkingen_gewijzigd, "gewijzigde beschikking", "gewijzigde beschikkingen"
-            ),
-            _aantal(self.betalingen, "betaling", "betalingen"),
-            _aantal(
-                self.verantwoordingen,
-                "nieuwe versie van een verantwoording",
-                "nieuwe versies van verantwoordingen",
-            ),
-        ]
-        return ", ".join(delen[:-1]) + " en " + delen[-1]
-
-
-def _aantal(aantal: int, enkelvoud: str, meervoud: str) -> str:
-    return f"{getal(aantal)} {enkelvoud if aantal == 1 else meervoud}"
-
-
-def gevolgen(upload: Upload) -> Resultaat:
-    """What confirming a checked upload would do."""
-    return Resultaat(**upload.gegevens.get("gevolgen", {}))
-
-
-def ingelezen(upload: Upload) -> Resultaat | None:
-    """What the import of an imported upload did."""
-    gedaan = upload.gegevens.get("resultaat")
-    return None if gedaan is None else Resultaat(**gedaan)
-
-
-def importeer(
-    regeling: Regeling,
-    upload: Upload,
-    *,
-    door: str,
-    versie: int | None,
-    voortgang: Voortgang | None = None,
-) -> Resultaat:
-    """Import the staged rows through the services. Flushes; the caller commits once.
-
-    Raises `services.SubsidieFout` (nothing of the file may then be kept: the caller rolls
-    back) when the upload changed, is not checked, or anything of the scheme changed since the
-    check; and whatever a service refuses.
-    """
-    services.controleer_versie(upload, versie, "deze upload")
-    if not hoort_bij(upload, regeling):
-        raise services.SubsidieFout("Deze upload hoort niet bij deze regeling.")
-    if upload.status is not UploadStatus.GECONTROLEERD:
-        raise services.SubsidieFout(
-            "Deze upload is al ingelezen."
-            if upload.status is UploadStatus.GEIMPORTEERD
-            else "Deze upload is niet goedgekeurd en kan niet worden ingelezen."
-        )
-    if verouderd(regeling, upload):
-        raise services.Conflict(
-            "Sinds de controle van dit bestand zijn gegevens van deze regeling gewijzigd. Er is "
-            "niets ingelezen; laat het bestand opnieuw controleren."
-        )
-    jaren = {j.jaar: j for j in regeling.jaren}
-    doelen = {d.code: d for d in regeling.doelen}
-    bestaand = {(b.gemeente.cbs_code, b.regeling_jaar.jaar): b for b in _beschikkingen(regeling)}
-    toekenningen: dict[tuple[str, int], dict[int, Decimal]] = defaultdict(dict)
-    betalingen: list[tuple[str, int, Decimal, date]] = []
-    bestedingen: dict[tuple[str, int], dict[int, services.Besteding]] = defaultdict(dict)
-    besteding_gewijzigd: dict[tuple[str, int], int] = defaultdict(int)  # changed rows
-    for _rij, g in uploads.gestaged(upload):  # only what is new or changes something
-        groep = (g["cbs"], g["jaar"])
-        if g["soort"] == TOEKENNING:
-            toekenningen[groep][doelen[g["doel"]].id] = _euro(g["bedrag"])
-        elif g["soort"] == BETALING:
-            betalingen.append((*groep, _euro(g["bedrag"]), date.fromisoformat(g["datum"])))
-        else:
-            if groep not in bestedingen and (vorige := bestaand.get(groep)) is not None:
-                # The purposes the file left as they were are as the latest return has them
-                # (the check compared the file with it, and nothing changed since).
-                laatste = vorige.laatste_verantwoording
-                for regel in laatste.regels if laatste else []:
-                    bestedingen[groep][regel.doel_id] = services.Besteding(
-                        regel.besteed_in_jaar, regel.besteed_cumulatief
-                    )
-            bestedingen[groep][doelen[g["doel"]].id] = services.Besteding(
-                _euro(g["bedrag"]), _euro(g["cumulatief"])
-            )
-            besteding_gewijzigd[groep] += 1
-
-    resultaat = Resultaat()
-    gemeenten = {
-        g.cbs_code: g
-        for g in db.session.execute(
-            sa.select(Gemeente).where(Gemeente.cbs_code.in_({c for c, _ in toekenningen}))
-        ).scalars()
-    }
-    reden = f"Historische import van {upload.bestandsnaam} (upload {upload.id})."
-    vandaag = date.today()
-    for (cbs, jaar), nieuw in sorted(toekenningen.items(), key=lambda i: (i[0][1], i[0][0])):
-        beschikking = bestaand.get((cbs, jaar))
-        if beschikking is None:
-            beschikking = services.maak_beschikking(
-                jaren[jaar],
-                gemeenten[cbs],
-                services.BeschikkingGegevens(
-                    bedrag=sum(nieuw.values(), Decimal(0)), doelbedragen=nieuw
-                ),
-                bevestig_overschrijding=True,  # the file's totals were checked against it
-            )
-            services.beschik(
-                beschikking,
-                kenmerk=kenmerk(regeling, jaar, cbs),
-                datum=vandaag,
-                door=door,
-                versie=beschikking.versie,
-            )
-            bestaand[cbs, jaar] = beschikking
-            resultaat.beschikkingen_nieuw += 1
-        else:
-            verdeling = {d.doel_id: d.bedrag for d in beschikking.doelbedragen} | nieuw
-            services.wijzig_beschikking(
-                beschikking,
-                services.BeschikkingGegevens(
-                    bedrag=sum(verdeling.values(), Decimal(0)),
-                    doelbedragen=verdeling,
-                    regio_naam=beschikking.regio_naam,
-                    deelnemers=list(beschikking.deelnemers),
-                    toelichting=beschikking.toelichting,
-                ),
-                door=door,
-                versie=beschikking.versie,
-                reden=reden,
-                bevestig_overschrijding=True,
-            )
-            resultaat.beschikkingen_gewijzigd += 1
-        if voortgang is not None:
-            voortgang(len(nieuw))
-    for cbs, jaar, bedrag, op in betalingen:
-        beschikking = bestaand[cbs, jaar]
-        betaling = services.plan_betaling(
-            beschikking,
-            soort=BetalingSoort.VOORSCHOT,
-            bedrag=bedrag,
-            gepland_op=op,
-            omschrijving="Historische import",
-        )
-        services.registreer_betaling(betaling, betaald_op=op, versie=betaling.versie)
-        resultaat.betalingen += 1
-        if voortgang is not None:
-            voortgang(1)
-    for groep in sorted(besteding_gewijzigd, key=lambda g: (g[1], g[0])):
-        services.dien_in(
-            bestaand[groep],
-            bestedingen=bestedingen[groep],
-            eindverantwoording=False,
-            toelichting=None,
-            door=door,
-            bron="import",
-        )
-        resultaat.verantwoordingen += 1
-        if voortgang is not None:
-            voortgang(besteding_gewijzigd[groep])
-    upload.gegevens = {**upload.gegevens, "resultaat": asdict(resultaat)}
-    uploads.markeer_geimporteerd(
-        upload, door=door, resultaat=f"{getal(te_importeren(upload))} regels ingelezen"
-    )
-    return resultaat
-
-
-def te_importeren(upload: Upload) -> int:
-    """The staged rows an import works through (for a progress bar)."""
-    aantallen = upload.gegevens.get("aantallen", {})
-    return sum(a.get(NIEUW, 0) + a.get(GEWIJZIGD, 0) for a in aantallen.values())
-
-
-# --- The empty template ---------------------------------------------------------------------
-
-_KOP = PatternFill("solid", fgColor="D9E1F2")
-_BREEDTES = (14, 12, 26, 8, 28, 16, 16, 14)
-
-
-def sjabloon(regeling: Regeling) -> bytes:
-    """An empty workbook with the heading row, and a sheet of instructions in Dutch."""
-    werkmap = Workbook()
-    blad = werkmap.active
-    assert blad is not None
-    blad.title = "Gegevens"
-    blad.append(list(KOPPEN))
-    for kolom, breedte in enumerate(_BREEDTES, 1):
-        cel = blad.cell(row=1, column=kolom)
-        cel.font = Font(bold=True)
-        cel.fill = _KOP
-        blad.column_dimensions[get_column_letter(kolom)].width = breedte
-    blad.freeze_panes = "A2"
-    soorten = DataValidation(type="list", formula1='"' + ",".join(SOORTEN) + '"', allow_blank=True)
-    soorten.add(f"A2:A{MAX_RIJEN}")
-    blad.add_data_validation(soorten)
-    codes = ",".join(d.code for d in regeling.doelen)
-    if codes and len(codes) < 250:  # Excel's limit for a list written in the validation
-        doelen = DataValidation(type="list", formula1=f'"{codes}"', allow_blank=True)
-        doelen.add(f"E2:E{MAX_RIJEN}")
-        blad.add_data_validation(doelen)
-
-    uitleg = werkmap.create_sheet("Instructies")
-    uitleg.column_dimensions["A"].width = 22
-    uitleg.column_dimensions["B"].width = 100
-    regels: list[tuple[str, str]] = [
-        ("Historische import", regeling.naam),
-        ("", ""),
-        (
-            "Zo werkt het",
-            "Vul op het blad Gegevens één regel per gemeente, jaar en bestedingsdoel in. Laat "
-            "de kopregel staan zoals hij is. Upload het bestand bij de regeling; u ziet eerst "
-            "wat er nieuw is en wat verandert, en pas na bevestigen wordt alles in één keer "
-            "ingelezen. Bij een fout wordt niets ingelezen en krijgt u het bestand terug met "
-            "de fouten gemarkeerd.",
-        ),
-        ("", ""),
-        ("Soort", "toekenning, betaling of besteding."),
-        ("CBS-code", "De code van de gemeente, zoals GM0363 (ook 0363 of 363)."),
-        ("Gemeente", "De naam van de gemeente, ter controle van de code."),
-        (
-            "Jaar",
-            "Een jaar van de regeling: " + ", ".join(str(j.jaar) for j in regeling.jaren) + ".",
-        ),
-        (
-            "Doel",
-            "De code van het bestedingsdoel (zie hieronder); bij een toekenning en een "
-            "besteding verplicht, bij een betaling leeg.",
-        ),
-        (
-            "Bedrag",
-            "In euro's, zoals 12500 of 12.500,00. Toekenning: het toegekende bedrag voor het "
-            "doel. Betaling: het betaalde bedrag (meer dan nul). Besteding: de besteding in "
-            "het jaar.",
-        ),
-        (
-            "Cumulatief",
-            "Alleen bij een besteding: de besteding tot en met het jaar. Leeg: gelijk aan het "
-            "bedrag.",
-        ),
-        ("Datum", "Alleen bij een betaling, en daar verplicht: de dag van betaling (15-11-2015)."),
-        ("", ""),
-        (
-            "Let op",
-            "De toekenningen van een gemeente in een jaar vormen samen het bedrag van de "
-            "beschikking; doelen die niet in het bestand staan houden hun bedrag. Een besteding "
-            "vermeldt alle bestedingsdoelen van de regeling. Een betaling of besteding hoort "
-            "bij een beschikking: die bestaat al, of staat als toekenning in dit bestand.",
-        ),
-        ("", ""),
-        ("Bestedingsdoelen", ""),
-        *((d.code, d.naam) for d in regeling.doelen),
-        ("", ""),
-        ("Voorbeeld", "toekenning | GM0363 | Amsterdam | 2015 | kennisbevordering | 100.000,00"),
-        ("", "betaling | GM0363 | Amsterdam | 2015 | | 50.000,00 | | 01-11-2015"),
-        ("", "besteding | GM0363 | Amsterdam | 2015 | kennisbevordering | 30.000,00 | 30.000,00"),
-    ]
-    for kop, tekst in regels:
-        uitleg.append([kop, tekst])
-    for rij in uitleg.iter_rows(min_row=1, max_col=2):
-        rij[0].font = Font(bold=True)
-        rij[1].alignment = Alignment(wrap_text=True, vertical="top")
-    uitleg["B1"].font = Font(bold=True, size=14)
-    uitleg["A1"].font = Font(bold=True, size=14)
-
-    uit = io.BytesIO()
-    werkmap.save(uit)
-    return uit.getvalue()

@@ -1,0 +1,106 @@
+"""The empty template: the heading row to fill in, and a sheet of instructions in Dutch."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from subsidies.bulkimport.basis import KOPPEN, MAX_RIJEN, SOORTEN
+from subsidies.models import Regeling
+
+_KOP = PatternFill("solid", fgColor="D9E1F2")
+_BREEDTES = (14, 12, 26, 8, 28, 16, 16, 14)
+
+
+def sjabloon(regeling: Regeling) -> bytes:
+    """An empty workbook with the heading row, and a sheet of instructions in Dutch."""
+    werkmap = Workbook()
+    blad = werkmap.active
+    assert blad is not None
+    blad.title = "Gegevens"
+    blad.append(list(KOPPEN))
+    for kolom, breedte in enumerate(_BREEDTES, 1):
+        cel = blad.cell(row=1, column=kolom)
+        cel.font = Font(bold=True)
+        cel.fill = _KOP
+        blad.column_dimensions[get_column_letter(kolom)].width = breedte
+    blad.freeze_panes = "A2"
+    soorten = DataValidation(type="list", formula1='"' + ",".join(SOORTEN) + '"', allow_blank=True)
+    soorten.add(f"A2:A{MAX_RIJEN}")
+    blad.add_data_validation(soorten)
+    codes = ",".join(d.code for d in regeling.doelen)
+    if codes and len(codes) < 250:  # Excel's limit for a list written in the validation
+        doelen = DataValidation(type="list", formula1=f'"{codes}"', allow_blank=True)
+        doelen.add(f"E2:E{MAX_RIJEN}")
+        blad.add_data_validation(doelen)
+
+    uitleg = werkmap.create_sheet("Instructies")
+    uitleg.column_dimensions["A"].width = 22
+    uitleg.column_dimensions["B"].width = 100
+    regels: list[tuple[str, str]] = [
+        ("Historische import", regeling.naam),
+        ("", ""),
+        (
+            "Zo werkt het",
+            "Vul op het blad Gegevens één regel per gemeente, jaar en bestedingsdoel in. Laat "
+            "de kopregel staan zoals hij is. Upload het bestand bij de regeling; u ziet eerst "
+            "wat er nieuw is en wat verandert, en pas na bevestigen wordt alles in één keer "
+            "ingelezen. Bij een fout wordt niets ingelezen en krijgt u het bestand terug met "
+            "de fouten gemarkeerd.",
+        ),
+        ("", ""),
+        ("Soort", "toekenning, betaling of besteding."),
+        ("CBS-code", "De code van de gemeente, zoals GM0363 (ook 0363 of 363)."),
+        ("Gemeente", "De naam van de gemeente, ter controle van de code."),
+        (
+            "Jaar",
+            "Een jaar van de regeling: " + ", ".join(str(j.jaar) for j in regeling.jaren) + ".",
+        ),
+        (
+            "Doel",
+            "De code van het bestedingsdoel (zie hieronder); bij een toekenning en een "
+            "besteding verplicht, bij een betaling leeg.",
+        ),
+        (
+            "Bedrag",
+            "In euro's, zoals 12500 of 12.500,00. Toekenning: het toegekende bedrag voor het "
+            "doel. Betaling: het betaalde bedrag (meer dan nul). Besteding: de besteding in "
+            "het jaar.",
+        ),
+        (
+            "Cumulatief",
+            "Alleen bij een besteding: de besteding tot en met het jaar. Leeg: gelijk aan het "
+            "bedrag.",
+        ),
+        ("Datum", "Alleen bij een betaling, en daar verplicht: de dag van betaling (15-11-2015)."),
+        ("", ""),
+        (
+            "Let op",
+            "De toekenningen van een gemeente in een jaar vormen samen het bedrag van de "
+            "beschikking; doelen die niet in het bestand staan houden hun bedrag. Een besteding "
+            "vermeldt alle bestedingsdoelen van de regeling. Een betaling of besteding hoort "
+            "bij een beschikking: die bestaat al, of staat als toekenning in dit bestand.",
+        ),
+        ("", ""),
+        ("Bestedingsdoelen", ""),
+        *((d.code, d.naam) for d in regeling.doelen),
+        ("", ""),
+        ("Voorbeeld", "toekenning | GM0363 | Amsterdam | 2015 | kennisbevordering | 100.000,00"),
+        ("", "betaling | GM0363 | Amsterdam | 2015 | | 50.000,00 | | 01-11-2015"),
+        ("", "besteding | GM0363 | Amsterdam | 2015 | kennisbevordering | 30.000,00 | 30.000,00"),
+    ]
+    for kop, tekst in regels:
+        uitleg.append([kop, tekst])
+    for rij in uitleg.iter_rows(min_row=1, max_col=2):
+        rij[0].font = Font(bold=True)
+        rij[1].alignment = Alignment(wrap_text=True, vertical="top")
+    uitleg["B1"].font = Font(bold=True, size=14)
+    uitleg["A1"].font = Font(bold=True, size=14)
+
+    uit = io.BytesIO()
+    werkmap.save(uit)
+    return uit.getvalue()
