@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import logging
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from kern import uploads
 from kern.accounts.access import toegang
 from kern.accounts.models import Rol
+from kern.bestanden import als_bijlage
 from kern.db import db
 from kern.excel_validatie import Meldingen
 from kern.uploads import Upload, UploadStatus
@@ -19,24 +19,10 @@ from subsidies.forms.bulkimport import BevestigForm, BulkimportForm, OpnieuwForm
 from subsidies.models import Regeling
 from subsidies.views import bp, door, weiger
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_GETOOND = 200  # messages on the page; the error workbook has them all
 
 log = logging.getLogger(__name__)
 Antwoord = Response | tuple[str, int] | str
-
-
-def _xlsx(inhoud: bytes, bestandsnaam: str) -> Response:
-    antwoord = send_file(
-        io.BytesIO(inhoud),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=bestandsnaam,
-        etag=False,
-        max_age=0,
-    )
-    antwoord.headers["Cache-Control"] = "private, no-store"
-    return antwoord
 
 
 def _upload_of_404(regeling: Regeling, import_id: int) -> Upload:
@@ -112,7 +98,7 @@ def historische_import(regeling_id: int) -> Antwoord:
 @toegang(Rol.BELEIDSMEDEWERKER)
 def historische_import_sjabloon(regeling_id: int) -> Response:
     regeling = db.get_or_404(Regeling, regeling_id)
-    return _xlsx(bulkimport.sjabloon(regeling), f"historische-import-{regeling.id}.xlsx")
+    return als_bijlage(bulkimport.sjabloon(regeling), f"historische-import-{regeling.id}.xlsx")
 
 
 def _pagina() -> int:
@@ -216,4 +202,4 @@ def historische_import_foutwerkmap(regeling_id: int, import_id: int) -> Response
             "fout",
         )
         return redirect(_upload_url(upload))
-    return _xlsx(inhoud, f"meldingen-{upload.bestandsnaam.removesuffix('.xlsx')}.xlsx")
+    return als_bijlage(inhoud, f"meldingen-{upload.bestandsnaam.removesuffix('.xlsx')}.xlsx")

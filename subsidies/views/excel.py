@@ -3,15 +3,15 @@ as Excel (upload, messages and error workbook, preview, confirm)."""
 
 from __future__ import annotations
 
-import io
 import logging
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from kern import uploads
 from kern.accounts.access import toegang
 from kern.accounts.models import Rol
+from kern.bestanden import als_bijlage
 from kern.db import db
 from kern.excel import ExcelFout
 from kern.excel_foutwerkmap import foutwerkmap
@@ -22,25 +22,11 @@ from subsidies.forms.excel import BevestigForm, UploadForm
 from subsidies.models import Beschikking
 from subsidies.views import beschikking_of_404, bp, door, weiger
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PER_PAGINA = 50  # changed rows per page of the preview
 MAX_GETOOND = 200  # messages shown on the page; the error workbook has them all
 
 log = logging.getLogger(__name__)
 Antwoord = Response | tuple[str, int] | str
-
-
-def _xlsx(inhoud: bytes, bestandsnaam: str) -> Response:
-    antwoord = send_file(
-        io.BytesIO(inhoud),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=bestandsnaam,
-        etag=False,
-        max_age=0,
-    )
-    antwoord.headers["Cache-Control"] = "private, no-store"
-    return antwoord
 
 
 @bp.route("/beschikkingen/<int:beschikking_id>/verantwoording.xlsx")
@@ -54,7 +40,7 @@ def verantwoording_sjabloon(beschikking_id: int) -> Response:
             "fout",
         )
         return redirect(url_for("subsidies.beschikking", beschikking_id=beschikking.id))
-    return _xlsx(excel.verantwoording_sjabloon(beschikking), excel.bestandsnaam(beschikking))
+    return als_bijlage(excel.verantwoording_sjabloon(beschikking), excel.bestandsnaam(beschikking))
 
 
 # --- Uploading a return -----------------------------------------------------------------------
@@ -226,7 +212,7 @@ def upload_foutwerkmap(beschikking_id: int, upload_id: int) -> Response:
             "fout",
         )
         return redirect(_upload_url(upload, beschikking))
-    return _xlsx(inhoud, f"meldingen-{upload.bestandsnaam.removesuffix('.xlsx')}.xlsx")
+    return als_bijlage(inhoud, f"meldingen-{upload.bestandsnaam.removesuffix('.xlsx')}.xlsx")
 
 
 @bp.route("/beschikkingen/<int:beschikking_id>/uploads/<int:upload_id>/origineel")
@@ -235,13 +221,4 @@ def upload_origineel(beschikking_id: int, upload_id: int) -> Response:
     """The file exactly as it was uploaded (as an attachment, never shown in the browser)."""
     beschikking = beschikking_of_404(beschikking_id)
     upload = _upload_of_404(beschikking, upload_id)
-    antwoord = send_file(
-        io.BytesIO(upload.inhoud),
-        mimetype="application/octet-stream",
-        as_attachment=True,
-        download_name=upload.bestandsnaam,
-        etag=False,
-        max_age=0,
-    )
-    antwoord.headers["Cache-Control"] = "private, no-store"
-    return antwoord
+    return als_bijlage(upload.inhoud, upload.bestandsnaam, "application/octet-stream")
