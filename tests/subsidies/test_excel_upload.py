@@ -18,7 +18,7 @@ from kern.accounts.models import Rol
 from kern.audit import AuditRegel
 from kern.db import db as database
 from kern.excel_sjabloon import METADATA_BLAD
-from kern.uploads import Upload, UploadRegel, UploadStatus
+from kern.uploads import Upload, UploadRegel, UploadStatus, gestaged
 from subsidies import excel, excel_import, services
 from subsidies.excel import BLAD, CEL_EINDVERANTWOORDING, CEL_TOELICHTING
 from subsidies.models import Beschikking, Verantwoording, VerantwoordingStatus
@@ -340,6 +340,8 @@ def test_what_clerks_send_blank_rows_extra_columns_text_amounts(klerk, amsterdam
     def extra(blad: Worksheet) -> None:
         blad["H14"] = "opmerking van de controller"
         blad["H15"] = "nog een"
+        # Two blank rows pushed the last purpose down (rows 16 and 17 left empty).
+        blad.move_range(f"A{PERSOON}:F{PERSOON}", rows=2)
 
     inhoud = ingevuld(
         klerk,
@@ -359,6 +361,11 @@ def test_what_clerks_send_blank_rows_extra_columns_text_amounts(klerk, amsterdam
         "Verantwoording!H14: Kolom H hoort niet bij het sjabloon en wordt niet ingelezen."
     ]
     assert upload.gegevens["eindverantwoording"] is True
+    assert [(rij, g["doel"], g["in_jaar"], g["cumulatief"]) for rij, g in gestaged(upload)] == [
+        (14, "kennisbevordering", "1234.56", "2000.00"),
+        (15, "vroegsignalering", "1234.56", "1234.56"),
+        (18, "persoonsgerichte_aanpak", "0.00", "0.00"),
+    ]
 
 
 def test_spending_above_the_grant_is_a_warning_the_officer_weighs(klerk, amsterdam):
