@@ -27,6 +27,12 @@ Two readers follow it:
   difference between Python's zip reader and calamine's (a part that lies about its size,
   names that differ only in case, how a relationship target is resolved) can make calamine
   read bytes that were not checked. Parts it does not read are not checked for a DOCTYPE.
+  That workbook holds the sheet cut at row boundaries into parts of at most `DEEL_RIJEN` rows
+  and about `DEEL_BYTES` bytes, each a sheet of its own (with the sheet's own beginning; the
+  shared strings are read once), and calamine reads one part at a time as the rows are taken,
+  dropping each before it reads the next: its memory does not grow with the number of rows
+  (a sheet that cannot be cut safely is read whole, as before). The scan of the whole sheet
+  is done, and the file removed, before the first row is given.
 - `lees_rijen`, openpyxl's read-only mode on the first sheet, for the CBS list: slower, but
   it never builds a sheet in memory, so it needs no scan.
 """
@@ -57,11 +63,17 @@ MAX_ONDERDELEN = 2_000
 MAX_COMPRESSIEFACTOR = 200  # per part larger than 1 MB uncompressed
 EXCEL_MAX_RIJEN = 1_048_576  # the last row Excel has; rows past it are not read
 EXCEL_MAX_KOLOMMEN = 16_384  # column XFD
-MAX_CELLEN = 5_000_000  # max_rijen x max_kolommen of lees_blad: calamine's block, ~30 B a cell
+MAX_CELLEN = 5_000_000  # max_rijen x max_kolommen of lees_blad: calamine's largest block
 MAX_SAMENGEVOEGD = 10_000  # merged ranges on one sheet
 MAX_TEKSTEN_EXTRA = 100_000  # shared strings allowed on top of one per cell within the limits
 MAX_CELLEN_EXTRA = 1_000_000  # cells with content allowed on top of those within the limits
 _BLOK = 1024 * 1024  # bytes of a part read at a time
+# calamine holds one part of a sheet at a time (`_Delen`), of at most so many rows and about
+# so many bytes of XML: its memory does not grow with the number of rows.
+DEEL_RIJEN = 10_000
+DEEL_BYTES = 4 * 1024 * 1024
+_MAX_DELEN = 1_000
+TIJDELIJK_VOORVOEGSEL = "werkmap-"  # of the temporary file calamine reads (removed at once)
 # XML parts of a workbook are UTF-8 or UTF-16 (ECMA-376 part 2); look for each spelling.
 _DOCTYPES = tuple("<!DOCTYPE".encode(codering) for codering in ("utf-8", "utf-16-le", "utf-16-be"))
 _VERSLEUTELD = "EncryptedPackage".encode("utf-16-le")  # the stream of a password-protected file
@@ -94,6 +106,10 @@ ZONDER_VERWIJZING = (
 )
 TE_VEEL_SAMENGEVOEGD = "Het werkblad heeft te veel samengevoegde cellen om veilig te lezen."
 TE_VEEL_TEKSTEN = "De werkmap heeft te veel verschillende teksten om veilig te lezen."
+NIET_OP_VOLGORDE = (
+    "De cellen van het werkblad staan niet in de volgorde van de regels. "
+    "Open het in Excel, sla het op als Excel-werkmap (.xlsx) en probeer het opnieuw."
+)
 
 
 class ExcelFout(ValueError):
@@ -227,6 +243,12 @@ class Blad:
     (a time alone: time), text str as typed. An error value such as #DIV/0! is None too (so
     calamine gives it). A formula gives its cached value; one without (the file was never
     recalculated) gives None and is listed in ``formules_zonder_waarde``.
+
+    calamine reads the sheet a part at a time as ``rijen`` is read, so an error it finds in a
+    later part (a value it cannot read, as in ``<c t="b"><v>x</v></c>``) is raised by ``rijen``,
+    as an `ExcelFout`; so are cells that are not in the order of their rows. The refusals of the
+    scan all come from `lees_blad` itself. ``rijen`` holds calamine's workbook open (its file is
+    removed already) until it is exhausted, closed or dropped.
     """
 
     naam: str
@@ -244,7 +266,8 @@ def bladnamen(inhoud: bytes) -> list[str]:
 def lees_blad(inhoud: bytes, *, blad: str | None = None, max_rijen: int, max_kolommen: int) -> Blad:
     """Sheet ``blad`` (None: the first sheet), refused if it has content outside the limits.
 
-    Every refusal is an `ExcelFout` with a Dutch message, raised here, before a row is read.
+    Every refusal is an `ExcelFout` with a Dutch message, raised here, before a row is read
+    (but those of calamine in a later part of a large sheet: see `Blad`).
     """
     if not (
         0 < max_rijen <= EXCEL_MAX_RIJEN
@@ -265,26 +288,33 @@ def lees_blad(inhoud: bytes, *, blad: str | None = None, max_rijen: int, max_kol
         if deel is None:
             raise ExcelFout(BESCHADIGD)
         verkenning = _Verkenning(max_rijen, max_kolommen)
-        bestand, pad = tempfile.mkstemp(prefix="werkmap-", suffix=".xlsx")
+        bestand, pad = tempfile.mkstemp(prefix=TIJDELIJK_VOORVOEGSEL, suffix=".xlsx")
         try:
             with open(bestand, "w+b") as kopie, zipfile.ZipFile(kopie, "w") as nieuw:
-                _kopieer_blad(archief, deel, nieuw, verkenning)
+                delen = _kopieer_blad(archief, deel, nieuw, verkenning)
                 if werkboek.teksten:
                     max_teksten = max_rijen * max_kolommen + MAX_TEKSTEN_EXTRA
                     _kopieer(archief, werkboek.teksten, nieuw, "xl/sharedStrings.xml", max_teksten)
                 if werkboek.stijlen:
                     _kopieer(archief, werkboek.stijlen, nieuw, "xl/styles.xml")
-                nieuw.writestr("[Content_Types].xml", _INHOUDSTYPEN)
+                nieuw.writestr("[Content_Types].xml", _inhoudstypen(delen))
                 nieuw.writestr("_rels/.rels", _PAKKET_RELATIES)
-                nieuw.writestr("xl/workbook.xml", _werkboek_xml(werkboek.datum1904))
-                nieuw.writestr("xl/_rels/workbook.xml.rels", _WERKBOEK_RELATIES)
-            bereik = _calamine_blad(pad)
+                nieuw.writestr("xl/workbook.xml", _werkboek_xml(werkboek.datum1904, delen))
+                nieuw.writestr("xl/_rels/workbook.xml.rels", _werkboek_relaties(delen))
+            werkmap = _calamine_werkmap(pad)
         finally:
+            # calamine has the file open: nothing is left behind, however the rows are read.
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(pad)
+    try:
+        # The first part now, so that a sheet of one part fails here or not at all.
+        eerste = _deel(werkmap, 0, max_rijen, max_kolommen)
+    except BaseException:
+        werkmap.close()
+        raise
     return Blad(
         naam=blad,
-        rijen=_rijen_van(bereik, max_rijen, max_kolommen),
+        rijen=_rijen(werkmap, eerste, delen, max_rijen, max_kolommen),
         samengevoegd=tuple(verkenning.samengevoegd),
         formules_zonder_waarde=frozenset(verkenning.formules),
     )
@@ -400,19 +430,28 @@ def _kopieer(
             staart = blok[-len(_DOCTYPES[-1]) :]
 
 
-_BLAD_DEEL = "xl/worksheets/sheet1.xml"
-_INHOUDSTYPEN = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Default Extension="rels" '
-    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Override PartName="/xl/workbook.xml" ContentType="application/'
-    'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
-    'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    "</Types>"
-)
+def _blad_deel(nummer: int) -> str:
+    return f"xl/worksheets/sheet{nummer}.xml"
+
+
+def _inhoudstypen(delen: int) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        + "".join(
+            f'<Override PartName="/{_blad_deel(nummer)}" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for nummer in range(1, delen + 1)
+        )
+        + "</Types>"
+    )
+
+
 _PAKKET_RELATIES = (
     '<?xml version="1.0" encoding="UTF-8"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -420,22 +459,33 @@ _PAKKET_RELATIES = (
     'openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>'
     "</Relationships>"
 )
-_WERKBOEK_RELATIES = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="http://schemas.'
-    'openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
-    "</Relationships>"
-)
 
 
-def _werkboek_xml(datum1904: bool) -> str:
+def _werkboek_relaties(delen: int) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(
+            f'<Relationship Id="rId{nummer}" Target="worksheets/sheet{nummer}.xml" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'worksheet"/>'
+            for nummer in range(1, delen + 1)
+        )
+        + "</Relationships>"
+    )
+
+
+def _werkboek_xml(datum1904: bool, delen: int) -> str:
+    """A workbook with a sheet for each part of the one sheet read."""
+    bladen = "".join(
+        f'<sheet name="Deel {nummer}" sheetId="{nummer}" r:id="rId{nummer}"/>'
+        for nummer in range(1, delen + 1)
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        f'<workbookPr date1904="{int(datum1904)}"/>'
-        '<sheets><sheet name="Blad" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        f'<workbookPr date1904="{int(datum1904)}"/><sheets>{bladen}</sheets></workbook>'
     )
 
 
@@ -465,6 +515,10 @@ _SAMENVOEGING = re.compile(
     rb"<" + _VOORVOEGSEL + rb"""mergeCell\s[^<>]*?\bref\s*=\s*["']([A-Za-z0-9:$]+)["']"""
 )
 _DIMENSIE = re.compile(rb"<" + _VOORVOEGSEL + rb"dimension(?:\s[^<>]*)?/?>")
+# The parts of a sheet (`_Delen`): its root element, the start of its rows, a row's start.
+_WORTEL = re.compile(rb"<([^\s<>/?!]+)")
+_BLADGEGEVENS = re.compile(rb"<(" + _VOORVOEGSEL + rb")sheetData(?:\s[^<>]*)?(?<!/)>")
+_RIJ_BEGIN = re.compile(rb"<" + _VOORVOEGSEL + rb"row(?=[\s/>])")
 
 
 def _hoogstens(
@@ -579,13 +633,14 @@ class _Verkenning:
 
 def _kopieer_blad(
     archief: zipfile.ZipFile, deel: str, nieuw: zipfile.ZipFile, verkenning: _Verkenning
-) -> None:
-    """Scan sheet part `deel` a window at a time and copy what was scanned into `nieuw`."""
+) -> int:
+    """Scan sheet part `deel` a window at a time and copy what was scanned into `nieuw`, cut
+    into parts (see `_Delen`); returns how many."""
     try:
         bron = archief.open(deel)
     except _ZIPFOUTEN:
         raise ExcelFout(BESCHADIGD) from None
-    with bron, nieuw.open(_BLAD_DEEL, "w") as doel:
+    with bron, _Delen(nieuw) as delen:
         rest = b""
         eerste = True
         while True:
@@ -597,11 +652,126 @@ def _kopieer_blad(
             if eerste:
                 _controleer_begin(venster)
                 venster = _DIMENSIE.sub(b"", venster, count=1)  # only sizes a buffer
+                verkenning.verken(venster)
+                delen.begin(venster)
                 eerste = False
-            verkenning.verken(venster)
-            doel.write(venster)
+            else:
+                verkenning.verken(venster)
+                delen.schrijf(venster)
             if not blok:
-                return
+                return delen.aantal
+
+
+class _Delen:
+    """Writes a sheet, window by window, as sheets of at most `DEEL_RIJEN` rows and about
+    `DEEL_BYTES` bytes each, so that calamine never holds more than one of them.
+
+    Each part is cut before the start tag of a row: the sheet's own beginning up to and with
+    ``<sheetData>``, its rows, and ``</sheetData></worksheet>``; the last part ends as the sheet
+    does. Nothing is cut where the rows cannot be told apart with certainty: in a sheet whose
+    beginning (in the first window) has no ``<sheetData>`` or has a cell, nor after a comment,
+    CDATA section or processing instruction (where ``<row`` could be text), nor after the end
+    of ``<sheetData>``, nor after `_MAX_DELEN` parts. What is left is one part, read whole as
+    before. Every part holds only scanned bytes, so whatever calamine makes of a cut (a
+    malformed file), the scan's limits hold for it; `_rijen` refuses parts out of order.
+    """
+
+    def __init__(self, nieuw: zipfile.ZipFile) -> None:
+        self.nieuw = nieuw
+        self.aantal = 0
+        self.doel: IO[bytes] | None = None
+        self.kop = b""  # the sheet up to and with <sheetData>, without <dimension>
+        self.voet = b""
+        self.knippen = False
+        self.rij = b"<row"
+        self.rijen = 0  # rows (their start tags) in the current part
+        self.grootte = 0  # bytes of the current part after `kop`
+
+    def __enter__(self) -> _Delen:
+        return self
+
+    def __exit__(self, *fout: object) -> None:
+        if self.doel is not None:
+            self.doel.close()
+
+    def begin(self, venster: bytes) -> None:
+        """The first window: the one that holds the sheet's beginning."""
+        self._nieuw_deel()
+        rijen = _BLADGEGEVENS.search(venster)
+        wortel = _WORTEL.search(venster)
+        if rijen is None or wortel is None or _CEL_BEGIN_PATROON.search(venster, 0, rijen.end()):
+            self._schrijf(venster)
+            return
+        self.kop = venster[: rijen.end()]
+        self.voet = b"</%ssheetData></%s>" % (rijen[1], wortel[1])
+        self.rij = b"<%srow" % rijen[1]  # rows with another prefix are not cut before
+        self.knippen = True
+        self._schrijf(self.kop)
+        self.grootte = 0
+        self.schrijf(venster[rijen.end() :])
+
+    def schrijf(self, venster: bytes) -> None:
+        begin = 0
+        if self.knippen:
+            einde = self._einde(venster)
+            while einde > begin:
+                # One pass for how many rows (or more) there are; each only where a part ends.
+                rijen = venster.count(self.rij, begin, einde)
+                if self.rijen + rijen < DEEL_RIJEN and self.grootte + einde - begin <= DEEL_BYTES:
+                    self.rijen += rijen
+                    break
+                knip = self._knippunt(venster, begin, einde)
+                if knip < 0:
+                    break
+                self._schrijf(venster[begin:knip])
+                self._nieuw_deel()
+                begin = knip
+                if self.aantal == _MAX_DELEN:  # (a sheet of empty rows) the rest is one part
+                    self.knippen = False
+                    break
+        self._schrijf(venster[begin:] if begin else venster)
+
+    def _einde(self, venster: bytes) -> int:
+        """Where to stop cutting in `venster`: at a comment, CDATA section or processing
+        instruction, or at the end of <sheetData>, and from there on."""
+        einde = len(venster)
+        for teken in (b"!", b"?"):  # "<!" and "<?", found fast through the rarer character
+            positie = venster.find(teken, 1, einde)
+            if positie > 0 and (positie := venster.find(b"<" + teken, positie - 1, einde)) >= 0:
+                einde = positie
+        if (positie := venster.find(b"sheetData", 0, einde)) >= 0:
+            einde = positie
+        self.knippen = einde == len(venster)
+        return einde
+
+    def _knippunt(self, venster: bytes, begin: int, einde: int) -> int:
+        """The first row start in ``venster[begin:einde]`` where the current part is full, or -1
+        (having counted the rows there)."""
+        positie = venster.find(self.rij, begin, einde)
+        while positie >= 0:
+            if (
+                self.rijen
+                and (self.rijen >= DEEL_RIJEN or self.grootte + positie - begin > DEEL_BYTES)
+                and _RIJ_BEGIN.match(venster, positie)  # not <rowSomething>
+            ):
+                return positie
+            self.rijen += 1
+            positie = venster.find(self.rij, positie + 1, einde)
+        return -1
+
+    def _nieuw_deel(self) -> None:
+        if self.doel is not None:
+            self.doel.write(self.voet)
+            self.doel.close()
+        self.aantal += 1
+        self.doel = self.nieuw.open(_blad_deel(self.aantal), "w")
+        self.doel.write(self.kop)
+        self.rijen = self.grootte = 0
+
+    def _schrijf(self, stuk: bytes) -> None:
+        assert self.doel is not None
+        self.doel.write(stuk)
+        self.grootte += len(stuk)
 
 
 def _controleer_begin(venster: bytes) -> None:
@@ -661,14 +831,12 @@ def _kolomletters(nummer: int) -> str:
     return letters
 
 
-def _calamine_blad(pad: str) -> Any:
-    """The one sheet of the workbook at `pad`, as calamine reads it; `pad` is removed."""
+def _calamine_werkmap(pad: str) -> Any:
+    """The workbook at `pad`, opened by calamine (which reads the sheets only when asked)."""
     from python_calamine import CalamineWorkbook
 
     try:
-        with CalamineWorkbook.from_path(pad) as werkmap:
-            os.unlink(pad)  # calamine has it open: nothing is left behind, whatever happens next
-            return werkmap.get_sheet_by_index(0)
+        return CalamineWorkbook.from_path(pad)
     except Exception:  # CalamineError and its kin, and whatever else a broken file causes
         raise ExcelFout(BESCHADIGD) from None
     except BaseException as fout:
@@ -682,43 +850,95 @@ def _is_paniek(fout: BaseException) -> bool:
     return type(fout).__name__ == "PanicException"
 
 
-_LEEG = {"": None}  # calamine gives "" for an empty cell
+@dataclass
+class _Deel:
+    """One part of the sheet as calamine read it: its rows from its first to its last cell."""
+
+    boven: int  # the row (from 0) of its first cell
+    links: int  # the column (from 0) of its leftmost cell
+    onder: int  # the row of its last cell
+    breedte: int
+    rijen: list[list[Any]]
 
 
-def _rijen_van(
-    bereik: Any, max_rijen: int, max_kolommen: int
-) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    begin, einde = bereik.start, bereik.end
-    if begin is None or einde is None:
-        return iter(())
-    if einde[0] >= max_rijen or einde[1] >= max_kolommen:
-        raise ExcelFout(BESCHADIGD)  # the scan let something through: never read past the limits
-    return _rijen(bereik, begin[1], bereik.width, max_kolommen)
-
-
-def _rijen(
-    bereik: Any, links: int, breedte: int, max_kolommen: int
-) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """The rows with a value; calamine's rows start at row 1 and at column ``links + 1``."""
-    voor = (None,) * links
-    na = (None,) * (max_kolommen - links - breedte)
-    leeg = _LEEG.get
+def _deel(werkmap: Any, index: int, max_rijen: int, max_kolommen: int) -> _Deel | None:
+    """Part `index` of the sheet (None: it has no cells), read and converted by calamine."""
     try:
-        rijen = enumerate(bereik.iter_rows(), 1)
-        if voor or na:
-            for nummer, rij in rijen:
-                if rij.count("") != breedte:
-                    yield nummer, (*voor, *map(leeg, rij, rij), *na)
-        else:
-            for nummer, rij in rijen:
-                if rij.count("") != breedte:
-                    yield nummer, tuple(map(leeg, rij, rij))
+        bereik = werkmap.get_sheet_by_index(index)
+        begin, einde = bereik.start, bereik.end
+        if begin is None or einde is None:
+            return None
+        if einde[0] >= max_rijen or einde[1] >= max_kolommen:
+            raise ExcelFout(BESCHADIGD)  # the scan let something through: never read past it
+        # All at once: iter_rows would give the empty rows above the part first.
+        return _Deel(begin[0], begin[1], einde[0], bereik.width, bereik.to_python())
+    except ExcelFout:
+        raise
     except Exception:  # a value calamine cannot convert, such as a date out of range
         raise ExcelFout(BESCHADIGD) from None
     except BaseException as fout:
         if _is_paniek(fout):
             raise ExcelFout(BESCHADIGD) from None
         raise
+
+
+_LEEG = {"": None}  # calamine gives "" for an empty cell
+
+
+def _rijen(
+    werkmap: Any, eerste: _Deel | None, delen: int, max_rijen: int, max_kolommen: int
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """The rows with a value, part by part, each part dropped before the next is read.
+
+    The last row of a part is held back until the next part is known to start below that
+    part's last cell: so no row is given twice or in pieces, even from a sheet whose cells are
+    not in the order of their rows (which no spreadsheet program writes); that is refused.
+    """
+    leeg = _LEEG.get
+    vorige = -1  # the last row with a cell in the parts before
+    wachtend: tuple[int, tuple[Any, ...]] | None = None
+    try:
+        for index in range(delen):
+            deel = eerste if index == 0 else _deel(werkmap, index, max_rijen, max_kolommen)
+            eerste = None
+            if deel is None:
+                continue
+            if deel.boven <= vorige:
+                raise ExcelFout(NIET_OP_VOLGORDE)
+            vorige = deel.onder
+            if wachtend is not None:
+                yield wachtend
+                wachtend = None
+            rijen, breedte, nummer = deel.rijen, deel.breedte, deel.boven
+            voor = (None,) * deel.links
+            na = (None,) * (max_kolommen - deel.links - breedte)
+            del deel
+            laatste = len(rijen) - 1  # the last row with a value is held back
+            while laatste > 0 and rijen[laatste].count("") == breedte:
+                laatste -= 1
+            if not rijen or rijen[laatste].count("") == breedte:
+                laatste = -1  # none has a value: empty strings only
+            if voor or na:
+                for rij in itertools.islice(rijen, max(laatste, 0)):
+                    nummer += 1
+                    if rij.count("") != breedte:
+                        yield nummer, (*voor, *map(leeg, rij, rij), *na)
+                if laatste >= 0:
+                    rij = rijen[laatste]
+                    wachtend = nummer + 1, (*voor, *map(leeg, rij, rij), *na)
+            else:
+                for rij in itertools.islice(rijen, max(laatste, 0)):
+                    nummer += 1
+                    if rij.count("") != breedte:
+                        yield nummer, tuple(map(leeg, rij, rij))
+                if laatste >= 0:
+                    rij = rijen[laatste]
+                    wachtend = nummer + 1, tuple(map(leeg, rij, rij))
+            del rijen  # before the next part is read
+        if wachtend is not None:
+            yield wachtend
+    finally:
+        werkmap.close()
 
 
 # --- The CBS reader: the first sheet through openpyxl ----------------------------------------

@@ -6,20 +6,27 @@ The refusals of hostile files that would exhaust memory run in a child process, 
 
 from __future__ import annotations
 
+import collections
+import contextlib
+import gc
 import io
+import os
 import random
 import struct
+import tempfile
 import time
 import tracemalloc
 import zipfile
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
 from openpyxl import Workbook
 
+from kern import excel
 from kern.excel import (
     MAX_ONDERDELEN,
     MAX_ONGECOMPRIMEERD,
@@ -637,3 +644,228 @@ def test_openpyxl_parses_xml_with_defusedxml() -> None:
     from openpyxl.xml import functions
 
     assert functions.fromstring.__module__.startswith("defusedxml")
+
+
+# --- lees_blad in parts: calamine reads a large sheet some rows at a time --------------------
+
+NIET_OP_VOLGORDE = (
+    "De cellen van het werkblad staan niet in de volgorde van de regels. "
+    "Open het in Excel, sla het op als Excel-werkmap (.xlsx) en probeer het opnieuw."
+)
+
+
+@pytest.fixture
+def delen(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The parts calamine reads, by index, as it reads them."""
+    gelezen: list[int] = []
+    echt = excel._deel
+
+    def tel(werkmap: Any, index: int, *args: int) -> Any:
+        gelezen.append(index)
+        return echt(werkmap, index, *args)
+
+    monkeypatch.setattr(excel, "_deel", tel)
+    return gelezen
+
+
+def in_delen(
+    monkeypatch: pytest.MonkeyPatch, rijen: int, grootte: int = 2**22, blok: int = 2**20
+) -> None:
+    """Cut sheets into parts of `rijen` rows and about `grootte` bytes, read `blok` at a time."""
+    monkeypatch.setattr(excel, "DEEL_RIJEN", rijen)
+    monkeypatch.setattr(excel, "DEEL_BYTES", grootte)
+    monkeypatch.setattr(excel, "_BLOK", blok)
+
+
+def gevarieerd() -> tuple[bytes, list[Any]]:
+    """A workbook (openpyxl's, with shared strings) of 40 rows, some blank, some starting in
+    column B, and what lees_blad reads from it in 5 columns."""
+    boek = Workbook()
+    verwacht = []
+    for nummer in range(1, 41):
+        if nummer % 7 == 0:
+            boek.active.append([])  # a blank row: no <row> at all
+        elif nummer % 5 == 0:
+            boek.active.append([None, f"tekst {nummer}"])
+            verwacht.append((nummer, (None, f"tekst {nummer}", None, None, None)))
+        else:
+            rij = [f"regel {nummer}", nummer * 1.5, nummer % 2 == 0, date(2025, 1, nummer % 28 + 1)]
+            boek.active.append(rij)
+            verwacht.append((nummer, (*rij, None)))
+    uit = io.BytesIO()
+    boek.save(uit)
+    return uit.getvalue(), verwacht
+
+
+@pytest.mark.parametrize(
+    ("rijen", "grootte", "blok", "aantal"),
+    [
+        (10_000, 2**22, 2**20, 1),  # one part: as calamine reads the sheet as a whole
+        (1, 2**22, 2**20, 35),
+        (3, 2**22, 2**20, 12),
+        (3, 2**22, 1_000, 12),  # the cuts fall in many windows
+        (34, 2**22, 1_000, 2),
+        (10_000, 600, 2**20, None),  # parts by their size: several rows each
+        (10_000, 1, 700, 35),  # a row each
+    ],
+)
+def test_lees_blad_reads_a_sheet_in_parts_as_a_whole(
+    monkeypatch: pytest.MonkeyPatch,
+    delen: list[int],
+    rijen: int,
+    grootte: int,
+    blok: int,
+    aantal: int | None,
+) -> None:
+    inhoud, verwacht = gevarieerd()
+    in_delen(monkeypatch, rijen, grootte, blok)
+    assert gelezen(inhoud, max_rijen=40, max_kolommen=5) == verwacht
+    if aantal is None:
+        assert 2 < len(delen) < 35
+    else:
+        assert delen == list(range(aantal))
+
+
+def test_lees_blad_reads_blank_rows_at_the_edges_of_parts(
+    monkeypatch: pytest.MonkeyPatch, delen: list[int]
+) -> None:
+    in_delen(monkeypatch, rijen=2)
+    inhoud = blad(
+        '<row r="1"><c r="A1"><v>1</v></c></row><row r="2"/>'  # ends in a blank row
+        '<row r="3"><c r="B3" s="1"/></row><row r="4"/>'  # blank rows only: no cells
+        '<row r="5"><c r="C5"><v>5</v></c></row>'
+        '<row r="9"><c r="A9" t="inlineStr"><is><t></t></is></c></row>'  # its last cell is ""
+        '<row r="10"><c r="B10" t="inlineStr"><is><t>tien</t></is></c></row>'
+        '<row r="11"><c r="D11"><v>11</v></c></row>'
+    )
+    assert gelezen(inhoud) == [
+        (1, (1.0, None, None, None)),
+        (5, (None, None, 5.0, None)),
+        (10, (None, "tien", None, None)),
+        (11, (None, None, None, 11.0)),
+    ]
+    assert delen == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize("rijen", [2, 10_000])
+def test_lees_blad_reads_a_part_of_empty_strings_only(
+    monkeypatch: pytest.MonkeyPatch, rijen: int
+) -> None:
+    in_delen(monkeypatch, rijen=rijen)
+    leeg = '<row r="{0}"><c r="B{0}" t="inlineStr"><is><t></t></is></c></row>'
+    assert gelezen(blad(leeg.format(1) + leeg.format(2))) == []
+    assert gelezen(
+        blad(leeg.format(1) + leeg.format(2) + '<row r="3"><c r="A3"><v>3</v></c></row>')
+    ) == [(3, (3.0, None, None, None))]
+
+
+def test_lees_blad_cuts_a_sheet_with_prefixes(
+    monkeypatch: pytest.MonkeyPatch, delen: list[int]
+) -> None:
+    in_delen(monkeypatch, rijen=1)
+    rijen = "".join(
+        f'<x:row r="{n}"><x:c r="B{n}"><x:v>{n}</x:v></x:c></x:row>' for n in range(1, 4)
+    )
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8"?><x:worksheet xmlns:x="{HOOFD}">'
+        f'<x:dimension ref="B1:B3"/><x:sheetData>{rijen}</x:sheetData></x:worksheet>'
+    )
+    inhoud = met_onderdeel(werkmap(), BLAD, xml.encode())
+    assert gelezen(inhoud, max_kolommen=2) == [(n, (None, float(n))) for n in range(1, 4)]
+    assert delen == [0, 1, 2]
+
+
+@pytest.mark.parametrize(
+    "tussen",
+    ["<!-- <row/> -->", "<?iets?>", "<c r='A1'><v>1</v></c>"],
+    ids=["comment", "processing-instruction", "cell-before-sheetData"],
+)
+def test_lees_blad_does_not_cut_where_rows_cannot_be_told_apart(
+    monkeypatch: pytest.MonkeyPatch, delen: list[int], tussen: str
+) -> None:
+    in_delen(monkeypatch, rijen=1)
+    rijen = [f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(1, 5)]
+    if tussen.startswith("<c"):
+        inhoud = blad("".join(rijen), voor=f"<sheetPr>{tussen}</sheetPr>")
+    else:
+        inhoud = blad("".join([*rijen[:2], tussen, *rijen[2:]]))
+    assert gelezen(inhoud) == [(n, (float(n), None, None, None)) for n in range(1, 5)]
+    assert len(delen) == (1 if tussen.startswith("<c") else 2)  # cut before it, not after
+
+
+def test_lees_blad_refuses_cells_out_of_row_order_across_parts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inhoud = blad(
+        '<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>'
+        '<row r="3"><c r="B2"><v>3</v></c></row>'  # a cell of row 2, in the next part
+    )
+    assert gelezen(inhoud) == [(1, (1.0, None, None, None)), (2, (2.0, 3.0, None, None))]
+    in_delen(monkeypatch, rijen=2)
+    rijen = lees_blad(inhoud, max_rijen=20, max_kolommen=4).rijen
+    assert next(rijen) == (1, (1.0, None, None, None))
+    with pytest.raises(ExcelFout) as fout:
+        next(rijen)  # row 2 was held back: never given in part
+    assert str(fout.value) == NIET_OP_VOLGORDE
+
+
+def test_lees_blad_raises_calamine_errors_in_a_later_part_while_reading(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inhoud = blad(
+        "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(1, 4))
+        + '<row r="4"><c r="A4" t="b"><v>x</v></c></row>'  # no boolean: calamine refuses it
+    )
+    assert geweigerd(inhoud) == BESCHADIGD
+    in_delen(monkeypatch, rijen=2)
+    rijen = lees_blad(inhoud, max_rijen=20, max_kolommen=4).rijen
+    assert next(rijen) == (1, (1.0, None, None, None))
+    with pytest.raises(ExcelFout) as fout:
+        next(rijen)
+    assert str(fout.value) == BESCHADIGD
+
+
+def geopend_in(map_: Path) -> list[str]:
+    """The files in `map_` (removed ones too) this process has open."""
+    geopend = []
+    for nummer in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            if (doel := os.readlink(f"/proc/self/fd/{nummer}")).startswith(str(map_)):
+                geopend.append(doel)
+    return geopend
+
+
+@pytest.mark.parametrize("einde", ["read", "closed", "consumer-error", "unread", "calamine-error"])
+def test_lees_blad_leaves_no_file_behind(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, einde: str
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    in_delen(monkeypatch, rijen=2)
+    rijen = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(1, 10))
+    if einde == "calamine-error":
+        rijen += '<row r="10"><c r="A10" t="b"><v>x</v></c></row>'
+    inhoud = blad(rijen)
+
+    def lees() -> None:
+        gelezen_blad = lees_blad(inhoud, max_rijen=20, max_kolommen=4)
+        assert list(tmp_path.iterdir()) == []  # removed before the first row
+        assert [naam for naam in geopend_in(tmp_path) if excel.TIJDELIJK_VOORVOEGSEL in naam]
+        if einde == "unread":
+            return
+        gelezen_rijen = gelezen_blad.rijen
+        next(gelezen_rijen)
+        if einde == "closed":
+            gelezen_rijen.close()
+            assert geopend_in(tmp_path) == []
+        elif einde == "consumer-error":
+            raise RuntimeError("the consumer failed")
+        else:
+            collections.deque(gelezen_rijen, maxlen=0)
+            assert geopend_in(tmp_path) == []
+
+    fout = {"consumer-error": RuntimeError, "calamine-error": ExcelFout}.get(einde)
+    with pytest.raises(fout) if fout else contextlib.nullcontext():
+        lees()
+    gc.collect()
+    assert list(tmp_path.iterdir()) == []
+    assert geopend_in(tmp_path) == []

@@ -2,14 +2,14 @@
 
 Each file is built here with zipfile, streamed, so that the test process never holds what the
 file unpacks to. The child has an address-space limit (a runaway allocation fails there, not on
-this machine) and reports how far its resident memory grew: every refusal stays far below
-``GROEI``. The refusals that need no memory to make (an empty file, a DOCTYPE, a .xls file)
-are in ``test_excel.py``, for both readers.
+this machine) and reports how far its resident memory grew (its peak, VmHWM): every refusal
+stays far below ``GROEI``, and reading ten times as many rows takes hardly more. The refusals
+that need no memory to make (an empty file, a DOCTYPE, a .xls file) are in ``test_excel.py``,
+for both readers.
 """
 
 from __future__ import annotations
 
-import collections
 import io
 import itertools
 import multiprocessing
@@ -51,31 +51,39 @@ def _lees_in_kind(inhoud: bytes, grenzen: dict[str, int], uit: Connection) -> No
     ruimte = _status("VmSize") * 1024 + RUIMTE
     resource.setrlimit(resource.RLIMIT_AS, (ruimte, ruimte))
     uitkomst: Any
+    aantal = 0
     try:
         rijen = lees_blad(inhoud, **grenzen).rijen
         uitkomst = list(itertools.islice(rijen, 3))
-        collections.deque(rijen, maxlen=0)  # read the rest too, keeping nothing
+        aantal = len(uitkomst) + sum(1 for _ in rijen)  # read the rest too, keeping nothing
     except ExcelFout as fout:
         uitkomst = str(fout)
-    uit.send((uitkomst, (_status("VmHWM") - begin) / 1024))
+    uit.send((uitkomst, (_status("VmHWM") - begin) / 1024, aantal))
 
 
 def in_kind(inhoud: bytes, max_rijen: int = 100_000, max_kolommen: int = 8) -> Any:
     """What `lees_blad` makes of `inhoud` in a child: the message, or the first rows."""
+    return meting_in_kind(inhoud, max_rijen, max_kolommen)[0]
+
+
+def meting_in_kind(
+    inhoud: bytes, max_rijen: int = 100_000, max_kolommen: int = 8
+) -> tuple[Any, float, int]:
+    """`in_kind`'s answer, how many MB the child grew by (its peak), and how many rows it read."""
     ontvanger, zender = _KINDEREN.Pipe(duplex=False)
     grenzen = {"max_rijen": max_rijen, "max_kolommen": max_kolommen}
     kind = _KINDEREN.Process(target=_lees_in_kind, args=(inhoud, grenzen, zender))
     kind.start()
     zender.close()
     try:
-        uitkomst, groei = ontvanger.recv() if ontvanger.poll(120) else (None, None)
+        uitkomst, groei, aantal = ontvanger.recv() if ontvanger.poll(120) else (None, None, 0)
     except EOFError:  # the child died without a word
-        uitkomst = groei = None
+        uitkomst, groei, aantal = None, None, 0
     kind.join(10)
     assert kind.exitcode == 0, f"the child ended with {kind.exitcode} (a negative number: a signal)"
     assert groei is not None, "the child sent nothing"
     assert groei < GROEI, f"the child grew by {groei} MB"
-    return uitkomst
+    return uitkomst, groei, aantal
 
 
 def werkmap(
@@ -235,3 +243,37 @@ def test_a_value_in_the_last_cell_excel_has_is_refused() -> None:
 def test_a_sheet_that_only_claims_the_last_cell_is_read(voor: bytes, ver_weg: bytes) -> None:
     inhoud, _ = werkmap(blad(EEN, ver_weg, voor=voor))
     assert in_kind(inhoud) == [(1, ("a", None, None, None, None, None, None, None))]
+
+
+def import_rijen(aantal: int) -> Iterator[bytes]:
+    """`aantal` rows of 8 cells as in the historical import, as openpyxl writes them (inline
+    strings), a thousand at a time."""
+    rij = (
+        b'<row r="%(n)d"><c r="A%(n)d" t="inlineStr"><is><t>besteding</t></is></c>'
+        b'<c r="B%(n)d" t="inlineStr"><is><t>GM%(g)04d</t></is></c>'
+        b'<c r="C%(n)d" t="inlineStr"><is><t>Gemeente %(g)d</t></is></c>'
+        b'<c r="D%(n)d" t="n"><v>%(j)d</v></c>'
+        b'<c r="E%(n)d" t="inlineStr"><is><t>doel_%(d)02d</t></is></c>'
+        b'<c r="F%(n)d" t="n"><v>%(n)d.25</v></c><c r="G%(n)d" t="n"><v>%(n)d.25</v></c>'
+        b'<c r="H%(n)d" t="inlineStr"><is><t>opmerking %(n)d</t></is></c></row>'
+    )
+    for begin in range(1, aantal + 1, 1_000):
+        yield b"".join(
+            rij % {b"n": n, b"g": n % 342 + 1, b"j": 2015 + n % 10, b"d": n % 15 + 1}
+            for n in range(begin, min(begin + 1_000, aantal + 1))
+        )
+
+
+def test_memory_does_not_grow_with_the_number_of_rows() -> None:
+    # calamine holds one part of the sheet at a time. Read as one dense block, as before,
+    # 100,000 rows took some 60 MB more than 10,000.
+    groei = {}
+    for aantal in (10_000, 100_000):
+        inhoud, _ = werkmap(blad(*import_rijen(aantal)), niveau=1)
+        eerste, groei[aantal], gelezen = meting_in_kind(inhoud)
+        assert gelezen == aantal
+        assert eerste[0] == (
+            1,
+            ("besteding", "GM0002", "Gemeente 2", 2016.0, "doel_02", 1.25, 1.25, "opmerking 1"),
+        )
+    assert groei[100_000] - groei[10_000] < 10, groei
