@@ -20,9 +20,18 @@ from subsidies.models import Regeling
 from subsidies.views import bp, door, weiger
 
 MAX_GETOOND = 200  # messages on the page; the error workbook has them all
+# Rows one confirmation may import: each goes through the services (about 3 ms a row), and a
+# request must end well within the server's timeout. Larger files go through the CLI.
+MAX_VIA_WEBSITE = 3_000
 
 log = logging.getLogger(__name__)
 Antwoord = Response | tuple[str, int] | str
+
+
+_TE_GROOT = (
+    f"Dit bestand heeft meer dan {MAX_VIA_WEBSITE:,} regels om in te lezen; dat kan niet via de "
+    "website. Er is niets ingelezen."
+).replace(",", ".")
 
 
 def _upload_of_404(regeling: Regeling, import_id: int) -> Upload:
@@ -110,8 +119,9 @@ def _upload_pagina(
     regeling: Regeling, upload: Upload, form: BevestigForm | None = None, status: int = 200
 ) -> tuple[str, int]:
     pagina = None
-    verouderd = False
+    verouderd = te_groot = False
     if upload.status is UploadStatus.GECONTROLEERD:
+        te_groot = bulkimport.te_importeren(upload) > MAX_VIA_WEBSITE
         verouderd = bulkimport.verouderd(regeling, upload)
         pagina = db.paginate(
             bulkimport.wijzigingen(upload),
@@ -135,6 +145,8 @@ def _upload_pagina(
         pagina=pagina,
         regels=bulkimport.voorbeeldregels(pagina.items) if pagina else [],
         verouderd=verouderd,
+        te_groot=te_groot,
+        max_via_website=MAX_VIA_WEBSITE,
         form=form,
         opnieuw_form=OpnieuwForm(formdata=None),
         soorten=bulkimport.SOORTEN,
@@ -156,6 +168,9 @@ def historische_import_bevestigen(regeling_id: int, import_id: int) -> Antwoord:
     form = BevestigForm()
     if not form.validate_on_submit():
         flash("Het formulier is verlopen; bekijk de voorvertoning en bevestig opnieuw.", "fout")
+        return _upload_pagina(regeling, upload, status=400)
+    if bulkimport.te_importeren(upload) > MAX_VIA_WEBSITE:
+        flash(_TE_GROOT, "fout")
         return _upload_pagina(regeling, upload, status=400)
     try:
         resultaat = bulkimport.importeer(regeling, upload, door=door(), versie=form.versie.data)

@@ -218,6 +218,29 @@ def test_an_officer_uploads_previews_and_confirms_a_history(app, db, client, reg
     assert upload.geimporteerd_door == officier.email
 
 
+def test_a_file_too_large_for_one_request_points_to_the_cli(
+    app, db, client, regeling, officier, monkeypatch
+):
+    from subsidies.views import bulkimport as bulkimport_views
+
+    monkeypatch.setattr(bulkimport_views, "MAX_VIA_WEBSITE", 5)  # the file has 7 rows to import
+    aanmelden(client, officier)
+    pagina = upload_via_formulier(client, regeling, werkmap(*AMSTERDAM_2015)).location
+    voorvertoning = html(client.get(pagina))
+    assert "Dit bestand heeft meer dan 5 regels om in te lezen" in voorvertoning
+    assert (
+        f"flask versterkingsgelden importeer historie.xlsx --regeling {regeling.id} "
+        f"--door {officier.email} --bevestig" in voorvertoning
+    )
+    assert "Bevestigen en inlezen" not in voorvertoning
+    # A confirmation sent anyway (an old page, a forged form) imports nothing.
+    versie = db.session.execute(select(Upload.versie)).scalar_one()
+    geweigerd = client.post(f"{pagina}/bevestigen", data={"versie": str(versie)})
+    assert geweigerd.status_code == 400
+    assert "dat kan niet via de website. Er is niets ingelezen." in html(geweigerd)
+    assert db.session.execute(select(func.count(Beschikking.id))).scalar_one() == 0
+
+
 @pytest.mark.csrf
 def test_the_same_file_again_is_the_earlier_upload(app, db, client, regeling, officier):
     aanmelden(client, officier)
