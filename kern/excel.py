@@ -177,13 +177,33 @@ def _open_werkmap(inhoud: bytes) -> zipfile.ZipFile:
         raise ExcelFout("De werkmap bestaat uit te veel onderdelen om veilig te lezen.")
     totaal = sum(o.file_size for o in onderdelen)
     if totaal > MAX_ONGECOMPRIMEERD:
-        raise ExcelFout("De werkmap is uitgepakt te groot om veilig te lezen.")
+        grootste = max(onderdelen, key=lambda o: o.file_size)
+        raise ExcelFout(
+            f"De werkmap is uitgepakt te groot om veilig te lezen: {_wat(grootste)} beslaat "
+            f"uitgepakt {grootste.file_size / 2**20:.0f} MB, de hele werkmap mag hoogstens "
+            f"{MAX_ONGECOMPRIMEERD / 2**20:.0f} MB zijn."
+        )
     for o in onderdelen:
         if o.file_size > 1024 * 1024 and o.file_size > MAX_COMPRESSIEFACTOR * max(
             o.compress_size, 1
         ):
-            raise ExcelFout("De werkmap is verdacht sterk gecomprimeerd en wordt niet gelezen.")
+            raise ExcelFout(
+                f"De werkmap is verdacht sterk gecomprimeerd ({_wat(o)} is ingepakt "
+                f"{o.file_size // max(o.compress_size, 1)} keer zo klein) en wordt niet gelezen."
+            )
     return archief
+
+
+def _wat(onderdeel: zipfile.ZipInfo) -> str:
+    """A part of the workbook as its user would call it."""
+    naam = onderdeel.filename.lower()
+    if naam.startswith("xl/worksheets/"):
+        return "een werkblad"
+    if naam == "xl/sharedstrings.xml":
+        return "de tekst in de cellen"
+    if naam == "xl/styles.xml":
+        return "de opmaak"
+    return f"het onderdeel {onderdeel.filename}"
 
 
 def _geen_werkmap(inhoud: bytes) -> str:
