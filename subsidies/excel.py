@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+
 from kern.excel import ExcelFout, lees_blad
 from kern.excel_sjabloon import INSTRUCTIES_BLAD, Kolom, Sjabloon, als_tekst, lees_metadata
 from kern.excel_sjabloon import SOORT as SOORT_SLEUTEL
@@ -206,7 +208,7 @@ def lees_verantwoording(inhoud: bytes, beschikking: Beschikking) -> Controle:
                 "Samengevoegde cellen kunnen niet worden gelezen. Maak het "
                 "samenvoegen ongedaan en vul elke cel apart in.",
             )
-    for cel in sorted(blad.formules_zonder_waarde, key=_celvolgorde):
+    for cel in sorted(blad.formules_zonder_waarde, key=coordinate_to_tuple):
         meldingen.fout(
             BLAD,
             cel,
@@ -429,33 +431,14 @@ def _waarschuw_boven_toekenning(
 
 
 def _waarde(rijen: dict[int, tuple[Any, ...]], adres: str) -> Any:
-    kolom, rij = adres[0], int(adres[1:])
-    return rijen[rij][_KOLOMMEN.index(kolom)] if rij in rijen else None
+    rij, kolom = coordinate_to_tuple(adres)
+    return rijen[rij][kolom - 1] if rij in rijen else None
 
 
 def _raakt_invoer(bereik: str) -> bool:
     """Whether a merged range covers one of the cells that are read."""
-    begin, _, eind = bereik.partition(":")
-    (k1, r1), (k2, r2) = _cel(begin), _cel(eind or begin)
+    k1, r1, k2, r2 = range_boundaries(bereik)
     if r2 > KOPRIJ:
         return True  # the table of purposes
-    invoer = (
-        _cel(CEL_EINDVERANTWOORDING),
-        _cel(CEL_TOELICHTING),
-        _cel(CEL_CBS_CODE),
-        _cel(CEL_JAAR),
-    )
-    return any(k1 <= k <= k2 and r1 <= r <= r2 for k, r in invoer)
-
-
-def _cel(adres: str) -> tuple[int, int]:
-    letters = adres.rstrip("0123456789")
-    kolom = 0
-    for letter in letters:
-        kolom = kolom * 26 + ord(letter) - 64
-    return kolom, int(adres[len(letters) :])
-
-
-def _celvolgorde(adres: str) -> tuple[int, int]:
-    kolom, rij = _cel(adres)
-    return rij, kolom
+    invoer = (CEL_EINDVERANTWOORDING, CEL_TOELICHTING, CEL_CBS_CODE, CEL_JAAR)
+    return any(k1 <= k <= k2 and r1 <= r <= r2 for r, k in (coordinate_to_tuple(c) for c in invoer))
