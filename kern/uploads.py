@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from itertools import islice
@@ -30,6 +31,12 @@ from kern.db import Keuze, Model, db, tekst_enum, utcnow
 from kern.excel_validatie import Ernst, Melding, Meldingen
 
 STAGE_PER = 2_000  # rows per INSERT while staging
+STORING = (
+    "Het bestand kon door een fout in de toepassing niet worden gecontroleerd. Het is bewaard; "
+    "probeer het later opnieuw of neem contact op met de beheerder van de toepassing."
+)
+
+log = logging.getLogger(__name__)
 
 
 class UploadStatus(Keuze):
@@ -211,6 +218,22 @@ def gestaged(upload: Upload, *, per: int = STAGE_PER) -> Iterator[tuple[int, dic
         .execution_options(yield_per=per)
     )
     yield from resultaat
+
+
+def na_storing(soort: str, sleutel: str, inhoud: bytes) -> Upload | None:
+    """After an unexpected failure while checking an upload: roll back, find the stored
+    original again and refuse it with a message that says so. Commits. None when the original
+    was never stored; an upload that had already been checked is left as it was."""
+    log.exception("checking upload %s:%s failed", soort, sleutel)
+    db.session.rollback()
+    upload = zoek(soort, sleutel, sha256(inhoud))
+    if upload is None or upload.status is not UploadStatus.ONTVANGEN:
+        return upload
+    meldingen = Meldingen()
+    meldingen.fout("", "", STORING)
+    weiger(upload, meldingen)
+    db.session.commit()
+    return upload
 
 
 def markeer_geimporteerd(upload: Upload, *, door: str, resultaat: str) -> None:

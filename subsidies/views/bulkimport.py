@@ -12,7 +12,6 @@ from kern.accounts.access import toegang
 from kern.accounts.models import Rol
 from kern.bestanden import als_bijlage
 from kern.db import db
-from kern.excel_validatie import Meldingen
 from kern.uploads import Upload, UploadStatus
 from subsidies import bulkimport, services
 from subsidies.forms.bulkimport import BevestigForm, BulkimportForm, OpnieuwForm
@@ -47,23 +46,6 @@ def _upload_url(upload: Upload) -> str:
     )
 
 
-def _storing(upload: Upload | None) -> None:
-    """The check failed unexpectedly: keep the stored original, refused, and say so."""
-    log.exception("checking upload %s failed", upload.id if upload else "?")
-    db.session.rollback()
-    if upload is None:
-        return
-    meldingen = Meldingen()
-    meldingen.fout(
-        "",
-        "",
-        "Het bestand kon door een fout in de toepassing niet worden gecontroleerd. Het is "
-        "bewaard; probeer het later opnieuw of neem contact op met de beheerder.",
-    )
-    uploads.weiger(db.session.get_one(Upload, upload.id), meldingen)
-    db.session.commit()
-
-
 @bp.route("/regelingen/<int:regeling_id>/import", methods=["GET", "POST"])
 @toegang(Rol.BELEIDSMEDEWERKER)
 def historische_import(regeling_id: int) -> Antwoord:
@@ -78,12 +60,8 @@ def historische_import(regeling_id: int) -> Antwoord:
             )
             db.session.commit()
         except Exception:
-            # The original was committed before the check: find it again and keep it.
-            db.session.rollback()
-            gevonden = uploads.zoek(
-                bulkimport.SOORT, bulkimport.sleutel(regeling), uploads.sha256(inhoud)
-            )
-            _storing(gevonden)
+            # The original was committed before the check: keep it, refused, and say so.
+            gevonden = uploads.na_storing(bulkimport.SOORT, bulkimport.sleutel(regeling), inhoud)
             if gevonden is None:
                 raise
             return redirect(_upload_url(gevonden))
@@ -199,7 +177,13 @@ def historische_import_opnieuw(regeling_id: int, import_id: int) -> Antwoord:
     except services.SubsidieFout as fout:
         return _upload_pagina(regeling, upload, status=weiger(fout))
     except Exception:
-        _storing(upload)
+        log.exception("checking upload %s again failed", upload.id)
+        db.session.rollback()  # the earlier check and its staged rows stay as they were
+        flash(
+            "Het opnieuw controleren is mislukt door een fout in de toepassing; er is niets "
+            "veranderd. Probeer het later opnieuw.",
+            "fout",
+        )
         return redirect(_upload_url(upload))
     flash("Het bestand is opnieuw gecontroleerd.", "succes")
     return redirect(_upload_url(upload))

@@ -3,8 +3,6 @@ as Excel (upload, messages and error workbook, preview, confirm)."""
 
 from __future__ import annotations
 
-import logging
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
@@ -15,7 +13,6 @@ from kern.bestanden import als_bijlage
 from kern.db import db
 from kern.excel import ExcelFout
 from kern.excel_foutwerkmap import foutwerkmap
-from kern.excel_validatie import Meldingen
 from kern.uploads import Upload, UploadStatus
 from subsidies import excel, excel_import, services
 from subsidies.forms.excel import BevestigForm, UploadForm
@@ -25,7 +22,6 @@ from subsidies.views import beschikking_of_404, bp, door, weiger
 PER_PAGINA = 50  # changed rows per page of the preview
 MAX_GETOOND = 200  # messages shown on the page; the error workbook has them all
 
-log = logging.getLogger(__name__)
 Antwoord = Response | tuple[str, int] | str
 
 
@@ -55,10 +51,26 @@ def verantwoording_upload(beschikking_id: int) -> Antwoord:
     geweigerd = services.indienen_geweigerd(beschikking)
     if request.method == "POST" and geweigerd is None and form.validate_on_submit():
         bestand = form.bestand.data
-        upload, nieuw = excel_import.ontvang(
-            beschikking, bestand.read(), bestandsnaam=bestand.filename or "", door=door()
-        )
-        _controleer(upload, beschikking, nieuw)
+        inhoud = bestand.read()
+        try:
+            upload, nieuw = excel_import.ontvang(
+                beschikking, inhoud, bestandsnaam=bestand.filename or "", door=door()
+            )
+            db.session.commit()
+        except Exception:
+            # The original was committed before the check: keep it, refused, and say so.
+            gevonden = uploads.na_storing(
+                excel_import.SOORT, excel_import.sleutel(beschikking), inhoud
+            )
+            if gevonden is None:
+                raise
+            return redirect(_upload_url(gevonden, beschikking))
+        if not nieuw:
+            flash(
+                f"Dit bestand is al eerder geüpload, op {upload.geupload_op:%d-%m-%Y} door "
+                f"{upload.geupload_door}. Er is niets nieuws opgeslagen.",
+                "info",
+            )
         return redirect(_upload_url(upload, beschikking))
     return render_template(
         "subsidies/verantwoording_upload.html",
@@ -68,33 +80,6 @@ def verantwoording_upload(beschikking_id: int) -> Antwoord:
         uploads=uploads.van(excel_import.SOORT, excel_import.sleutel(beschikking)),
         upload_url=lambda u: _upload_url(u, beschikking),
     ), 400 if request.method == "POST" else 200
-
-
-def _controleer(upload: Upload, beschikking: Beschikking, nieuw: bool) -> None:
-    """Commit the check of a new upload, or say the file was sent before."""
-    if not nieuw:
-        flash(
-            f"Dit bestand is al eerder geüpload, op {upload.geupload_op:%d-%m-%Y} door "
-            f"{upload.geupload_door}. Er is niets nieuws opgeslagen.",
-            "info",
-        )
-        return
-    try:
-        db.session.commit()
-    except Exception:
-        # The original is already stored (committed before the check): keep it, say so.
-        log.exception("checking upload %s failed", upload.id)
-        db.session.rollback()
-        upload = db.session.get_one(Upload, upload.id)
-        meldingen = Meldingen()
-        meldingen.fout(
-            "",
-            "",
-            "Het bestand kon door een fout in de toepassing niet worden gecontroleerd. Het is "
-            "bewaard; probeer het later opnieuw of neem contact op met het ministerie.",
-        )
-        uploads.weiger(upload, meldingen)
-        db.session.commit()
 
 
 def _upload_url(upload: Upload, beschikking: Beschikking) -> str:

@@ -898,7 +898,7 @@ def test_a_crash_while_checking_keeps_the_file_and_says_so(
     assert antwoord.status_code == 302
     assert (
         "Het bestand kon door een fout in de toepassing niet worden gecontroleerd. Het is "
-        "bewaard; probeer het later opnieuw of neem contact op met de beheerder."
+        "bewaard; probeer het later opnieuw of neem contact op met de beheerder van de toepassing."
         in html(client.get(antwoord.location))
     )
     upload = db.session.execute(select(Upload)).scalar_one()

@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kern import uploads
 from kern.accounts.models import Rol
 from kern.audit import AuditRegel
 from kern.db import db as database
@@ -484,6 +485,22 @@ def test_files_that_are_not_workbooks_get_a_message_not_an_error(klerk, amsterda
     pagina = klerk.get(antwoord.headers["Location"])
     assert pagina.status_code == 200
     assert "foutwerkmap.xlsx" not in tekst(pagina)  # nothing to mark in a file that is no workbook
+
+
+def test_a_crash_while_checking_keeps_the_file_and_says_so(app, klerk, amsterdam, monkeypatch):
+    def kapot(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(excel, "lees_verantwoording", kapot)
+    inhoud = ingevuld(klerk, amsterdam)
+
+    antwoord = stuur(klerk, amsterdam, inhoud)
+    assert antwoord.status_code == 302
+    upload = laatste_upload()
+    assert upload.status is UploadStatus.GEWEIGERD
+    assert upload.inhoud == inhoud
+    assert meldingen(upload) == [uploads.STORING]
+    assert "niet worden gecontroleerd" in tekst(klerk.get(antwoord.headers["Location"]))
 
 
 def test_without_a_file_the_form_says_so(klerk, amsterdam):
