@@ -34,9 +34,11 @@ from kern.excel import (
     OLE2_MAGIC,
     ExcelFout,
     bladnamen,
+    calamine,
     controleer_xlsx,
     lees_blad,
     lees_rijen,
+    verkenning,
 )
 
 BLAD = "xl/worksheets/sheet1.xml"
@@ -664,13 +666,13 @@ NIET_OP_VOLGORDE = (
 def delen(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The parts calamine reads, by index, as it reads them."""
     gelezen: list[int] = []
-    echt = excel._deel
+    echt = calamine._deel
 
     def tel(werkmap: Any, index: int, *args: int) -> Any:
         gelezen.append(index)
         return echt(werkmap, index, *args)
 
-    monkeypatch.setattr(excel, "_deel", tel)
+    monkeypatch.setattr(calamine, "_deel", tel)
     return gelezen
 
 
@@ -678,9 +680,9 @@ def in_delen(
     monkeypatch: pytest.MonkeyPatch, rijen: int, grootte: int = 2**22, blok: int = 2**20
 ) -> None:
     """Cut sheets into parts of `rijen` rows and about `grootte` bytes, read `blok` at a time."""
-    monkeypatch.setattr(excel, "DEEL_RIJEN", rijen)
-    monkeypatch.setattr(excel, "DEEL_BYTES", grootte)
-    monkeypatch.setattr(excel, "_BLOK", blok)
+    monkeypatch.setattr(verkenning, "DEEL_RIJEN", rijen)
+    monkeypatch.setattr(verkenning, "DEEL_BYTES", grootte)
+    monkeypatch.setattr(verkenning, "_BLOK", blok)
 
 
 def gevarieerd() -> tuple[bytes, list[Any]]:
