@@ -6,9 +6,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, StringField
 from wtforms.validators import ValidationError
 
+from kern.bestanden import XLSX
 from kern.geld import BedragFout, lees_bedrag
 
 
@@ -68,3 +70,13 @@ class DatumField(DateField):
     def post_validate(self, form: Any, validation_stopped: bool) -> None:
         if self.data is not None and not self.EERSTE <= self.data <= self.LAATSTE:
             self.errors.append(f"Een datum ligt tussen {self.EERSTE:%Y} en {self.LAATSTE:%Y}.")
+
+
+def xlsx_veld(label: str, ontbreekt: str) -> Any:
+    """A file field for an Excel workbook. The content is checked on upload, not the name:
+    the accept attribute only helps the file dialog."""
+    return FileField(
+        label,
+        validators=[FileRequired(ontbreekt)],
+        render_kw={"accept": f".xlsx,{XLSX}"},
+    )

@@ -148,6 +148,14 @@ def ontvang(
     return upload, True
 
 
+def al_eerder(upload: Upload) -> str:
+    """What the user is told when `ontvang` found the identical file sent before."""
+    return (
+        f"Dit bestand is al eerder geüpload, op {upload.geupload_op:%d-%m-%Y} door "
+        f"{upload.geupload_door}. Er is niets nieuws opgeslagen."
+    )
+
+
 def _tel(upload: Upload, meldingen: Meldingen) -> None:
     """The messages as kept (a capped list), and the exact counts."""
     upload.meldingen = [m.als_dict() for m in meldingen.alle]

@@ -5,19 +5,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 
-from kern.forms import VersieField
+from kern.forms import VersieField, xlsx_veld
 
 
 class BulkimportForm(FlaskForm):
-    # The content is checked, not the name: the accept attribute only helps the file dialog.
-    bestand = FileField(
-        "Excel-bestand (.xlsx)",
-        validators=[FileRequired("Kies het Excel-bestand met de historische gegevens.")],
-        render_kw={
-            "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        },
+    bestand = xlsx_veld(
+        "Excel-bestand (.xlsx)", "Kies het Excel-bestand met de historische gegevens."
     )
 
 

@@ -5,21 +5,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField
 
-from kern.forms import VersieField
+from kern.forms import VersieField, xlsx_veld
 
 
 class UploadForm(FlaskForm):
-    # The content is checked, not the name: the accept attribute only helps the file dialog.
-    bestand = FileField(
-        "Ingevuld sjabloon (.xlsx)",
-        validators=[FileRequired("Kies het ingevulde Excel-bestand.")],
-        render_kw={
-            "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        },
-    )
+    bestand = xlsx_veld("Ingevuld sjabloon (.xlsx)", "Kies het ingevulde Excel-bestand.")
 
 
 class BevestigForm(FlaskForm):

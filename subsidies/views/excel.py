@@ -66,11 +66,7 @@ def verantwoording_upload(beschikking_id: int) -> Antwoord:
                 raise
             return redirect(_upload_url(gevonden, beschikking))
         if not nieuw:
-            flash(
-                f"Dit bestand is al eerder geüpload, op {upload.geupload_op:%d-%m-%Y} door "
-                f"{upload.geupload_door}. Er is niets nieuws opgeslagen.",
-                "info",
-            )
+            flash(uploads.al_eerder(upload), "info")
         return redirect(_upload_url(upload, beschikking))
     return render_template(
         "subsidies/verantwoording_upload.html",
