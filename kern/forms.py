@@ -22,6 +22,10 @@ class BedragField(StringField):
     def process_formdata(self, valuelist: list[Any]) -> None:
         self.data = None
         self.raw_tekst = valuelist[0].strip() if valuelist else ""
+        if valuelist and not self.raw_tekst:
+            # Only whitespace is no amount: InputRequired looks at the raw input, so it must
+            # see an empty one to refuse it with the field's own message.
+            self.raw_data = [""]
         if self.raw_tekst:
             try:
                 self.data = lees_bedrag(self.raw_tekst)

@@ -689,6 +689,7 @@ def test_an_advance_on_a_decision_without_an_amount_is_refused(officier, regelin
         ({"bedrag": "0"}, "Een betaling is groter dan nul."),
         ({"bedrag": "-5"}, '"-5" is negatief; een bedrag is nul of meer.'),
         ({"bedrag": ""}, "Vul een bedrag in."),
+        ({"bedrag": " "}, "Vul een bedrag in."),
         ({"soort": "cadeau"}, "Kies een soort betaling uit de lijst."),
         ({"gepland_op": "morgen"}, "Dit is geen geldige datum; schrijf haar als 9-11-2015."),
         ({"gepland_op": "1815-06-18"}, "Een datum ligt tussen 2000 en 2100."),

@@ -157,6 +157,7 @@ def test_an_officer_creates_a_scheme_with_its_first_year_and_the_standard_purpos
         ("jaar", "twintig", "Een jaar is een getal, zoals 2015."),
         ("jaar", "1815", "Een jaar ligt tussen 2000 en 2100."),
         ("plafond", "", "Vul het plafond in."),
+        ("plafond", " ", "Vul het plafond in."),
         ("plafond", "-5", '"-5" is negatief; een bedrag is nul of meer.'),
         ("plafond", "1.234,5x", '"1.234,5x" is geen bedrag.'),
         ("plafond", "12,345", '"12,345" heeft meer dan twee decimalen.'),
@@ -261,6 +262,7 @@ def test_an_officer_adds_a_year_with_its_ceiling(officier, regeling):
         ({"jaar": "2016", "plafond": "-5"}, '"-5" is negatief; een bedrag is nul of meer.'),
         ({"jaar": "2016,5", "plafond": "100"}, "Een jaar is een getal, zoals 2015."),
         ({}, "Vul een jaar in."),
+        ({"jaar": "2016", "plafond": " \t"}, "Vul het plafond in."),
     ],
 )
 def test_a_wrong_year_is_refused_and_nothing_is_added(officier, regeling, data, melding):
@@ -348,6 +350,24 @@ def test_a_ceiling_form_without_its_version_is_refused(officier, regeling):
 
     assert antwoord.status_code == 400
     assert "Ongeldige versie; laad de pagina opnieuw." in foutmeldingen(antwoord)
+    db.session.expire_all()
+    assert jaar.plafond == Decimal("1000000.00")
+
+
+def test_a_ceiling_of_only_spaces_is_refused_and_nothing_changes(officier, regeling):
+    jaar = regeling.jaren[0]
+    pagina = officier.get(f"/versterkingsgelden/regelingen/{regeling.id}")
+
+    antwoord = officier.post(
+        f"/versterkingsgelden/jaren/{jaar.id}/plafond",
+        data={
+            f"jaar{jaar.id}-plafond": " ",
+            f"jaar{jaar.id}-versie": versie_in(pagina, f"jaar{jaar.id}"),
+        },
+    )
+
+    assert antwoord.status_code == 400
+    assert "Vul het plafond in." in foutmeldingen(antwoord)
     db.session.expire_all()
     assert jaar.plafond == Decimal("1000000.00")
 

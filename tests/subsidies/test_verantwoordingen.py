@@ -324,6 +324,7 @@ def test_the_work_list_shows_waiting_returns_oldest_first(app, db, wereld):
         ("9999999999999", "is groter dan het hoogst mogelijke bedrag."),
         ("12,345", "heeft meer dan twee decimalen."),
         ("", "Vul de besteding in 2015 in"),
+        (" ", "Vul de besteding in 2015 in"),
     ],
 )
 def test_bad_amounts_are_refused_and_nothing_is_saved(app, db, wereld, invoer, melding):
