@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from kern import audit, config, errors, formatting, uploads  # noqa: F401 (audit, uploads: models)
+from kern import audit, config, errors, formatting, security, uploads  # noqa: F401 (audit, uploads: models)
 from kern.accounts.access import controleer_declaraties, mag
 from kern.accounts.models import Gebruiker
 from kern.db import db as database  # not `db`: that name is the module kern.db
@@ -36,6 +36,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(exist_ok=True)  # home of the default SQLite database
     logging.basicConfig(level=logging.INFO if config.is_production(app) else logging.DEBUG)
 
+    security.register(app)  # before the extensions: its checks run before theirs
     database.init_app(app)
     migrate.init_app(app, database, directory=str(PROJECT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

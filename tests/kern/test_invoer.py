@@ -1,0 +1,138 @@
+"""Control characters in what a browser sends: refused in one place, with a Dutch 400.
+
+A NUL byte cannot be stored in a PostgreSQL text column, so before this check it reached the
+database and answered 500; other control characters are never meant either. Tab, newline and
+carriage return are allowed in form values and query arguments (multi-line text).
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from kern.accounts.models import Gebruiker, Rol
+from kern.db import db
+from kern.uploads import Upload
+from subsidies.models import Regeling
+from tests.factories import (
+    WACHTWOORD,
+    maak_beschikking,
+    maak_gebruiker,
+    maak_gemeente,
+    maak_regeling,
+)
+
+WEIGERING = "Het verzoek bevat een stuurteken"
+
+
+def aantal(model) -> int:
+    db.session.expire_all()
+    return db.session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def _geweigerd(antwoord, waar: str) -> None:
+    assert antwoord.status_code == 400
+    html = antwoord.get_data(as_text=True)
+    assert "Ongeldig verzoek" in html
+    assert WEIGERING in html
+    assert waar in html
+    assert "er is niets gewijzigd" in html
+
+
+def aangemeld(app, rol: Rol, **extra) -> FlaskClient:
+    gebruiker = maak_gebruiker(rol, **extra)
+    db.session.commit()
+    client = app.test_client()
+    antwoord = client.post("/aanmelden", data={"email": gebruiker.email, "wachtwoord": WACHTWOORD})
+    assert antwoord.status_code == 302
+    return client
+
+
+@pytest.fixture
+def officier(app) -> FlaskClient:
+    maak_gemeente("GM0344", "Utrecht", "Utrecht")
+    return aangemeld(app, Rol.BELEIDSMEDEWERKER)
+
+
+@pytest.mark.parametrize(
+    "pad",
+    ["/gemeenten/GM0344%00", "/gemeenten/GM%000344/deelnames", "/bestaat%01niet"],
+)
+def test_a_control_character_in_the_path_is_refused(officier, pad):
+    _geweigerd(officier.get(pad), "het adres")
+
+
+@pytest.mark.parametrize("zoekterm", ["Utr%00echt", "%1b[31m", "a%7fb"])
+def test_a_control_character_in_the_search_box_is_refused(officier, zoekterm):
+    _geweigerd(officier.get(f"/gemeenten/?q={zoekterm}"), "het adres")
+
+
+def test_a_nul_in_the_login_form_is_refused_for_an_anonymous_visitor(app, client):
+    maak_gebruiker(Rol.BEHEERDER, email="beheer@voorbeeld.nl")
+    db.session.commit()
+
+    antwoord = client.post(
+        "/aanmelden", data={"email": "beheer@voorbeeld.nl\x00", "wachtwoord": WACHTWOORD}
+    )
+
+    _geweigerd(antwoord, "wat u hebt ingevuld")
+    assert client.get("/").status_code == 302  # still not signed in
+
+
+@pytest.mark.parametrize("teken", ["\x00", "\x07", "\x1b", "\x7f", "\x85"])
+def test_a_control_character_in_a_text_field_is_refused_and_nothing_is_saved(app, teken):
+    beheerder = aangemeld(app, Rol.BEHEERDER)
+    voor = aantal(Gebruiker)
+
+    antwoord = beheerder.post(
+        "/beheer/gebruikers/nieuw",
+        data={
+            "naam": f"Nieuwe{teken}Collega",
+            "email": "nieuw@voorbeeld.nl",
+            "rol": "financien",
+            "gemeente_id": "0",
+            "wachtwoord": "een-lang-wachtwoord",
+            "wachtwoord_herhaald": "een-lang-wachtwoord",
+        },
+    )
+
+    _geweigerd(antwoord, "wat u hebt ingevuld")
+    assert aantal(Gebruiker) == voor
+
+
+def test_tabs_and_line_breaks_in_multi_line_text_are_kept(app):
+    officier = aangemeld(app, Rol.BELEIDSMEDEWERKER)
+
+    antwoord = officier.post(
+        "/versterkingsgelden/regelingen/nieuw",
+        data={
+            "naam": "Versterkingsgelden 2015",
+            "grondslag": "Kaderwet SZW-subsidies",
+            "omschrijving": "Eerste regel\r\n\tingesprongen tweede regel",
+            "jaar": "2015",
+            "plafond": "5.000.000",
+        },
+    )
+
+    assert antwoord.status_code == 302
+    regeling = db.session.execute(select(Regeling)).scalar_one()
+    assert regeling.omschrijving == "Eerste regel\r\n\tingesprongen tweede regel"
+
+
+def test_a_nul_in_an_uploads_file_name_is_refused_and_nothing_is_stored(app):
+    gemeente = maak_gemeente("GM0363", "Amsterdam", "Noord-Holland")
+    beschikking = maak_beschikking(gemeente, maak_regeling(), Decimal("920000.00"), kenmerk="VG-1")
+    klerk = aangemeld(app, Rol.GEMEENTE, gemeente=gemeente)
+
+    antwoord = klerk.post(
+        f"/versterkingsgelden/beschikkingen/{beschikking.id}/verantwoording/upload",
+        data={"bestand": (io.BytesIO(b"PK\x03\x04 geen werkmap"), "verantwoording\x00.xlsx")},
+        content_type="multipart/form-data",
+    )
+
+    _geweigerd(antwoord, "de naam van het bestand")
+    assert aantal(Upload) == 0
