@@ -28,11 +28,16 @@ class ConfigError(RuntimeError):
     """The configuration does not allow the application to start."""
 
 
+def development_database(instance_path: Path) -> str:
+    """The SQLite file development uses when DATABASE_URL is not set; never production's."""
+    return f"sqlite:///{instance_path / 'versterkingsgelden.sqlite'}"
+
+
 def defaults(instance_path: Path) -> dict[str, Any]:
     return {
         "APP_ENV": "development",
         "SECRET_KEY": DEVELOPMENT_SECRET_KEY,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'versterkingsgelden.sqlite'}",
+        "SQLALCHEMY_DATABASE_URI": development_database(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": None,
         # Uploads are Excel workbooks; anything larger than this is refused with a 413 page.
@@ -84,6 +89,11 @@ def is_production(app: Flask) -> bool:
 
 
 def check_production(app: Flask) -> None:
+    if app.config["SQLALCHEMY_DATABASE_URI"] == development_database(Path(app.instance_path)):
+        raise ConfigError(
+            "Production needs DATABASE_URL (for example postgresql+psycopg://user@host/db); "
+            "it never falls back to the development SQLite file."
+        )
     if not str(app.config["WACHTWOORD_HASH"]).startswith(("scrypt", "pbkdf2:sha256:600000")):
         raise ConfigError("Production hashes passwords with scrypt (WACHTWOORD_HASH=scrypt).")
     key = app.config.get("SECRET_KEY")

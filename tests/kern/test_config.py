@@ -71,6 +71,26 @@ def test_production_starts_with_a_long_key_and_sends_the_cookie_only_over_https(
     assert "HttpOnly" in cookie
 
 
+def test_production_without_database_url_refuses_instead_of_using_the_development_sqlite(
+    monkeypatch,
+):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", GOEDE_SLEUTEL)
+
+    with pytest.raises(ConfigError, match="DATABASE_URL"):
+        create_app()
+
+
+def test_production_starts_with_database_url(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", GOEDE_SLEUTEL)
+    monkeypatch.setenv("DATABASE_URL", "postgres://vg@db.example/vg")
+
+    app = create_app()
+
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://vg@db.example/vg"
+
+
 def test_development_does_not_demand_https_for_the_cookie(sqlite_url):
     app = create_app({"SQLALCHEMY_DATABASE_URI": sqlite_url})
 
