@@ -89,6 +89,10 @@ class Gebruiker(Model):
     def zet_wachtwoord(self, wachtwoord: str) -> None:
         methode = current_app.config["WACHTWOORD_HASH"] if has_app_context() else "scrypt"
         self.wachtwoord_hash = generate_password_hash(wachtwoord, method=methode)
+        self.beeindig_sessies()
+
+    def beeindig_sessies(self) -> None:
+        """A new session key: no cookie carrying the old one opens anything any more."""
         self.sessiesleutel = nieuwe_sessiesleutel()
 
     def controleer_wachtwoord(self, wachtwoord: str) -> bool:

@@ -10,7 +10,7 @@ from flask_login import login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from kern.accounts.models import Gebruiker, Rol, nieuwe_sessiesleutel
+from kern.accounts.models import Gebruiker, Rol
 from kern.db import db, utcnow
 
 MINIMALE_WACHTWOORDLENGTE = 12
@@ -83,7 +83,7 @@ def wijzig_wachtwoord(gebruiker: Gebruiker, nieuw: str) -> None:
 def blokkeer(gebruiker: Gebruiker) -> None:
     """Block a user and end all their sessions."""
     gebruiker.actief = False
-    gebruiker.sessiesleutel = nieuwe_sessiesleutel()
+    gebruiker.beeindig_sessies()
     db.session.flush()
 
 
@@ -110,5 +110,11 @@ def aanmelden(gebruiker: Gebruiker) -> None:
     db.session.flush()
 
 
-def afmelden() -> None:
+def afmelden(gebruiker: Gebruiker) -> None:
+    """End the session: a new session key, so that a copy of the cookie opens nothing either.
+
+    The key is per user, so this ends the user's sessions in other browsers as well.
+    """
+    gebruiker.beeindig_sessies()
+    db.session.flush()
     logout_user()

@@ -62,7 +62,8 @@ def login() -> str | Response:
 @bp.route("/afmelden", methods=["POST"])
 @toegang(ALLE_ROLLEN)
 def logout() -> Response:
-    services.afmelden()
+    services.afmelden(gebruiker())
+    db.session.commit()
     flash("U bent afgemeld.", "info")
     return redirect(url_for("accounts.login"))
 

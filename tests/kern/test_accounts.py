@@ -149,6 +149,25 @@ def test_signing_out_ends_the_session(app, db, login):
     assert not is_aangemeld(client)
 
 
+def test_the_cookie_from_before_signing_out_no_longer_opens_pages(app, db, login):
+    officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
+    db.session.commit()
+    client = login(officer)
+    oud = client.get_cookie("session")
+    assert oud is not None
+
+    client.post("/afmelden")
+
+    # Someone who kept the cookie (same address, same browser) replays it.
+    herhaald = app.test_client()
+    herhaald.set_cookie("session", oud.value, domain=oud.domain)
+    assert not is_aangemeld(herhaald)
+    assert herhaald.get("/gemeenten/").location == "/aanmelden?next=%2Fgemeenten%2F"
+    # Signing in again works and starts a session of its own.
+    assert aanmelden(client, officer.email).status_code == 302
+    assert is_aangemeld(client)
+
+
 # --- Blocking -------------------------------------------------------------------------------
 
 
