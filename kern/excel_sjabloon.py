@@ -33,6 +33,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kern.excel import BESCHADIGD, ExcelFout, controleer_xlsx
+from kern.excel_validatie import Meldingen, zoals_getoond
 
 # Excel replaces "," and "." in a format by the reader's own separators: € 1.234,56 in Dutch.
 EURO = '"€" #,##0.00'
@@ -294,3 +295,63 @@ def als_tekst(waarde: object) -> str:
     if isinstance(waarde, float) and waarde.is_integer():
         return str(int(waarde))
     return str(waarde)
+
+
+# --- The heading row of a table -------------------------------------------------------------
+
+
+def controleer_koppen(
+    gevonden: Sequence[object],
+    verwacht: Sequence[str],
+    meldingen: Meldingen,
+    *,
+    blad: str,
+    rij: int,
+    advies: str = "gebruik het sjabloon zoals het is",
+) -> bool:
+    """Whether the heading row ``gevonden`` (from column A) has every heading of ``verwacht``
+    in its place; otherwise one message, at the first heading out of place, when the columns
+    after it are shifted (a column inserted or deleted there), else one per heading.
+
+    Headings compare without case and extra spaces. Columns right of the table are not looked
+    at: the domain decides what an extra column is. ``advies`` ends a shift's message.
+    """
+    gezien = [" ".join(zoals_getoond(w).split()).casefold() for w in gevonden]
+    gezien += [""] * (len(verwacht) - len(gezien))
+    koppen = [" ".join(k.split()).casefold() for k in verwacht]
+    aantal = len(koppen)
+    eerste = next((i for i in range(aantal) if gezien[i] != koppen[i]), None)
+    if eerste is None:
+        return True
+    letter = get_column_letter(eerste + 1)
+    cel = f"{letter}{rij}"
+    for verschoven in range(1, len(gezien) - eerste):
+        if gezien[eerste + verschoven : verschoven + aantal] == koppen[eerste:]:
+            wat = "Er is een kolom" if verschoven == 1 else f"Er zijn {verschoven} kolommen"
+            meldingen.fout(blad, cel, f"{wat} ingevoegd vóór kolom {letter}; {advies}.")
+            return False
+    for verschoven in range(1, aantal - eerste):  # one heading after them must still match
+        weg_koppen = koppen[eerste : eerste + verschoven]
+        if gezien[eerste : aantal - verschoven] == koppen[eerste + verschoven :] and not (
+            set(weg_koppen) & set(gezien)  # not deleted but moved
+        ):
+            weg = " en ".join(f'"{k}"' for k in verwacht[eerste : eerste + verschoven])
+            wat = "De kolom" if verschoven == 1 else "De kolommen"
+            werkwoord = "is" if verschoven == 1 else "zijn"
+            meldingen.fout(blad, cel, f"{wat} {weg} {werkwoord} verwijderd; {advies}.")
+            return False
+    for index in range(eerste, aantal):
+        if gezien[index] == koppen[index]:
+            continue
+        cel = f"{get_column_letter(index + 1)}{rij}"
+        kop = verwacht[index]
+        tekst = f'Hier hoort de kolomkop "{kop}" te staan'
+        if not gezien[index]:
+            tekst += "."
+        elif koppen[index] in gezien:
+            tekst += f', niet "{zoals_getoond(gevonden[index])}"; de kolommen zijn verplaatst, '
+            tekst += f"{advies}."
+        else:
+            tekst += f', niet "{zoals_getoond(gevonden[index])}".'
+        meldingen.fout(blad, cel, tekst, kop)
+    return False

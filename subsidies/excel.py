@@ -22,7 +22,14 @@ from typing import Any
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 
 from kern.excel import ExcelFout, lees_blad
-from kern.excel_sjabloon import INSTRUCTIES_BLAD, Kolom, Sjabloon, als_tekst, lees_metadata
+from kern.excel_sjabloon import (
+    INSTRUCTIES_BLAD,
+    Kolom,
+    Sjabloon,
+    als_tekst,
+    controleer_koppen,
+    lees_metadata,
+)
 from kern.excel_sjabloon import SOORT as SOORT_SLEUTEL
 from kern.excel_sjabloon import VERSIE as VERSIE_SLEUTEL
 from kern.excel_validatie import Meldingen, bedrag, ja_nee, tekst
@@ -106,17 +113,7 @@ def verantwoording_sjabloon(beschikking: Beschikking) -> bytes:
         CEL_TOELICHTING, laatste.toelichting_afwijking if laatste else None, hoogte=60
     )
 
-    sjabloon.koprij(
-        KOPRIJ,
-        [
-            Kolom("Code", 26),
-            Kolom("Bestedingsdoel", 34),
-            Kolom("Maatregelen", 13),
-            Kolom("Toegekend voor dit doel", 18),
-            Kolom(f"Besteed in {jaar}", 18),
-            Kolom(f"Besteed cumulatief t/m {jaar}", 18),
-        ],
-    )
+    sjabloon.koprij(KOPRIJ, _kolommen(jaar))
     toegekend = {d.doel_id: d.bedrag for d in beschikking.doelbedragen}
     for rij, doel in enumerate(regeling_jaar.regeling.doelen, EERSTE_DOELRIJ):
         regel = laatste.regel_voor(doel.id) if laatste else None
@@ -155,6 +152,18 @@ def verantwoording_sjabloon(beschikking: Beschikking) -> bytes:
         ],
     )
     return sjabloon.als_bytes()
+
+
+def _kolommen(jaar: int) -> list[Kolom]:
+    """The table's columns from A, as the template has them and the upload checks them."""
+    return [
+        Kolom("Code", 26),
+        Kolom("Bestedingsdoel", 34),
+        Kolom("Maatregelen", 13),
+        Kolom("Toegekend voor dit doel", 18),
+        Kolom(f"Besteed in {jaar}", 18),
+        Kolom(f"Besteed cumulatief t/m {jaar}", 18),
+    ]
 
 
 # --- Reading an uploaded return -------------------------------------------------------------
@@ -289,16 +298,18 @@ def _herken(
                 "het sjabloon opnieuw als u niet weet wat er is veranderd.",
             )
             goed = False
-    kop = _waarde(rijen, f"{KOLOM_CODE}{KOPRIJ}")
-    if kop != "Code":
+    koppen = [kolom.kop for kolom in _kolommen(beschikking.regeling_jaar.jaar)]
+    koprij = rijen.get(KOPRIJ, ())
+    if not {als_tekst(w).strip().casefold() for w in koprij} & {k.casefold() for k in koppen}:
         meldingen.fout(
             BLAD,
             f"{KOLOM_CODE}{KOPRIJ}",
             "Hier hoort de kop van de tabel te staan (Code). Voeg "
             "geen regels in boven de tabel en verwijder er geen.",
         )
-        goed = False
-    return goed
+        return False
+    # Every heading in its place: an inserted, deleted or moved column would shift the amounts.
+    return controleer_koppen(koprij, koppen, meldingen, blad=BLAD, rij=KOPRIJ) and goed
 
 
 def _lees_doelen(

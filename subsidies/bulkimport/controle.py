@@ -22,6 +22,7 @@ from gemeenten.models import Gemeente
 from kern import uploads
 from kern.db import db
 from kern.excel import Blad, ExcelFout, lees_blad
+from kern.excel_sjabloon import controleer_koppen
 from kern.excel_validatie import RUIS_MAXIMUM, RUIS_RELATIEF, Meldingen, zoals_getoond
 from kern.excel_validatie import bedrag as _bedrag
 from kern.excel_validatie import cbs_code as _cbs_code
@@ -323,22 +324,18 @@ class _Controle:
                 "Rij 1 is leeg; daar horen de kolomkoppen te staan: " + ", ".join(KOPPEN) + ".",
             )
             return False
-        goed = True
-        for kolom, (kop, waarde) in enumerate(zip(KOPPEN, waarden, strict=False), 1):
-            cel = f"{get_column_letter(kolom)}1"
-            gevonden = "" if waarde is None else str(zoals_getoond(waarde))
-            if not gevonden:
-                fout(self.blad, cel, f'Hier hoort de kolomkop "{kop}" te staan.', kop)
-                goed = False
-            elif gevonden.casefold() != kop.casefold():
-                fout(
-                    self.blad,
-                    cel,
-                    f'Hier hoort de kolomkop "{kop}" te staan, niet "{gevonden}".',
-                    kop,
-                )
-                goed = False
+        goed = controleer_koppen(
+            waarden,
+            KOPPEN,
+            self.meldingen,
+            blad=self.blad,
+            rij=1,
+            advies="zet de kolommen in deze volgorde: " + ", ".join(KOPPEN),
+        )
+        bekend = {kop.casefold() for kop in KOPPEN}
         for kolom, waarde in enumerate(waarden[AANTAL:], AANTAL + 1):
+            if not goed and zoals_getoond(waarde).casefold() in bekend:
+                continue  # a column shifted by an inserted one: named already
             if waarde is not None and str(waarde).strip():
                 self.extra_koppen.append(kolom)
                 self.meldingen.waarschuwing(

@@ -485,6 +485,42 @@ def test_an_extra_column_is_a_warning_and_is_not_read(regeling):
     ]
 
 
+VOLGORDE = "zet de kolommen in deze volgorde: " + ", ".join(KOPPEN) + "."
+
+
+def test_an_inserted_column_is_refused_not_read_shifted(regeling):
+    # "Jaar" typed in a column inserted before "Bedrag": every amount would move one column.
+    koppen = [*KOPPEN[:5], "Opmerking", *KOPPEN[5:]]
+    rijen = [
+        [*r[:5], "zie notitie", *r[5:]] for r in toekenningen("GM0363", "Amsterdam", 2015, 1, 2, 3)
+    ]
+
+    upload = controleer(regeling, werkmap(*rijen, koppen=koppen))
+
+    assert upload.status is UploadStatus.GEWEIGERD
+    assert meldingen(upload) == [f"Blad1!F1: Er is een kolom ingevoegd vóór kolom F; {VOLGORDE}"]
+
+
+def test_a_deleted_column_is_refused(regeling):
+    koppen = [k for k in KOPPEN if k != "Gemeente"]
+    rijen = [[*r[:2], *r[3:]] for r in toekenningen("GM0363", "Amsterdam", 2015, 1, 2, 3)]
+
+    assert fouten(regeling, *rijen, koppen=koppen) == [
+        f'Blad1!C1: De kolom "Gemeente" is verwijderd; {VOLGORDE}'
+    ]
+
+
+def test_moved_columns_are_refused(regeling):
+    koppen = [*KOPPEN[:5], "Cumulatief", "Bedrag", "Datum"]
+
+    assert fouten(regeling, ["toekenning"], koppen=koppen) == [
+        f'Blad1!F1: Hier hoort de kolomkop "Bedrag" te staan, niet "Cumulatief"; de kolommen '
+        f"zijn verplaatst, {VOLGORDE}",
+        f'Blad1!G1: Hier hoort de kolomkop "Cumulatief" te staan, niet "Bedrag"; de kolommen '
+        f"zijn verplaatst, {VOLGORDE}",
+    ]
+
+
 def test_an_empty_first_row_is_no_heading(regeling):
     boek = Workbook()
     boek.active["A3"] = "toekenning"

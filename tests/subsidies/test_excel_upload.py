@@ -421,6 +421,59 @@ def test_a_changed_identification_cell_is_refused(klerk, amsterdam):
     ]
 
 
+def test_a_column_inserted_before_the_amounts_is_refused_and_nothing_is_stored(klerk, amsterdam):
+    # The clerk lifts the sheet's protection and inserts a column before "Besteed in 2015".
+    def voeg_in(blad: Worksheet) -> None:
+        blad.protection.sheet = False
+        blad.insert_cols(5)
+        for rij, bedrag in ((KENNIS, 100), (VROEG, 200), (PERSOON, 0)):
+            blad[f"E{rij}"] = bedrag  # before: read as the year's spending, and accepted
+
+    antwoord = stuur(klerk, amsterdam, ingevuld(klerk, amsterdam, bewerk=voeg_in))
+
+    upload = laatste_upload()
+    assert upload.status is UploadStatus.GEWEIGERD
+    assert meldingen(upload) == [
+        "Verantwoording!E13: Er is een kolom ingevoegd vóór kolom E; gebruik het sjabloon "
+        "zoals het is."
+    ]
+    assert "Er is een kolom ingevoegd vóór kolom E" in tekst(
+        klerk.get(antwoord.headers["Location"])
+    )
+    assert database.session.execute(sa.select(UploadRegel)).first() is None
+    assert verantwoordingen(amsterdam) == []
+
+
+def test_a_deleted_column_is_refused(klerk, amsterdam):
+    def verwijder(blad: Worksheet) -> None:
+        blad.delete_cols(3)  # "Maatregelen": the amounts move to D and E
+
+    stuur(klerk, amsterdam, ingevuld(klerk, amsterdam, bewerk=verwijder))
+    assert laatste_upload().status is UploadStatus.GEWEIGERD
+    assert meldingen(laatste_upload()) == [
+        'Verantwoording!C13: De kolom "Maatregelen" is verwijderd; gebruik het sjabloon zoals '
+        "het is."
+    ]
+
+
+def test_columns_swapped_are_refused_at_each_heading(klerk, amsterdam):
+    def wissel(blad: Worksheet) -> None:
+        for rij in range(13, PERSOON + 1):
+            blad[f"E{rij}"].value, blad[f"F{rij}"].value = (
+                blad[f"F{rij}"].value,
+                blad[f"E{rij}"].value,
+            )
+
+    stuur(klerk, amsterdam, ingevuld(klerk, amsterdam, bewerk=wissel))
+    assert laatste_upload().status is UploadStatus.GEWEIGERD
+    assert meldingen(laatste_upload()) == [
+        'Verantwoording!E13: Hier hoort de kolomkop "Besteed in 2015" te staan, niet "Besteed '
+        'cumulatief t/m 2015"; de kolommen zijn verplaatst, gebruik het sjabloon zoals het is.',
+        'Verantwoording!F13: Hier hoort de kolomkop "Besteed cumulatief t/m 2015" te staan, niet '
+        '"Besteed in 2015"; de kolommen zijn verplaatst, gebruik het sjabloon zoals het is.',
+    ]
+
+
 def test_an_outdated_template_version_is_refused(klerk, amsterdam):
     def oud(blad: Worksheet) -> None:
         metadata = blad.parent[METADATA_BLAD]
