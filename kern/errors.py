@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, render_template
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from kern.db import db
@@ -39,13 +40,25 @@ TEKSTEN: dict[int, tuple[str, str]] = {
     ),
 }
 
-# Pages that must render without asking the database who is signed in.
+# Pages that must render without asking the database who is signed in. Every other error
+# page asks, and falls back to the same bare page when the database does not answer.
 KALE_PAGINAS = {500, 503}
 
 
 def _limiet() -> str:
     grootte = current_app.config.get("MAX_CONTENT_LENGTH") or 0
     return f"{grootte / (1024 * 1024):.0f} MB".replace(".", ",")
+
+
+def _gebruiker_geladen() -> bool:
+    """Load the signed-in user for the menu; False when the database does not answer."""
+    try:
+        current_user._get_current_object()
+    except SQLAlchemyError:
+        log.warning("error page without the user: the database did not answer", exc_info=True)
+        _rollback()
+        return False
+    return True
 
 
 def foutpagina(code: int, detail: str | None = None) -> tuple[str, int]:
@@ -57,7 +70,7 @@ def foutpagina(code: int, detail: str | None = None) -> tuple[str, int]:
             titel=titel,
             tekst=tekst.format(limiet=_limiet()),
             detail=detail,
-            kaal=code in KALE_PAGINAS,
+            kaal=code in KALE_PAGINAS or not _gebruiker_geladen(),
         ),
         code,
     )

@@ -148,3 +148,40 @@ def test_health_check_is_ok_when_the_database_answers(app, client):
 
     assert antwoord.status_code == 200
     assert antwoord.get_json() == {"status": "ok"}
+
+
+def _aangemeld_zonder_database(app, db, login, kapot):
+    """A signed-in officer's cookie, sent to an app whose database cannot be reached."""
+    officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
+    db.session.commit()
+    cookie = login(officer).get_cookie("session")
+    assert cookie is not None
+    client = kapot.test_client()
+    client.set_cookie("session", cookie.value, domain=cookie.domain)
+    return client
+
+
+def test_a_signed_in_404_renders_without_the_database(app, db, login, zonder_database):
+    client = _aangemeld_zonder_database(app, db, login, zonder_database)
+
+    antwoord = client.get("/bestaat-niet")
+
+    assert antwoord.status_code == 404
+    html = antwoord.get_data(as_text=True)
+    assert "Pagina niet gevonden" in html
+    assert 'aria-label="Hoofdmenu"' not in html  # who is signed in is not known
+    _zonder_sporen(html)
+
+
+def test_a_signed_in_post_without_its_token_renders_without_the_database(
+    app, db, login, zonder_database
+):
+    zonder_database.config["WTF_CSRF_ENABLED"] = True
+    client = _aangemeld_zonder_database(app, db, login, zonder_database)
+
+    antwoord = client.post("/afmelden", data={})
+
+    assert antwoord.status_code == 400
+    html = antwoord.get_data(as_text=True)
+    assert "Het formulier is verlopen of ongeldig." in html
+    _zonder_sporen(html)
