@@ -48,7 +48,7 @@ GELDVELDEN = {
     "saldo",
 }
 DATUMVELDEN = {"datum", "gepland_op", "betaald_op", "verantwoording_uiterlijk"}
-TIJDSTIPVELDEN = {"ingediend_op", "beoordeeld_op", "vastgesteld_op"}
+TIJDSTIPVELDEN = {"ingediend_op", "beoordeeld_op", "vastgesteld_op", "geannuleerd_op"}
 STATUSSEN: dict[tuple[str, str], Any] = {
     ("beschikking", "status"): BeschikkingStatus,
     ("betaling", "soort"): BetalingSoort,

@@ -182,10 +182,10 @@ class Beschikking(Geaudit, Model):
 
     @property
     def gepland(self) -> Decimal:
-        """Payments planned but not yet made (clawbacks count negative)."""
+        """Payments planned, not yet made and not cancelled (clawbacks count negative)."""
         totaal = NUL
         for betaling in self.betalingen:
-            if betaling.betaald_op is None:
+            if betaling.is_open:
                 totaal += -betaling.bedrag if betaling.is_terugvordering else betaling.bedrag
         return totaal
 
@@ -255,11 +255,20 @@ class BetalingSoort(Keuze):
 
 
 class Betaling(Geaudit, Model):
-    """A planned or made payment on a decision; a clawback is money coming back."""
+    """A planned or made payment on a decision; a clawback is money coming back.
+
+    A planned payment that will not be made is cancelled, never deleted: it keeps its row with
+    the reason, who cancelled it and when.
+    """
 
     __tablename__ = "betalingen"
     __audit_soort__ = "betaling"
-    __table_args__ = (sa.CheckConstraint("bedrag > 0", name="bedrag_positief"),)
+    __table_args__ = (
+        sa.CheckConstraint("bedrag > 0", name="bedrag_positief"),
+        sa.CheckConstraint(
+            "betaald_op IS NULL OR geannuleerd_op IS NULL", name="betaald_of_geannuleerd"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     beschikking_id: Mapped[int] = mapped_column(sa.ForeignKey("beschikkingen.id"), index=True)
@@ -268,6 +277,9 @@ class Betaling(Geaudit, Model):
     gepland_op: Mapped[date]
     betaald_op: Mapped[date | None]
     omschrijving: Mapped[str | None] = mapped_column(sa.String(200))
+    geannuleerd_op: Mapped[datetime | None]
+    geannuleerd_door: Mapped[str | None] = mapped_column(sa.String(254))
+    reden_annulering: Mapped[str | None] = mapped_column(sa.Text)
     versie: Mapped[int] = mapped_column(default=1)
 
     beschikking: Mapped[Beschikking] = relationship(back_populates="betalingen")
@@ -277,6 +289,11 @@ class Betaling(Geaudit, Model):
     @property
     def is_terugvordering(self) -> bool:
         return self.soort is BetalingSoort.TERUGVORDERING
+
+    @property
+    def is_open(self) -> bool:
+        """Planned, and neither made nor cancelled."""
+        return self.betaald_op is None and self.geannuleerd_op is None
 
 
 class VerantwoordingStatus(Keuze):

@@ -338,8 +338,8 @@ def trek_in(beschikking: Beschikking, *, reden: str, door: str, versie: int | No
     betaald = beschikking.betaald
     beschikking.status = BeschikkingStatus.INGETROKKEN
     _bewaar_versie(beschikking, door, reden.strip())
-    for betaling in [b for b in beschikking.betalingen if b.betaald_op is None]:
-        beschikking.betalingen.remove(betaling)  # planned, never made: dropped
+    for betaling in [b for b in beschikking.betalingen if b.is_open]:
+        _annuleer(betaling, f"Beschikking ingetrokken: {reden.strip()}", door)
     if betaald > 0:
         beschikking.betalingen.append(
             Betaling(
@@ -399,7 +399,31 @@ def registreer_betaling(betaling: Betaling, *, betaald_op: date, versie: int | N
     controleer_versie(betaling, versie, "deze betaling")
     if betaling.betaald_op is not None:
         raise SubsidieFout(f"Deze betaling is al op {betaling.betaald_op:%d-%m-%Y} geregistreerd.")
+    if betaling.geannuleerd_op is not None:
+        raise SubsidieFout("Deze betaling is geannuleerd en wordt niet meer betaald.")
     betaling.betaald_op = betaald_op
+    db.session.flush()
+
+
+def _annuleer(betaling: Betaling, reden: str, door: str) -> None:
+    betaling.geannuleerd_op = utcnow()
+    betaling.geannuleerd_door = door
+    betaling.reden_annulering = reden
+
+
+def annuleer_betaling(betaling: Betaling, *, reden: str, door: str, versie: int | None) -> None:
+    """Cancel a planned payment that will not be made; the row stays, with the reason."""
+    controleer_versie(betaling, versie, "deze betaling")
+    if betaling.betaald_op is not None:
+        raise SubsidieFout(
+            f"Deze betaling is al op {betaling.betaald_op:%d-%m-%Y} geregistreerd; die wordt "
+            "niet geannuleerd."
+        )
+    if betaling.geannuleerd_op is not None:
+        raise SubsidieFout("Deze betaling is al geannuleerd.")
+    if not reden.strip():
+        raise SubsidieFout("Geef de reden van de annulering.")
+    _annuleer(betaling, reden.strip(), door)
     db.session.flush()
 
 
@@ -581,16 +605,31 @@ def voorstel_vaststelling(beschikking: Beschikking) -> Voorstel:
     )
 
 
+def vaststellen_geweigerd(beschikking: Beschikking) -> str | None:
+    """Why a settlement that could be proposed cannot be recorded now; None when it can."""
+    open_ = [b for b in beschikking.betalingen if b.is_open]
+    if not open_:
+        return None
+    wat = (
+        "staat nog een geplande betaling"
+        if len(open_) == 1
+        else f"staan nog {len(open_)} geplande betalingen"
+    )
+    return (
+        f"Vaststellen kan nog niet: er {wat} open ({geld(beschikking.gepland)}). Registreer "
+        "die als betaald of annuleer die met een reden, bij de betalingen van de beschikking."
+    )
+
+
 def stel_vast(
     beschikking: Beschikking, *, datum: date, door: str, versie: int | None
 ) -> Vaststelling:
     """Record the settlement and plan the extra payment or the clawback."""
     controleer_versie(beschikking, versie, "deze beschikking")
     voorstel = voorstel_vaststelling(beschikking)
-    if beschikking.gepland != 0:
-        raise SubsidieFout(
-            "Er staan nog geplande betalingen open; registreer of verwijder die eerst."
-        )
+    geweigerd = vaststellen_geweigerd(beschikking)
+    if geweigerd is not None:
+        raise SubsidieFout(geweigerd)
     vaststelling = Vaststelling(
         beschikking=beschikking,
         verantwoording=voorstel.verantwoording,

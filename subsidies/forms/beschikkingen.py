@@ -177,6 +177,17 @@ class BetalingForm(FlaskForm):
         return BetalingSoort(self.soort.data)
 
 
+class AnnuleerForm(FlaskForm):
+    reden = TextAreaField(
+        "Reden van de annulering",
+        validators=[
+            DataRequired("Geef de reden van de annulering."),
+            Length(max=5000, message="Een reden is hooguit 5000 tekens lang."),
+        ],
+    )
+    versie = VersieField()
+
+
 class BetaaldForm(FlaskForm):
     """Register one payment as made; drawn once per payment with the prefix ``betaling<id>``."""
 

@@ -19,6 +19,7 @@ from kern.db import db
 from kern.formatting import datum, geld
 from subsidies import historie, services
 from subsidies.forms.beschikkingen import (
+    AnnuleerForm,
     BeschikkenForm,
     BeschikkingForm,
     BetaaldForm,
@@ -116,7 +117,7 @@ def _beschikkingpagina(
             )
         )
         for b in beschikking.betalingen
-        if b.betaald_op is None
+        if b.is_open
     }
     html = render_template(
         "subsidies/beschikking.html",
@@ -359,6 +360,29 @@ def betaling_registreren(betaling_id: int) -> Pagina | Response:
             )
             return _naar(beschikking)
     return _beschikkingpagina(beschikking, status, betaald_form=form, betaald_id=betaling.id)
+
+
+@bp.route("/betalingen/<int:betaling_id>/annuleren", methods=["GET", "POST"])
+@toegang(Rol.BELEIDSMEDEWERKER)
+def betaling_annuleren(betaling_id: int) -> Pagina | Response:
+    betaling = betaling_of_404(betaling_id)
+    data = {"versie": betaling.versie} if request.method == "GET" else {}
+    form = AnnuleerForm(data=data)
+    status = 400 if form.is_submitted() else 200
+    if form.validate_on_submit():
+        try:
+            services.annuleer_betaling(
+                betaling, reden=form.reden.data, door=door(), versie=form.versie.data
+            )
+        except services.SubsidieFout as fout:
+            status = weiger(fout, form, betaling)
+        else:
+            db.session.commit()
+            flash(f"{betaling.soort.label} van {geld(betaling.bedrag)} geannuleerd.", "succes")
+            return _naar(betaling.beschikking)
+    return render_template(
+        "subsidies/betaling_annuleren.html", betaling=betaling, form=form
+    ), status
 
 
 @bp.route("/beschikkingen/<int:beschikking_id>/historie")

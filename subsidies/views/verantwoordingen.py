@@ -53,6 +53,7 @@ class Stand:
     indienen_geweigerd: str | None  # why no new version can be submitted; None: it can
     voorstel: services.Voorstel | None  # the settlement proposal, when one can be made
     voorstel_fout: str | None  # why not
+    vaststellen_geweigerd: str | None  # why the proposal cannot be recorded yet
 
 
 @bp.app_template_global("verantwoording_stand")
@@ -62,7 +63,12 @@ def verantwoording_stand(beschikking: Beschikking) -> Stand:
         voorstel_fout = None
     except services.SubsidieFout as fout:
         voorstel, voorstel_fout = None, str(fout)
-    return Stand(services.indienen_geweigerd(beschikking), voorstel, voorstel_fout)
+    return Stand(
+        services.indienen_geweigerd(beschikking),
+        voorstel,
+        voorstel_fout,
+        services.vaststellen_geweigerd(beschikking),
+    )
 
 
 @bp.app_template_global("saldo_tekst")
@@ -270,6 +276,7 @@ def _toon_vaststelling(
         beschikking=beschikking,
         voorstel=stand.voorstel,
         reden=stand.voorstel_fout,
+        geweigerd=stand.vaststellen_geweigerd,
         form=form,
     ), status
 

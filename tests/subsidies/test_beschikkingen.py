@@ -844,7 +844,9 @@ def _verdeeld_ontdaan_en_ingetrokken(officier, regeling, besloten) -> str:
         data={"reden": "Weg", "versie": str(beschikking_van(besloten.gemeente).versie)},
     )
     assert aantal(Doelbedrag) == 0
-    assert aantal(Betaling) == 0  # the planned payment went with the withdrawal
+    # The planned payment is cancelled with the withdrawal, and kept.
+    [betaling] = db.session.execute(select(Betaling)).scalars()
+    assert betaling.reden_annulering == "Beschikking ingetrokken: Weg"
     return tekst(officier.get(f"/versterkingsgelden/beschikkingen/{besloten.id}/historie"))
 
 
@@ -864,7 +866,9 @@ def test_the_audit_page_shows_their_removal(officier, regeling, besloten):
     inhoud = _verdeeld_ontdaan_en_ingetrokken(officier, regeling, besloten)
 
     assert f"bedrag: {geld('100.000,00')} → —" in inhoud
-    assert f"bedrag: {geld('10.000,00')} → —" in inhoud
+    assert "reden annulering: — → Beschikking ingetrokken: Weg" in inhoud
+    assert "geannuleerd op: — → " in inhoud
+    assert "+00:00" not in inhoud
 
 
 def test_the_edit_and_withdraw_pages_say_when_nothing_can_be_changed(officier, besloten):

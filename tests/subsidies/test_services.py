@@ -212,11 +212,14 @@ def test_withdrawing_after_payment_plans_the_clawback(regeling, db):
     services.trek_in(beschikking, reden="Geen uitvoering", door="t", versie=beschikking.versie)
     db.session.flush()
 
-    soorten = [(b.soort, b.bedrag, b.betaald_op is None) for b in beschikking.betalingen]
+    soorten = [(b.soort, b.bedrag, b.is_open) for b in beschikking.betalingen]
     assert soorten == [
         (BetalingSoort.VOORSCHOT, D("60000.00"), False),
+        (BetalingSoort.VOORSCHOT, D("40000.00"), False),  # cancelled, kept
         (BetalingSoort.TERUGVORDERING, D("60000.00"), True),
     ]
+    assert beschikking.betalingen[1].reden_annulering == "Beschikking ingetrokken: Geen uitvoering"
+    assert beschikking.gepland == D("-60000.00")
 
 
 # --- Payments -----------------------------------------------------------------------------

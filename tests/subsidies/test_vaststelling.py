@@ -294,12 +294,16 @@ def test_open_planned_payments_block_the_settlement(app, db, wereld):
     db.session.commit()
     officier = als(app, wereld.officier)
 
-    assert "nog geplande betalingen open" in tekst(officier.get(vaststellen_url(wereld.eigen)))
+    assert "er staat nog een geplande betaling open" in tekst(
+        officier.get(vaststellen_url(wereld.eigen))
+    )
     antwoord = officier.post(
         vaststellen_url(wereld.eigen), data=vaststelformulier(wereld.eigen.versie)
     )
 
-    assert "registreer of verwijder die eerst" in tekst(officier.get(antwoord.location))
+    assert "Registreer die als betaald of annuleer die met een reden" in tekst(
+        officier.get(antwoord.location)
+    )
     assert aantal(db, Vaststelling) == 0
 
 
@@ -318,3 +322,124 @@ def test_only_a_grant_officer_settles(app, db, wereld, rol):
     assert antwoord.status_code == 403
     assert aantal(db, Vaststelling) == 0
     assert versies(db, wereld.eigen)[-1].status is VerantwoordingStatus.GOEDGEKEURD
+
+
+# --- A planned payment that will not be made --------------------------------------------------
+
+
+def annuleren_url(betaling: Betaling) -> str:
+    return f"/versterkingsgelden/betalingen/{betaling.id}/annuleren"
+
+
+def beschikking_url(beschikking: Beschikking) -> str:
+    return f"/versterkingsgelden/beschikkingen/{beschikking.id}"
+
+
+def _open_voorschot(db, wereld) -> Betaling:
+    """Ready to settle, but for an advance that was planned and will never be paid."""
+    _klaar_om_vast_te_stellen(db, wereld)
+    betaling = services.plan_betaling(
+        wereld.eigen,
+        soort=BetalingSoort.VOORSCHOT,
+        bedrag=Decimal("5000.00"),
+        gepland_op=date(2016, 1, 1),
+        omschrijving="Tweede voorschot",
+    )
+    db.session.commit()
+    return betaling
+
+
+def test_the_settle_button_is_not_offered_while_a_payment_is_open(app, db, wereld):
+    betaling = _open_voorschot(db, wereld)
+    officier = als(app, wereld.officier)
+
+    pagina = tekst(officier.get(beschikking_url(wereld.eigen)))
+    voorstel = tekst(officier.get(vaststellen_url(wereld.eigen)))
+
+    assert f'href="{vaststellen_url(wereld.eigen)}"' not in pagina
+    assert "Vaststellen kan nog niet: er staat nog een geplande betaling open" in pagina
+    assert f'href="{annuleren_url(betaling)}"' in pagina
+    assert "Vaststellen op" not in voorstel  # no form that would only be refused
+    assert "Vaststellen kan nog niet: er staat nog een geplande betaling open" in voorstel
+
+
+def test_an_officer_cancels_a_planned_payment_with_a_reason_and_can_then_settle(app, db, wereld):
+    betaling = _open_voorschot(db, wereld)
+    officier = als(app, wereld.officier)
+    formulier_pagina = officier.get(annuleren_url(betaling))
+    assert formulier_pagina.status_code == 200
+    assert "Tweede voorschot" in tekst(formulier_pagina)
+
+    zonder_reden = officier.post(
+        annuleren_url(betaling), data={"reden": "  ", "versie": str(betaling.versie)}
+    )
+    assert zonder_reden.status_code == 400
+    assert "Geef de reden van de annulering." in tekst(zonder_reden)
+    db.session.expire_all()
+    assert db.session.get(Betaling, betaling.id).geannuleerd_op is None
+
+    antwoord = officier.post(
+        annuleren_url(betaling),
+        data={"reden": "Het voorschot is niet meer nodig.", "versie": str(betaling.versie)},
+    )
+
+    assert antwoord.status_code == 302
+    pagina = tekst(officier.get(antwoord.location))
+    assert f"Voorschot van {geld(Decimal('5000'))} geannuleerd." in pagina
+    assert "Het voorschot is niet meer nodig." in pagina
+    db.session.expire_all()
+    bewaard = db.session.get(Betaling, betaling.id)  # kept, never deleted
+    assert bewaard.geannuleerd_op is not None
+    assert bewaard.geannuleerd_door == wereld.officier.email
+    assert bewaard.reden_annulering == "Het voorschot is niet meer nodig."
+    assert bewaard.betaald_op is None
+    assert bewaard.beschikking.gepland == 0
+    [regel] = [r for r in historie("betaling", betaling.id) if r.actie == "gewijzigd"]
+    assert regel.door == wereld.officier.email
+    assert regel.wijzigingen["reden_annulering"] == [None, "Het voorschot is niet meer nodig."]
+    # Nothing is open any more: the settlement is offered and goes through.
+    assert f'href="{vaststellen_url(wereld.eigen)}"' in pagina
+    vastgesteld = officier.post(
+        vaststellen_url(wereld.eigen), data=vaststelformulier(bewaard.beschikking.versie)
+    )
+    assert vastgesteld.status_code == 302
+    assert aantal(db, Vaststelling) == 1
+
+
+def test_a_paid_or_cancelled_payment_cannot_be_cancelled(app, db, wereld):
+    betaling = _open_voorschot(db, wereld)
+    services.annuleer_betaling(betaling, reden="Niet nodig.", door="test", versie=betaling.versie)
+    db.session.commit()
+    [betaald] = [b for b in wereld.eigen.betalingen if b.betaald_op is not None]
+    officier = als(app, wereld.officier)
+
+    for doel, melding in (
+        (betaling, "Deze betaling is al geannuleerd."),
+        (betaald, "Deze betaling is al op 02-11-2015 geregistreerd; die wordt niet geannuleerd."),
+    ):
+        antwoord = officier.post(
+            annuleren_url(doel), data={"reden": "Nogmaals", "versie": str(doel.versie)}
+        )
+        assert antwoord.status_code == 400
+        assert melding in tekst(antwoord)
+    db.session.expire_all()
+    assert db.session.get(Betaling, betaling.id).reden_annulering == "Niet nodig."
+    assert db.session.get(Betaling, betaald.id).geannuleerd_op is None
+
+
+@pytest.mark.parametrize("rol", [Rol.GEMEENTE, Rol.FINANCIEN, Rol.BEHEERDER])
+def test_only_a_grant_officer_cancels_a_payment(app, db, wereld, rol):
+    betaling = _open_voorschot(db, wereld)
+    client = als(
+        app, maak_gebruiker(rol, gemeente=wereld.amsterdam if rol is Rol.GEMEENTE else None)
+    )
+
+    assert client.get(annuleren_url(betaling)).status_code == 403
+    antwoord = client.post(
+        annuleren_url(betaling), data={"reden": "Weg ermee", "versie": str(betaling.versie)}
+    )
+
+    assert antwoord.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Betaling, betaling.id).geannuleerd_op is None
+    assert "Annuleren" not in tekst(client.get(beschikking_url(wereld.eigen)))
