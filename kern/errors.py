@@ -7,7 +7,14 @@ import logging
 from flask import Flask, current_app, render_template
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from kern.db import db
@@ -22,6 +29,11 @@ TEKSTEN: dict[int, tuple[str, str]] = {
         "Deze pagina bestaat niet, of u hebt er geen toegang toe. Controleer het adres.",
     ),
     405: ("Niet toegestaan", "Deze handeling kan op deze pagina niet worden uitgevoerd."),
+    409: (
+        "Intussen gewijzigd",
+        "Iemand anders heeft dit intussen gewijzigd. Uw wijziging is niet opgeslagen; ga terug, "
+        "laad de pagina opnieuw, bekijk de nieuwe gegevens en probeer het dan nog eens.",
+    ),
     413: ("Bestand te groot", "Het bestand is groter dan de toegestane {limiet}."),
     429: (
         "Te veel pogingen",
@@ -83,6 +95,19 @@ def _rollback() -> None:
         log.warning("rollback after a database error failed", exc_info=True)
 
 
+# How the drivers name a unique violation: PostgreSQL's SQLSTATE, SQLite's extended code.
+UNIEK_SQLSTATE = "23505"
+UNIEK_SQLITE = {"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}
+
+
+def is_unieke_botsing(fout: IntegrityError) -> bool:
+    """Did a unique key refuse the row: someone else created the same thing first?"""
+    return (
+        getattr(fout.orig, "sqlstate", None) == UNIEK_SQLSTATE
+        or getattr(fout.orig, "sqlite_errorname", None) in UNIEK_SQLITE
+    )
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_fout(fout: CSRFError) -> tuple[str, int]:
@@ -98,6 +123,24 @@ def register(app: Flask) -> None:
         if code >= 500:
             _rollback()
         return foutpagina(code)
+
+    # Two saves at the same instant pass the version check of the form (`version_id_col`)
+    # together; the database then lets one win. The other's flush or commit raises, wherever
+    # in the view that happens: answer it here, for every form, as a check a few seconds
+    # later would have (409, nothing changed).
+    @app.errorhandler(StaleDataError)
+    def gelijktijdig_gewijzigd(fout: StaleDataError) -> tuple[str, int]:
+        log.info("concurrent change refused: %s", fout)
+        _rollback()
+        return foutpagina(409)
+
+    @app.errorhandler(IntegrityError)
+    def gelijktijdig_aangemaakt(fout: IntegrityError) -> tuple[str, int]:
+        _rollback()
+        if not is_unieke_botsing(fout):
+            raise fout  # a broken rule is a bug: the 500 page, and a logged traceback
+        log.info("concurrent create refused: %s", fout.orig)
+        return foutpagina(409)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 from flask import Blueprint
+from sqlalchemy import func, select
 
 from kern import create_app
 from kern.accounts.access import openbaar
-from kern.accounts.models import Rol
+from kern.accounts.models import Gebruiker, Rol
 from kern.db import db as _db
 from tests.factories import maak_gebruiker
 
@@ -185,3 +186,42 @@ def test_a_signed_in_post_without_its_token_renders_without_the_database(
     html = antwoord.get_data(as_text=True)
     assert "Het formulier is verlopen of ongeldig." in html
     _zonder_sporen(html)
+
+
+def test_a_unique_key_refusing_a_row_is_a_dutch_409_and_nothing_is_kept(app, db, login):
+    """Two creates of the same thing at once: the database's unique key lets one win."""
+    dubbel = Blueprint("dubbel", __name__)
+
+    def gebruiker(email: str | None) -> Gebruiker:
+        return Gebruiker(email=email, naam="Naam", rol=Rol.FINANCIEN, wachtwoord_hash="-")
+
+    @dubbel.route("/dubbel", methods=["POST"])
+    @openbaar
+    def maak_twee() -> str:
+        _db.session.add(gebruiker("een@voorbeeld.nl"))
+        _db.session.flush()
+        _db.session.add_all([gebruiker("dubbel@voorbeeld.nl"), gebruiker("dubbel@voorbeeld.nl")])
+        _db.session.commit()
+        return "aangemaakt"
+
+    @dubbel.route("/kapot", methods=["POST"])
+    @openbaar
+    def breek_regel() -> str:
+        _db.session.add(gebruiker(None))
+        _db.session.commit()
+        return "aangemaakt"
+
+    app.register_blueprint(dubbel)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    client = app.test_client()
+
+    botsing = client.post("/dubbel")
+    kapot = client.post("/kapot")
+
+    assert botsing.status_code == 409
+    html = botsing.get_data(as_text=True)
+    assert "Iemand anders heeft dit intussen gewijzigd" in html
+    assert "niet opgeslagen" in html
+    _zonder_sporen(html)
+    assert kapot.status_code == 500  # a broken rule is a bug, not someone else's change
+    assert _db.session.execute(select(func.count(Gebruiker.id))).scalar_one() == 0

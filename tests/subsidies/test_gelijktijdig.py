@@ -1,0 +1,249 @@
+"""Two saves at the same instant: one succeeds, the other gets the Dutch 409 and changes nothing.
+
+Each test sends two real requests in two threads, each with its own client and so its own
+database session. A `before_flush` listener holds both at their first flush until both are
+there: by then each has read the object and checked the version its form sent back, so the
+database decides. On PostgreSQL the second UPDATE waits for the first to commit and then finds
+no row of the version it read; on SQLite the second writer waits for the first one's lock and
+finds the same. Without the barrier the requests would simply run one after the other.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
+
+from kern.accounts.models import Rol
+from kern.audit import AuditRegel
+from kern.db import db as database
+from kern.uploads import Upload, UploadStatus
+from subsidies.models import Beschikking, Verantwoording, VerantwoordingStatus
+from tests.factories import (
+    maak_beschikking,
+    maak_gebruiker,
+    maak_gemeente,
+    maak_regeling,
+    maak_verantwoording,
+)
+from tests.formulieren import formulier
+from tests.subsidies.test_excel_upload import ingevuld, stuur
+from tests.subsidies.test_verantwoordingen import als, tekst
+
+CONFLICT = "Iemand anders heeft dit intussen gewijzigd"
+
+
+@dataclass(eq=False)  # a listener must be hashable
+class Tegelijk:
+    """Holds the first flush of each of two request threads until both have reached it."""
+
+    barriere: threading.Barrier
+    draden: set[int]
+    gewacht: set[int]
+
+    def __call__(self, session: Session, flush_context: object, instances: object) -> None:
+        draad = threading.get_ident()
+        if draad in self.draden and draad not in self.gewacht:
+            self.gewacht.add(draad)
+            self.barriere.wait()
+
+
+@pytest.fixture
+def tegelijk(app: Flask) -> Callable[..., list[TestResponse]]:
+    # As in production: an exception becomes the 500 page instead of reaching the test.
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def verstuur(*verzoeken: tuple[FlaskClient, str, dict[str, object]]) -> list[TestResponse]:
+        """Send the requests at the same instant; the answers in the order given."""
+        wacht = Tegelijk(threading.Barrier(len(verzoeken), timeout=15), set(), set())
+        antwoorden: list[TestResponse | BaseException | None] = [None] * len(verzoeken)
+
+        def doe(i: int, client: FlaskClient, url: str, data: dict[str, object]) -> None:
+            wacht.draden.add(threading.get_ident())
+            try:
+                antwoorden[i] = client.post(url, data=data)
+            except BaseException as fout:  # reported below, in the test's thread
+                antwoorden[i] = fout
+
+        draden = [
+            threading.Thread(target=doe, args=(i, *verzoek)) for i, verzoek in enumerate(verzoeken)
+        ]
+        event.listen(Session, "before_flush", wacht)
+        try:
+            for draad in draden:
+                draad.start()
+            for draad in draden:
+                draad.join(timeout=60)
+        finally:
+            event.remove(Session, "before_flush", wacht)
+        uit = [a for a in antwoorden if isinstance(a, TestResponse)]
+        assert len(uit) == len(verzoeken), f"a request did not answer: {antwoorden!r}"
+        database.session.expire_all()
+        return uit
+
+    return verstuur
+
+
+def een_winnaar(antwoorden: list[TestResponse]) -> int:
+    """The index of the request that succeeded; the other one got the Dutch 409."""
+    codes = sorted(a.status_code for a in antwoorden)
+    assert codes == [302, 409], f"expected one success and one 409, got {codes}"
+    verliezer = next(a for a in antwoorden if a.status_code == 409)
+    assert CONFLICT in tekst(verliezer)
+    assert "niet opgeslagen" in tekst(verliezer)
+    return next(i for i, a in enumerate(antwoorden) if a.status_code == 302)
+
+
+def laatste_audit_id() -> int:
+    return database.session.execute(sa.select(sa.func.max(AuditRegel.id))).scalar() or 0
+
+
+def audit_sinds(audit_id: int) -> list[AuditRegel]:
+    """The audit entries written after ``audit_id``: those of the one save that counted."""
+    return list(
+        database.session.execute(
+            sa.select(AuditRegel).where(AuditRegel.id > audit_id).order_by(AuditRegel.id)
+        ).scalars()
+    )
+
+
+@pytest.fixture
+def beschikking(db) -> Beschikking:
+    gemeente = maak_gemeente("GM0363", "Amsterdam", "Noord-Holland")
+    beschikking = maak_beschikking(gemeente, maak_regeling(), Decimal("100000.00"))
+    db.session.commit()
+    return beschikking
+
+
+@pytest.fixture
+def officieren(app, db) -> list[tuple[str, FlaskClient]]:
+    """Two officers, each with a signed-in client: (e-mail address, client)."""
+    officieren = [maak_gebruiker(Rol.BELEIDSMEDEWERKER) for _ in range(2)]
+    db.session.commit()
+    return [(o.email, als(app, o)) for o in officieren]
+
+
+def test_the_same_decision_edited_twice_at_once(tegelijk, officieren, beschikking):
+    url = f"/versterkingsgelden/beschikkingen/{beschikking.id}/wijzigen"
+    versie = str(beschikking.versie)
+    bedragen = (Decimal("200000.00"), Decimal("300000.00"))
+    voor = laatste_audit_id()
+
+    antwoorden = tegelijk(
+        (officieren[0][1], url, {"bedrag": "200.000", "reden": "Eerste", "versie": versie}),
+        (officieren[1][1], url, {"bedrag": "300.000", "reden": "Tweede", "versie": versie}),
+    )
+
+    winnaar = een_winnaar(antwoorden)
+    opgeslagen = database.session.get(Beschikking, beschikking.id)
+    assert opgeslagen.bedrag == bedragen[winnaar]
+    assert [v.reden for v in opgeslagen.versies] == [None, ["Eerste", "Tweede"][winnaar]]
+    nieuw = audit_sinds(voor)
+    assert {r.door for r in nieuw} == {officieren[winnaar][0]}
+    assert [r.wijzigingen["bedrag"] for r in nieuw if "bedrag" in r.wijzigingen] == [
+        ["100000.00", f"{bedragen[winnaar]}"]
+    ]
+
+
+def test_approve_against_send_back_of_one_return(tegelijk, officieren, beschikking, db):
+    verantwoording = maak_verantwoording(beschikking)
+    db.session.commit()
+    url = f"/versterkingsgelden/verantwoordingen/{verantwoording.id}"
+    versie = str(verantwoording.versie)
+    voor = laatste_audit_id()
+
+    antwoorden = tegelijk(
+        (officieren[0][1], f"{url}/goedkeuren", {"goedkeuren-versie": versie}),
+        (
+            officieren[1][1],
+            f"{url}/terugsturen",
+            {"terugsturen-versie": versie, "terugsturen-reden": "Graag per doel toelichten."},
+        ),
+    )
+
+    winnaar = een_winnaar(antwoorden)
+    status = [VerantwoordingStatus.GOEDGEKEURD, VerantwoordingStatus.TERUGGESTUURD][winnaar]
+    assert database.session.get(Verantwoording, verantwoording.id).status is status
+    [regel] = audit_sinds(voor)
+    assert (regel.soort, regel.object_id, regel.actie) == (
+        "verantwoording",
+        verantwoording.id,
+        "gewijzigd",
+    )
+    assert regel.door == officieren[winnaar][0]
+    assert regel.wijzigingen["status"] == ["ingediend", status.value]
+
+
+def _verantwoordingen(beschikking: Beschikking) -> list[Verantwoording]:
+    return list(
+        database.session.execute(
+            sa.select(Verantwoording)
+            .filter_by(beschikking_id=beschikking.id)
+            .order_by(Verantwoording.volgnummer)
+        ).scalars()
+    )
+
+
+def test_two_returns_submitted_at_once(app, tegelijk, beschikking, db):
+    """No earlier version: both would be version 1, and the database's unique key decides."""
+    indieners = [
+        maak_gebruiker(Rol.GEMEENTE, beschikking.gemeente),
+        maak_gebruiker(Rol.BELEIDSMEDEWERKER),
+    ]
+    db.session.commit()
+    clients = [als(app, i) for i in indieners]
+    url = f"/versterkingsgelden/beschikkingen/{beschikking.id}/verantwoording"
+    velden = [formulier(tekst(c.get(url)), "/verantwoording", url).velden for c in clients]
+    for data, bedrag in zip(velden, ("100", "200"), strict=True):
+        data.update({n: bedrag for n in data if n.startswith(("in_jaar", "cumulatief"))})
+        data["eindverantwoording"] = "nee"
+    voor = laatste_audit_id()
+
+    antwoorden = tegelijk((clients[0], url, velden[0]), (clients[1], url, velden[1]))
+
+    winnaar = een_winnaar(antwoorden)
+    [ingediend] = _verantwoordingen(beschikking)
+    assert ingediend.volgnummer == 1
+    assert ingediend.besteed_cumulatief == Decimal(["300.00", "600.00"][winnaar])
+    nieuw = audit_sinds(voor)
+    assert {r.door for r in nieuw} == {indieners[winnaar].email}
+    assert [(r.soort, r.actie) for r in nieuw if r.soort == "verantwoording"] == [
+        ("verantwoording", "aangemaakt")
+    ]
+
+
+def test_two_confirms_of_one_upload(app, tegelijk, beschikking, db):
+    """The clerk and an officer confirm the same preview: one new version, not two."""
+    klerk, officier = maak_gebruiker(Rol.GEMEENTE, beschikking.gemeente), maak_gebruiker()
+    maak_verantwoording(beschikking)  # the return the upload's preview compares with
+    db.session.commit()
+    clients = [als(app, klerk), als(app, officier)]
+    geupload = stuur(clients[0], beschikking, ingevuld(clients[0], beschikking))
+    assert geupload.status_code == 302
+    pagina = geupload.headers["Location"]
+    bevestig = [formulier(tekst(c.get(pagina)), "/inlezen", pagina) for c in clients]
+    upload = database.session.execute(sa.select(Upload)).scalar_one()
+    assert upload.status is UploadStatus.GECONTROLEERD
+    voor = laatste_audit_id()
+
+    antwoorden = tegelijk(*((c, f.actie, f.velden) for c, f in zip(clients, bevestig, strict=True)))
+
+    winnaar = een_winnaar(antwoorden)
+    assert [v.volgnummer for v in _verantwoordingen(beschikking)] == [1, 2]
+    assert database.session.get(Upload, upload.id).status is UploadStatus.GEIMPORTEERD
+    nieuw = audit_sinds(voor)
+    assert {r.door for r in nieuw} == {[klerk, officier][winnaar].email}
+    eerste, tweede = _verantwoordingen(beschikking)
+    assert sorted((r.object_id, r.actie) for r in nieuw if r.soort == "verantwoording") == [
+        (eerste.id, "gewijzigd"),  # replaced by the new version
+        (tweede.id, "aangemaakt"),
+    ]
