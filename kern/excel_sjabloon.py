@@ -1,11 +1,14 @@
 """Building template workbooks for users to fill in. Knows nothing of any domain.
 
 A template has one data sheet, an instructions sheet and a hidden metadata sheet. On the data
-sheet every cell is locked and the sheet is protected (without a password: the protection
-keeps identification cells from being changed by accident, it is no security), except the
-input cells, which are unlocked, coloured and validated. The metadata sheet is "veryHidden"
-(no spreadsheet menu shows it) and holds key/value rows: the template's kind and version and
-whatever ids the domain adds, so that an uploaded file can be recognised (`lees_metadata`).
+sheet every cell is locked and the sheet is protected (with a random password nobody is told:
+the protection keeps identification cells and the layout from being changed by accident, it
+is no security), except the input cells, which are unlocked, coloured and validated. The
+metadata sheet is "veryHidden" (no spreadsheet menu shows it) and holds key/value rows: the
+template's kind and version and whatever ids the domain adds, so that an uploaded file can be
+recognised (`lees_metadata`). A spreadsheet program may unhide it (LibreOffice saves it as
+merely "hidden"), so a template made with a ``sleutel`` carries an HMAC of its metadata
+(`handtekening`), and `ondertekend` tells whether what was read back is what was written.
 
 A domain's ``excel.py`` decides what goes where::
 
@@ -18,7 +21,11 @@ A domain's ``excel.py`` decides what goes where::
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import io
+import json
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -41,6 +48,8 @@ JA, NEE = "ja", "nee"
 METADATA_BLAD = "Metadata"
 INSTRUCTIES_BLAD = "Instructies"
 SOORT, VERSIE = "soort", "versie"  # the metadata keys every template has
+HANDTEKENING = "handtekening"  # the metadata's HMAC, when the template is signed
+_DOEL_SLEUTEL = b"kern.excel_sjabloon: metadata"  # derives the signing key from the secret
 MAX_METADATA = 100  # rows of the metadata sheet that are read back
 
 _INVOER = PatternFill("solid", fgColor="FFF2CC")  # light yellow: fill this in
@@ -69,11 +78,15 @@ class Sjabloon:
         soort: str,
         versie: str,
         ids: Mapping[str, object] | None = None,
+        sleutel: bytes | None = None,
         liggend: bool = True,
     ) -> None:
         ids = dict(ids or {})
-        if {SOORT, VERSIE} & set(ids):
-            raise ValueError(f"the metadata keys {SOORT!r} and {VERSIE!r} are reserved")
+        if {SOORT, VERSIE, HANDTEKENING} & set(ids):
+            raise ValueError(
+                f"the metadata keys {SOORT!r}, {VERSIE!r} and {HANDTEKENING!r} are reserved"
+            )
+        self._sleutel = sleutel
         self.metadata: dict[str, str] = {
             SOORT: soort,
             VERSIE: versie,
@@ -222,12 +235,17 @@ class Sjabloon:
         metadata = self._werkmap.create_sheet(METADATA_BLAD)
         for sleutel, waarde in self.metadata.items():
             metadata.append([sleutel, waarde])
+        if self._sleutel is not None:
+            metadata.append([HANDTEKENING, handtekening(self.metadata, self._sleutel)])
         metadata.sheet_state = "veryHidden"
         _bescherm(metadata)
 
         self._werkmap.active = 0
-        # No sheets added, removed, renamed or unhidden by accident (no password either).
+        # No sheets added, removed, renamed or unhidden: a password nobody knows keeps that
+        # from happening by accident. It is no security (Excel's hash is weak, LibreOffice
+        # makes the metadata sheet merely hidden); the signature is.
         self._werkmap.security = WorkbookProtection(lockStructure=True)
+        self._werkmap.security.workbookPassword = _wachtwoord()
         uitvoer = io.BytesIO()
         self._werkmap.save(uitvoer)
         return uitvoer.getvalue()
@@ -240,8 +258,13 @@ def _waarde(waarde: object) -> Any:
     return str(waarde)
 
 
+def _wachtwoord() -> str:
+    return secrets.token_urlsafe(16)
+
+
 def _bescherm(blad: Worksheet) -> None:
     blad.protection.sheet = True
+    blad.protection.password = _wachtwoord()
     # Widening a column or a row to read a long text is fine.
     blad.protection.formatColumns = False
     blad.protection.formatRows = False
@@ -286,6 +309,26 @@ def lees_metadata(inhoud: bytes) -> dict[str, str]:
         raise ExcelFout(BESCHADIGD) from None
     finally:
         werkmap.close()
+
+
+def metadata_sleutel(geheim: str | bytes) -> bytes:
+    """The key that signs templates' metadata, derived from the application's secret: a key
+    for this purpose only, so that a signature says nothing about the secret or other uses."""
+    geheim_bytes = geheim.encode() if isinstance(geheim, str) else geheim
+    return hmac.new(geheim_bytes, _DOEL_SLEUTEL, hashlib.sha256).digest()
+
+
+def handtekening(metadata: Mapping[str, str], sleutel: bytes) -> str:
+    """The HMAC-SHA256 of the metadata (every key but the signature, in any order)."""
+    paren = sorted((k, v) for k, v in metadata.items() if k != HANDTEKENING)
+    tekst = json.dumps(paren, ensure_ascii=False, separators=(",", ":"))
+    return hmac.new(sleutel, tekst.encode(), hashlib.sha256).hexdigest()
+
+
+def ondertekend(metadata: Mapping[str, str], sleutel: bytes) -> bool:
+    """Whether ``metadata`` (as `lees_metadata` read it) carries its own valid signature."""
+    gegeven = metadata.get(HANDTEKENING, "")
+    return hmac.compare_digest(gegeven.encode(), handtekening(metadata, sleutel).encode())
 
 
 def als_tekst(waarde: object) -> str:

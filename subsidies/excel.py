@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from flask import current_app
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 
 from kern.excel import ExcelFout, lees_blad
@@ -29,6 +30,8 @@ from kern.excel_sjabloon import (
     als_tekst,
     controleer_koppen,
     lees_metadata,
+    metadata_sleutel,
+    ondertekend,
 )
 from kern.excel_sjabloon import SOORT as SOORT_SLEUTEL
 from kern.excel_sjabloon import VERSIE as VERSIE_SLEUTEL
@@ -38,7 +41,7 @@ from kern.geld import MAXIMUM
 from subsidies.models import NUL, Beschikking
 
 SOORT = "verantwoording"
-VERSIE = "1"
+VERSIE = "2"  # 2: the metadata is signed
 BLAD = "Verantwoording"
 
 # Identification (locked) and the two cells about the return as a whole (input).
@@ -81,6 +84,7 @@ def verantwoording_sjabloon(beschikking: Beschikking) -> bytes:
         soort=SOORT,
         versie=VERSIE,
         ids={META_BESCHIKKING: beschikking.id, META_CBS_CODE: gemeente.cbs_code, META_JAAR: jaar},
+        sleutel=_sleutel(),
     )
 
     sjabloon.tekst("A1", f"Verantwoording {regeling_jaar.label}", vet=True, grootte=14)
@@ -271,6 +275,16 @@ def _herken(
             "Download het nieuwe sjabloon bij de beschikking en neem uw gegevens daarin over.",
         )
         return False
+    if not ondertekend(metadata, _sleutel()):
+        # Nothing of what the file says is repeated: it cannot be trusted.
+        meldingen.fout(
+            "",
+            "",
+            "De verborgen gegevens van dit sjabloon zijn gewijzigd, dus het is niet zeker bij "
+            "welke beschikking het hoort. Download het sjabloon bij de beschikking opnieuw, "
+            "neem uw gegevens daarin over en upload het.",
+        )
+        return False
     gemeente = beschikking.gemeente
     jaar = str(beschikking.regeling_jaar.jaar)
     if (
@@ -439,6 +453,10 @@ def _waarschuw_boven_toekenning(
             f"De cumulatieve besteding ({geld(totaal)}) is hoger dan het toegekende "
             f"bedrag ({geld(beschikking.bedrag)}). De beleidsmedewerker beoordeelt dit.",
         )
+
+
+def _sleutel() -> bytes:
+    return metadata_sleutel(current_app.config["SECRET_KEY"])
 
 
 def _waarde(rijen: dict[int, tuple[Any, ...]], adres: str) -> Any:

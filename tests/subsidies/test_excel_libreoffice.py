@@ -15,6 +15,9 @@ from openpyxl import load_workbook
 
 from kern.accounts.models import Rol
 from kern.db import db as database
+from kern.excel_sjabloon import METADATA_BLAD
+from kern.uploads import UploadStatus
+from subsidies import excel
 from subsidies.excel import BLAD, CEL_EINDVERANTWOORDING, CEL_TOELICHTING
 from tests.factories import maak_beschikking, maak_gebruiker, maak_gemeente, maak_regeling
 from tests.subsidies.test_excel_upload import (
@@ -89,3 +92,28 @@ def test_a_template_saved_by_libreoffice_goes_all_the_way(app, db, tmp_path):
         (Decimal("1234.56"), Decimal("1234.56")),
         (Decimal("0.00"), Decimal("0.00")),
     ]
+
+
+def test_metadata_unhidden_after_a_libreoffice_save_and_edited_is_refused(app, db, tmp_path):
+    gemeente = maak_gemeente("GM0363", "Amsterdam", "Noord-Holland")
+    amsterdam = maak_beschikking(gemeente, maak_regeling(), Decimal("920000.00"))
+    gebruiker = maak_gebruiker(Rol.GEMEENTE, gemeente, email="klerk@amsterdam.nl")
+    database.session.commit()
+    klerk = als(app, gebruiker)
+    opgeslagen = opnieuw_opgeslagen(klerk.get(sjabloon_url(amsterdam)).data, tmp_path)
+
+    werkmap = load_workbook(io.BytesIO(opgeslagen))
+    metadata = werkmap[METADATA_BLAD]
+    assert metadata.sheet_state == "hidden"  # LibreOffice keeps no "veryHidden": one click away
+    metadata.sheet_state = "visible"
+    for rij in metadata.iter_rows():
+        if rij[0].value == "beschikking_id":
+            rij[1].value = str(amsterdam.id + 1)  # another decision, still "this" one's year
+    assert [r[1].value for r in metadata.iter_rows() if r[0].value == "versie"] == [excel.VERSIE]
+    uit = io.BytesIO()
+    werkmap.save(uit)
+
+    stuur(klerk, amsterdam, uit.getvalue())
+    upload = laatste_upload()
+    assert upload.status is UploadStatus.GEWEIGERD
+    assert "De verborgen gegevens van dit sjabloon zijn gewijzigd" in meldingen(upload)[0]

@@ -10,7 +10,13 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kern.accounts.models import Rol
-from kern.excel_sjabloon import EURO, METADATA_BLAD, lees_metadata
+from kern.excel_sjabloon import (
+    EURO,
+    METADATA_BLAD,
+    lees_metadata,
+    metadata_sleutel,
+    ondertekend,
+)
 from subsidies import excel, services
 from subsidies.excel import (
     CEL_CBS_CODE,
@@ -162,13 +168,17 @@ def test_the_hidden_metadata_names_the_decision(app, amsterdam):
     inhoud = download(app, amsterdam).data
 
     assert load_workbook(io.BytesIO(inhoud))[METADATA_BLAD].sheet_state == "veryHidden"
-    assert lees_metadata(inhoud) == {
+    metadata = lees_metadata(inhoud)
+    assert metadata == {
         "soort": "verantwoording",
         "versie": excel.VERSIE,
         "beschikking_id": str(amsterdam.id),
         "cbs_code": "GM0363",
         "jaar": "2015",
+        "handtekening": metadata["handtekening"],
     }
+    assert ondertekend(metadata, metadata_sleutel(app.config["SECRET_KEY"]))
+    assert not ondertekend(metadata, metadata_sleutel("een ander geheim"))
 
 
 def test_the_latest_return_is_pre_filled(app, db, amsterdam):

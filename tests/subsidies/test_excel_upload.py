@@ -518,6 +518,50 @@ def test_the_template_of_another_municipality_is_refused(app, db, klerk, medewer
     assert verantwoordingen(utrecht) == []
 
 
+def zet_metadata(blad: Worksheet, **waarden: object) -> None:
+    """Change the template's hidden metadata, as a user who unhid the sheet would."""
+    for rij in blad.parent[METADATA_BLAD].iter_rows():
+        if rij[0].value in waarden:
+            rij[1].value = waarden[rij[0].value]
+
+
+def test_a_template_whose_metadata_was_edited_is_refused(app, db, klerk, medewerker, amsterdam):
+    utrecht = maak_beschikking(
+        maak_gemeente("GM0344", "Utrecht", "Utrecht"), amsterdam.regeling_jaar.regeling
+    )
+    db.session.commit()
+
+    # Utrecht's template, made to say it is Amsterdam's: the ids and the locked cell B5.
+    def als_amsterdam(blad: Worksheet) -> None:
+        zet_metadata(blad, beschikking_id=str(amsterdam.id), cbs_code="GM0363")
+        blad.protection.sheet = False
+        blad["B5"] = "GM0363"
+
+    antwoord = stuur(klerk, amsterdam, ingevuld(medewerker, utrecht, bewerk=als_amsterdam))
+
+    upload = laatste_upload()
+    assert upload.status is UploadStatus.GEWEIGERD
+    assert meldingen(upload) == [
+        "De verborgen gegevens van dit sjabloon zijn gewijzigd, dus het is niet zeker bij welke "
+        "beschikking het hoort. Download het sjabloon bij de beschikking opnieuw, neem uw "
+        "gegevens daarin over en upload het."
+    ]
+    pagina = tekst(klerk.get(antwoord.headers["Location"]))
+    assert "GM0344" not in pagina
+    assert "Utrecht" not in pagina
+    assert verantwoordingen(amsterdam) == []
+
+
+def test_a_template_without_a_signature_is_refused(klerk, amsterdam):
+    stuur(
+        klerk,
+        amsterdam,
+        ingevuld(klerk, amsterdam, bewerk=lambda b: zet_metadata(b, handtekening="")),
+    )
+    assert laatste_upload().status is UploadStatus.GEWEIGERD
+    assert "De verborgen gegevens van dit sjabloon zijn gewijzigd" in meldingen(laatste_upload())[0]
+
+
 @pytest.mark.parametrize(
     ("inhoud", "melding"),
     [
