@@ -80,8 +80,7 @@ def toegekend_versus_besteed(
         Markup(
             '<svg xmlns="http://www.w3.org/2000/svg" class="grafiek" role="img" '
             'aria-labelledby="{id}-titel {id}-uitleg" viewBox="0 0 {b} {h}" width="{b}" '
-            'height="{h}" font-family="system-ui, sans-serif" font-size="13" '
-            'style="max-width: 100%; height: auto">'
+            'height="{h}" font-family="system-ui, sans-serif" font-size="13">'
             '<title id="{id}-titel">{titel}</title>'
             '<desc id="{id}-uitleg">{uitleg}</desc>'
         ).format(id=id_, b=BREEDTE, h=hoogte, titel=titel, uitleg=uitleg),

@@ -2,8 +2,9 @@
 
 Every rule except ``static`` is requested with each of its methods by an anonymous visitor and
 by a user of every role, and the answer is checked against the roles the view declares with
-`@toegang` (or `@openbaar`). A new route is covered without anyone remembering; a new URL
-argument needs a sample value in `VOORBEELDEN` (the test says so when one is missing).
+`@toegang` (or `@openbaar`), and for its security headers (`test_security.koppen_fouten`). A new
+route is covered without anyone remembering; a new URL argument needs a sample value in
+`VOORBEELDEN` (the test says so when one is missing).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from tests.factories import (
     maak_regeling,
     maak_verantwoording,
 )
+from tests.kern.test_security import koppen_fouten
 
 ANONIEM = None
 ROLLEN: list[Rol | None] = [ANONIEM, *Rol]
@@ -234,6 +236,8 @@ def _fouten_voor(app, wereld, regel, methode, rol) -> list[str]:
     code = antwoord.status_code
     if code >= 500:
         return [f"{methode} {url} as {wie}: {code}"]
+    if koppen := koppen_fouten(antwoord, f"{methode} {url} as {wie}"):
+        return koppen
     if toegestaan is None:
         if code >= 400 or naar_login(antwoord):
             return [f"{methode} {url} is public, but {wie} got {code} {antwoord.location or ''}"]
