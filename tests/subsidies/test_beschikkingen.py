@@ -41,7 +41,7 @@ from tests.subsidies.test_regelingen import (
     versie_in,
 )
 
-# The 2015 allocations announced in September 2015 (DOMAIN.md); Gouda's amount was not yet set.
+# The 2015 allocations announced in September 2015 (docs/domein.md); Gouda's amount was not yet set.
 NEGEN_2015 = [
     ("GM0363", "Amsterdam", None, "Noord-Holland", "920.000"),
     ("GM0202", "Arnhem", None, "Gelderland", "400.000"),
