@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kern import excel_schrijven as schrijven
 from kern.excel import BESCHADIGD, ExcelFout, controleer_xlsx
 from kern.excel_validatie import Ernst, Melding
 
@@ -77,9 +78,7 @@ def foutwerkmap(inhoud: bytes, meldingen: Sequence[Melding], *, titel: str = "Me
     overzicht.sheet_view.tabSelected = True
     werkmap.active = 0
 
-    uitvoer = io.BytesIO()
-    werkmap.save(uitvoer)
-    return uitvoer.getvalue()
+    return schrijven.opslaan(werkmap)
 
 
 def _doel(werkmap: Any, melding: Melding) -> tuple[str, str] | None:
@@ -146,7 +145,7 @@ def _vul_overzicht(
 ) -> None:
     fouten = sum(melding.ernst is Ernst.FOUT for melding in meldingen)
     waarschuwingen = len(meldingen) - fouten
-    blad["A1"] = titel
+    schrijven.tekst(blad["A1"], titel)
     blad["A1"].font = Font(bold=True, size=14)
     blad["A2"] = (
         f"{_aantal(fouten, 'fout', 'fouten')} en "
@@ -170,7 +169,7 @@ def _vul_overzicht(
         blad["A3"].font = Font(bold=True)
 
     for nummer, (kop, breedte) in enumerate(_KOLOMMEN, 1):
-        cel = blad.cell(row=KOPRIJ, column=nummer, value=kop)
+        cel = schrijven.tekst(blad.cell(row=KOPRIJ, column=nummer), kop)
         cel.font = Font(bold=True)
         cel.fill = _KOP
         blad.column_dimensions[get_column_letter(nummer)].width = breedte
@@ -180,8 +179,8 @@ def _vul_overzicht(
         rij += 1
         waarden = (melding.blad, melding.cel, melding.kolom, melding.ernst.value, melding.tekst)
         for nummer, waarde in enumerate(waarden, 1):
-            cel = blad.cell(row=rij, column=nummer, value=_schoon(waarde))
-            cel.data_type = "s"  # text stays text: "=..." is no formula, "#N/A" no error
+            # Text stays text: "=..." is no formula, "#N/A" no error.
+            schrijven.tekst(blad.cell(row=rij, column=nummer), waarde)
         blad.cell(row=rij, column=4).fill = ROOD if melding.ernst is Ernst.FOUT else ORANJE
         blad.cell(row=rij, column=5).alignment = _TERUGLOOP
         if doel is not None:
@@ -198,6 +197,7 @@ def _koppel(cel: Any, blad: str, doel: str) -> None:
     plek = "'" + blad.replace("'", "''") + "'!" + doel
     cel.hyperlink = Hyperlink(ref=cel.coordinate, location=plek, display=cel.value)
     cel.style = "Hyperlink"
+    schrijven.tekst(cel, cel.value)  # the style replaced the quote prefix
 
 
 def _schoon(tekst: str) -> str:

@@ -39,6 +39,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kern import excel_schrijven as schrijven
 from kern.excel import BESCHADIGD, ExcelFout, controleer_xlsx
 from kern.excel_validatie import Meldingen, zoals_getoond
 
@@ -108,14 +109,12 @@ class Sjabloon:
         self, cel: str, waarde: str, *, vet: bool = False, grootte: int | None = None
     ) -> None:
         """A label or heading: locked, without the grey of a given value."""
-        doel = self.blad[cel]
-        doel.value = waarde
+        doel = schrijven.tekst(self.blad[cel], waarde)
         doel.font = Font(bold=vet, size=grootte)
 
     def vast(self, cel: str, waarde: object, *, formaat: str | None = None) -> None:
         """A given value the user must not change (it stays locked)."""
-        doel = self.blad[cel]
-        doel.value = _waarde(waarde)
+        doel = _zet(self.blad[cel], waarde)
         doel.fill = _VAST
         doel.border = _RAND
         doel.alignment = Alignment(vertical="top", wrap_text=True)
@@ -179,8 +178,7 @@ class Sjabloon:
         *,
         formaat: str | None = None,
     ) -> None:
-        doel = self.blad[cel]
-        doel.value = _waarde(waarde)
+        doel = _zet(self.blad[cel], waarde)
         doel.protection = _OPEN
         doel.fill = _INVOER
         doel.border = _RAND
@@ -198,7 +196,7 @@ class Sjabloon:
     def koprij(self, rij: int, kolommen: Sequence[Kolom]) -> None:
         """A table heading at ``rij`` from column A; it and all above it stay in view."""
         for nummer, kolom in enumerate(kolommen, 1):
-            cel = self.blad.cell(row=rij, column=nummer, value=kolom.kop)
+            cel = schrijven.tekst(self.blad.cell(row=rij, column=nummer), kolom.kop)
             cel.font = Font(bold=True)
             cel.fill = _KOP
             cel.border = _RAND
@@ -211,10 +209,10 @@ class Sjabloon:
         """A sheet with instructions: a title and one paragraph per row."""
         blad = self._werkmap.create_sheet(INSTRUCTIES_BLAD)
         blad.column_dimensions["A"].width = 100
-        blad["A1"] = titel
+        schrijven.tekst(blad["A1"], titel)
         blad["A1"].font = Font(bold=True, size=14)
         for rij, alinea in enumerate(alineas, 3):
-            blad.cell(row=rij, column=1, value=alinea).alignment = Alignment(
+            schrijven.tekst(blad.cell(row=rij, column=1), alinea).alignment = Alignment(
                 vertical="top", wrap_text=True
             )
         self._instructies = blad
@@ -233,10 +231,12 @@ class Sjabloon:
             _bescherm(self._instructies)
 
         metadata = self._werkmap.create_sheet(METADATA_BLAD)
-        for sleutel, waarde in self.metadata.items():
-            metadata.append([sleutel, waarde])
+        paren = list(self.metadata.items())
         if self._sleutel is not None:
-            metadata.append([HANDTEKENING, handtekening(self.metadata, self._sleutel)])
+            paren.append((HANDTEKENING, handtekening(self.metadata, self._sleutel)))
+        for rij, (sleutel, waarde) in enumerate(paren, 1):
+            schrijven.tekst(metadata.cell(row=rij, column=1), sleutel)
+            schrijven.tekst(metadata.cell(row=rij, column=2), waarde)
         metadata.sheet_state = "veryHidden"
         _bescherm(metadata)
 
@@ -246,16 +246,15 @@ class Sjabloon:
         # makes the metadata sheet merely hidden); the signature is.
         self._werkmap.security = WorkbookProtection(lockStructure=True)
         self._werkmap.security.workbookPassword = _wachtwoord()
-        uitvoer = io.BytesIO()
-        self._werkmap.save(uitvoer)
-        return uitvoer.getvalue()
+        return schrijven.opslaan(self._werkmap)
 
 
-def _waarde(waarde: object) -> Any:
-    """What openpyxl stores: text, numbers (Decimal stays exact), or nothing."""
-    if waarde is None or isinstance(waarde, str | int | Decimal):
-        return waarde
-    return str(waarde)
+def _zet(cel: Any, waarde: object) -> Any:
+    """Numbers as numbers (Decimal stays exact), nothing as nothing, anything else as text."""
+    if waarde is None or isinstance(waarde, int | Decimal):
+        cel.value = waarde
+        return cel
+    return schrijven.tekst(cel, str(waarde))
 
 
 def _wachtwoord() -> str:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from kern import excel_schrijven as schrijven
 from subsidies.bulkimport.basis import KOPPEN, MAX_RIJEN, SOORTEN
 from subsidies.models import Regeling
 
@@ -22,9 +21,8 @@ def sjabloon(regeling: Regeling) -> bytes:
     blad = werkmap.active
     assert blad is not None
     blad.title = "Gegevens"
-    blad.append(list(KOPPEN))
-    for kolom, breedte in enumerate(_BREEDTES, 1):
-        cel = blad.cell(row=1, column=kolom)
+    for kolom, (kop, breedte) in enumerate(zip(KOPPEN, _BREEDTES, strict=True), 1):
+        cel = schrijven.tekst(blad.cell(row=1, column=kolom), kop)
         cel.font = Font(bold=True)
         cel.fill = _KOP
         blad.column_dimensions[get_column_letter(kolom)].width = breedte
@@ -93,14 +91,14 @@ def sjabloon(regeling: Regeling) -> bytes:
         ("", "betaling | GM0363 | Amsterdam | 2015 | | 50.000,00 | | 01-11-2015"),
         ("", "besteding | GM0363 | Amsterdam | 2015 | kennisbevordering | 30.000,00 | 30.000,00"),
     ]
-    for kop, tekst in regels:
-        uitleg.append([kop, tekst])
+    for rij, (kop, tekst) in enumerate(regels, 1):
+        # The scheme's name and purposes are what officers typed: text, never a formula.
+        schrijven.tekst(uitleg.cell(row=rij, column=1), kop)
+        schrijven.tekst(uitleg.cell(row=rij, column=2), tekst)
     for rij in uitleg.iter_rows(min_row=1, max_col=2):
         rij[0].font = Font(bold=True)
         rij[1].alignment = Alignment(wrap_text=True, vertical="top")
     uitleg["B1"].font = Font(bold=True, size=14)
     uitleg["A1"].font = Font(bold=True, size=14)
 
-    uit = io.BytesIO()
-    werkmap.save(uit)
-    return uit.getvalue()
+    return schrijven.opslaan(werkmap)

@@ -33,6 +33,7 @@ from tests.factories import (
     maak_regeling,
 )
 from tests.formulieren import formulier, verstuur
+from tests.kern.test_excel_schrijven import GEVAARLIJK, als_tekst_gelezen
 
 KOPPEN = ["Soort", "CBS-code", "Gemeente", "Jaar", "Doel", "Bedrag", "Cumulatief", "Datum"]
 DOELEN = ("kennisbevordering", "vroegsignalering", "persoonsgerichte_aanpak")
@@ -387,6 +388,23 @@ def test_the_empty_template_has_the_headings_and_instructions(
     # The template read back is a valid file without rows: refused for exactly that.
     upload = controleer(regeling, antwoord.data)
     assert meldingen(upload) == ["Gegevens!A2: Er staan geen regels onder de kopregel."]
+
+
+@pytest.mark.parametrize("waarde", GEVAARLIJK)
+def test_the_empty_template_writes_the_schemes_texts_as_text(
+    app, db, client, login, regeling, officier, waarde
+):
+    regeling.naam = waarde
+    regeling.doelen[0].naam = waarde
+    db.session.commit()
+    login(officier)
+
+    antwoord = client.get(f"/versterkingsgelden/regelingen/{regeling.id}/import/sjabloon.xlsx")
+
+    instructies = load_workbook(io.BytesIO(antwoord.data))["Instructies"]
+    als_tekst_gelezen(instructies["B1"], waarde)
+    [rij] = [r for r in instructies.iter_rows() if r[0].value == regeling.doelen[0].code]
+    als_tekst_gelezen(rij[1], waarde)
 
 
 @pytest.mark.parametrize("rol", [Rol.GEMEENTE, Rol.FINANCIEN])

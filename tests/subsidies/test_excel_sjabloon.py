@@ -41,6 +41,7 @@ from tests.factories import (
     maak_regeling,
     maak_verantwoording,
 )
+from tests.kern.test_excel_schrijven import GEVAARLIJK, als_tekst_gelezen
 from tests.subsidies.test_verantwoordingen import als, indienen_url, tekst
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -292,3 +293,24 @@ def test_finance_sees_no_link_it_cannot_follow(app, amsterdam):
     pagina = tekst(client.get(beschikking_url(amsterdam)))
 
     assert "Download het Excel-sjabloon" not in pagina
+
+
+@pytest.mark.parametrize("waarde", GEVAARLIJK)
+def test_text_that_users_typed_is_text_in_the_template_never_a_formula(app, db, amsterdam, waarde):
+    regeling = amsterdam.regeling_jaar.regeling
+    regeling.naam = waarde  # typed by an officer
+    regeling.doelen[0].maatregelen = waarde
+    verantwoording, _ = services.dien_in(  # typed by the municipality
+        amsterdam,
+        bestedingen={d.id: services.Besteding(Decimal(0), Decimal(0)) for d in regeling.doelen},
+        eindverantwoording=False,
+        toelichting=waarde,
+        door="test",
+    )
+    db.session.commit()
+
+    blad = blad_van(download(app, amsterdam).data)
+
+    als_tekst_gelezen(blad[CEL_TOELICHTING], verantwoording.toelichting_afwijking)
+    als_tekst_gelezen(blad[CEL_REGELING], waarde)
+    als_tekst_gelezen(blad[f"C{EERSTE_DOELRIJ}"], waarde)
