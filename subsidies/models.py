@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kern.audit import Geaudit
@@ -95,6 +96,18 @@ class BeschikkingStatus(Keuze):
         """For sentences: "Deze beschikking is {toestand}"."""
         return "nog een concept" if self is BeschikkingStatus.CONCEPT else self.value
 
+    @property
+    def telt_mee(self) -> bool:
+        """A decision in this state is granted: decided, amended or settled (see `TOEGEKEND`)."""
+        return self in TOEGEKEND
+
+
+# The states in which a decision counts as granted: in the totals, against the ceiling and for
+# membership of the versterkingsgelden. A draft is not granted yet; a withdrawn one no more.
+TOEGEKEND = frozenset(
+    {BeschikkingStatus.BESCHIKT, BeschikkingStatus.GEWIJZIGD, BeschikkingStatus.VASTGESTELD}
+)
+
 
 # Municipalities on whose behalf a lead municipality (hoofdaanvrager) receives a grant.
 beschikking_deelnemers = sa.Table(
@@ -166,10 +179,22 @@ class Beschikking(Geaudit, Model):
             return f"{self.regio_naam} (hoofdaanvrager {self.gemeente.weergavenaam})"
         return self.gemeente.weergavenaam
 
-    @property
+    @hybrid_property
     def telt_mee(self) -> bool:
-        """Counts against the year's ceiling: everything that is not withdrawn."""
-        return self.status is not BeschikkingStatus.INGETROKKEN
+        """Counts as granted (and against the ceiling): decided, amended or settled.
+
+        A hybrid, so that Python and SQL ask the same question.
+        """
+        return self.status.telt_mee
+
+    @telt_mee.inplace.expression
+    @classmethod
+    def _telt_mee_expression(cls) -> sa.ColumnElement[bool]:
+        return cls.status.in_(sorted(TOEGEKEND))
+
+    @property
+    def in_concept(self) -> bool:
+        return self.status is BeschikkingStatus.CONCEPT
 
     @property
     def betaald(self) -> Decimal:

@@ -4,10 +4,11 @@ Everything is computed in Python from objects loaded in a fixed number of querie
 decisions with their payments, returns with lines, and settlement), so that an overview of
 twenty recipients costs as many statements as one of two. Money stays `Decimal` throughout.
 
-Words: *toegekend* (granted), *betaald* (paid on balance), *besteed* (spent, cumulative, from the
-most relevant return), *vastgesteld* (settled), *saldo* (settled or granted minus paid: positive
-is still to pay, negative is to reclaim), *termijn* (where the return stands against its due
-date: "te laat", "binnenkort", "op tijd", "ingediend" or "n.v.t.").
+Words: *toegekend* (granted: only decided, amended or settled decisions, `Beschikking.telt_mee`;
+a draft is *in concept* and shown apart), *betaald* (paid on balance), *besteed* (spent,
+cumulative, from the most relevant return), *vastgesteld* (settled), *saldo* (settled or granted
+minus paid: positive is still to pay, negative is to reclaim), *termijn* (where the return stands
+against its due date: "te laat", "binnenkort", "op tijd", "ingediend" or "n.v.t.").
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ class Rij:
     """One decision in an overview."""
 
     beschikking: Beschikking
-    toegekend: Decimal | None  # None: "nog vast te stellen"
+    toegekend: Decimal | None  # None: "nog vast te stellen", or a draft (see `concept`)
     betaald: Decimal
     besteed_per_doel: dict[int, Decimal]  # doel id -> cumulative spending; empty: no return
     besteed: Decimal | None
@@ -73,6 +74,15 @@ class Rij:
     @property
     def ontvanger(self) -> str:
         return self.beschikking.ontvanger
+
+    @property
+    def concept(self) -> bool:
+        """A draft grants nothing yet; its amount is shown apart, as "in concept"."""
+        return self.beschikking.in_concept
+
+    @property
+    def in_concept(self) -> Decimal | None:
+        return self.beschikking.bedrag if self.concept else None
 
     @property
     def besteed_percentage(self) -> Decimal | None:
@@ -97,9 +107,12 @@ class Rij:
 
 
 def rij(beschikking: Beschikking, vandaag: date) -> Rij:
-    # A withdrawn decision grants nothing any more: what was paid is to be reclaimed.
+    # A withdrawn decision grants nothing any more: what was paid is to be reclaimed. A draft
+    # grants nothing yet: it has no amount granted and no balance.
     if beschikking.status is BeschikkingStatus.INGETROKKEN:
         toegekend: Decimal | None = NUL
+    elif beschikking.in_concept:
+        toegekend = None
     else:
         toegekend = beschikking.bedrag
     betaald = beschikking.betaald
@@ -150,7 +163,9 @@ def _som(waarden: Iterable[Decimal | None]) -> Decimal:
 @dataclass(frozen=True)
 class Totalen:
     toegekend: Decimal
-    nog_vast_te_stellen: int  # rows whose granted amount is not yet set
+    nog_vast_te_stellen: int  # granted rows whose amount is not yet set
+    in_concept: Decimal  # the amounts of the drafts, not part of toegekend
+    concepten: int
     betaald: Decimal
     besteed_per_doel: dict[int, Decimal]
     besteed: Decimal
@@ -161,7 +176,9 @@ class Totalen:
 def totalen(rijen: Sequence[Rij], doelen: Sequence[Bestedingsdoel] = ()) -> Totalen:
     return Totalen(
         toegekend=_som(r.toegekend for r in rijen),
-        nog_vast_te_stellen=sum(1 for r in rijen if r.toegekend is None),
+        nog_vast_te_stellen=sum(1 for r in rijen if r.toegekend is None and not r.concept),
+        in_concept=_som(r.in_concept for r in rijen),
+        concepten=sum(1 for r in rijen if r.concept),
         betaald=_som(r.betaald for r in rijen),
         besteed_per_doel={d.id: _som(r.besteed_per_doel.get(d.id) for r in rijen) for d in doelen},
         besteed=_som(r.besteed for r in rijen),

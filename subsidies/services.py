@@ -55,12 +55,18 @@ class Conflict(SubsidieFout):
 
 
 class PlafondOverschreden(SubsidieFout):
-    def __init__(self, regeling_jaar: RegelingJaar, tekort: Decimal) -> None:
+    def __init__(self, regeling_jaar: RegelingJaar, tekort: Decimal, in_concept: Decimal) -> None:
         self.tekort = tekort
+        concept = (
+            f" Daarnaast staat er {geld(in_concept)} in concept; dat telt pas mee als het is "
+            "beschikt."
+            if in_concept
+            else ""
+        )
         super().__init__(
             f"Dit overschrijdt het plafond van {geld(regeling_jaar.plafond)} voor "
-            f"{regeling_jaar.jaar} met {geld(tekort)}. Bevestig de overschrijding als dat "
-            "de bedoeling is."
+            f"{regeling_jaar.jaar} met {geld(tekort)}.{concept} Bevestig de overschrijding "
+            "als dat de bedoeling is."
         )
 
 
@@ -137,7 +143,8 @@ def wijzig_plafond(regeling_jaar: RegelingJaar, plafond: Decimal, versie: int | 
 
 
 def toegekend_in(regeling_jaar: RegelingJaar, behalve: Beschikking | None = None) -> Decimal:
-    """The amounts of every decision of the year that counts against the ceiling."""
+    """The amounts of every decision of the year that counts as granted (`Beschikking.telt_mee`);
+    drafts do not, and are shown apart (`in_concept_in`)."""
     return sum(
         (
             b.bedrag
@@ -148,17 +155,60 @@ def toegekend_in(regeling_jaar: RegelingJaar, behalve: Beschikking | None = None
     )
 
 
+def in_concept_in(regeling_jaar: RegelingJaar, behalve: Beschikking | None = None) -> Decimal:
+    """The amounts of the year's drafts: not granted yet, but an officer should see them."""
+    return sum(
+        (
+            b.bedrag
+            for b in regeling_jaar.beschikkingen
+            if b.in_concept and b.bedrag is not None and b is not behalve
+        ),
+        NUL,
+    )
+
+
+@dataclass(frozen=True)
+class Plafondstand:
+    """A year's ceiling against what is granted, with the drafts apart."""
+
+    plafond: Decimal
+    toegekend: Decimal
+    in_concept: Decimal
+    concepten: int  # drafts, with or without an amount
+
+    @property
+    def ruimte(self) -> Decimal:
+        return self.plafond - self.toegekend
+
+    @property
+    def overschreden(self) -> bool:
+        return self.toegekend > self.plafond
+
+
+def plafondstand(regeling_jaar: RegelingJaar) -> Plafondstand:
+    return Plafondstand(
+        plafond=regeling_jaar.plafond,
+        toegekend=toegekend_in(regeling_jaar),
+        in_concept=in_concept_in(regeling_jaar),
+        concepten=sum(1 for b in regeling_jaar.beschikkingen if b.in_concept),
+    )
+
+
 def _controleer_plafond(
     regeling_jaar: RegelingJaar,
     bedrag: Decimal | None,
     behalve: Beschikking | None,
     bevestigd: bool,
 ) -> None:
+    """Refuse, unless confirmed, an amount that takes the granted total over the ceiling.
+
+    Only granted amounts count: a draft reserves nothing, and is checked again when decided.
+    """
     if bedrag is None or bevestigd:
         return
     tekort = toegekend_in(regeling_jaar, behalve) + bedrag - regeling_jaar.plafond
     if tekort > 0:
-        raise PlafondOverschreden(regeling_jaar, tekort)
+        raise PlafondOverschreden(regeling_jaar, tekort, in_concept_in(regeling_jaar, behalve))
 
 
 # --- Decisions ----------------------------------------------------------------------------
@@ -269,7 +319,13 @@ def _kenmerk_vrij(kenmerk: str, beschikking: Beschikking) -> None:
 
 
 def beschik(
-    beschikking: Beschikking, *, kenmerk: str, datum: date, door: str, versie: int | None
+    beschikking: Beschikking,
+    *,
+    kenmerk: str,
+    datum: date,
+    door: str,
+    versie: int | None,
+    bevestig_overschrijding: bool = False,
 ) -> None:
     """Decide a draft: it gets its decision number and date, and counts as granted."""
     controleer_versie(beschikking, versie, "deze beschikking")
@@ -278,6 +334,9 @@ def beschik(
             f"Alleen een concept kan worden beschikt; deze beschikking is "
             f"{beschikking.status.label.lower()}."
         )
+    _controleer_plafond(
+        beschikking.regeling_jaar, beschikking.bedrag, beschikking, bevestig_overschrijding
+    )
     kenmerk = kenmerk.strip()
     if not kenmerk:
         raise SubsidieFout("Een beschikking heeft een kenmerk.")

@@ -883,9 +883,7 @@ class _Controle:
     def _plafonds(self, nieuwe_totalen: dict[tuple[int, int], int]) -> None:
         per_jaar: dict[int, int] = defaultdict(int)
         for (gemeente_id, jaar), bestaand in self.bestaand.items():
-            if (gemeente_id, jaar) not in nieuwe_totalen and bestaand.status is not (
-                BeschikkingStatus.INGETROKKEN
-            ):
+            if (gemeente_id, jaar) not in nieuwe_totalen and bestaand.status.telt_mee:
                 per_jaar[jaar] += bestaand.bedrag or 0
         laatste_rij: dict[int, int] = {}
         for (gemeente_id, jaar), totaal in nieuwe_totalen.items():

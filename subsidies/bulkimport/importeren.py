@@ -155,6 +155,7 @@ def importeer(
                 datum=vandaag,
                 door=door,
                 versie=beschikking.versie,
+                bevestig_overschrijding=True,  # the file's totals were checked against it
             )
             bestaand[cbs, jaar] = beschikking
             resultaat.beschikkingen_nieuw += 1

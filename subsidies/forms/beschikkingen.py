@@ -142,6 +142,9 @@ class BeschikkenForm(FlaskForm):
         ],
     )
     datum = datumveld("Datum van de beschikking")
+    bevestig_overschrijding = BooleanField(
+        "Ik bevestig dat deze beschikking het plafond van het jaar overschrijdt"
+    )
     versie = VersieField()
 
 

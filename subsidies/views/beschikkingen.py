@@ -104,6 +104,7 @@ def _beschikkingpagina(
     betaling_form: BetalingForm | None = None,
     betaald_form: BetaaldForm | None = None,
     betaald_id: int | None = None,
+    toon_bevestiging: bool = False,
 ) -> Pagina:
     """The decision's page; a form that was refused is drawn again with its input and errors."""
     betaald_forms = {
@@ -131,6 +132,7 @@ def _beschikkingpagina(
         or BetalingForm(formdata=None, data={"gepland_op": date.today()}),
         betaald_forms=betaald_forms,
         wijzigbaar=_wijzigbaar(beschikking),
+        toon_bevestiging=toon_bevestiging,
     )
     return html, status
 
@@ -150,7 +152,7 @@ def jaar(jaar_id: int) -> str:
         "subsidies/regeling_jaar.html",
         jaar=regeling_jaar,
         beschikkingen=beschikkingen,
-        toegekend=services.toegekend_in(regeling_jaar),
+        stand=services.plafondstand(regeling_jaar),
         betaald=sum((b.betaald for b in meetellend), NUL),
         nog_vast_te_stellen=sum(1 for b in meetellend if b.bedrag is None),
     )
@@ -209,6 +211,7 @@ def beschikking_beschikken(beschikking_id: int) -> Pagina | Response:
     beschikking = beschikking_of_404(beschikking_id)
     form = BeschikkenForm()
     status = 400
+    overschreden = False
     if form.validate_on_submit():
         try:
             services.beschik(
@@ -217,14 +220,21 @@ def beschikking_beschikken(beschikking_id: int) -> Pagina | Response:
                 datum=form.datum.data,
                 door=door(),
                 versie=form.versie.data,
+                bevestig_overschrijding=form.bevestig_overschrijding.data,
             )
         except services.SubsidieFout as fout:
             status = weiger(fout, form, beschikking)
+            overschreden = isinstance(fout, services.PlafondOverschreden)
         else:
             db.session.commit()
             flash(f"De beschikking is genomen met kenmerk {beschikking.kenmerk}.", "succes")
             return _naar(beschikking)
-    return _beschikkingpagina(beschikking, status, beschikken_form=form)
+    return _beschikkingpagina(
+        beschikking,
+        status,
+        beschikken_form=form,
+        toon_bevestiging=overschreden or form.bevestig_overschrijding.data,
+    )
 
 
 @bp.route("/beschikkingen/<int:beschikking_id>/wijzigen", methods=["GET", "POST"])

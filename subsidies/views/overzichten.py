@@ -40,13 +40,15 @@ def overzicht(jaar_id: int) -> str:
         }
         return url_for("subsidies.overzicht", jaar_id=jaar_id, **waarden)
 
+    # A draft grants nothing yet: the chart and its table show granted decisions only.
+    grafiekrijen = [r for r in resultaat.rijen if not r.concept]
     grafiek_svg = grafiek.toegekend_versus_besteed(
-        [grafiek.Staaf(r.ontvanger, r.toegekend, r.besteed) for r in resultaat.rijen],
+        [grafiek.Staaf(r.ontvanger, r.toegekend, r.besteed) for r in grafiekrijen],
         titel=f"Toegekend versus besteed per gemeente, {regeling_jaar.label}",
         uitleg=(
             "Per gemeente een staaf voor het toegekende bedrag en een voor de cumulatieve "
-            "besteding volgens de verantwoording, op één schaal. De bedragen staan bij de "
-            "staven en in de tabel onder de grafiek."
+            "besteding volgens de verantwoording, op één schaal. Beschikkingen in concept "
+            "staan er niet in. De bedragen staan bij de staven en in de tabel onder de grafiek."
         ),
     )
     return render_template(
@@ -58,6 +60,7 @@ def overzicht(jaar_id: int) -> str:
         ov=resultaat,
         sorteer_url=sorteer_url,
         grafiek=grafiek_svg,
+        grafiekrijen=grafiekrijen,
         vandaag=vandaag,
     )
 

@@ -46,7 +46,7 @@ def _regelingpagina(
     jaren = [
         {
             "jaar": jaar,
-            "toegekend": services.toegekend_in(jaar),
+            "stand": services.plafondstand(jaar),
             "aantal": len(jaar.beschikkingen),
             "form": (
                 plafondform

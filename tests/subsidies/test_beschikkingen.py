@@ -218,6 +218,7 @@ def test_over_allocation_is_refused_with_the_shortfall_then_accepted_when_confir
     officier, jaar_id, amsterdam, rotterdam
 ):
     assert nieuwe_beschikking(officier, jaar_id, amsterdam, bedrag="900.000").status_code == 302
+    assert neem(officier, beschikking_van(amsterdam), "VG-2015-001").status_code == 302
 
     geweigerd = nieuwe_beschikking(officier, jaar_id, rotterdam, bedrag="200.000,01")
 
@@ -236,6 +237,10 @@ def test_over_allocation_is_refused_with_the_shortfall_then_accepted_when_confir
 
     assert bevestigd.status_code == 302
     assert beschikking_van(rotterdam).bedrag == Decimal("200000.01")
+    # Deciding it is checked again, and needs the confirmation again.
+    assert neem(officier, beschikking_van(rotterdam), "VG-2015-002").status_code == 400
+    genomen = neem(officier, beschikking_van(rotterdam), "VG-2015-002", bevestig_overschrijding="y")
+    assert genomen.status_code == 302
     regeling_pagina = tekst(officier.get("/versterkingsgelden/regelingen/1"))
     assert geld("-100.000,01") in regeling_pagina
     assert "(overschreden)" in regeling_pagina

@@ -696,7 +696,8 @@ def test_the_history_includes_predecessors_after_a_merger(app, login, fusie):
     assert "GM0002" not in blok
     assert "Buurgemeente" not in blok
     assert "en de gemeenten die erin zijn opgegaan" in blok
-    assert "Totaal (4) € 100.000,00" in blok.replace("\xa0", " ")
+    # Altena's own decision is a draft: shown apart, not granted.
+    assert "Totaal (4) € 60.000,00 plus 1 in concept: € 40.000,00" in blok.replace("\xa0", " ")
 
 
 def test_the_successors_user_sees_the_predecessors_grants_without_links_to_them(app, login, fusie):
@@ -744,3 +745,128 @@ def test_spending_comes_from_the_latest_approved_return_else_the_latest_submitte
     assert rij.besteed == D("10000.00")
     assert rij.verantwoordingslabel == "Ingediend"
     assert all(isinstance(w, Decimal) for w in rij.besteed_per_doel.values())
+
+
+# --- Drafts are not granted -----------------------------------------------------------------
+
+
+@pytest.fixture
+def met_concept(app, db):
+    """Ceiling 1,000,000: Amsterdam decided at 700,000, Rotterdam a draft of 200,000."""
+    regeling = maak_regeling(plafond=D("1000000.00"))
+    maak_beschikking(maak_gemeente("GM0363", "Amsterdam"), regeling, D("700000.00"))
+    maak_beschikking(
+        maak_gemeente("GM0599", "Rotterdam", "Zuid-Holland"),
+        regeling,
+        D("200000.00"),
+        beschikt=False,
+    )
+    maak_gemeente("GM0344", "Utrecht", "Utrecht")
+    gebruiker = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
+    db.session.commit()
+    return regeling.jaren[0], gebruiker
+
+
+def test_a_draft_is_not_granted_in_the_year_overview_or_the_chart(login, met_concept):
+    jaar, gebruiker = met_concept
+    antwoord = vraag(login(gebruiker), jaar)
+
+    som = totalen(antwoord)
+    assert som["Toegekend"] == euro("700.000,00") + " plus 1 in concept: " + euro("200.000,00")
+    assert som["Saldo"] == euro("700.000,00")
+    rotterdam = dict(zip(koppen(antwoord), rijen(antwoord)["Rotterdam"], strict=True))
+    assert rotterdam["Toegekend"] == "in concept: " + euro("200.000,00")
+    assert rotterdam["Saldo"] == "—"
+    grafiek_svg = re.search(r"<svg.*?</svg>", tekst(antwoord), re.S)[0]  # type: ignore[index]
+    assert "Amsterdam" in grafiek_svg
+    assert "Rotterdam" not in grafiek_svg
+
+
+def test_a_draft_is_not_granted_on_the_scheme_pages(login, met_concept):
+    jaar, gebruiker = met_concept
+    client = login(gebruiker)
+
+    regeling = _kaal(tekst(client.get(f"/versterkingsgelden/regelingen/{jaar.regeling_id}")))
+    jaarpagina = _kaal(tekst(client.get(f"/versterkingsgelden/jaren/{jaar.id}")))
+
+    # Year, ceiling, granted, in concept, room.
+    assert (
+        f"2015 {euro('1.000.000,00')} {euro('700.000,00')} {euro('200.000,00')} "
+        f"{euro('300.000,00')}" in regeling
+    )
+    assert f"Toegekend {euro('700.000,00')}" in jaarpagina
+    assert f"In concept (nog niet beschikt) {euro('200.000,00')} (1 concept)" in jaarpagina
+    assert f"Ruimte {euro('300.000,00')}" in jaarpagina
+
+
+def test_the_municipality_page_shows_a_draft_apart(login, met_concept):
+    _, gebruiker = met_concept
+
+    blok = _kaal(sectie(login(gebruiker).get("/gemeenten/GM0599")))
+
+    assert "in concept: " + euro("200.000,00") in blok
+    assert f"Totaal (1) {euro('0,00')}" in blok
+
+
+def test_drafts_leave_room_under_the_ceiling_until_they_are_decided(app, login, met_concept):
+    jaar, gebruiker = met_concept
+    client = login(gebruiker)
+
+    # A second draft fits beside the decided 700,000: drafts reserve nothing.
+    nieuw = client.post(
+        f"/versterkingsgelden/jaren/{jaar.id}/beschikkingen/nieuw",
+        data={"gemeente_id": str(maak_utrecht_id()), "bedrag": "250.000"},
+    )
+    assert nieuw.status_code == 302
+    rotterdam, utrecht = (
+        b for b in sorted(jaar.beschikkingen, key=lambda b: b.gemeente.naam) if b.kenmerk is None
+    )
+
+    def beschik(beschikking, **extra):
+        db.session.expire_all()
+        return client.post(
+            f"/versterkingsgelden/beschikkingen/{beschikking.id}/beschikken",
+            data={
+                "kenmerk": f"VG-{beschikking.id}",
+                "datum": "2015-10-01",
+                "versie": str(beschikking.versie),
+                **extra,
+            },
+        )
+
+    assert beschik(rotterdam).status_code == 302  # 900,000: within the ceiling
+    geweigerd = beschik(utrecht)  # 1,150,000: over it
+    assert geweigerd.status_code == 400
+    pagina = _kaal(tekst(geweigerd))
+    assert (
+        f"Dit overschrijdt het plafond van {euro('1.000.000,00')} voor 2015 met "
+        f"{euro('150.000,00')}." in pagina
+    )
+    db.session.expire_all()
+    assert db.session.get(type(utrecht), utrecht.id).status is BeschikkingStatus.CONCEPT
+
+    bevestigd = beschik(utrecht, bevestig_overschrijding="y")
+    assert bevestigd.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(utrecht), utrecht.id).status is BeschikkingStatus.BESCHIKT
+
+
+def test_the_ceiling_message_names_what_is_in_concept(app, login, met_concept):
+    jaar, gebruiker = met_concept
+
+    antwoord = login(gebruiker).post(
+        f"/versterkingsgelden/jaren/{jaar.id}/beschikkingen/nieuw",
+        data={"gemeente_id": str(maak_utrecht_id()), "bedrag": "350.000"},
+    )
+
+    assert antwoord.status_code == 400
+    pagina = _kaal(tekst(antwoord))
+    assert f"Dit overschrijdt het plafond van {euro('1.000.000,00')} voor 2015 met" in pagina
+    assert f"met {euro('50.000,00')}." in pagina  # 700,000 + 350,000: the draft not counted
+    assert f"Daarnaast staat er {euro('200.000,00')} in concept" in pagina
+
+
+def maak_utrecht_id() -> int:
+    return db.session.execute(
+        db.select(Gemeente.id).where(Gemeente.cbs_code == "GM0344")
+    ).scalar_one()

@@ -33,7 +33,7 @@ def _gegevens(bedrag, **extra):
 
 def test_over_allocating_names_the_exact_shortfall_and_saves_nothing(regeling, db):
     jaar = regeling.jaren[0]
-    services.maak_beschikking(jaar, maak_gemeente("GM0363"), _gegevens("600000.00"))
+    maak_beschikking(maak_gemeente("GM0363"), regeling, D("600000.00"))
 
     with pytest.raises(services.PlafondOverschreden) as fout:
         services.maak_beschikking(
@@ -47,10 +47,22 @@ def test_over_allocating_names_the_exact_shortfall_and_saves_nothing(regeling, d
 
 def test_an_explicitly_confirmed_over_allocation_is_accepted(regeling, db):
     jaar = regeling.jaren[0]
-    services.maak_beschikking(
+    concept = services.maak_beschikking(
         jaar,
         maak_gemeente(),
         _gegevens("1000000.01"),
+        bevestig_overschrijding=True,
+    )
+    assert services.toegekend_in(jaar) == D("0.00")  # a draft is not granted
+    assert services.in_concept_in(jaar) == D("1000000.01")
+    with pytest.raises(services.PlafondOverschreden):
+        services.beschik(concept, kenmerk="VG-1", datum=date(2015, 10, 1), door="t", versie=1)
+    services.beschik(
+        concept,
+        kenmerk="VG-1",
+        datum=date(2015, 10, 1),
+        door="t",
+        versie=concept.versie,
         bevestig_overschrijding=True,
     )
     assert services.toegekend_in(jaar) == D("1000000.01")
@@ -61,9 +73,7 @@ def test_withdrawn_decisions_free_their_room_under_the_ceiling(regeling, db):
     eerste = maak_beschikking(maak_gemeente(), regeling, D("900000.00"))
     services.trek_in(eerste, reden="Geen uitvoering", door="t", versie=eerste.versie)
 
-    services.maak_beschikking(
-        jaar, maak_gemeente("GM0599", "Rotterdam", "Zuid-Holland"), _gegevens("900000.00")
-    )
+    maak_beschikking(maak_gemeente("GM0599", "Rotterdam", "Zuid-Holland"), regeling, D("900000.00"))
     assert services.toegekend_in(jaar) == D("900000.00")
 
 
