@@ -3,10 +3,16 @@
 The steps, each its own request::
 
     ontvang()       store the original (committed first), check it cell by cell, and stage the
-                    rows or record why the file is refused
-    voorvertoning() what the staged rows change against the current return
+                    rows or record why the file is refused; note the return it is checked
+                    against (its basis)
+    voorvertoning() what the staged rows change against that return
     importeer()     submit the staged rows as a new version of the return, in the caller's
                     one transaction; the file is not read again
+
+An upload is checked against the return that was current when it arrived. When another version
+is submitted after that, the upload is *verouderd* (stale): it cannot be confirmed until it is
+checked again against the current version (`controleer_opnieuw`), so that an older file never
+silently replaces a newer return.
 """
 
 from __future__ import annotations
@@ -15,11 +21,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from kern import uploads
+from kern.db import db
 from kern.uploads import Upload, UploadStatus
 from subsidies import excel, services
 from subsidies.models import Beschikking, Verantwoording
 
 SOORT = "verantwoording"
+BASIS = "basis"  # in the upload's gegevens: id of the return it was checked against, or None
 
 
 def sleutel(beschikking: Beschikking) -> str:
@@ -49,6 +57,7 @@ def ontvang(
         gegevens={
             "eindverantwoording": controle.eindverantwoording,
             "toelichting": controle.toelichting,
+            BASIS: _huidige_basis(beschikking),
         },
         meldingen=controle.meldingen,
     )
@@ -57,6 +66,39 @@ def ontvang(
 
 def hoort_bij(upload: Upload, beschikking: Beschikking) -> bool:
     return upload.soort == SOORT and upload.sleutel == sleutel(beschikking)
+
+
+def _huidige_basis(beschikking: Beschikking) -> int | None:
+    laatste = beschikking.laatste_verantwoording
+    return laatste.id if laatste else None
+
+
+def verouderd(upload: Upload, beschikking: Beschikking) -> bool:
+    """Was another version of the return submitted since this checked upload was checked?
+
+    An upload stored without its basis (before the basis was kept) counts as checked against
+    no return: stale once there is one.
+    """
+    if upload.status is not UploadStatus.GECONTROLEERD:
+        return False
+    return upload.gegevens.get(BASIS) != _huidige_basis(beschikking)
+
+
+def controleer_opnieuw(upload: Upload, beschikking: Beschikking, *, versie: int | None) -> None:
+    """Check a stale upload again, against the current return. Flushes; the caller commits.
+
+    The staged rows do not depend on the return, only what they change does: the upload
+    takes the current return as its basis, and the preview shows the changes against it.
+    """
+    services.controleer_versie(upload, versie, "deze upload")
+    if upload.status is not UploadStatus.GECONTROLEERD:
+        raise services.SubsidieFout(
+            "Deze upload is al ingelezen."
+            if upload.status is UploadStatus.GEIMPORTEERD
+            else "Deze upload kan niet worden ingelezen."
+        )
+    upload.gegevens = {**upload.gegevens, BASIS: _huidige_basis(beschikking)}
+    db.session.flush()
 
 
 # --- Preview ---------------------------------------------------------------------------------
@@ -97,7 +139,11 @@ class Voorvertoning:
 
 
 def voorvertoning(upload: Upload, beschikking: Beschikking) -> Voorvertoning:
-    """The staged rows against the latest return of ``beschikking`` (None: the first one)."""
+    """The staged rows against the latest return of ``beschikking`` (None: the first one).
+
+    Only meaningful for an upload that is not `verouderd`: the page shows no preview (and no
+    confirmation) for a stale one.
+    """
     jaar = beschikking.regeling_jaar.jaar
     basis = beschikking.laatste_verantwoording
     doelen = {d.code: d for d in beschikking.regeling_jaar.regeling.doelen}
@@ -139,12 +185,12 @@ def importeer(
     *,
     door: str,
     versie: int | None,
-    basis_id: int | None,
 ) -> tuple[Verantwoording, list[str]]:
     """Submit the staged rows as a new version of the return. Flushes; the caller commits.
 
-    ``versie`` is the upload's version the user saw and ``basis_id`` the return the preview
-    compared with: when either changed in the meantime, nothing is imported.
+    ``versie`` is the upload's version the user saw: when it changed in the meantime (checked
+    again, or confirmed by someone else), or when another return was submitted after the
+    upload was checked, nothing is imported.
     """
     services.controleer_versie(upload, versie, "deze upload")
     if upload.status is not UploadStatus.GECONTROLEERD:
@@ -153,11 +199,11 @@ def importeer(
             if upload.status is UploadStatus.GEIMPORTEERD
             else "Deze upload kan niet worden ingelezen."
         )
-    basis = beschikking.laatste_verantwoording
-    if (basis.id if basis else None) != basis_id:
+    if verouderd(upload, beschikking):
         raise services.Conflict(
-            "Er is intussen een andere versie van de verantwoording ingediend. Bekijk de "
-            "voorvertoning opnieuw voordat u deze upload inleest."
+            "Er is intussen een andere versie van de verantwoording ingediend dan die waartegen "
+            "dit bestand is gecontroleerd. Controleer het opnieuw tegen de huidige versie en "
+            "bekijk wat er dan verandert, voordat u het inleest."
         )
     doelen = {d.code: d for d in beschikking.regeling_jaar.regeling.doelen}
     bestedingen: dict[int, services.Besteding] = {}

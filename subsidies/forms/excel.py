@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
 
 from kern.forms import VersieField, xlsx_veld
 
@@ -15,10 +14,7 @@ class UploadForm(FlaskForm):
 
 
 class BevestigForm(FlaskForm):
-    versie = VersieField()
-    basis = HiddenField()  # the return the preview compared with, "" for none
+    """Confirm an upload, or check a stale one again: the upload's version is all it carries
+    (the return it was checked against is kept with the upload, not in the page)."""
 
-    @property
-    def basis_id(self) -> int | None:
-        waarde = (self.basis.data or "").strip()
-        return int(waarde) if waarde.isdigit() else None
+    versie = VersieField()

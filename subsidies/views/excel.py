@@ -106,15 +106,14 @@ def _upload_pagina(
 ) -> tuple[str, int]:
     voorvertoning = None
     pagina, paginas = _pagina(), 1
+    verouderd = excel_import.verouderd(upload, beschikking)
     if upload.status is UploadStatus.GECONTROLEERD:
-        voorvertoning = excel_import.voorvertoning(upload, beschikking)
-        paginas = max(1, -(-len(voorvertoning.gewijzigd) // PER_PAGINA))
-        pagina = min(pagina, paginas)
-        if form is None:
-            basis = voorvertoning.basis
-            form = BevestigForm(
-                formdata=None, versie=upload.versie, basis=str(basis.id) if basis else ""
-            )
+        if not verouderd:
+            voorvertoning = excel_import.voorvertoning(upload, beschikking)
+            paginas = max(1, -(-len(voorvertoning.gewijzigd) // PER_PAGINA))
+            pagina = min(pagina, paginas)
+        # Drawn from the upload as it now is: its version is all the form carries.
+        form = form or BevestigForm(formdata=None, versie=upload.versie)
     return render_template(
         "subsidies/upload.html",
         beschikking=beschikking,
@@ -131,6 +130,8 @@ def _upload_pagina(
         pagina=pagina,
         paginas=paginas,
         form=form,
+        verouderd=verouderd,
+        huidige=beschikking.laatste_verantwoording,
         geweigerd=services.indienen_geweigerd(beschikking),
         resultaat_id=_resultaat_id(upload),
         waarde=_getoond,
@@ -162,7 +163,7 @@ def upload_inlezen(beschikking_id: int, upload_id: int) -> Antwoord:
         return _upload_pagina(beschikking, upload, status=400)
     try:
         verantwoording, waarschuwingen = excel_import.importeer(
-            upload, beschikking, door=door(), versie=form.versie.data, basis_id=form.basis_id
+            upload, beschikking, door=door(), versie=form.versie.data
         )
     except services.SubsidieFout as fout:
         status = weiger(fout)
@@ -178,6 +179,31 @@ def upload_inlezen(beschikking_id: int, upload_id: int) -> Antwoord:
     for waarschuwing in waarschuwingen:
         flash(f"Let op: {waarschuwing}", "info")
     return redirect(url_for("subsidies.verantwoording", verantwoording_id=verantwoording.id))
+
+
+@bp.route("/beschikkingen/<int:beschikking_id>/uploads/<int:upload_id>/opnieuw", methods=["POST"])
+@toegang(Rol.GEMEENTE, Rol.BELEIDSMEDEWERKER)
+def upload_opnieuw(beschikking_id: int, upload_id: int) -> Antwoord:
+    """Check a stale upload again against the current return, and show that preview."""
+    beschikking = beschikking_of_404(beschikking_id)
+    upload = _upload_of_404(beschikking, upload_id)
+    form = BevestigForm()
+    if not form.validate_on_submit():
+        flash("Het formulier is verlopen; open de upload opnieuw.", "fout")
+        return _upload_pagina(beschikking, upload, status=400)
+    try:
+        excel_import.controleer_opnieuw(upload, beschikking, versie=form.versie.data)
+    except services.SubsidieFout as fout:
+        status = weiger(fout)
+        upload = _upload_of_404(beschikking, upload_id)
+        return _upload_pagina(beschikking, upload, status=status)
+    db.session.commit()
+    flash(
+        "Het bestand is opnieuw gecontroleerd tegen de huidige verantwoording. Bekijk wat er "
+        "verandert en bevestig als dat klopt.",
+        "info",
+    )
+    return redirect(_upload_url(upload, beschikking))
 
 
 @bp.route("/beschikkingen/<int:beschikking_id>/uploads/<int:upload_id>/foutwerkmap.xlsx")

@@ -255,6 +255,75 @@ def test_a_return_submitted_meanwhile_stops_the_confirmation(app, klerk, medewer
     assert len(verantwoordingen(amsterdam)) == 1
 
 
+def _via_het_webformulier(client, beschikking: Beschikking, cumulatief: str) -> None:
+    """A newer return submitted through the web form (another tab, or a colleague)."""
+    data = {"eindverantwoording": "nee", "toelichting": ""}
+    for doel in beschikking.regeling_jaar.regeling.doelen:
+        data[f"in_jaar_{doel.id}"] = cumulatief
+        data[f"cumulatief_{doel.id}"] = cumulatief
+    antwoord = client.post(
+        f"/versterkingsgelden/beschikkingen/{beschikking.id}/verantwoording", data=data
+    )
+    assert antwoord.status_code == 302
+
+
+def test_a_reloaded_preview_of_a_stale_upload_offers_no_confirmation(klerk, amsterdam):
+    antwoord = stuur(klerk, amsterdam, ingevuld(klerk, amsterdam))
+    voorvertoning = antwoord.headers["Location"]
+    oud = formulier(tekst(klerk.get(voorvertoning)), "/inlezen")
+    _via_het_webformulier(klerk, amsterdam, "7")  # version 1, submitted after the preview
+
+    herladen = tekst(klerk.get(voorvertoning))
+
+    assert "/inlezen" not in herladen  # no confirm button against a version it was not checked
+    assert "Deze upload is gecontroleerd voordat versie 1 werd ingediend" in herladen
+    assert "Opnieuw controleren tegen versie 1" in herladen
+    # The form of the first preview is refused as well.
+    geweigerd = klerk.post(oud.actie, data=oud.velden)
+    assert geweigerd.status_code == 409
+    assert "/inlezen" not in tekst(geweigerd)
+    [enige] = verantwoordingen(amsterdam)
+    assert enige.regels[0].besteed_cumulatief == Decimal("7.00")
+
+
+def test_a_refused_stale_upload_cannot_be_confirmed_from_the_refusal_page(klerk, amsterdam):
+    bevestig(klerk, stuur(klerk, amsterdam, ingevuld(klerk, amsterdam)))  # version 1
+    tweede = stuur(klerk, amsterdam, ingevuld(klerk, amsterdam, {KENNIS: (1000, 9999)}, eind="nee"))
+    oud = formulier(tekst(klerk.get(tweede.headers["Location"])), "/inlezen")
+    _via_het_webformulier(klerk, amsterdam, "5")  # version 2, newer than the preview
+
+    geweigerd = klerk.post(oud.actie, data=oud.velden)
+
+    assert geweigerd.status_code == 409
+    pagina = tekst(geweigerd)
+    assert "Er is intussen een andere versie van de verantwoording ingediend" in pagina
+    assert "/inlezen" not in pagina
+    assert "Opnieuw controleren tegen versie 2" in pagina
+    assert [v.volgnummer for v in verantwoordingen(amsterdam)] == [1, 2]
+    assert verantwoordingen(amsterdam)[-1].regels[0].besteed_cumulatief == Decimal("5.00")
+
+
+def test_checking_a_stale_upload_again_previews_it_against_the_current_version(klerk, amsterdam):
+    antwoord = stuur(klerk, amsterdam, ingevuld(klerk, amsterdam))
+    voorvertoning = antwoord.headers["Location"]
+    klerk.get(voorvertoning)
+    _via_het_webformulier(klerk, amsterdam, "7")
+
+    opnieuw = formulier(tekst(klerk.get(voorvertoning)), "/opnieuw")
+    nagekeken = klerk.post(opnieuw.actie, data=opnieuw.velden)
+
+    assert nagekeken.status_code == 302
+    pagina = tekst(klerk.get(nagekeken.headers["Location"]))
+    assert "Vergeleken met" in pagina
+    assert "versie 1</a>" in pagina
+    assert re.search(r"<strong>3</strong> gewijzigd", pagina)
+    assert bevestig(klerk, nagekeken).status_code == 302
+    eerste, tweede = verantwoordingen(amsterdam)
+    assert tweede.bron == "excel"
+    assert tweede.regels[0].besteed_cumulatief == Decimal("2500.00")
+    assert eerste.status is VerantwoordingStatus.VERVANGEN
+
+
 def test_the_import_is_all_or_nothing(app, klerk, amsterdam, monkeypatch):
     app.config["PROPAGATE_EXCEPTIONS"] = False
     antwoord = stuur(klerk, amsterdam, ingevuld(klerk, amsterdam))
