@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SearchField, SelectChoice, SelectField, StringField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
 from gemeenten.models import PROGRAMMA_LABELS, PROVINCIES, Programma
+from kern.forms import Formulier
 
-# WTForms' own messages are English; every choice is checked here instead, in Dutch.
+# Every choice is checked here with a message that says what to do.
 PROGRAMMA_WAARDEN = [p.value for p in Programma]
 
 
-class ZoekForm(FlaskForm):
+class ZoekForm(Formulier):
     """The filters above the list; a GET form, so no CSRF token."""
 
     class Meta:
@@ -41,7 +41,7 @@ class ZoekForm(FlaskForm):
     ook_beeindigd = BooleanField("Ook beëindigde gemeenten")
 
 
-class DeelnameForm(FlaskForm):
+class DeelnameForm(Formulier):
     programma = SelectField(
         "Programma",
         choices=[SelectChoice(p.value, label) for p, label in PROGRAMMA_LABELS.items()],

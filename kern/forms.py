@@ -1,4 +1,4 @@
-"""Form fields every domain uses."""
+"""The base form and the form fields every domain uses."""
 
 from __future__ import annotations
 
@@ -6,12 +6,29 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, StringField
+from wtforms.i18n import get_translations
 from wtforms.validators import ValidationError
 
 from kern.bestanden import XLSX
 from kern.geld import BedragFout, lees_bedrag
+
+# WTForms' own Dutch catalogue (wtforms/locale/nl), loaded once.
+NEDERLANDS = get_translations(["nl"])
+
+
+class Formulier(FlaskForm):
+    """The base of every form: WTForms' built-in messages ("Ongeldige keuze.") in Dutch.
+
+    Validators should still carry a message of their own that says what to do; this is the
+    net under the ones that do not. Flask-WTF would translate only with Flask-Babel installed.
+    """
+
+    class Meta:
+        def get_translations(self, form: Any) -> Any:
+            return NEDERLANDS
 
 
 class BedragField(StringField):

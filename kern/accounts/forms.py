@@ -1,21 +1,30 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from kern.accounts.models import ROL_LABELS, Rol
 from kern.accounts.services import MINIMALE_WACHTWOORDLENGTE
+from kern.forms import Formulier
+
+_email_lengte = Length(max=254, message="Een e-mailadres is hooguit 254 tekens lang.")
+_wachtwoord_lengte = (
+    Length(
+        min=MINIMALE_WACHTWOORDLENGTE,
+        message=f"Een wachtwoord heeft minstens {MINIMALE_WACHTWOORDLENGTE} tekens.",
+    ),
+    Length(max=200, message="Een wachtwoord is hooguit 200 tekens lang."),
+)
 
 
-class AanmeldForm(FlaskForm):
+class AanmeldForm(Formulier):
     email = EmailField(
-        "E-mailadres", validators=[DataRequired("Vul uw e-mailadres in."), Length(max=254)]
+        "E-mailadres", validators=[DataRequired("Vul uw e-mailadres in."), _email_lengte]
     )
     wachtwoord = PasswordField("Wachtwoord", validators=[DataRequired("Vul uw wachtwoord in.")])
 
 
-class WachtwoordForm(FlaskForm):
+class WachtwoordForm(Formulier):
     huidig = PasswordField(
         "Huidig wachtwoord", validators=[DataRequired("Vul uw huidige wachtwoord in.")]
     )
@@ -23,11 +32,7 @@ class WachtwoordForm(FlaskForm):
         "Nieuw wachtwoord",
         validators=[
             DataRequired("Vul een nieuw wachtwoord in."),
-            Length(
-                min=MINIMALE_WACHTWOORDLENGTE,
-                max=200,
-                message=f"Een wachtwoord heeft minstens {MINIMALE_WACHTWOORDLENGTE} tekens.",
-            ),
+            *_wachtwoord_lengte,
         ],
     )
     herhaling = PasswordField(
@@ -36,14 +41,20 @@ class WachtwoordForm(FlaskForm):
     )
 
 
-class NieuweGebruikerForm(FlaskForm):
-    naam = StringField("Naam", validators=[DataRequired("Vul een naam in."), Length(max=120)])
+class NieuweGebruikerForm(Formulier):
+    naam = StringField(
+        "Naam",
+        validators=[
+            DataRequired("Vul een naam in."),
+            Length(max=120, message="Een naam is hooguit 120 tekens lang."),
+        ],
+    )
     email = EmailField(
         "E-mailadres",
         validators=[
             DataRequired("Vul een e-mailadres in."),
             Email("Dit is geen geldig e-mailadres.", check_deliverability=False),
-            Length(max=254),
+            _email_lengte,
         ],
     )
     rol = SelectField(
@@ -61,11 +72,7 @@ class NieuweGebruikerForm(FlaskForm):
         description="De gebruiker kan het na aanmelden zelf wijzigen.",
         validators=[
             DataRequired("Vul een eerste wachtwoord in."),
-            Length(
-                min=MINIMALE_WACHTWOORDLENGTE,
-                max=200,
-                message=f"Een wachtwoord heeft minstens {MINIMALE_WACHTWOORDLENGTE} tekens.",
-            ),
+            *_wachtwoord_lengte,
         ],
     )
 

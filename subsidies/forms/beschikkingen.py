@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     SelectChoice,
@@ -21,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from kern.forms import BedragField, DatumField, VersieField
+from kern.forms import BedragField, DatumField, Formulier, VersieField
 from subsidies.models import Bestedingsdoel, BetalingSoort
 
 DOELVELD = "doel_"
@@ -44,7 +43,7 @@ def _id(waarde: Any) -> int | None:
     return int(waarde)
 
 
-class BeschikkingForm(FlaskForm):
+class BeschikkingForm(Formulier):
     """What a decision holds; `NieuweBeschikkingForm` and `WijzigBeschikkingForm` add to it."""
 
     regio_naam = StringField(
@@ -132,7 +131,7 @@ def beschikking_form(soort: type[F], doelen: Iterable[Bestedingsdoel], **kwargs:
     return form
 
 
-class BeschikkenForm(FlaskForm):
+class BeschikkenForm(Formulier):
     kenmerk = StringField(
         "Kenmerk",
         description="Het nummer van de beschikking, zoals 2015-0000123456.",
@@ -148,7 +147,7 @@ class BeschikkenForm(FlaskForm):
     versie = VersieField()
 
 
-class IntrekkenForm(FlaskForm):
+class IntrekkenForm(Formulier):
     reden = TextAreaField(
         "Reden van de intrekking",
         validators=[
@@ -159,7 +158,7 @@ class IntrekkenForm(FlaskForm):
     versie = VersieField()
 
 
-class BetalingForm(FlaskForm):
+class BetalingForm(Formulier):
     soort = SelectField(
         "Soort",
         choices=[SelectChoice(s.value, s.label) for s in BetalingSoort],
@@ -180,7 +179,7 @@ class BetalingForm(FlaskForm):
         return BetalingSoort(self.soort.data)
 
 
-class AnnuleerForm(FlaskForm):
+class AnnuleerForm(Formulier):
     reden = TextAreaField(
         "Reden van de annulering",
         validators=[
@@ -191,7 +190,7 @@ class AnnuleerForm(FlaskForm):
     versie = VersieField()
 
 
-class BetaaldForm(FlaskForm):
+class BetaaldForm(Formulier):
     """Register one payment as made; drawn once per payment with the prefix ``betaling<id>``."""
 
     betaald_op = datumveld("Betaald op")

@@ -4,20 +4,18 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-
-from kern.forms import VersieField, xlsx_veld
+from kern.forms import Formulier, VersieField, xlsx_veld
 
 
-class BulkimportForm(FlaskForm):
+class BulkimportForm(Formulier):
     bestand = xlsx_veld(
         "Excel-bestand (.xlsx)", "Kies het Excel-bestand met de historische gegevens."
     )
 
 
-class BevestigForm(FlaskForm):
+class BevestigForm(Formulier):
     versie = VersieField()  # the upload's version the preview showed
 
 
-class OpnieuwForm(FlaskForm):
+class OpnieuwForm(Formulier):
     """Check a stored upload again against the database as it is now (only CSRF)."""

@@ -4,16 +4,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-
-from kern.forms import VersieField, xlsx_veld
+from kern.forms import Formulier, VersieField, xlsx_veld
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Formulier):
     bestand = xlsx_veld("Ingevuld sjabloon (.xlsx)", "Kies het ingevulde Excel-bestand.")
 
 
-class BevestigForm(FlaskForm):
+class BevestigForm(Formulier):
     """Confirm an upload, or check a stale one again: the upload's version is all it carries
     (the return it was checked against is kept with the upload, not in the page)."""
 

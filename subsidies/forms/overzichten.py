@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SearchField, SelectChoice, SelectField
 from wtforms.validators import AnyOf, Length, Optional
 
+from kern.forms import Formulier
 from subsidies.models import BeschikkingStatus, VerantwoordingStatus
 from subsidies.overzicht import GEEN_VERANTWOORDING, TERMIJNEN, Filter, Sortering
 
@@ -14,7 +14,7 @@ VERANTWOORDING_WAARDEN = [GEEN_VERANTWOORDING, *(s.value for s in Verantwoording
 RICHTINGEN = ["oplopend", "aflopend"]
 
 
-class OverzichtFilterForm(FlaskForm):
+class OverzichtFilterForm(Formulier):
     class Meta:
         csrf = False
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
@@ -15,7 +14,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from kern.forms import BedragField, VersieField
+from kern.forms import BedragField, Formulier, VersieField
 
 EERSTE_JAAR = 2000
 LAATSTE_JAAR = 2100
@@ -43,7 +42,7 @@ def plafondveld(label: str = "Plafond (€)") -> BedragField:
     )
 
 
-class RegelingForm(FlaskForm):
+class RegelingForm(Formulier):
     naam = StringField(
         "Naam",
         validators=[
@@ -78,19 +77,19 @@ class RegelingForm(FlaskForm):
     plafond = plafondveld()
 
 
-class JaarForm(FlaskForm):
+class JaarForm(Formulier):
     jaar = jaarveld()
     plafond = plafondveld()
 
 
-class PlafondForm(FlaskForm):
+class PlafondForm(Formulier):
     """Change one year's ceiling; drawn once per year with the prefix ``jaar<id>``."""
 
     plafond = plafondveld("Nieuw plafond (€)")
     versie = VersieField()
 
 
-class DoelForm(FlaskForm):
+class DoelForm(Formulier):
     code = StringField(
         "Code",
         description="Kleine letters, cijfers en liggende streepjes, zoals nazorg_terugkeerders.",

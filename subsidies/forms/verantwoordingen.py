@@ -9,11 +9,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
-from kern.forms import BedragField, DatumField, VersieField
+from kern.forms import BedragField, DatumField, Formulier, VersieField
 from subsidies.models import Bestedingsdoel, Verantwoording
 
 TOELICHTING_MAX = 5000
@@ -27,7 +26,7 @@ def cumulatief_naam(doel: Bestedingsdoel) -> str:
     return f"cumulatief_{doel.id}"
 
 
-class VerantwoordingForm(FlaskForm):
+class VerantwoordingForm(Formulier):
     """The return: two amounts per purpose of the scheme (added by `voor`), final or not."""
 
     eindverantwoording = RadioField(
@@ -109,7 +108,7 @@ class VerantwoordingForm(FlaskForm):
         return bool(self.eindverantwoording.data == "ja")
 
 
-class GoedkeurForm(FlaskForm):
+class GoedkeurForm(Formulier):
     versie = VersieField()
     reactie = TextAreaField(
         "Opmerking voor de gemeente (optioneel)",
@@ -123,7 +122,7 @@ class GoedkeurForm(FlaskForm):
     )
 
 
-class TerugstuurForm(FlaskForm):
+class TerugstuurForm(Formulier):
     versie = VersieField()
     reden = TextAreaField(
         "Wat moet de gemeente verbeteren?",
@@ -141,7 +140,7 @@ class TerugstuurForm(FlaskForm):
             raise ValidationError("Geef aan wat de gemeente moet verbeteren.")
 
 
-class VaststellingForm(FlaskForm):
+class VaststellingForm(Formulier):
     versie = VersieField()
     datum = DatumField(
         "Datum van de vaststelling",

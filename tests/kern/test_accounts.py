@@ -377,6 +377,19 @@ AMSTERDAM = "amsterdam"  # replaced by Amsterdam's id in the test
             id="invalid-email",
         ),
         pytest.param({"naam": ""}, "Vul een naam in.", id="no-name"),
+        pytest.param({"naam": "N" * 121}, "Een naam is hooguit 120 tekens lang.", id="long-name"),
+        pytest.param(
+            {"email": "a" * 250 + "@b.nl"},
+            "Een e-mailadres is hooguit 254 tekens lang.",
+            id="long-email",
+        ),
+        pytest.param(
+            {"wachtwoord": "w" * 201},
+            "Een wachtwoord is hooguit 200 tekens lang.",
+            id="long-password",
+        ),
+        # WTForms' own message for a choice that is not in the list, in its Dutch translation.
+        pytest.param({"rol": "keizer"}, "Ongeldige keuze.", id="unknown-role"),
     ],
 )
 def test_a_refused_new_user_says_why_and_creates_nobody(app, db, beheer, wijziging, melding):

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import inspect
 from decimal import Decimal
 
 import pytest
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms.validators import InputRequired, Optional
+from wtforms import EmailField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from kern.forms import BedragField
+from kern.forms import BedragField, Formulier
 
 
-class _Bedragen(FlaskForm):
+class _Bedragen(Formulier):
     class Meta:
         csrf = False
 
@@ -37,3 +39,54 @@ def test_an_amount_with_spaces_around_it_is_read(app):
 
         assert form.validate()
         assert form.verplicht.data == Decimal("1234.56")
+
+
+class _ZonderEigenMeldingen(Formulier):
+    """Validators without a message of their own: WTForms' built-in messages."""
+
+    class Meta:
+        csrf = False
+
+    naam = StringField("Naam", validators=[DataRequired(), Length(max=5)])
+    email = EmailField("E-mail", validators=[Email(check_deliverability=False)])
+    aantal = IntegerField("Aantal", validators=[NumberRange(min=1, max=10)])
+    keuze = SelectField("Keuze", choices=[SelectChoice("a", "A")])
+    getal = IntegerField("Getal")
+
+
+def test_wtforms_built_in_messages_are_dutch(app):
+    with app.test_request_context(method="POST"):
+        form = _ZonderEigenMeldingen(
+            formdata=MultiDict(
+                {"naam": "te lang", "email": "geen", "aantal": "11", "keuze": "b", "getal": "x"}
+            )
+        )
+
+        assert not form.validate()
+        assert form.errors == {
+            "naam": ["Veld mag niet langer zijn dan 5 karakters."],
+            "email": ["Ongeldig e-mailadres."],
+            "aantal": ["Nummer moet tussen 1 en 10 liggen."],
+            "keuze": ["Ongeldige keuze."],
+            "getal": ["Ongeldig getal."],
+        }
+        leeg = _ZonderEigenMeldingen(formdata=MultiDict({"aantal": "5", "keuze": "a"}))
+        assert not leeg.validate()
+        assert leeg.errors["naam"] == ["Dit veld is vereist."]
+
+
+def _alle_subklassen(klasse: type) -> set[type]:
+    return {k for sub in klasse.__subclasses__() for k in {sub, *_alle_subklassen(sub)}}
+
+
+def test_every_form_of_the_application_is_a_formulier(app):
+    """A form built on FlaskForm directly would show WTForms' messages in English."""
+    van_de_applicatie = {
+        k
+        for k in _alle_subklassen(FlaskForm)
+        if inspect.getmodule(k).__name__.split(".")[0]
+        in ("kern", "gemeenten", "subsidies", "onderwijsaanpak")
+    }
+
+    assert len(van_de_applicatie) > 10  # the domains' forms were imported by create_app
+    assert {k.__qualname__ for k in van_de_applicatie if not issubclass(k, Formulier)} == set()
