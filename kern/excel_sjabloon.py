@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import io
 import json
 import secrets
 from collections.abc import Mapping, Sequence
@@ -31,7 +30,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
@@ -40,7 +39,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kern import excel_schrijven as schrijven
-from kern.excel import BESCHADIGD, ExcelFout, controleer_xlsx
+from kern.excel import bladnamen, lees_blad
 from kern.excel_validatie import Meldingen, zoals_getoond
 
 # Excel replaces "," and "." in a format by the reader's own separators: € 1.234,56 in Dutch.
@@ -51,7 +50,7 @@ INSTRUCTIES_BLAD = "Instructies"
 SOORT, VERSIE = "soort", "versie"  # the metadata keys every template has
 HANDTEKENING = "handtekening"  # the metadata's HMAC, when the template is signed
 _DOEL_SLEUTEL = b"kern.excel_sjabloon: metadata"  # derives the signing key from the secret
-MAX_METADATA = 100  # rows of the metadata sheet that are read back
+MAX_METADATA = 100  # rows the metadata sheet may have
 
 _INVOER = PatternFill("solid", fgColor="FFF2CC")  # light yellow: fill this in
 _VAST = PatternFill("solid", fgColor="F2F2F2")  # light grey: given, not to be changed
@@ -286,28 +285,18 @@ def _drukinstellingen(blad: Worksheet, *, liggend: bool) -> None:
 def lees_metadata(inhoud: bytes) -> dict[str, str]:
     """The metadata of a template made by `Sjabloon`; empty when the workbook has none.
 
-    Raises `ExcelFout` for anything `kern.excel.controleer_xlsx` refuses or openpyxl cannot
-    read. Only the first `MAX_METADATA` rows are read; empty keys are skipped.
+    Read as an upload is (`kern.excel.lees_blad`: the scan, then calamine), so it raises
+    `ExcelFout` for anything that reader refuses, a metadata sheet with anything beyond its
+    first `MAX_METADATA` rows and two columns included. Empty keys are skipped.
     """
-    controleer_xlsx(inhoud)
-    try:
-        werkmap = load_workbook(io.BytesIO(inhoud), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types for a broken file
-        raise ExcelFout(BESCHADIGD) from None
-    try:
-        if METADATA_BLAD not in werkmap.sheetnames:
-            return {}
-        gegevens: dict[str, str] = {}
-        rijen = werkmap[METADATA_BLAD].iter_rows(max_row=MAX_METADATA, max_col=2, values_only=True)
-        for rij in rijen:
-            sleutel, waarde = (*rij, None, None)[:2]
-            if sleutel not in (None, ""):
-                gegevens[als_tekst(sleutel)] = als_tekst(waarde)
-        return gegevens
-    except Exception:  # the sheet is parsed while it is read
-        raise ExcelFout(BESCHADIGD) from None
-    finally:
-        werkmap.close()
+    if METADATA_BLAD not in bladnamen(inhoud):
+        return {}
+    blad = lees_blad(inhoud, blad=METADATA_BLAD, max_rijen=MAX_METADATA, max_kolommen=2)
+    return {
+        als_tekst(sleutel): als_tekst(waarde)
+        for _, (sleutel, waarde) in blad.rijen
+        if sleutel not in (None, "")
+    }
 
 
 def metadata_sleutel(geheim: str | bytes) -> bytes:

@@ -22,7 +22,7 @@ from typing import Any
 from flask import current_app
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 
-from kern.excel import ExcelFout, lees_blad
+from kern.excel import ExcelFout, bladnamen, lees_blad, ontbrekend_blad, te_veel_regels
 from kern.excel_sjabloon import (
     INSTRUCTIES_BLAD,
     Kolom,
@@ -172,7 +172,7 @@ def _kolommen(jaar: int) -> list[Kolom]:
 
 # --- Reading an uploaded return -------------------------------------------------------------
 
-MAX_DOELRIJEN = 200  # rows after the heading that are read; a scheme has far fewer purposes
+LEGE_RIJEN = 20  # rows allowed below the purposes' rows (blank rows a clerk left, say)
 MAX_KOLOMMEN = 26  # columns that are read (A-Z); content further right refuses the file
 MAX_TOELICHTING = 4_000
 _KOLOMMEN = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -201,14 +201,30 @@ def lees_verantwoording(inhoud: bytes, beschikking: Beschikking) -> Controle:
     municipality, an old version); then reports every bad cell at once.
     """
     meldingen = Meldingen()
+    # The template's rows and no more: the scan refuses a sheet of a million rows within its
+    # first megabyte, before anything else of the file is read.
+    max_rijen = KOPRIJ + len(beschikking.regeling_jaar.regeling.doelen) + LEGE_RIJEN
     try:
+        blad = None
+        if BLAD in bladnamen(inhoud):
+            blad = lees_blad(inhoud, blad=BLAD, max_rijen=max_rijen, max_kolommen=MAX_KOLOMMEN)
         metadata = lees_metadata(inhoud)
-        blad = lees_blad(
-            inhoud, blad=BLAD, max_rijen=KOPRIJ + MAX_DOELRIJEN, max_kolommen=MAX_KOLOMMEN
-        )
+        if blad is None:
+            if metadata.get(SOORT_SLEUTEL) == SOORT:
+                raise ExcelFout(ontbrekend_blad(BLAD))
+            _herken(metadata, {}, beschikking, meldingen)  # not the template: says so
+            return Controle(meldingen)
         rijen = dict(blad.rijen)
     except ExcelFout as fout:
-        meldingen.fout("", "", str(fout))
+        tekst_ = str(fout)
+        if tekst_ == te_veel_regels(max_rijen):
+            tekst_ = (
+                f"Het blad {BLAD} heeft gegevens onder rij {max_rijen}, maar het sjabloon heeft "
+                f"alleen de regels van de tabel (rij {EERSTE_DOELRIJ} tot en met "
+                f"{max_rijen - LEGE_RIJEN}). Verwijder wat onder de tabel staat en upload het "
+                "bestand opnieuw."
+            )
+        meldingen.fout("", "", tekst_)
         return Controle(meldingen)
     if not _herken(metadata, rijen, beschikking, meldingen):
         return Controle(meldingen)

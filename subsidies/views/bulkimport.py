@@ -59,10 +59,11 @@ def historische_import(regeling_id: int) -> Antwoord:
                 regeling, inhoud, bestandsnaam=bestand.filename or "", door=door()
             )
             db.session.commit()
-        except Exception:
-            # The original was committed before the check: keep it, refused, and say so.
+        except BaseException as fout:
+            # The original was committed before the check: keep it, refused, and say so; also
+            # when the worker is being stopped (gunicorn's timeout raises SystemExit).
             gevonden = uploads.na_storing(bulkimport.SOORT, bulkimport.sleutel(regeling), inhoud)
-            if gevonden is None:
+            if gevonden is None or not isinstance(fout, Exception):
                 raise
             return redirect(_upload_url(gevonden))
         if not nieuw:

@@ -57,12 +57,13 @@ def verantwoording_upload(beschikking_id: int) -> Antwoord:
                 beschikking, inhoud, bestandsnaam=bestand.filename or "", door=door()
             )
             db.session.commit()
-        except Exception:
-            # The original was committed before the check: keep it, refused, and say so.
+        except BaseException as fout:
+            # The original was committed before the check: keep it, refused, and say so; also
+            # when the worker is being stopped (gunicorn's timeout raises SystemExit).
             gevonden = uploads.na_storing(
                 excel_import.SOORT, excel_import.sleutel(beschikking), inhoud
             )
-            if gevonden is None:
+            if gevonden is None or not isinstance(fout, Exception):
                 raise
             return redirect(_upload_url(gevonden, beschikking))
         if not nieuw:

@@ -242,6 +242,24 @@ def test_a_file_too_large_for_one_request_points_to_the_cli(
     assert db.session.execute(select(func.count(Beschikking.id))).scalar_one() == 0
 
 
+def test_a_worker_stopped_while_checking_leaves_the_upload_refused(
+    db, client, login, regeling, officier, monkeypatch
+):
+    # gunicorn stops a worker past its timeout with SystemExit, which no "except Exception" sees.
+    def te_lang(*args, **kwargs):
+        raise SystemExit(1)
+
+    monkeypatch.setattr(bulkimport.controle, "controleer", te_lang)
+    login(officier)
+
+    with pytest.raises(SystemExit):
+        upload_via_formulier(client, regeling, werkmap(*AMSTERDAM_2015))
+
+    upload = db.session.execute(select(Upload)).scalar_one()
+    assert upload.status is UploadStatus.GEWEIGERD
+    assert meldingen(upload) == [uploads.STORING]
+
+
 @pytest.mark.csrf
 def test_the_same_file_again_is_the_earlier_upload(app, db, client, regeling, officier):
     aanmelden(client, officier)

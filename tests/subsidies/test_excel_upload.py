@@ -669,6 +669,47 @@ def test_a_crash_while_checking_keeps_the_file_and_says_so(app, klerk, amsterdam
     assert "niet worden gecontroleerd" in tekst(klerk.get(antwoord.headers["Location"]))
 
 
+def test_a_return_of_thousands_of_rows_is_refused_before_anything_else_is_read(
+    klerk, amsterdam, monkeypatch
+):
+    def vol(blad: Worksheet) -> None:
+        for rij in range(17, 5_017):
+            blad.cell(row=rij, column=5, value=rij)
+
+    inhoud = ingevuld(klerk, amsterdam, bewerk=vol)
+
+    def niet_lezen(inhoud: bytes) -> dict[str, str]:
+        raise AssertionError("the metadata is read before the rows are counted")
+
+    monkeypatch.setattr(excel, "lees_metadata", niet_lezen)
+    antwoord = stuur(klerk, amsterdam, inhoud)
+
+    upload = laatste_upload()
+    assert upload.status is UploadStatus.GEWEIGERD
+    assert meldingen(upload) == [
+        "Het blad Verantwoording heeft gegevens onder rij 36, maar het sjabloon heeft alleen de "
+        "regels van de tabel (rij 14 tot en met 16). Verwijder wat onder de tabel staat en "
+        "upload het bestand opnieuw."
+    ]
+    assert "heeft gegevens onder rij 36" in tekst(klerk.get(antwoord.headers["Location"]))
+
+
+def test_a_worker_stopped_while_checking_leaves_the_upload_refused(klerk, amsterdam, monkeypatch):
+    # gunicorn stops a worker past its timeout with SystemExit, which no "except Exception" sees.
+    def te_lang(*args, **kwargs):
+        raise SystemExit(1)
+
+    monkeypatch.setattr(excel, "lees_verantwoording", te_lang)
+    inhoud = ingevuld(klerk, amsterdam)
+
+    with pytest.raises(SystemExit):
+        stuur(klerk, amsterdam, inhoud)
+
+    upload = laatste_upload()
+    assert upload.status is UploadStatus.GEWEIGERD
+    assert meldingen(upload) == [uploads.STORING]
+
+
 def test_without_a_file_the_form_says_so(klerk, amsterdam):
     antwoord = klerk.post(upload_url(amsterdam), data={}, content_type="multipart/form-data")
     assert antwoord.status_code == 400
