@@ -66,8 +66,9 @@ DEMO_GEMEENTEN = (
 )
 ROEPNAMEN = {"GM0518": "Den Haag"}
 
+# Membership of the versterkingsgelden follows from the decisions (the demo scheme's loader);
+# these two programmes keep their flags set by hand.
 DEMO_DEELNAMES = (
-    (Programma.VERSTERKINGSGELDEN, 9, "Demo: versterkingsgelden 2015"),
     (Programma.ONDERWIJSAANPAK, 18, "Demo-cohort (de echte deelnemers zijn niet openbaar)"),
     (Programma.BEHOEFTE_INVENTARISATIE, 49, "Demo-respondent"),
 )

@@ -11,7 +11,7 @@ from flask import abort, url_for
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from gemeenten import cbs
+from gemeenten import cbs, programmas
 from gemeenten.models import (
     CbsImport,
     Deelname,
@@ -68,11 +68,7 @@ def zoek(filter: Filter) -> Select[Gemeente]:
     if filter.provincie:
         query = query.where(Gemeente.provincie == filter.provincie)
     if filter.programma is not None:
-        query = query.where(
-            Gemeente.id.in_(
-                select(Deelname.gemeente_id).where(Deelname.programma == filter.programma)
-            )
-        )
+        query = query.where(Gemeente.id.in_(programmas.leden(filter.programma)))
     if not filter.ook_beeindigd:
         query = query.where(Gemeente.actief)
     return query
@@ -317,6 +313,12 @@ class DeelnameFout(ValueError):
 def voeg_deelname_toe(
     gemeente: Gemeente, programma: Programma, door: str, toelichting: str | None = None
 ) -> Deelname:
+    herkomst = programmas.herkomst(programma)
+    if not herkomst.met_de_hand:
+        raise DeelnameFout(
+            f"Deelname aan {programma.label} {herkomst.uitleg}; die wordt niet met de hand "
+            "bijgehouden."
+        )
     if any(d.programma is programma for d in gemeente.deelnames):
         raise DeelnameFout(f"{gemeente.weergavenaam} neemt al deel aan {programma.label}.")
     if not gemeente.actief:

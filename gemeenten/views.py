@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
-from wtforms import Field
+from wtforms import Field, SelectChoice
 
-from gemeenten import secties, services
+from gemeenten import programmas, secties, services
 from gemeenten.forms import DeelnameForm, ZoekForm
 from gemeenten.models import Deelname, Gemeente, Programma
 from kern.accounts.access import ALLE_ROLLEN, MINISTERIE, gebruiker, toegang
@@ -40,17 +40,28 @@ def index() -> str:
         ook_beeindigd=bool(form.ook_beeindigd.data),
     )
     pagina = db.paginate(services.zoek(filter), per_page=PER_PAGINA, max_per_page=PER_PAGINA)
-    return render_template("gemeenten/index.html", form=form, pagina=pagina)
+    return render_template(
+        "gemeenten/index.html",
+        form=form,
+        pagina=pagina,
+        lidmaatschappen=programmas.van(pagina.items),
+        herkomsten=programmas.herkomsten(),
+    )
 
 
 @bp.route("/<cbs_code>")
 @toegang(ALLE_ROLLEN)
 def detail(cbs_code: str) -> str:
     gemeente = _gemeente_of_404(cbs_code)
+    deelname_form = DeelnameForm()
+    deelname_form.programma.choices = [
+        SelectChoice(p.value, p.label) for p in programmas.met_de_hand()
+    ]
     return render_template(
         "gemeenten/detail.html",
         gemeente=gemeente,
-        deelname_form=DeelnameForm(),
+        lidmaatschappen=programmas.van([gemeente])[gemeente.id],
+        deelname_form=deelname_form,
         mag_deelnames_wijzigen=gebruiker().rol is Rol.BELEIDSMEDEWERKER,
         secties=secties.render(gemeente),
     )

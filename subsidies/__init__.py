@@ -13,9 +13,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from gemeenten import secties
+    from gemeenten import programmas, secties
+    from gemeenten.models import Programma
     from kern import demo
-    from subsidies import cli, models  # noqa: F401 (models: the tables)
+    from subsidies import cli, models, services  # noqa: F401 (models: the tables)
     from subsidies.demo import laad_demo
     from subsidies.views import bp
     from subsidies.views.overzichten import gemeente_sectie
@@ -23,4 +24,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(cli.cli)
     secties.registreer(app, 20, gemeente_sectie)
+    # Membership follows from the decisions: a decided one makes a member, a draft does not.
+    programmas.registreer(
+        app, Programma.VERSTERKINGSGELDEN, services.ontvangers, "volgt uit de beschikkingen"
+    )
     demo.registreer(app, 50, laad_demo)

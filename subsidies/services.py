@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, or_, select
 
 from gemeenten.models import Gemeente
 from kern.db import db, utcnow
@@ -34,6 +34,7 @@ from subsidies.models import (
     Verantwoording,
     VerantwoordingRegel,
     VerantwoordingStatus,
+    beschikking_deelnemers,
 )
 
 STANDAARD_DOELEN = (
@@ -209,6 +210,21 @@ def _controleer_plafond(
     tekort = toegekend_in(regeling_jaar, behalve) + bedrag - regeling_jaar.plafond
     if tekort > 0:
         raise PlafondOverschreden(regeling_jaar, tekort, in_concept_in(regeling_jaar, behalve))
+
+
+def ontvangers() -> Select[int]:
+    """The ids of the municipalities with a granted decision (`Beschikking.telt_mee`), as the
+    recipient or as a participant of a region: who takes part in the versterkingsgelden."""
+    toegekend = select(Beschikking.id).where(Beschikking.telt_mee)
+    deelnemer = beschikking_deelnemers.c
+    return select(Gemeente.id).where(
+        or_(
+            Gemeente.id.in_(select(Beschikking.gemeente_id).where(Beschikking.telt_mee)),
+            Gemeente.id.in_(
+                select(deelnemer.gemeente_id).where(deelnemer.beschikking_id.in_(toegekend))
+            ),
+        )
+    )
 
 
 # --- Decisions ----------------------------------------------------------------------------

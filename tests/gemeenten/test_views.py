@@ -12,7 +12,7 @@ from sqlalchemy import select
 from gemeenten.models import Deelname, Gemeente, GemeenteMutatie, MutatieSoort, Programma
 from kern.accounts.models import Gebruiker, Rol
 from kern.db import db
-from tests.factories import maak_deelname, maak_gebruiker, maak_gemeente
+from tests.factories import maak_beschikking, maak_deelname, maak_gebruiker, maak_gemeente
 from tests.gemeenten.lijsten import aantal, stand
 
 
@@ -131,16 +131,20 @@ def test_list_filters_by_province(client, amsterdam, den_haag, rotterdam, beleid
 
 def test_list_filters_by_programme(client, amsterdam, den_haag, rotterdam, beleidsmedewerker):
     maak_deelname(amsterdam, Programma.ONDERWIJSAANPAK)
-    maak_deelname(rotterdam, Programma.VERSTERKINGSGELDEN, demo=True)
+    maak_deelname(rotterdam, Programma.BEHOEFTE_INVENTARISATIE, demo=True)
+    maak_beschikking(den_haag)  # the versterkingsgelden follow from a decided decision
     db.session.commit()
 
     antwoord = client.get("/gemeenten/", query_string={"programma": "onderwijsaanpak"})
     assert codes_in_lijst(antwoord) == ["GM0363"]
     assert "Onderwijsaanpak" in tekst(antwoord)
 
-    antwoord = client.get("/gemeenten/", query_string={"programma": "versterkingsgelden"})
+    antwoord = client.get("/gemeenten/", query_string={"programma": "behoefte_inventarisatie"})
     assert codes_in_lijst(antwoord) == ["GM0599"]
     assert '<abbr title="demogegevens">demo</abbr>' in antwoord.get_data(as_text=True)
+
+    antwoord = client.get("/gemeenten/", query_string={"programma": "versterkingsgelden"})
+    assert codes_in_lijst(antwoord) == ["GM0518"]
 
 
 def test_ended_municipalities_are_hidden_unless_asked_for(client, fusie, beleidsmedewerker):
@@ -197,7 +201,7 @@ def test_invalid_filter_is_shown_as_an_error_and_ignored(
 
 
 def test_detail_shows_name_province_and_programmes(client, amsterdam, beleidsmedewerker):
-    maak_deelname(amsterdam, Programma.VERSTERKINGSGELDEN, demo=True)
+    maak_deelname(amsterdam, Programma.BEHOEFTE_INVENTARISATIE, demo=True)
     maak_deelname(amsterdam, Programma.ONDERWIJSAANPAK)
     db.session.commit()
 
@@ -209,8 +213,8 @@ def test_detail_shows_name_province_and_programmes(client, amsterdam, beleidsmed
     assert "<dt>Provincie</dt><dd>Noord-Holland</dd>" in pagina
     assert "<dt>CBS-code</dt><dd><code>GM0363</code></dd>" in pagina
     deelnames = deelnames_op_pagina(antwoord)
-    assert set(deelnames) == {"Versterkingsgelden", "Onderwijsaanpak"}
-    assert "demogegevens" in deelnames["Versterkingsgelden"]
+    assert set(deelnames) == {"Behoefte-inventarisatie", "Onderwijsaanpak"}
+    assert "demogegevens" in deelnames["Behoefte-inventarisatie"]
     assert "demogegevens" not in deelnames["Onderwijsaanpak"]
 
 
@@ -276,7 +280,7 @@ def test_municipality_user_cannot_change_memberships(client, amsterdam, den_haag
         f"/gemeenten/GM0363/deelnames/{andere_deelname.id}/beeindigen",
         f"/gemeenten/GM0363/deelnames/{eigen_deelname.id}/beeindigen",
     ):
-        antwoord = client.post(url, data={"programma": "versterkingsgelden"})
+        antwoord = client.post(url, data={"programma": "onderwijsaanpak"})
         assert antwoord.status_code == 403, url
     assert stand() == voor
 
@@ -292,7 +296,7 @@ def test_finance_reads_but_cannot_change_memberships(client, amsterdam, login):
     assert "Beëindigen" not in tekst(pagina)
     assert codes_in_lijst(client.get("/gemeenten/")) == ["GM0363"]
 
-    toevoegen = client.post("/gemeenten/GM0363/deelnames", data={"programma": "versterkingsgelden"})
+    toevoegen = client.post("/gemeenten/GM0363/deelnames", data={"programma": "onderwijsaanpak"})
     beeindigen = client.post(f"/gemeenten/GM0363/deelnames/{deelname.id}/beeindigen")
 
     assert (toevoegen.status_code, beeindigen.status_code) == (403, 403)
@@ -389,7 +393,7 @@ def test_an_ended_municipality_gets_no_new_membership(client, fusie, beleidsmede
 
 def test_officer_ends_a_membership(client, amsterdam, beleidsmedewerker):
     deelname = maak_deelname(amsterdam, Programma.ONDERWIJSAANPAK)
-    blijft = maak_deelname(amsterdam, Programma.VERSTERKINGSGELDEN)
+    blijft = maak_deelname(amsterdam, Programma.BEHOEFTE_INVENTARISATIE)
     db.session.commit()
 
     antwoord = client.post(
@@ -399,7 +403,7 @@ def test_officer_ends_a_membership(client, amsterdam, beleidsmedewerker):
     assert meldingen(antwoord) == [
         ("succes", "Amsterdam neemt niet meer deel aan Onderwijsaanpak.")
     ]
-    assert set(deelnames_op_pagina(antwoord)) == {"Versterkingsgelden"}
+    assert set(deelnames_op_pagina(antwoord)) == {"Behoefte-inventarisatie"}
     assert db.session.execute(select(Deelname)).scalars().all() == [blijft]
     mutatie = db.session.execute(select(GemeenteMutatie)).scalar_one()
     assert (mutatie.soort, mutatie.oud, mutatie.nieuw) == (

@@ -13,7 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from kern import PROJECT
 from kern.db import db
@@ -54,3 +54,39 @@ def test_downgrade_to_base_leaves_no_tables() -> None:
     with db.engine.connect() as verbinding:
         assert MigrationContext.configure(verbinding).get_current_revision() is None
         assert set(inspect(verbinding).get_table_names()) <= {"alembic_version"}
+
+
+@pytest.mark.usefixtures("leeg")
+def test_0005_moves_the_manual_versterkingsgelden_flags_into_the_history() -> None:
+    flask_migrate.upgrade(revision="0004")
+    with db.engine.begin() as verbinding:
+        verbinding.execute(
+            text(
+                "INSERT INTO gemeenten (id, cbs_code, naam, provincie) "
+                "VALUES (1, 'GM0363', 'Amsterdam', 'Noord-Holland')"
+            )
+        )
+        verbinding.execute(
+            text(
+                "INSERT INTO deelnames (gemeente_id, programma, toelichting, demo) VALUES "
+                "(1, 'versterkingsgelden', 'Sinds 2015', false), "
+                "(1, 'onderwijsaanpak', NULL, false)"
+            )
+        )
+
+    flask_migrate.upgrade(revision="0005")
+
+    with db.engine.connect() as verbinding:
+        assert verbinding.execute(text("SELECT programma FROM deelnames")).scalars().all() == [
+            "onderwijsaanpak"
+        ]
+        assert verbinding.execute(
+            text("SELECT soort, oud, nieuw, uitgevoerd_door FROM gemeente_mutaties")
+        ).all() == [
+            (
+                "deelname",
+                "Versterkingsgelden (met de hand): Sinds 2015",
+                "Versterkingsgelden: volgt uit de beschikkingen",
+                "migratie 0005",
+            )
+        ]

@@ -120,8 +120,8 @@ def wereld(app: Flask, db) -> Wereld:
     wereld = Wereld(
         eigen=eigen,
         andere=andere,
-        eigen_deelname=maak_deelname(eigen, Programma.VERSTERKINGSGELDEN),
-        andere_deelname=maak_deelname(andere, Programma.VERSTERKINGSGELDEN),
+        eigen_deelname=maak_deelname(eigen, Programma.ONDERWIJSAANPAK),
+        andere_deelname=maak_deelname(andere, Programma.ONDERWIJSAANPAK),
         regeling=regeling,
         eigen_beschikking=beschikkingen[eigen.id],
         andere_beschikking=beschikkingen[andere.id],
