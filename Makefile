@@ -43,9 +43,10 @@ check: lint test
 bench: $(BIN)/.installed
 	$(BIN)/python bench/excel_import.py
 
-## serve: production-style server (set APP_ENV=production, SECRET_KEY and DATABASE_URL first)
+## serve: production-style server, settings in gunicorn.conf.py (set APP_ENV=production,
+##        SECRET_KEY and DATABASE_URL first)
 serve: $(BIN)/.installed
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) wsgi:app
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) wsgi:app
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -35,6 +35,11 @@ TEKSTEN: dict[int, tuple[str, str]] = {
         "laad de pagina opnieuw, bekijk de nieuwe gegevens en probeer het dan nog eens.",
     ),
     413: ("Bestand te groot", "Het bestand is groter dan de toegestane {limiet}."),
+    414: (
+        "Adres te lang",
+        "Het adres van deze pagina is te lang om te verwerken. Ga terug en zoek met minder "
+        "tekst; er is niets gewijzigd.",
+    ),
     429: (
         "Te veel pogingen",
         "Er is te vaak een onjuist wachtwoord ingevoerd. Wacht tien minuten en probeer het "

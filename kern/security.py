@@ -1,5 +1,7 @@
 """Guards every request passes and headers every answer carries, whatever view it is.
 
+A request URI longer than `LANGSTE_ADRES` is refused with a Dutch 414.
+
 Control characters: no one types them, PostgreSQL cannot store a NUL in a text column, and
 further on they only make trouble (in logs, in Excel, in file names). One hook refuses them in
 the path, the query string, form fields and upload file names with a Dutch 400, before any view
@@ -21,6 +23,10 @@ from flask import Flask, request
 from werkzeug.wrappers import Response
 
 from kern.errors import foutpagina
+
+# The longest request URI (path and query string) served. gunicorn.conf.py lifts gunicorn's
+# own limit, whose answer is an English page, so that this one answers in Dutch.
+LANGSTE_ADRES = 8 * 1024
 
 # C0 controls, DEL and C1 controls.
 STUURTEKEN = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -50,7 +56,10 @@ def stuurteken_in_verzoek() -> str | None:
     return None
 
 
-def weiger_stuurtekens() -> tuple[str, int] | None:
+def controleer_verzoek() -> tuple[str, int] | None:
+    """Refuse a request with a too long address or with control characters in it."""
+    if len(request.environ.get("RAW_URI") or request.full_path) > LANGSTE_ADRES:
+        return foutpagina(414)
     waar = stuurteken_in_verzoek()
     if waar is None:
         return None
@@ -81,7 +90,7 @@ HSTS = "max-age=31536000"  # a year; without includeSubDomains, which is not our
 
 def register(app: Flask) -> None:
     # First of all before_request hooks, so that nothing else reads the input before it.
-    app.before_request(weiger_stuurtekens)
+    app.before_request(controleer_verzoek)
     koppen = dict(KOPPEN)
     if app.config["APP_ENV"] != "development":
         koppen["Strict-Transport-Security"] = HSTS

@@ -136,3 +136,18 @@ def test_a_nul_in_an_uploads_file_name_is_refused_and_nothing_is_stored(app):
 
     _geweigerd(antwoord, "de naam van het bestand")
     assert aantal(Upload) == 0
+
+
+def test_an_address_of_10_kb_is_a_dutch_414(officier):
+    antwoord = officier.get("/gemeenten/?q=" + "a" * 10 * 1024)
+
+    assert antwoord.status_code == 414
+    html = antwoord.get_data(as_text=True)
+    assert "Adres te lang" in html
+    assert "Het adres van deze pagina is te lang" in html
+
+
+def test_a_long_address_below_the_limit_is_served(officier):
+    antwoord = officier.get("/gemeenten/?q=" + "a" * 4000)
+
+    assert antwoord.status_code == 200
