@@ -12,13 +12,26 @@ messages at once, and `kern.excel_foutwerkmap` can mark them in the user's own f
 
 Every message quotes the value as the user sees it in a Dutch spreadsheet program:
 ``1234,567``, ``WAAR``, ``15-07-2016``.
+
+What a cell holds beyond its plain value has one home here too:
+
+- text is read without zero-width characters, soft hyphens and the BOM, which come along when
+  text is copied from a web page or a document; another invisible character that remains is
+  named in the message (`schoon`, which every converter calls first);
+- an error value (#DEEL/0!), which the reader gives as an empty cell, is named as Dutch Excel
+  shows it and as the file stores it (`foutwaarde`);
+- a cell gets one message, the first: the checks of the file's structure (a merged range, a
+  formula without a value, an error value) run before the cells are read, so a converter's
+  "Vul een bedrag in." does not follow the real reason (`Meldingen`).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -27,6 +40,9 @@ from kern.db import CENT
 from kern.geld import MAXIMUM, BedragFout, lees_bedrag
 
 MAX_MELDINGEN = 1_000  # messages kept; the rest are counted and summed up in one message
+# Cells (and rows of ranges) remembered to give each cell one message. The checks of the
+# file's structure come first, so these are theirs; past this, a cell may get a second one.
+MAX_ONTHOUDEN = 100_000
 MAX_CITAAT = 50  # characters of a value quoted in a message
 # A float within this relative distance of a whole cent is that cent (binary noise of a
 # formula such as =0,1+0,2); never more than half a tenth of a cent, so three typed decimals
@@ -41,6 +57,7 @@ _DATUM_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 _CBS_CODE = re.compile(r"(?:GM)?([0-9]{1,4})", re.IGNORECASE)
 _JA = {"ja", "j"}
 _NEE = {"nee", "n"}
+_CEL_OF_BEREIK = re.compile(r"([A-Za-z]{1,3})([0-9]+)(?::([A-Za-z]{1,3})([0-9]+))?")
 
 
 class Ernst(StrEnum):
@@ -57,25 +74,32 @@ class Melding:
     kolom: str  # the column's heading as the user knows it ("Besteed in 2015"); may be ""
     tekst: str  # a full Dutch sentence: '"1.234,5x" is geen bedrag.'
     ernst: Ernst = Ernst.FOUT
+    regel: str = ""  # what the cell's row is about ("Vroegsignalering"); see `noem_regels`
 
     @property
     def plek(self) -> str:
-        """``Verantwoording!C7``, ``Verantwoording`` or ``""``."""
-        if self.blad and self.cel:
-            return f"{self.blad}!{self.cel}"
-        return self.blad or self.cel
+        """``Verantwoording!C7``, ``Verantwoording`` or ``""``; with what the row is about,
+        ``Verantwoording!E14 (Vroegsignalering, besteed in 2015)``."""
+        plek = f"{self.blad}!{self.cel}" if self.blad and self.cel else self.blad or self.cel
+        if self.regel and self.cel:
+            kolom = self.kolom[:1].lower() + self.kolom[1:]
+            plek += f" ({self.regel}, {kolom})" if kolom else f" ({self.regel})"
+        return plek
 
     def __str__(self) -> str:
         return f"{self.plek}: {self.tekst}" if self.plek else self.tekst
 
     def als_dict(self) -> dict[str, str]:
-        return {
+        gegevens = {
             "blad": self.blad,
             "cel": self.cel,
             "kolom": self.kolom,
             "tekst": self.tekst,
             "ernst": self.ernst.value,
         }
+        if self.regel:
+            gegevens["regel"] = self.regel
+        return gegevens
 
     @classmethod
     def van_dict(cls, gegevens: dict[str, str]) -> Melding:
@@ -86,6 +110,7 @@ class Melding:
             kolom=gegevens.get("kolom", ""),
             tekst=gegevens["tekst"],
             ernst=Ernst(gegevens.get("ernst", Ernst.FOUT.value)),
+            regel=gegevens.get("regel", ""),
         )
 
 
@@ -95,6 +120,11 @@ class Meldingen:
     A file with a hundred thousand bad rows gives a thousand messages and one more that says
     how many were left out (`alle`, `fouten`, `waarschuwingen` each end with such a summary
     when they have to).
+
+    One cell, one message: a message on a cell that has one already (or lies in a range that
+    has one) is left out, unless it is an error and what the cell has is only a warning. The
+    first is the most specific, as long as the checks of the file's structure come before
+    the cells are read. Messages about a sheet or the workbook as a whole are all kept.
     """
 
     def __init__(self, maximum: int = MAX_MELDINGEN) -> None:
@@ -102,6 +132,11 @@ class Meldingen:
         self._bewaard: list[Melding] = []
         self._aantal = {Ernst.FOUT: 0, Ernst.WAARSCHUWING: 0}
         self._weggelaten = {Ernst.FOUT: 0, Ernst.WAARSCHUWING: 0}
+        self._cellen: dict[tuple[str, str], Ernst] = {}  # (sheet, "E14" or "E14:F15")
+        # Per sheet and row, the columns (from, to) of the ranges with a message.
+        self._bereiken: dict[str, dict[int, list[tuple[int, int, Ernst]]]] = {}
+        self._onthouden = 0
+        self._regels: dict[str, Mapping[int, str]] = {}
 
     def fout(self, blad: str, cel: str, tekst: str, kolom: str = "") -> None:
         self.voeg_toe(Melding(blad, cel, kolom, tekst, Ernst.FOUT))
@@ -109,12 +144,68 @@ class Meldingen:
     def waarschuwing(self, blad: str, cel: str, tekst: str, kolom: str = "") -> None:
         self.voeg_toe(Melding(blad, cel, kolom, tekst, Ernst.WAARSCHUWING))
 
+    def noem_regels(self, blad: str, namen: Mapping[int, str]) -> None:
+        """Say with each message on a cell of row ``rij`` of ``blad`` what that row is about,
+        ``namen[rij]`` (a purpose, say): ``Verantwoording!E14 (Vroegsignalering, besteed in
+        2015)``. Also for the messages recorded before: call it when the rows are known."""
+        self._regels[blad] = namen
+
     def voeg_toe(self, melding: Melding) -> None:
+        if melding.cel:
+            bereik = _bereik(melding.cel)
+            if self._heeft_al(melding, bereik):
+                return
+            self._onthoud(melding, bereik)
         self._aantal[melding.ernst] += 1
         if len(self._bewaard) < self._maximum:
             self._bewaard.append(melding)
         else:
             self._weggelaten[melding.ernst] += 1
+
+    def _heeft_al(self, melding: Melding, bereik: tuple[int, int, int, int] | None) -> bool:
+        """Whether the cell or range has a message as grave already."""
+        zwaarte = _ZWAARTE[melding.ernst]
+        eerder = self._cellen.get((melding.blad, melding.cel))
+        if eerder is not None and _ZWAARTE[eerder] >= zwaarte:
+            return True
+        rijen = self._bereiken.get(melding.blad)
+        if rijen and bereik and bereik[:2] == bereik[2:]:  # one cell, in a range with a message
+            kolom, rij = bereik[:2]
+            return any(
+                links <= kolom <= rechts and _ZWAARTE[ernst] >= zwaarte
+                for links, rechts, ernst in rijen.get(rij, ())
+            )
+        return False
+
+    def _onthoud(self, melding: Melding, bereik: tuple[int, int, int, int] | None) -> None:
+        """Remember the cell or range (its rows), while there is room."""
+        ruimte = MAX_ONTHOUDEN - self._onthouden
+        if ruimte <= 0:
+            return
+        sleutel = (melding.blad, melding.cel)
+        eerder = self._cellen.get(sleutel, melding.ernst)
+        self._cellen[sleutel] = max(eerder, melding.ernst, key=_ZWAARTE.__getitem__)
+        self._onthouden += 1
+        if bereik and bereik[:2] != bereik[2:]:
+            links, boven, rechts, onder = bereik
+            onder = min(onder, boven + ruimte - 1)
+            rijen = self._bereiken.setdefault(melding.blad, {})
+            for rij in range(boven, onder + 1):
+                rijen.setdefault(rij, []).append((links, rechts, melding.ernst))
+            self._onthouden += onder - boven + 1
+
+    def _benoemd(self, meldingen: Iterable[Melding]) -> list[Melding]:
+        """The messages, each on a row named in `noem_regels` with what that row is about."""
+        if not self._regels:
+            return list(meldingen)
+        benoemd = []
+        for melding in meldingen:
+            namen = self._regels.get(melding.blad)
+            bereik = _bereik(melding.cel) if namen and not melding.regel else None
+            if namen and bereik and bereik[1] == bereik[3] and bereik[1] in namen:
+                melding = replace(melding, regel=namen[bereik[1]])
+            benoemd.append(melding)
+        return benoemd
 
     @property
     def heeft_fouten(self) -> bool:
@@ -133,11 +224,11 @@ class Meldingen:
         """The kept messages in the order they came, and a summary of the rest."""
         fouten, waarschuwingen = (self._weggelaten[e] for e in Ernst)
         if not fouten + waarschuwingen:
-            return self._bewaard[:]
+            return self._benoemd(self._bewaard)
         soorten = ((fouten, "fout", "fouten"), (waarschuwingen, "waarschuwing", "waarschuwingen"))
         wat = " en ".join(_aantal(*soort) for soort in soorten if soort[0])
         ernst = Ernst.FOUT if fouten else Ernst.WAARSCHUWING
-        return [*self._bewaard, _niet_getoond(wat, fouten + waarschuwingen, ernst)]
+        return [*self._benoemd(self._bewaard), _niet_getoond(wat, fouten + waarschuwingen, ernst)]
 
     @property
     def fouten(self) -> list[Melding]:
@@ -148,7 +239,7 @@ class Meldingen:
         return self._van(Ernst.WAARSCHUWING, "waarschuwing", "waarschuwingen")
 
     def _van(self, ernst: Ernst, enkelvoud: str, meervoud: str) -> list[Melding]:
-        gevonden = [m for m in self._bewaard if m.ernst is ernst]
+        gevonden = self._benoemd(m for m in self._bewaard if m.ernst is ernst)
         if weggelaten := self._weggelaten[ernst]:
             wat = _aantal(weggelaten, enkelvoud, meervoud)
             gevonden.append(_niet_getoond(wat, weggelaten, ernst))
@@ -159,6 +250,28 @@ def _niet_getoond(wat: str, aantal: int, ernst: Ernst) -> Melding:
     """The message that stands for those left out, for the workbook as a whole."""
     tekst = f"En nog {wat} die hier niet {'wordt' if aantal == 1 else 'worden'} getoond."
     return Melding("", "", "", tekst, ernst)
+
+
+_ZWAARTE = {Ernst.WAARSCHUWING: 0, Ernst.FOUT: 1}
+
+
+def _bereik(cel: str) -> tuple[int, int, int, int] | None:
+    """(left column, top row, right column, bottom row) of ``E14`` or ``E14:F15``."""
+    gevonden = _CEL_OF_BEREIK.fullmatch(cel)
+    if gevonden is None:
+        return None
+    links, boven = _kolomnummer(gevonden[1]), int(gevonden[2])
+    if gevonden[3] is None:
+        return links, boven, links, boven
+    rechts, onder = _kolomnummer(gevonden[3]), int(gevonden[4])
+    return min(links, rechts), min(boven, onder), max(links, rechts), max(boven, onder)
+
+
+def _kolomnummer(letters: str) -> int:
+    nummer = 0
+    for letter in letters.upper():
+        nummer = nummer * 26 + ord(letter) - ord("A") + 1
+    return nummer
 
 
 def _aantal(aantal: int, enkelvoud: str, meervoud: str) -> str:
@@ -225,11 +338,98 @@ def _geciteerd(waarde: object) -> str:
     return f'"{zoals_getoond(waarde)}"'
 
 
+# --- What a cell holds beyond its plain value -------------------------------------------------
+
+# Error values as the file stores them (Excel's English codes, whatever the language of the
+# program that wrote the file) -> as Dutch Excel shows them, and what they mean.
+FOUTWAARDEN = {
+    "#DIV/0!": ("#DEEL/0!", "de formule deelt door nul"),
+    "#N/A": ("#N/B", "de formule vindt een gezochte waarde niet"),
+    "#VALUE!": ("#WAARDE!", "de formule rekent met een waarde van de verkeerde soort, zoals tekst"),
+    "#REF!": ("#VERW!", "de formule verwijst naar een cel die niet meer bestaat"),
+    "#NAME?": ("#NAAM?", "de formule gebruikt een naam of functie die niet bestaat"),
+    "#NUM!": ("#GETAL!", "de uitkomst van de formule is geen geldig getal"),
+    "#NULL!": ("#LEEG!", "twee bereiken in de formule hebben geen cel gemeen"),
+}
+
+
+def foutwaarde(code: str, meldingen: Meldingen, blad: str, cel: str, kolom: str = "") -> None:
+    """Record that the cell holds error value `code` (as the file stores it: ``#DIV/0!``)."""
+    if bekend := FOUTWAARDEN.get(code.upper()):
+        nederlands, betekenis = bekend
+        wat = f"{nederlands} ({code.upper()} in Engelstalige Excel): {betekenis}"
+    else:
+        wat = zoals_getoond(code)
+    meldingen.fout(
+        blad,
+        cel,
+        f"Deze cel bevat de foutwaarde {wat}. Herstel de formule of vul de waarde zelf in.",
+        kolom,
+    )
+
+
+# Removed from text before it is read: zero-width space, non-joiner and joiner, word joiner,
+# the BOM (zero-width no-break space) and the soft hyphen. They come along with text copied
+# from web pages and documents, and nobody means them.
+_WEG = str.maketrans(dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# What is left that shows as nothing: control and format characters, line and paragraph
+# separators, private and unassigned code points. Tab and line breaks are white space, and
+# so are the no-break spaces (U+00A0 is a thousands separator to `kern.geld`).
+_ONZICHTBAAR = {"Cc", "Cf", "Zl", "Zp", "Co", "Cn", "Cs"}
+_WITRUIMTE = {"\t", "\n", "\r"}
+MAX_GENOEMD = 3  # invisible characters named in one message
+
+
+def schoon(waarde: object, meldingen: Meldingen, blad: str, cel: str, kolom: str = "") -> object:
+    """The value as read: text without zero-width characters, soft hyphens and the BOM; None,
+    after a message that names it, when another invisible character remains.
+
+    Every converter here starts with it; a domain that reads a cell itself (a code, a name)
+    passes the value through here first.
+    """
+    waarde, goed = _zichtbaar(waarde, meldingen, blad, cel, kolom)
+    return waarde if goed else None
+
+
+def _zichtbaar(
+    waarde: object, meldingen: Meldingen, blad: str, cel: str, kolom: str
+) -> tuple[object, bool]:
+    """(the value cleaned as `schoon` does, whether it is free of invisible characters)."""
+    if not isinstance(waarde, str) or waarde.isprintable():
+        return waarde, True
+    waarde = waarde.translate(_WEG)
+    onzichtbaar = [
+        teken
+        for teken in dict.fromkeys(waarde)
+        if teken not in _WITRUIMTE and unicodedata.category(teken) in _ONZICHTBAAR
+    ]
+    if not onzichtbaar:
+        return waarde, True
+    zichtbaar = waarde.translate(dict.fromkeys(map(ord, onzichtbaar)))
+    namen = "; ".join(f"U+{ord(t):04X}, {_naam(t)}" for t in onzichtbaar[:MAX_GENOEMD])
+    wat = "een onzichtbaar teken" if len(onzichtbaar) == 1 else "onzichtbare tekens"
+    meldingen.fout(
+        blad,
+        cel,
+        f"{_geciteerd(zichtbaar)} bevat {wat} ({namen}). Typ de waarde opnieuw in de cel, "
+        "zonder te kopiëren en plakken.",
+        kolom,
+    )
+    return None, False
+
+
+def _naam(teken: str) -> str:
+    """``left-to-right mark``; a control character has no name: ``stuurteken``."""
+    if naam := unicodedata.name(teken, ""):
+        return naam.lower()
+    return "stuurteken" if unicodedata.category(teken) == "Cc" else "teken zonder naam"
+
+
 # --- Converters -----------------------------------------------------------------------------
 #
 # Each takes the raw value, the collector and where the value is (sheet, cell, column heading),
-# and returns the typed value or None. A blank cell gives None without a message, unless
-# ``verplicht``: then "Vul ... in." is recorded.
+# and returns the typed value or None. Text is cleaned first (`schoon`). A blank cell gives
+# None without a message, unless ``verplicht``: then "Vul ... in." is recorded.
 
 
 def bedrag(
@@ -243,6 +443,9 @@ def bedrag(
     negatief_toegestaan: bool = False,
 ) -> Decimal | None:
     """An amount in euros with at most two decimals: a number, or text such as ``€ 1.234,56``."""
+    waarde, zichtbaar = _zichtbaar(waarde, meldingen, blad, cel, kolom)
+    if not zichtbaar:
+        return None
     if _leeg(waarde):
         if verplicht:
             meldingen.fout(blad, cel, "Vul een bedrag in.", kolom)
@@ -293,6 +496,9 @@ def ja_nee(
     verplicht: bool = False,
 ) -> bool | None:
     """``ja``/``nee`` (or ``j``/``n``) in any case, or a spreadsheet's WAAR/ONWAAR."""
+    waarde, zichtbaar = _zichtbaar(waarde, meldingen, blad, cel, kolom)
+    if not zichtbaar:
+        return None
     if _leeg(waarde):
         if verplicht:
             meldingen.fout(blad, cel, "Kies ja of nee.", kolom)
@@ -320,6 +526,9 @@ def tekst(
     verplicht: bool = False,
 ) -> str | None:
     """Text without surrounding spaces; a number or date as the spreadsheet shows it."""
+    waarde, zichtbaar = _zichtbaar(waarde, meldingen, blad, cel, kolom)
+    if not zichtbaar:
+        return None
     if _leeg(waarde):
         if verplicht:
             meldingen.fout(blad, cel, "Vul dit in.", kolom)
@@ -349,6 +558,9 @@ def geheel_getal(
     verplicht: bool = False,
 ) -> int | None:
     """A whole number such as a year: ``2015``, ``2015.0`` or the text ``"2015"``."""
+    waarde, zichtbaar = _zichtbaar(waarde, meldingen, blad, cel, kolom)
+    if not zichtbaar:
+        return None
     if _leeg(waarde):
         if verplicht:
             meldingen.fout(blad, cel, "Vul een getal in.", kolom)
@@ -393,6 +605,9 @@ def datum(
     verplicht: bool = False,
 ) -> date | None:
     """A date cell, or text ``15-07-2016`` (also with / or .) or ``2016-07-15``."""
+    waarde, zichtbaar = _zichtbaar(waarde, meldingen, blad, cel, kolom)
+    if not zichtbaar:
+        return None
     if _leeg(waarde):
         if verplicht:
             meldingen.fout(blad, cel, "Vul een datum in.", kolom)
@@ -441,6 +656,9 @@ def cbs_code(
     verplicht: bool = False,
 ) -> str | None:
     """A municipality's CBS code as ``GM0363``; also ``0363``, ``gm0363`` and the number 363."""
+    waarde, zichtbaar = _zichtbaar(waarde, meldingen, blad, cel, kolom)
+    if not zichtbaar:
+        return None
     if _leeg(waarde):
         if verplicht:
             meldingen.fout(blad, cel, "Vul een gemeentecode in, zoals GM0363.", kolom)

@@ -35,7 +35,7 @@ from kern.excel_sjabloon import (
 )
 from kern.excel_sjabloon import SOORT as SOORT_SLEUTEL
 from kern.excel_sjabloon import VERSIE as VERSIE_SLEUTEL
-from kern.excel_validatie import Meldingen, bedrag, ja_nee, tekst
+from kern.excel_validatie import Meldingen, bedrag, foutwaarde, ja_nee, schoon, tekst
 from kern.formatting import geld
 from kern.geld import MAXIMUM
 from subsidies.models import NUL, Beschikking
@@ -237,20 +237,25 @@ def lees_verantwoording(inhoud: bytes, beschikking: Beschikking) -> Controle:
                 "Samengevoegde cellen kunnen niet worden gelezen. Maak het "
                 "samenvoegen ongedaan en vul elke cel apart in.",
             )
+    jaar = beschikking.regeling_jaar.jaar
     for cel in sorted(blad.formules_zonder_waarde, key=coordinate_to_tuple):
         meldingen.fout(
             BLAD,
             cel,
             "De formule in deze cel heeft geen berekende waarde. Open het bestand in "
             "Excel of LibreOffice, sla het op en upload het opnieuw.",
+            _kolomkop(cel, jaar),
         )
+    for cel in sorted(blad.foutwaarden, key=coordinate_to_tuple):
+        if _wordt_gelezen(cel):
+            foutwaarde(blad.foutwaarden[cel], meldingen, BLAD, cel, _kolomkop(cel, jaar))
 
     eind = ja_nee(
         _waarde(rijen, CEL_EINDVERANTWOORDING),
         meldingen,
         blad=BLAD,
         cel=CEL_EINDVERANTWOORDING,
-        kolom="Eindverantwoording",
+        kolom=_kolomkop(CEL_EINDVERANTWOORDING, jaar),
         verplicht=True,
     )
     toelichting = tekst(
@@ -258,7 +263,7 @@ def lees_verantwoording(inhoud: bytes, beschikking: Beschikking) -> Controle:
         meldingen,
         blad=BLAD,
         cel=CEL_TOELICHTING,
-        kolom="Toelichting afwijking",
+        kolom=_kolomkop(CEL_TOELICHTING, jaar),
         max_lengte=MAX_TOELICHTING,
     )
     regels = _lees_doelen(rijen, beschikking, meldingen)
@@ -349,6 +354,8 @@ def _lees_doelen(
     jaar = beschikking.regeling_jaar.jaar
     doelen = {d.code: d for d in beschikking.regeling_jaar.regeling.doelen}
     gezien: dict[str, int] = {}
+    namen: dict[int, str] = {}  # row -> its purpose, named with every message on the row
+    meldingen.noem_regels(BLAD, namen)
     regels: list[tuple[int, dict[str, str]]] = []
     kolom_jaar, kolom_cumulatief = f"Besteed in {jaar}", f"Besteed cumulatief t/m {jaar}"
     leesbaar = True
@@ -356,7 +363,8 @@ def _lees_doelen(
         waarden = rijen[rij][: _LAATSTE_KOLOM + 1]
         if all(w is None for w in waarden):
             continue
-        code = als_tekst(waarden[0]).strip()
+        code = als_tekst(schoon(waarden[0], meldingen, BLAD, f"{KOLOM_CODE}{rij}", "Code"))
+        code = code.strip()
         if not code:
             meldingen.fout(
                 BLAD,
@@ -386,6 +394,7 @@ def _lees_doelen(
             leesbaar = False
             continue
         gezien[code] = rij
+        namen[rij] = doelen[code].naam
         in_jaar = bedrag(
             waarden[_KOLOMMEN.index(KOLOM_IN_JAAR)],
             meldingen,
@@ -478,6 +487,24 @@ def _sleutel() -> bytes:
 def _waarde(rijen: dict[int, tuple[Any, ...]], adres: str) -> Any:
     rij, kolom = coordinate_to_tuple(adres)
     return rijen[rij][kolom - 1] if rij in rijen else None
+
+
+def _wordt_gelezen(cel: str) -> bool:
+    """Whether the upload reads this cell: an input cell, or the table below its heading."""
+    rij, kolom = coordinate_to_tuple(cel)
+    invoer = (CEL_EINDVERANTWOORDING, CEL_TOELICHTING)
+    return (rij > KOPRIJ and kolom <= _LAATSTE_KOLOM + 1) or cel in invoer
+
+
+def _kolomkop(cel: str, jaar: int) -> str:
+    """The heading of the cell's column as the messages name it ("Besteed in 2015")."""
+    if cel == CEL_EINDVERANTWOORDING:
+        return "Eindverantwoording"
+    if cel == CEL_TOELICHTING:
+        return "Toelichting afwijking"
+    rij, kolom = coordinate_to_tuple(cel)
+    kolommen = _kolommen(jaar)
+    return kolommen[kolom - 1].kop if rij > KOPRIJ and kolom <= len(kolommen) else ""
 
 
 def _raakt_invoer(bereik: str) -> bool:

@@ -71,12 +71,19 @@ from .controle import (
     controleer_xlsx,
     is_xlsx,
     ontbrekend_blad,
+    te_veel_foutwaarden,
     te_veel_regels,
 )
 from .openpyxl_lezer import lees_rijen
 
 # Copies: the scan reads these in `verkenning`, so a test that changes one patches it there.
-from .verkenning import DEEL_BYTES, DEEL_RIJEN, MAX_CELLEN_EXTRA, MAX_SAMENGEVOEGD
+from .verkenning import (
+    DEEL_BYTES,
+    DEEL_RIJEN,
+    MAX_CELLEN_EXTRA,
+    MAX_FOUTWAARDEN,
+    MAX_SAMENGEVOEGD,
+)
 
 __all__ = [
     "BESCHADIGD",
@@ -92,6 +99,7 @@ __all__ = [
     "MAX_CELLEN",
     "MAX_CELLEN_EXTRA",
     "MAX_COMPRESSIEFACTOR",
+    "MAX_FOUTWAARDEN",
     "MAX_ONDERDELEN",
     "MAX_ONGECOMPRIMEERD",
     "MAX_SAMENGEVOEGD",
@@ -115,5 +123,6 @@ __all__ = [
     "lees_blad",
     "lees_rijen",
     "ontbrekend_blad",
+    "te_veel_foutwaarden",
     "te_veel_regels",
 ]

@@ -8,7 +8,7 @@ import os
 import posixpath
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
@@ -44,8 +44,10 @@ class Blad:
     each tuple has exactly ``max_kolommen`` entries. Empty cells and empty strings are None;
     numbers are floats (as stored), booleans bools, dates in a date format date or datetime
     (a time alone: time), text str as typed. An error value such as #DIV/0! is None too (so
-    calamine gives it). A formula gives its cached value; one without (the file was never
-    recalculated) gives None and is listed in ``formules_zonder_waarde``.
+    calamine gives it) and is listed in ``foutwaarden`` with the value as the file stores it
+    (Excel's English code, whatever the language of the program that wrote it). A formula
+    gives its cached value; one without (the file was never recalculated) gives None and is
+    listed in ``formules_zonder_waarde``.
 
     calamine reads the sheet a part at a time as ``rijen`` is read, so an error it finds in a
     later part (a value it cannot read, as in ``<c t="b"><v>x</v></c>``) is raised by ``rijen``,
@@ -58,6 +60,7 @@ class Blad:
     rijen: Iterator[tuple[int, tuple[Any, ...]]]
     samengevoegd: tuple[str, ...]  # merged ranges as written, e.g. ("E14:F14",)
     formules_zonder_waarde: frozenset[str]  # cell references such as "E14"
+    foutwaarden: Mapping[str, str]  # cells holding an error value: "E14" -> "#DIV/0!"
 
 
 def bladnamen(inhoud: bytes) -> list[str]:
@@ -120,6 +123,7 @@ def lees_blad(inhoud: bytes, *, blad: str | None = None, max_rijen: int, max_kol
         rijen=_rijen(werkmap, eerste, delen, max_rijen, max_kolommen),
         samengevoegd=tuple(verkenning.samengevoegd),
         formules_zonder_waarde=frozenset(verkenning.formules),
+        foutwaarden=verkenning.foutwaarden,
     )
 
 

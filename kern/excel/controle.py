@@ -60,6 +60,14 @@ def te_veel_regels(max_rijen: int) -> str:
     return f"Het werkblad heeft meer dan {max_rijen} regels."
 
 
+def te_veel_foutwaarden(maximum: int) -> str:
+    aantal = f"{maximum:,}".replace(",", ".")
+    return (
+        f"Het werkblad heeft meer dan {aantal} cellen met een foutwaarde (zoals #DEEL/0! of "
+        "#N/B). Herstel de formules en probeer het opnieuw."
+    )
+
+
 def buiten_bereik(cel: str) -> str:
     return (
         f"Het werkblad heeft gegevens buiten het verwachte bereik (cel {cel}); "

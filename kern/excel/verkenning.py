@@ -21,11 +21,13 @@ from .controle import (
     ZONDER_VERWIJZING,
     ExcelFout,
     buiten_bereik,
+    te_veel_foutwaarden,
     te_veel_regels,
 )
 
 MAX_SAMENGEVOEGD = 10_000  # merged ranges on one sheet
 MAX_CELLEN_EXTRA = 1_000_000  # cells with content allowed on top of those within the limits
+MAX_FOUTWAARDEN = 100_000  # cells holding an error value (#DIV/0!) on one sheet
 _BLOK = 1024 * 1024  # bytes of a part read at a time
 # calamine holds one part of a sheet at a time (`_Delen`), of at most so many rows and about
 # so many bytes of XML: its memory does not grow with the number of rows.
@@ -55,6 +57,10 @@ _FORMULE_ZONDER_WAARDE = re.compile(rb"</f>(?:<v\s*/>|<v\s*>\s*</v\s*>)?</c>")
 _FORMULE_OVERAL = re.compile(
     rb"</P:f\s*>\s*(?:<P:v\s*/>|<P:v\s*>\s*</P:v\s*>)?\s*</P:c\s*>".replace(b"P:", _VOORVOEGSEL)
 )
+# A cell holding an error value: t="e" (calamine gives it as an empty cell), its value in <v>.
+_FOUTSOORT = re.compile(rb"""\st\s*=\s*(?:"e"|'e')""")
+_WAARDE = re.compile(rb"<" + _VOORVOEGSEL + rb"v(?:\s[^<>]*)?>([^<]*)<")
+_CEL_EINDE = re.compile(rb"</" + _VOORVOEGSEL + rb"c\s*>")
 _SAMENVOEGING = re.compile(
     rb"<" + _VOORVOEGSEL + rb"""mergeCell\s[^<>]*?\bref\s*=\s*["']([A-Za-z0-9:$]+)["']"""
 )
@@ -131,8 +137,10 @@ class _Verkenning:
     max_kolommen: int
     samengevoegd: list[str] = field(default_factory=list)
     formules: list[str] = field(default_factory=list)
+    foutwaarden: dict[str, str] = field(default_factory=dict)  # "E14" -> "#DIV/0!"
     cellen: int = 0
     samenvoegingen: int = 0
+    _codes: dict[str, str] = field(default_factory=dict)  # each error value's text kept once
 
     def verken(self, venster: bytes) -> None:
         """Scan `venster`: whole cells (see `_knip`). Each check is one pass in C."""
@@ -150,12 +158,33 @@ class _Verkenning:
             for treffer in formule.finditer(venster):
                 if cel := _cel_voor(venster, treffer.start()):
                     self.formules.append(cel)
+        if b'"e"' in venster or b"'e'" in venster:
+            for treffer in _FOUTSOORT.finditer(venster):
+                self._foutwaarde(venster, treffer.start())
         if b"mergeCell" in venster:
             # Counted loosely (the <mergeCells> around them too), as calamine would read them.
             self.samenvoegingen += venster.count(b"mergeCell")
             if self.samenvoegingen > MAX_SAMENGEVOEGD + 2:
                 raise ExcelFout(TE_VEEL_SAMENGEVOEGD)
             self.samengevoegd += (r.decode().upper() for r in _SAMENVOEGING.findall(venster))
+
+    def _foutwaarde(self, venster: bytes, positie: int) -> None:
+        """Note the error value of the cell whose start tag has t="e" at `positie`, if it is one."""
+        tag = _CEL_TAG.match(venster, venster.rfind(b"<", 0, positie))
+        if tag is None or tag.end() <= positie or tag[0].endswith(b"/>"):
+            return  # not a cell's start tag, or a cell without a value
+        attributen = {naam: w1 or w2 for naam, w1, w2 in _ATTRIBUUT.findall(tag[1])}
+        verwijzing = attributen.get(b"r", b"")
+        if attributen.get(b"t") != b"e" or not re.fullmatch(_VERWIJZING, verwijzing):
+            return
+        einde = _CEL_EINDE.search(venster, tag.end())
+        waarde = _WAARDE.search(venster, tag.end(), einde.start() if einde else len(venster))
+        if waarde is None:
+            return  # no cached value: a formula without one is listed as such
+        if len(self.foutwaarden) >= MAX_FOUTWAARDEN:
+            raise ExcelFout(te_veel_foutwaarden(MAX_FOUTWAARDEN))
+        code = waarde[1].strip().decode("utf-8", "replace")
+        self.foutwaarden[verwijzing.decode().upper()] = self._codes.setdefault(code, code)
 
     def _weiger(self, venster: bytes, positie: int) -> None:
         """Refuse the cell at `positie`, with the reason."""

@@ -9,26 +9,35 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from babel.lists import format_list
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils.cell import coordinate_to_tuple
 
 from gemeenten.models import Gemeente
 from kern import uploads
 from kern.db import db
 from kern.excel import Blad, ExcelFout, lees_blad
 from kern.excel_sjabloon import controleer_koppen
-from kern.excel_validatie import RUIS_MAXIMUM, RUIS_RELATIEF, Meldingen, zoals_getoond
+from kern.excel_validatie import (
+    RUIS_MAXIMUM,
+    RUIS_RELATIEF,
+    Meldingen,
+    foutwaarde,
+    schoon,
+    zoals_getoond,
+)
 from kern.excel_validatie import bedrag as _bedrag
 from kern.excel_validatie import cbs_code as _cbs_code
 from kern.excel_validatie import datum as _datum
 from kern.excel_validatie import geheel_getal as _geheel_getal
-from kern.formatting import geld
+from kern.formatting import LOCALE, geld
 from kern.geld import MAXIMUM
 from kern.uploads import Upload, UploadStatus
 from subsidies import services
@@ -277,6 +286,7 @@ class _Controle:
             return
         self._samengevoegd(blad.samengevoegd)
         self._formules(blad.formules_zonder_waarde)
+        self._foutwaarden(blad.foutwaarden)
         extra_leeg = (None,) * (MAX_KOLOMMEN - AANTAL)
         extra_gemeld = set(self.extra_koppen)  # columns with a heading were named already
         aantal = 0
@@ -378,6 +388,12 @@ class _Controle:
                     KOPPEN[kolom - 1],
                 )
 
+    def _foutwaarden(self, foutwaarden: Mapping[str, str]) -> None:
+        for cel in sorted(foutwaarden, key=coordinate_to_tuple):
+            kolom = range_boundaries(cel)[0]
+            if kolom is not None and kolom <= AANTAL:
+                foutwaarde(foutwaarden[cel], self.meldingen, self.blad, cel, KOPPEN[kolom - 1])
+
     def _snel(self, w: tuple[Any, ...]) -> _Rij | None:
         """The row when every cell is plainly right as it is; None: check it carefully.
 
@@ -434,6 +450,17 @@ class _Controle:
         """Check every cell of a row, with a message for each problem; None: blank or wrong."""
         meldingen = self.meldingen
         fouten_voor = meldingen.aantal_fouten
+        # Text without zero-width characters; a cell with another invisible one is blank
+        # here, and its message (the first on the cell) says why.
+        waarden = (
+            *(
+                schoon(waarde, meldingen, self.blad, f"{letter}{nummer}", kop)
+                for waarde, letter, kop in zip(
+                    waarden[:AANTAL], (A, B, C, D, E, F, G, H), KOPPEN, strict=True
+                )
+            ),
+            *waarden[AANTAL:],
+        )
 
         waarde = waarden[0]
         soort = waarde if waarde in SOORTEN_SNEL else None
@@ -790,15 +817,22 @@ class _Controle:
             if bestaand is None:
                 self._zonder_beschikking(groep)
             if groep.besteding_eerste is not None and len(groep.besteding_gezien) < len(doelen):
-                for doel in doelen:
-                    if doel.id not in groep.besteding_gezien:
-                        self.meldingen.fout(
-                            self.blad,
-                            f"{E}{groep.besteding_eerste}",
-                            f"Bij de besteding van {naam} in {jaar} ontbreekt het bestedingsdoel "
-                            f"{doel.naam} ({doel.code}).",
-                            KOPPEN[4],
-                        )
+                ontbrekend = [
+                    f"{doel.naam} ({doel.code})"
+                    for doel in doelen
+                    if doel.id not in groep.besteding_gezien
+                ]
+                wat = (
+                    f"ontbreekt het bestedingsdoel {ontbrekend[0]}"
+                    if len(ontbrekend) == 1
+                    else f"ontbreken de bestedingsdoelen {format_list(ontbrekend, locale=LOCALE)}"
+                )
+                self.meldingen.fout(
+                    self.blad,
+                    f"{E}{groep.besteding_eerste}",
+                    f"Bij de besteding van {naam} in {jaar} {wat}.",
+                    KOPPEN[4],
+                )
             totaal = bestaand.bedrag if bestaand else None
             if groep.toekenning_gewijzigd:
                 verdeling = dict(bestaand.doelbedragen) if bestaand else {}

@@ -731,10 +731,9 @@ def test_spending_names_every_missing_purpose(regeling):
         *toekenningen("GM0363", "Amsterdam", 2015, 1, 2, 3),
         ["besteding", "GM0363", "Amsterdam", 2015, "vroegsignalering", 1],
     ) == [
-        "Blad1!E5: Bij de besteding van Amsterdam in 2015 ontbreekt het bestedingsdoel "
-        "Kennisbevordering (kennisbevordering).",
-        "Blad1!E5: Bij de besteding van Amsterdam in 2015 ontbreekt het bestedingsdoel "
-        "Persoonsgerichte aanpak (persoonsgerichte_aanpak).",
+        "Blad1!E5: Bij de besteding van Amsterdam in 2015 ontbreken de bestedingsdoelen "
+        "Kennisbevordering (kennisbevordering) en Persoonsgerichte aanpak "
+        "(persoonsgerichte_aanpak).",
     ]
 
 

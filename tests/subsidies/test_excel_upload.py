@@ -361,11 +361,14 @@ def test_every_bad_cell_is_reported_at_once_and_nothing_is_stored(klerk, amsterd
     assert upload.inhoud == inhoud  # kept, although refused
     assert meldingen(upload) == [
         'Verantwoording!B10: "misschien" is geen ja of nee.',
-        'Verantwoording!E14: "1.234,5x" is geen bedrag.',
-        'Verantwoording!E15: "12,345" heeft meer dan twee decimalen.',
-        "Verantwoording!F15: Vul een bedrag in.",
-        'Verantwoording!E16: "-5" is negatief; een bedrag is nul of meer.',
-        'Verantwoording!F16: "tien" is geen bedrag.',
+        'Verantwoording!E14 (Kennisbevordering, besteed in 2015): "1.234,5x" is geen bedrag.',
+        'Verantwoording!E15 (Vroegsignalering, besteed in 2015): "12,345" heeft meer dan twee '
+        "decimalen.",
+        "Verantwoording!F15 (Vroegsignalering, besteed cumulatief t/m 2015): Vul een bedrag in.",
+        'Verantwoording!E16 (Persoonsgerichte aanpak, besteed in 2015): "-5" is negatief; een '
+        "bedrag is nul of meer.",
+        'Verantwoording!F16 (Persoonsgerichte aanpak, besteed cumulatief t/m 2015): "tien" is '
+        "geen bedrag.",
     ]
     assert upload.aantal_regels == 0
     assert database.session.scalar(sa.select(sa.func.count()).select_from(UploadRegel)) == 0
@@ -384,8 +387,8 @@ def test_cumulative_below_the_year_and_a_purpose_removed(klerk, amsterdam):
     inhoud = ingevuld(klerk, amsterdam, {KENNIS: (500, 400), VROEG: (0, 0)}, bewerk=haal_weg)
     stuur(klerk, amsterdam, inhoud)
     assert meldingen(laatste_upload()) == [
-        "Verantwoording!F14: Het cumulatieve bedrag (€\xa0400,00) is kleiner dan het bedrag over "
-        "2015 (€\xa0500,00).",
+        "Verantwoording!F14 (Kennisbevordering, besteed cumulatief t/m 2015): Het cumulatieve "
+        "bedrag (€\xa0400,00) is kleiner dan het bedrag over 2015 (€\xa0500,00).",
         'Verantwoording: Het bestedingsdoel "persoonsgerichte_aanpak" (Persoonsgerichte aanpak) '
         "ontbreekt. Zet de regel terug of download het sjabloon opnieuw.",
     ]
@@ -428,7 +431,8 @@ def test_what_clerks_send_blank_rows_extra_columns_text_amounts(klerk, amsterdam
     upload = laatste_upload()
     assert upload.status is UploadStatus.GECONTROLEERD
     assert meldingen(upload) == [
-        "Verantwoording!H14: Kolom H hoort niet bij het sjabloon en wordt niet ingelezen."
+        "Verantwoording!H14 (Kennisbevordering): Kolom H hoort niet bij het sjabloon en wordt "
+        "niet ingelezen."
     ]
     assert upload.gegevens["eindverantwoording"] is True
     assert [(rij, g["doel"], g["in_jaar"], g["cumulatief"]) for rij, g in gestaged(upload)] == [
@@ -460,10 +464,11 @@ def test_merged_cells_over_the_input_are_refused(klerk, amsterdam):
         blad.merge_cells("E15:F15")
 
     stuur(klerk, amsterdam, ingevuld(klerk, amsterdam, bewerk=voeg_samen))
-    assert meldingen(laatste_upload())[0] == (
-        "Verantwoording!E15:F15: Samengevoegde cellen kunnen niet worden gelezen. Maak het "
-        "samenvoegen ongedaan en vul elke cel apart in."
-    )
+    # One message for the range: none for F15, which the merge left empty.
+    assert meldingen(laatste_upload()) == [
+        "Verantwoording!E15:F15 (Vroegsignalering): Samengevoegde cellen kunnen niet worden "
+        "gelezen. Maak het samenvoegen ongedaan en vul elke cel apart in."
+    ]
 
 
 def test_a_formula_without_a_computed_value_asks_to_save_in_excel(klerk, amsterdam):
@@ -472,10 +477,11 @@ def test_a_formula_without_a_computed_value_asks_to_save_in_excel(klerk, amsterd
         klerk, amsterdam, {KENNIS: (1000, "=E14+1500"), VROEG: (0, 0), PERSOON: (0, 0)}
     )
     stuur(klerk, amsterdam, inhoud)
+    # One message: not "Vul een bedrag in." after it as well.
     assert meldingen(laatste_upload()) == [
-        "Verantwoording!F14: De formule in deze cel heeft geen berekende waarde. Open het bestand "
-        "in Excel of LibreOffice, sla het op en upload het opnieuw.",
-        "Verantwoording!F14: Vul een bedrag in.",
+        "Verantwoording!F14 (Kennisbevordering, besteed cumulatief t/m 2015): De formule in deze "
+        "cel heeft geen berekende waarde. Open het bestand in Excel of LibreOffice, sla het op "
+        "en upload het opnieuw.",
     ]
 
 
