@@ -39,9 +39,11 @@ lint: $(BIN)/.installed
 
 check: lint test
 
-## bench: the Excel import against bare openpyxl and calamine reads (1k, 10k, 100k rows)
+## bench: the Excel import against bare openpyxl and calamine reads (1k, 10k, 100k rows), and
+## what a large return and a large error workbook cost (bench/excel_grenzen.py)
 bench: $(BIN)/.installed
 	$(BIN)/python bench/excel_import.py
+	$(BIN)/python bench/excel_grenzen.py
 
 ## serve: production-style server, settings in gunicorn.conf.py (set APP_ENV=production,
 ##        SECRET_KEY and DATABASE_URL first)

@@ -7,17 +7,20 @@ protection is lifted so that nothing keeps the user from seeing the marks, excep
 "veryHidden" sheet (a template's metadata), which is left exactly as it is.
 
 Only for a workbook that `kern.excel.controleer_xlsx` accepts (it is called here first): the
-file is loaded in openpyxl's normal mode, which holds the whole workbook in memory.
+file is loaded in openpyxl's normal mode, which holds the whole workbook in memory, so only a
+file up to `MAX_TE_MARKEREN` is marked; a larger one gets a workbook with the overview alone,
+whose size the number of messages bounds.
 """
 
 from __future__ import annotations
 
 import io
 import warnings
+import zipfile
 from collections.abc import Sequence
 from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -33,6 +36,10 @@ AUTEUR = "Controle"  # the author of every comment this module adds
 MAX_MARKERINGEN = 5_000  # cells filled and commented; the overview still lists every message
 MAX_OVERZICHT = 10_000  # rows in the overview
 MAX_OPMERKING = 2_000  # characters of one comment
+# The sheets' XML (and shared strings), uncompressed, of a file marked in place: openpyxl holds
+# the whole workbook, about 20 times that in memory and some seconds per megabyte on a small
+# server. Beyond it the error workbook is the overview alone (bench/excel_foutwerkmap.py).
+MAX_TE_MARKEREN = 2 * 1024 * 1024
 KOPRIJ = 4  # the overview's heading row; above it a title and notes
 
 ROOD = PatternFill("solid", fgColor="FF9B9B")
@@ -47,9 +54,17 @@ _VERBODEN_IN_BLADNAAM = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 def foutwerkmap(inhoud: bytes, meldingen: Sequence[Melding], *, titel: str = "Meldingen") -> bytes:
     """The workbook ``inhoud`` with ``meldingen`` marked in it and listed on a first sheet.
 
+    A file larger than `MAX_TE_MARKEREN` gets the overview alone, in a workbook of its own.
     Raises `ExcelFout` for anything `controleer_xlsx` refuses or openpyxl cannot read.
     """
     controleer_xlsx(inhoud)
+    if _te_groot(inhoud):
+        werkmap = Workbook()
+        overzicht = werkmap.active
+        assert isinstance(overzicht, Worksheet)
+        overzicht.title = _vrije_naam([], titel)
+        _vul_overzicht(overzicht, titel, meldingen, [None] * len(meldingen), gemarkeerd=None)
+        return schrijven.opslaan(werkmap)
     try:
         with warnings.catch_warnings():
             # "no default style", "extension is not supported": said of many users' files.
@@ -79,6 +94,18 @@ def foutwerkmap(inhoud: bytes, meldingen: Sequence[Melding], *, titel: str = "Me
     werkmap.active = 0
 
     return schrijven.opslaan(werkmap)
+
+
+def _te_groot(inhoud: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(inhoud)) as archief:  # controleer_xlsx read it already
+        delen = archief.infolist()
+    grootte = sum(
+        deel.file_size
+        for deel in delen
+        if deel.filename.lower().startswith("xl/worksheets/")
+        or deel.filename.lower() == "xl/sharedstrings.xml"
+    )
+    return grootte > MAX_TE_MARKEREN
 
 
 def _doel(werkmap: Any, melding: Melding) -> tuple[str, str] | None:
@@ -141,20 +168,30 @@ def _vul_overzicht(
     meldingen: Sequence[Melding],
     doelen: Sequence[tuple[str, str] | None],
     *,
-    gemarkeerd: int,
+    gemarkeerd: int | None,
 ) -> None:
+    """The overview on ``blad``; ``gemarkeerd`` None: the file was too large to be marked."""
     fouten = sum(melding.ernst is Ernst.FOUT for melding in meldingen)
     waarschuwingen = len(meldingen) - fouten
     schrijven.tekst(blad["A1"], titel)
     blad["A1"].font = Font(bold=True, size=14)
-    blad["A2"] = (
+    aantallen = (
         f"{_aantal(fouten, 'fout', 'fouten')} en "
-        f"{_aantal(waarschuwingen, 'waarschuwing', 'waarschuwingen')}. Cellen met een fout "
-        "zijn rood, cellen met alleen een waarschuwing oranje; de melding staat in een "
-        "opmerking bij de cel. Klik op een cel hieronder om ernaartoe te gaan."
+        f"{_aantal(waarschuwingen, 'waarschuwing', 'waarschuwingen')}."
     )
+    if gemarkeerd is None:
+        blad["A2"] = (
+            f"{aantallen} Het bestand is te groot om de cellen erin te markeren; hieronder "
+            "staat bij elke melding het blad en de cel. Verbeter ze in uw eigen bestand."
+        )
+    else:
+        blad["A2"] = (
+            f"{aantallen} Cellen met een fout zijn rood, cellen met alleen een waarschuwing "
+            "oranje; de melding staat in een opmerking bij de cel. Klik op een cel hieronder "
+            "om ernaartoe te gaan."
+        )
     beperkingen = []
-    if gemarkeerd > MAX_MARKERINGEN:
+    if gemarkeerd is not None and gemarkeerd > MAX_MARKERINGEN:
         beperkingen.append(
             f"Alleen de eerste {_getal(MAX_MARKERINGEN)} cellen met een melding zijn gemarkeerd."
         )

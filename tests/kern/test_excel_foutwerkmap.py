@@ -276,6 +276,34 @@ def test_marks_and_overview_rows_are_capped(monkeypatch):
     ]
 
 
+def test_a_large_file_gets_the_overview_alone_with_every_message():
+    # 8,000 rows of eight columns: more sheet XML than is marked in place.
+    boek = Workbook(write_only=True)
+    blad = boek.create_sheet(BLAD)
+    for rij in range(1, 8_001):
+        blad.append(["toekenning", "GM0363", "Amsterdam", 2015, "doel", rij + 0.25, None, None])
+    uit = io.BytesIO()
+    boek.save(uit)
+    meldingen = [
+        Melding(BLAD, f"F{rij}", "Bedrag", '"x" is geen bedrag.') for rij in range(64, 8_001, 64)
+    ]
+    meldingen.append(Melding("", "", "", "Het bestand als geheel."))
+
+    werkmap = open_werkmap(foutwerkmap(uit.getvalue(), meldingen))
+
+    assert werkmap.sheetnames == ["Meldingen"]
+    overzicht = werkmap["Meldingen"]
+    assert overzicht["A2"].value == (
+        "126 fouten en 0 waarschuwingen. Het bestand is te groot om de cellen erin te markeren; "
+        "hieronder staat bij elke melding het blad en de cel. Verbeter ze in uw eigen bestand."
+    )
+    rijen = overzicht_rijen(overzicht)
+    assert len(rijen) == 126
+    assert rijen[0] == [BLAD, "F64", "Bedrag", "fout", '"x" is geen bedrag.']
+    assert rijen[-1] == [None, None, None, "fout", "Het bestand als geheel."]
+    assert all(cel.hyperlink is None for cel in overzicht["B"])
+
+
 def test_a_thousand_marks_in_reasonable_time():
     meldingen = [Melding(BLAD, f"G{rij}", "", f"Fout op regel {rij}.") for rij in range(1, 1001)]
     werkmap = open_werkmap(foutwerkmap(upload(), meldingen))
