@@ -24,7 +24,7 @@ from kern import uploads
 from kern.db import db
 from kern.uploads import Upload, UploadStatus
 from subsidies import excel, services
-from subsidies.models import Beschikking, Verantwoording
+from subsidies.models import NUL, Beschikking, Verantwoording
 
 SOORT = "verantwoording"
 BASIS = "basis"  # in the upload's gegevens: id of the return it was checked against, or None
@@ -125,6 +125,14 @@ class Voorvertoning:
     basis: Verantwoording | None  # the return the file is compared with
     regels: list[Regel]
     kop: list[Cel] = field(default_factory=list)  # changes to the return as a whole
+    totaal_in_jaar: Decimal = NUL  # the file's spending over every purpose
+    totaal_cumulatief: Decimal = NUL
+    toegekend: Decimal | None = None  # the decision's amount; None: not yet set
+
+    @property
+    def niet_besteed(self) -> Decimal | None:
+        """Granted minus the cumulative spending: negative when more was spent."""
+        return None if self.toegekend is None else self.toegekend - self.totaal_cumulatief
 
     def aantal(self, soort: str) -> int:
         return sum(r.soort == soort for r in self.regels)
@@ -148,11 +156,14 @@ def voorvertoning(upload: Upload, beschikking: Beschikking) -> Voorvertoning:
     basis = beschikking.laatste_verantwoording
     doelen = {d.code: d for d in beschikking.regeling_jaar.regeling.doelen}
     regels: list[Regel] = []
+    totaal_in_jaar = totaal_cumulatief = NUL
     for rij, gegevens in uploads.gestaged(upload):
         doel = doelen.get(gegevens["doel"])
         if doel is None:  # the scheme lost a purpose since the check: confirm will refuse
             continue
         nieuw = (Decimal(gegevens["in_jaar"]), Decimal(gegevens["cumulatief"]))
+        totaal_in_jaar += nieuw[0]
+        totaal_cumulatief += nieuw[1]
         oud_regel = basis.regel_voor(doel.id) if basis else None
         kolommen = (f"Besteed in {jaar}", f"Besteed cumulatief t/m {jaar}")
         if oud_regel is None:
@@ -173,7 +184,9 @@ def voorvertoning(upload: Upload, beschikking: Beschikking) -> Voorvertoning:
                 "Toelichting afwijking", basis.toelichting_afwijking if basis else None, toelichting
             )
         )
-    return Voorvertoning(basis, regels, kop)
+    return Voorvertoning(
+        basis, regels, kop, totaal_in_jaar, totaal_cumulatief, toegekend=beschikking.bedrag
+    )
 
 
 # --- Import ----------------------------------------------------------------------------------

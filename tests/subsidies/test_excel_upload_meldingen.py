@@ -19,6 +19,7 @@ from tests.subsidies.test_excel_upload import (
     KENNIS,
     PERSOON,
     VROEG,
+    bevestig,
     ingevuld,
     laatste_upload,
     meldingen,
@@ -225,3 +226,49 @@ def test_messages_on_a_purpose_row_name_the_purpose(klerk, amsterdam):
     ]
     pagina = tekst(klerk.get(antwoord.headers["Location"]))
     assert "Verantwoording!E14 (Kennisbevordering, besteed in 2015)" in pagina
+
+
+def test_the_preview_sets_the_totals_against_the_grant(klerk, amsterdam):
+    inhoud = ingevuld(
+        klerk,
+        amsterdam,
+        {KENNIS: (1000, 2500), VROEG: ("€ 1.234,56", "1234,56"), PERSOON: (100000, 917000)},
+    )
+    antwoord = stuur(klerk, amsterdam, inhoud)
+    pagina = tekst(klerk.get(antwoord.headers["Location"]))
+    totalen = pagina[pagina.index("<caption>Totaal") :]
+    totalen = totalen[: totalen.index("</table>")]
+    cellen = [
+        re.sub(r"<[^>]+>", "", c).strip()
+        for c in re.findall(r"<t[hd][^>]*>.*?</t[hd]>", totalen, re.S)
+    ]
+    assert cellen == [
+        "Besteed in 2015",
+        "€\xa0102.234,56",
+        "Besteed cumulatief t/m 2015",
+        "€\xa0920.734,56",
+        "Toegekend (beschikking VG-2015-001)",
+        "€\xa0920.000,00",
+        "Cumulatief meer besteed dan toegekend",
+        "€\xa0734,56",
+    ]
+    assert bevestig(klerk, antwoord).status_code == 302  # a warning, which the officer weighs
+
+
+def test_the_preview_says_when_the_grant_is_not_yet_set(app, db, klerk, amsterdam):
+    amsterdam.bedrag = None
+    db.session.commit()
+    antwoord = stuur(klerk, amsterdam, ingevuld(klerk, amsterdam))
+    pagina = tekst(klerk.get(antwoord.headers["Location"]))
+    assert (
+        '<th scope="row">Toegekend (beschikking VG-2015-001)</th>'
+        '<td class="getal">nog vast te stellen</td>'
+    ) in pagina
+    assert "nog niet besteed" not in pagina
+
+
+def test_what_is_left_of_the_grant_is_shown_when_below_it(klerk, amsterdam):
+    antwoord = stuur(klerk, amsterdam, ingevuld(klerk, amsterdam))
+    pagina = tekst(klerk.get(antwoord.headers["Location"]))
+    assert "Cumulatief nog niet besteed" in pagina
+    assert "€\xa0916.265,44" in pagina  # 920.000 - 2.500 - 1.234,56 - 0
