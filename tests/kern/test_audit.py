@@ -112,20 +112,32 @@ def test_a_rolled_back_change_leaves_no_entry(app, db):
 
 
 def test_rows_removed_by_a_cascade_are_written_down(app, db):
-    beschikking = maak_beschikking(maak_gemeente(), bedrag=Decimal("100000.00"))
-    betaling = services.plan_betaling(
+    beschikking = maak_beschikking(maak_gemeente(), bedrag=Decimal("100000.00"), beschikt=False)
+    kennis = beschikking.regeling_jaar.regeling.doelen[0]
+    services.wijzig_beschikking(
         beschikking,
-        soort=services.BetalingSoort.VOORSCHOT,
-        bedrag=Decimal("10000.00"),
-        gepland_op=date(2015, 11, 1),
+        services.BeschikkingGegevens(
+            bedrag=Decimal("100000.00"), doelbedragen={kennis.id: Decimal("100000.00")}
+        ),
+        door="t",
+        versie=beschikking.versie,
+        reden="Verdeling",
     )
-    services.trek_in(beschikking, reden="Vergissing", door="t", versie=beschikking.versie)
+    [doelbedrag] = beschikking.doelbedragen
+    # Without the split, the per-purpose row goes as a delete-orphan of the decision.
+    services.wijzig_beschikking(
+        beschikking,
+        services.BeschikkingGegevens(bedrag=Decimal("100000.00")),
+        door="t",
+        versie=beschikking.versie,
+        reden="Zonder verdeling",
+    )
     db.session.commit()
 
-    laatste = audit.historie("betaling", betaling.id)[-1]
+    laatste = audit.historie("doelbedrag", doelbedrag.id)[-1]
 
     assert laatste.actie == "verwijderd"
-    assert laatste.wijzigingen["bedrag"] == ["10000.00", None]
+    assert laatste.wijzigingen["bedrag"] == ["100000.00", None]
 
 
 def test_changing_the_participants_of_a_region_is_written_down(app, db):
