@@ -16,6 +16,7 @@ class Formulier:
     methode: str
     velden: dict[str, str] = field(default_factory=dict)
     keuzes: dict[str, list[str]] = field(default_factory=dict)  # select/radio: the options
+    bestanden: set[str] = field(default_factory=set)  # names of the file fields
 
 
 class _Lezer(HTMLParser):
@@ -42,6 +43,8 @@ class _Lezer(HTMLParser):
                     huidig.velden[naam] = a.get("value", "y")
             elif soort not in ("submit", "button"):
                 huidig.velden[naam] = a.get("value", "")
+                if soort == "file":
+                    huidig.bestanden.add(naam)
         elif tag == "select" and naam:
             self._select = naam
             huidig.keuzes[naam] = []
@@ -64,13 +67,18 @@ class _Lezer(HTMLParser):
             self.formulieren[-1].velden[self._textarea] += data
 
 
-def formulier(html: str, actie: str, pagina: str = "") -> Formulier:
-    """The form on the page whose action ends with ``actie`` (no action: the page itself)."""
+def alle_formulieren(html: str, pagina: str = "") -> list[Formulier]:
+    """Every form on the page (no action: the page itself)."""
     lezer = _Lezer()
     lezer.feed(html)
     for f in lezer.formulieren:
         f.actie = f.actie or pagina
-    gevonden = [f for f in lezer.formulieren if f.actie.endswith(actie)]
+    return lezer.formulieren
+
+
+def formulier(html: str, actie: str, pagina: str = "") -> Formulier:
+    """The form on the page whose action ends with ``actie`` (no action: the page itself)."""
+    gevonden = [f for f in alle_formulieren(html, pagina) if f.actie.endswith(actie)]
     assert gevonden, f"no form posting to …{actie} on this page"
     return gevonden[0]
 
