@@ -10,7 +10,9 @@ Knows nothing of any domain. The life of an upload::
     markeer_geimporteerd()  after the domain imported the staged rows in one transaction
 
 An identical file for the same purpose (``soort`` and ``sleutel``) is recognised by its hash:
-`ontvang` then returns the earlier upload instead of storing a second one.
+`ontvang` then returns the earlier upload instead of storing a second one. When that earlier
+upload was never checked to the end (its worker was killed, or the application failed while
+reading it), the identical file is the user's retry: the earlier upload is checked again.
 """
 
 from __future__ import annotations
@@ -119,15 +121,16 @@ def zoek(soort: str, sleutel: str, hash_: str) -> Upload | None:
 def ontvang(
     inhoud: bytes, *, soort: str, sleutel: str = "", bestandsnaam: str, door: str
 ) -> tuple[Upload, bool]:
-    """Store the file and commit; returns the upload and whether it is new.
+    """Store the file and commit; returns the upload and whether it is to be checked.
 
     An identical file sent before for the same ``soort`` and ``sleutel`` is not stored again:
-    the earlier upload is returned (``nieuw`` is False). Commits, because the original must be
-    kept even when reading it fails in ways nobody foresaw.
+    the earlier upload is returned, to be checked again only when its check never finished
+    (`onaf`). Commits, because the original must be kept even when reading it fails in ways
+    nobody foresaw.
     """
     hash_ = sha256(inhoud)
     if (eerder := zoek(soort, sleutel, hash_)) is not None:
-        return eerder, False
+        return eerder, onaf(eerder)
     upload = Upload(
         soort=soort,
         sleutel=sleutel,
@@ -143,9 +146,19 @@ def ontvang(
     except IntegrityError:  # the same file at the same moment, from another request
         db.session.rollback()
         if (eerder := zoek(soort, sleutel, hash_)) is not None:
-            return eerder, False
+            return eerder, False  # the other request checks it
         raise
     return upload, True
+
+
+def onaf(upload: Upload) -> bool:
+    """Whether the check of ``upload`` never finished: left "ontvangen" by a worker that was
+    killed, or refused only because the application failed (`na_storing`). Sending the same
+    file again then checks it again instead of answering that it was sent before."""
+    if upload.status is UploadStatus.ONTVANGEN:
+        return True
+    teksten = [m.get("tekst") for m in upload.meldingen]
+    return upload.status is UploadStatus.GEWEIGERD and teksten == [STORING]
 
 
 def al_eerder(upload: Upload) -> str:

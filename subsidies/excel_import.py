@@ -40,7 +40,8 @@ def ontvang(
     """Store and check an upload for ``beschikking``; returns it and whether it is new.
 
     The identical file uploaded before is recognised by its hash: the earlier upload is
-    returned and nothing is stored or checked again. Flushes; the caller commits.
+    returned and nothing is stored again, nor checked again unless its check never finished
+    (`uploads.onaf`). Flushes; the caller commits.
     """
     upload, nieuw = uploads.ontvang(
         inhoud, soort=SOORT, sleutel=sleutel(beschikking), bestandsnaam=bestandsnaam, door=door

@@ -108,8 +108,9 @@ def ontvang(
 ) -> tuple[Upload, bool]:
     """Store the file (committed), check it and stage its rows; returns it and whether it is new.
 
-    The identical file sent before for this scheme is the earlier upload: nothing is stored or
-    checked again. Flushes; the caller commits.
+    The identical file sent before for this scheme is the earlier upload: nothing is stored
+    again, nor checked again unless its check never finished (`uploads.onaf`). Flushes; the
+    caller commits.
     """
     upload, nieuw = uploads.ontvang(
         inhoud, soort=SOORT, sleutel=sleutel(regeling), bestandsnaam=bestandsnaam, door=door

@@ -36,6 +36,7 @@ def test_the_original_is_stored_and_committed_before_anything_reads_it(db):
 
 def test_the_same_file_for_the_same_purpose_is_recognised(db):
     eerste, _ = uploads.ontvang(b"inhoud", soort="proef", sleutel="7", bestandsnaam="a", door="x")
+    uploads.stage(eerste, [])  # checked
     tweede, nieuw = uploads.ontvang(
         b"inhoud", soort="proef", sleutel="7", bestandsnaam="b", door="y"
     )
@@ -63,6 +64,27 @@ def test_two_requests_with_the_same_file_at_once_store_it_once(db, monkeypatch):
         b"inhoud", soort="proef", sleutel="7", bestandsnaam="b", door="y"
     )
     assert (tweede.id, nieuw) == (eerste.id, False)
+    assert aantal(Upload) == 1
+
+
+def test_the_same_file_again_is_checked_again_when_its_check_never_finished(db):
+    def stuur() -> tuple[Upload, bool]:
+        return uploads.ontvang(b"inhoud", soort="proef", sleutel="7", bestandsnaam="a", door="x")
+
+    eerste, _ = stuur()
+    # Its worker was killed while checking: it stayed "ontvangen". Sending it again is a retry.
+    assert stuur() == (eerste, True)
+
+    # The application failed while checking: refused with the failure message, also a retry.
+    uploads.na_storing("proef", "7", b"inhoud")
+    assert eerste.status is UploadStatus.GEWEIGERD
+    assert stuur() == (eerste, True)
+
+    # Refused for what the file says: the same file gets the same answer, without a new check.
+    meldingen = Meldingen()
+    meldingen.fout("Blad", "A1", "Vul een bedrag in.")
+    uploads.weiger(eerste, meldingen)
+    assert stuur() == (eerste, False)
     assert aantal(Upload) == 1
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -714,6 +715,23 @@ def test_a_worker_stopped_while_checking_leaves_the_upload_refused(klerk, amster
     upload = laatste_upload()
     assert upload.status is UploadStatus.GEWEIGERD
     assert meldingen(upload) == [uploads.STORING]
+
+
+def test_the_same_file_after_a_stopped_worker_is_checked_again(klerk, amsterdam, monkeypatch):
+    inhoud = ingevuld(klerk, amsterdam)
+    with monkeypatch.context() as m:
+        m.setattr(excel, "lees_verantwoording", lambda *args, **kwargs: sys.exit(1))
+        with pytest.raises(SystemExit):
+            stuur(klerk, amsterdam, inhoud)
+
+    # The clerk sends the same file again: no dead end "al eerder geüpload", but a real check.
+    antwoord = stuur(klerk, amsterdam, inhoud)
+
+    assert antwoord.status_code == 302
+    assert "al eerder geüpload" not in tekst(klerk.get(antwoord.headers["Location"]))
+    upload = laatste_upload()
+    assert upload.status is UploadStatus.GECONTROLEERD
+    assert database.session.scalar(sa.select(sa.func.count(Upload.id))) == 1
 
 
 def test_without_a_file_the_form_says_so(klerk, amsterdam):
