@@ -309,6 +309,8 @@ def maak_beschikking(
 
 
 def _bewaar_versie(beschikking: Beschikking, door: str, reden: str | None) -> None:
+    # By the purposes' ids: a per-purpose amount added in this unit of work has no `doel` yet.
+    codes = {d.id: d.code for d in beschikking.regeling_jaar.regeling.doelen}
     db.session.add(
         BeschikkingVersie(
             beschikking=beschikking,
@@ -317,7 +319,7 @@ def _bewaar_versie(beschikking: Beschikking, door: str, reden: str | None) -> No
             kenmerk=beschikking.kenmerk,
             datum=beschikking.datum,
             bedrag=beschikking.bedrag,
-            doelbedragen={d.doel.code: f"{d.bedrag:.2f}" for d in beschikking.doelbedragen},
+            doelbedragen={codes[d.doel_id]: f"{d.bedrag:.2f}" for d in beschikking.doelbedragen},
             reden=reden,
             vastgelegd_door=door,
         )
@@ -392,12 +394,15 @@ def wijzig_beschikking(
             f"Er is al {geld(beschikking.betaald)} betaald; het bedrag kan niet lager worden "
             "zonder eerst terug te vorderen."
         )
-    _zet_gegevens(beschikking, gegevens)
-    if status in BESLOTEN:
-        beschikking.status = BeschikkingStatus.GEWIJZIGD
-        if datum is not None:
-            beschikking.datum = datum
-        _bewaar_versie(beschikking, door, (reden or "").strip())
+    # One flush for the whole change: loading a collection halfway would flush the first half,
+    # and the decision would get two audit entries and two version numbers for one amendment.
+    with db.session.no_autoflush:
+        _zet_gegevens(beschikking, gegevens)
+        if status in BESLOTEN:
+            beschikking.status = BeschikkingStatus.GEWIJZIGD
+            if datum is not None:
+                beschikking.datum = datum
+            _bewaar_versie(beschikking, door, (reden or "").strip())
     db.session.flush()
 
 

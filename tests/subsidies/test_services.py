@@ -132,6 +132,46 @@ def test_an_amendment_keeps_every_earlier_version(regeling, db):
     ]
 
 
+def test_an_amendment_is_one_change_one_version_and_one_audit_entry(regeling, db):
+    from sqlalchemy import func, select
+
+    from kern.audit import AuditRegel
+
+    beschikking = maak_beschikking(maak_gemeente(), regeling, D("100000.00"))
+    db.session.commit()
+    versie = beschikking.versie
+    voor = db.session.scalar(
+        select(func.count(AuditRegel.id)).where(AuditRegel.soort == "beschikking")
+    )
+
+    services.wijzig_beschikking(
+        beschikking, _gegevens("80000.00"), door="t", versie=versie, reden="Minder"
+    )
+    db.session.commit()
+
+    assert beschikking.versie == versie + 1  # a form drawn before it is one version behind
+    regels = db.session.scalars(
+        select(AuditRegel).where(AuditRegel.soort == "beschikking").order_by(AuditRegel.id)
+    ).all()
+    assert len(regels) == voor + 1
+    assert regels[-1].wijzigingen["bedrag"] == ["100000.00", "80000.00"]
+
+
+def test_amending_twice_with_new_purpose_amounts_keeps_both_versions(regeling, db):
+    kennis, vroeg, *_ = regeling.doelen
+    beschikking = maak_beschikking(maak_gemeente(), regeling, D("100000.00"))
+    for volgnummer, (a, b) in enumerate([("60000.00", "40000.00"), ("50000.00", "50000.00")], 2):
+        services.wijzig_beschikking(
+            beschikking,
+            _gegevens("100000.00", doelbedragen={kennis.id: D(a), vroeg.id: D(b)}),
+            door="t",
+            versie=beschikking.versie,
+            reden=f"Verdeling {volgnummer}",
+        )
+        assert beschikking.versies[-1].doelbedragen == {kennis.code: a, vroeg.code: b}
+    assert [v.volgnummer for v in beschikking.versies] == [1, 2, 3]
+
+
 def test_an_amendment_needs_a_reason(regeling, db):
     beschikking = maak_beschikking(maak_gemeente(), regeling)
     with pytest.raises(services.SubsidieFout, match="reden"):
