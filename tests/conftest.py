@@ -43,9 +43,24 @@ def _leeg_schema() -> None:
         verbinding.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
+_kolommen_vergeleken = False
+
+
 def _schema_compleet() -> bool:
-    aanwezig = set(inspect(_db.engine).get_table_names())
-    return set(_db.metadata.tables) <= aanwezig and "alembic_version" not in aanwezig
+    """Whether the database has the models' tables; the first time in a run, their columns
+    too, so that a database kept from a run before a new migration is made again."""
+    global _kolommen_vergeleken
+    inspector = inspect(_db.engine)
+    aanwezig = set(inspector.get_table_names())
+    if not (set(_db.metadata.tables) <= aanwezig and "alembic_version" not in aanwezig):
+        return False
+    if not _kolommen_vergeleken:
+        _kolommen_vergeleken = True
+        for tabel in _db.metadata.sorted_tables:
+            kolommen = {k["name"] for k in inspector.get_columns(tabel.name)}
+            if kolommen != set(tabel.columns.keys()):
+                return False
+    return True
 
 
 def _tabellen_legen() -> None:
