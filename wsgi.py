@@ -1,5 +1,5 @@
 """Entry point for gunicorn and ``flask --app wsgi``."""
 
-from kern import create_app
+from kern.app import create_app
 
 app = create_app()

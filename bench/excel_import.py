@@ -117,7 +117,7 @@ def meet_calamine(pad: Path) -> tuple[float, int]:
 
 
 def _app(database: Path):
-    from kern import create_app
+    from kern.app import create_app
 
     return create_app(
         {

@@ -57,6 +57,38 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "PROXY_FIX_X_FOR": 0,
         # Password of the demo accounts; `flask demo laden` generates one when empty.
         "DEMO_PASSWORD": None,
+        # A `logging.config.dictConfig` mapping; None: the mode's default (`default_logging`).
+        "LOGGING": None,
+    }
+
+
+# The application's own loggers: Flask's `app.logger` is named "kern" (the app's name), and
+# modules log through `logging.getLogger(__name__)` inside these packages.
+APPLICATION_LOGGERS = ("kern", "gemeenten", "subsidies", "onderwijsaanpak")
+
+
+def default_logging(app: Flask) -> dict[str, Any] | None:
+    """The application's loggers write to the WSGI server's error stream, as Flask's own
+    handler does: INFO in production, DEBUG in development. Under test, pytest shows the
+    records, so nothing is configured. Only the application's loggers are touched; their
+    records still reach any handler on the root logger."""
+    if app.testing:
+        return None
+    level = "INFO" if is_production(app) else "DEBUG"
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "standaard": {"format": "[%(asctime)s] %(levelname)s in %(name)s: %(message)s"}
+        },
+        "handlers": {
+            "wsgi": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://flask.logging.wsgi_errors_stream",
+                "formatter": "standaard",
+            }
+        },
+        "loggers": {name: {"level": level, "handlers": ["wsgi"]} for name in APPLICATION_LOGGERS},
     }
 
 
@@ -82,6 +114,8 @@ def load(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     if is_production(app):
         check_production(app)
         app.config["SESSION_COOKIE_SECURE"] = True
+    if app.config["LOGGING"] is None:
+        app.config["LOGGING"] = default_logging(app)
 
 
 def is_production(app: Flask) -> bool:

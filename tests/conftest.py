@@ -18,8 +18,8 @@ from flask import Flask, g, request_started
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import inspect, text
 
-from kern import create_app
 from kern.accounts.models import Gebruiker
+from kern.app import create_app
 from kern.db import db as _db
 from tests.factories import WACHTWOORD
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 import pytest
 
-from kern import create_app, demo
+from kern import demo
+from kern.app import create_app
 from kern.config import DEVELOPMENT_SECRET_KEY, ConfigError
 from kern.db import db
 

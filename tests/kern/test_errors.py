@@ -8,9 +8,9 @@ import pytest
 from flask import Blueprint
 from sqlalchemy import func, select
 
-from kern import create_app
 from kern.accounts.access import openbaar
 from kern.accounts.models import Gebruiker, Rol
+from kern.app import create_app
 from kern.db import db as _db
 from tests.factories import maak_gebruiker
 

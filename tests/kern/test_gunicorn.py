@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from kern import PROJECT
+from kern.app import PROJECT
 
 # An app like wsgi.py's, with one view that fails, as a bug would, and one that hangs.
 WSGI = """
 import time
 
-from kern import create_app
+from kern.app import create_app
 from kern.accounts.access import openbaar
 
 app = create_app()

@@ -15,7 +15,7 @@ from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import inspect, text
 
-from kern import PROJECT
+from kern.app import PROJECT
 from kern.db import db
 
 MIGRATIONS = PROJECT / "migrations"

@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
-from kern import create_app
 from kern.accounts.models import Rol
+from kern.app import create_app
 from tests.factories import WACHTWOORD, maak_gebruiker
 
 pytestmark = pytest.mark.ratelimit

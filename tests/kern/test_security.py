@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from flask import Blueprint
 
-from kern import PROJECT, create_app
 from kern.accounts.access import openbaar
 from kern.accounts.models import Rol
+from kern.app import PROJECT, create_app
 from kern.db import db as _db
 from tests.factories import maak_gebruiker
 

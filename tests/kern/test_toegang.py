@@ -24,9 +24,9 @@ from werkzeug.test import TestResponse
 
 import gemeenten
 from gemeenten.models import Deelname, Gemeente, GemeenteMutatie, Programma
-from kern import create_app
 from kern.accounts.access import controleer_declaraties, openbaar, rollen_van, toegang
 from kern.accounts.models import Gebruiker, Rol
+from kern.app import create_app
 from kern.uploads import Upload
 from subsidies import bulkimport, excel_import, services
 from subsidies.models import Beschikking, BetalingSoort, Regeling
