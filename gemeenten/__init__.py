@@ -16,10 +16,35 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from gemeenten import cli, services, views
     from gemeenten.demo import laad_demo
-    from kern import demo
+    from kern import demo, navigatie
     from kern.accounts import gemeentebron
+    from kern.accounts.models import Rol
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.cli)
     gemeentebron.installeer(app, services.Bron())
     demo.registreer(app, 10, laad_demo)
+    # A municipality user's start page is their municipality's page (see `kern.views.home`).
+    navigatie.registreer_menuitem(
+        app,
+        navigatie.Menuitem(
+            "Mijn gemeente",
+            "kern.home",
+            volgorde=0,
+            huidig_bij=frozenset({"gemeenten.detail"}),
+            alleen_voor=frozenset({Rol.GEMEENTE}),
+        ),
+    )
+    navigatie.registreer_menuitem(
+        app, navigatie.Menuitem("Gemeenten", "gemeenten.index", volgorde=10, blueprint="gemeenten")
+    )
+    navigatie.registreer_tegel(
+        app,
+        navigatie.Tegel(
+            "Gemeenten",
+            "gemeenten.index",
+            "Het gemeenteregister: CBS-codes, provincies, herindelingen en deelname aan de "
+            "versterkingsgelden, de onderwijsaanpak en de behoefte-inventarisatie.",
+            10,
+        ),
+    )

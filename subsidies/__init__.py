@@ -15,7 +15,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from gemeenten import programmas, secties
     from gemeenten.models import Programma
-    from kern import demo
+    from kern import demo, navigatie
     from subsidies import cli, models, services  # noqa: F401 (models: the tables)
     from subsidies.demo import laad_demo
     from subsidies.views import bp
@@ -29,3 +29,18 @@ def init_app(app: Flask) -> None:
         app, Programma.VERSTERKINGSGELDEN, services.ontvangers, "volgt uit de beschikkingen"
     )
     demo.registreer(app, 50, laad_demo)
+    navigatie.registreer_menuitem(
+        app,
+        navigatie.Menuitem(
+            "Versterkingsgelden", "subsidies.regelingen", volgorde=20, blueprint="subsidies"
+        ),
+    )
+    navigatie.registreer_menuitem(
+        app,
+        navigatie.Menuitem(
+            "Te beoordelen",
+            "subsidies.te_beoordelen",
+            volgorde=30,
+            huidig_bij=frozenset({"subsidies.te_beoordelen"}),
+        ),
+    )

@@ -1,0 +1,137 @@
+"""The main menu and the start-page tiles, filled by the domains.
+
+Each domain registers its entries from its `init_app`, as it registers sections on a
+municipality's page (`gemeenten.secties`); the kernel's templates only loop over what is
+registered. A user sees an entry exactly when they may open its endpoint (`mag()`), so the
+menu cannot offer a page that answers 403, nor hide one a role may use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from flask import Flask, current_app, request, url_for
+
+from kern.accounts.access import MINISTERIE, gebruiker, mag
+from kern.accounts.models import Rol
+
+MENU = "navigatie_menu"
+TEGELS = "navigatie_tegels"
+
+
+@dataclass(frozen=True)
+class Menuitem:
+    """An entry in the main menu.
+
+    It is marked as the current page (aria-current) on the endpoints in `huidig_bij`, and on
+    every page of `blueprint` that no other shown entry names in its `huidig_bij`.
+    `alleen_voor` narrows who sees it beyond `mag()`, for entries that differ per role only in
+    their words (Overzicht / Mijn gemeente).
+    """
+
+    label: str
+    endpoint: str
+    volgorde: int
+    huidig_bij: frozenset[str] = frozenset()
+    blueprint: str | None = None
+    alleen_voor: frozenset[Rol] | None = None
+
+
+@dataclass(frozen=True)
+class Tegel:
+    """A tile on the start page: a title linking to `endpoint`, with one line of text."""
+
+    titel: str
+    endpoint: str
+    tekst: str
+    volgorde: int
+
+
+class Link(NamedTuple):
+    """A menu entry as the template shows it."""
+
+    label: str
+    href: str
+    huidig: bool
+
+
+def registreer_menuitem(app: Flask, item: Menuitem) -> None:
+    app.extensions.setdefault(MENU, []).append(item)
+
+
+def registreer_tegel(app: Flask, tegel: Tegel) -> None:
+    app.extensions.setdefault(TEGELS, []).append(tegel)
+
+
+def menuitems(app: Flask) -> list[Menuitem]:
+    """Every registered entry, in menu order."""
+    return sorted(app.extensions.get(MENU, []), key=lambda item: item.volgorde)
+
+
+def menu() -> list[Link]:
+    """The entries the signed-in user may open, with the current page marked."""
+    rol = gebruiker().rol
+    getoond = [
+        item
+        for item in menuitems(current_app)
+        if mag(item.endpoint) and (item.alleen_voor is None or rol in item.alleen_voor)
+    ]
+    geclaimd = {endpoint for item in getoond for endpoint in item.huidig_bij}
+
+    def is_huidig(item: Menuitem) -> bool:
+        if request.endpoint in item.huidig_bij:
+            return True
+        return (
+            item.blueprint is not None
+            and request.blueprint == item.blueprint
+            and request.endpoint not in geclaimd
+        )
+
+    return [Link(item.label, url_for(item.endpoint), is_huidig(item)) for item in getoond]
+
+
+def tegels() -> list[Tegel]:
+    """The start-page tiles the signed-in user may open, in order."""
+    alle = sorted(current_app.extensions.get(TEGELS, []), key=lambda tegel: tegel.volgorde)
+    return [tegel for tegel in alle if mag(tegel.endpoint)]
+
+
+def init_app(app: Flask) -> None:
+    """Offer the registries to the templates and register the kernel's own entries."""
+    app.jinja_env.globals["menu"] = menu
+    app.jinja_env.globals["tegels"] = tegels
+    registreer_menuitem(
+        app,
+        Menuitem(
+            "Overzicht",
+            "kern.home",
+            volgorde=0,
+            huidig_bij=frozenset({"kern.home"}),
+            alleen_voor=MINISTERIE,
+        ),
+    )
+    registreer_menuitem(
+        app,
+        Menuitem(
+            "Gebruikers",
+            "accounts.gebruikers",
+            volgorde=90,
+            huidig_bij=frozenset({"accounts.gebruikers", "accounts.nieuwe_gebruiker"}),
+        ),
+    )
+    registreer_tegel(
+        app,
+        Tegel(
+            "Gebruikers", "accounts.gebruikers", "Accounts aanmaken, blokkeren en deblokkeren.", 80
+        ),
+    )
+    registreer_tegel(
+        app,
+        Tegel(
+            "Wachtwoord wijzigen",
+            "accounts.wachtwoord",
+            "Kies een nieuw wachtwoord van minstens twaalf tekens.",
+            90,
+        ),
+    )

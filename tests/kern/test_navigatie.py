@@ -1,0 +1,225 @@
+"""The main menu and the start-page tiles, as each role sees them.
+
+Domains register their entries (`kern.navigatie`); the page shows an entry exactly when the
+user may open its endpoint (`mag()`). The tests read the rendered pages.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Blueprint, Flask, render_template_string
+from flask.testing import FlaskClient
+
+from kern import navigatie
+from kern.accounts.access import rollen_van, toegang
+from kern.accounts.models import Gebruiker, Rol
+from kern.db import db
+from kern.navigatie import Menuitem, Tegel
+from tests.factories import WACHTWOORD, maak_gebruiker, maak_gemeente
+
+OVERZICHT = ("Overzicht", "/")
+GEMEENTEN = ("Gemeenten", "/gemeenten/")
+VERSTERKINGSGELDEN = ("Versterkingsgelden", "/versterkingsgelden/")
+TE_BEOORDELEN = ("Te beoordelen", "/versterkingsgelden/te-beoordelen")
+GEBRUIKERS = ("Gebruikers", "/beheer/gebruikers")
+
+TEGEL_GEMEENTEN = "Gemeenten"
+TEGEL_GEBRUIKERS = "Gebruikers"
+TEGEL_WACHTWOORD = "Wachtwoord wijzigen"
+
+
+def aangemeld(app: Flask, gebruiker: Gebruiker) -> FlaskClient:
+    db.session.commit()
+    client = app.test_client()
+    antwoord = client.post("/aanmelden", data={"email": gebruiker.email, "wachtwoord": WACHTWOORD})
+    assert antwoord.status_code == 302
+    return client
+
+
+def menu(pagina: str) -> list[tuple[str, str]]:
+    """(label, href) of every main-menu entry, in order."""
+    return [(label, href) for label, href, _ in _menu_links(pagina)]
+
+
+def huidig(pagina: str) -> list[str]:
+    """The labels of the menu entries marked as the current page."""
+    return [label for label, _, is_huidig in _menu_links(pagina) if is_huidig]
+
+
+def _menu_links(pagina: str) -> list[tuple[str, str, bool]]:
+    nav = re.search(r'<nav aria-label="Hoofdmenu">(.*?)</nav>', pagina, re.S)
+    assert nav is not None, "no main menu on the page"
+    return [
+        (label, href, bool(current))
+        for href, current, label in re.findall(
+            r'<a href="([^"]*)"( aria-current="page")?>([^<]*)</a>', nav.group(1)
+        )
+    ]
+
+
+def tegels(pagina: str) -> list[tuple[str, str, str]]:
+    """(title, href, text) of every tile on the start page, in order."""
+    return re.findall(
+        r'<li class="tegel">\s*<h2><a href="([^"]*)">([^<]*)</a></h2>\s*<p>([^<]*)</p>', pagina
+    )
+
+
+def titels(pagina: str) -> list[str]:
+    return [titel for _, titel, _ in tegels(pagina)]
+
+
+@pytest.mark.parametrize(
+    ("rol", "verwacht_menu", "verwachte_tegels"),
+    [
+        (
+            Rol.BELEIDSMEDEWERKER,
+            [OVERZICHT, GEMEENTEN, VERSTERKINGSGELDEN, TE_BEOORDELEN],
+            [TEGEL_GEMEENTEN, TEGEL_WACHTWOORD],
+        ),
+        # Financiën may open the returns waiting for review, so the menu offers them.
+        (
+            Rol.FINANCIEN,
+            [OVERZICHT, GEMEENTEN, VERSTERKINGSGELDEN, TE_BEOORDELEN],
+            [TEGEL_GEMEENTEN, TEGEL_WACHTWOORD],
+        ),
+        (
+            Rol.BEHEERDER,
+            [OVERZICHT, GEMEENTEN, VERSTERKINGSGELDEN, TE_BEOORDELEN, GEBRUIKERS],
+            [TEGEL_GEMEENTEN, TEGEL_GEBRUIKERS, TEGEL_WACHTWOORD],
+        ),
+    ],
+)
+def test_the_ministry_start_page_per_role(app, rol, verwacht_menu, verwachte_tegels):
+    client = aangemeld(app, maak_gebruiker(rol))
+
+    pagina = client.get("/").get_data(as_text=True)
+
+    assert menu(pagina) == verwacht_menu
+    assert huidig(pagina) == ["Overzicht"]
+    assert titels(pagina) == verwachte_tegels
+
+
+def test_the_tiles_link_and_explain(app):
+    pagina = aangemeld(app, maak_gebruiker(Rol.BEHEERDER)).get("/").get_data(as_text=True)
+
+    assert tegels(pagina) == [
+        (
+            "/gemeenten/",
+            "Gemeenten",
+            "Het gemeenteregister: CBS-codes, provincies, herindelingen en deelname aan de "
+            "versterkingsgelden, de onderwijsaanpak en de behoefte-inventarisatie.",
+        ),
+        ("/beheer/gebruikers", "Gebruikers", "Accounts aanmaken, blokkeren en deblokkeren."),
+        (
+            "/account/wachtwoord",
+            "Wachtwoord wijzigen",
+            "Kies een nieuw wachtwoord van minstens twaalf tekens.",
+        ),
+    ]
+
+
+def test_a_municipality_user_sees_only_their_municipality(app):
+    client = aangemeld(app, maak_gebruiker(Rol.GEMEENTE, gemeente=maak_gemeente()))
+
+    pagina = client.get("/", follow_redirects=True).get_data(as_text=True)
+
+    assert "Amsterdam" in pagina
+    assert menu(pagina) == [("Mijn gemeente", "/")]
+    assert huidig(pagina) == ["Mijn gemeente"]
+
+
+@pytest.mark.parametrize(
+    ("rol", "adres", "verwacht_huidig"),
+    [
+        (Rol.BELEIDSMEDEWERKER, "/gemeenten/", ["Gemeenten"]),
+        (Rol.BELEIDSMEDEWERKER, "/gemeenten/GM0363", ["Gemeenten"]),
+        (Rol.BELEIDSMEDEWERKER, "/versterkingsgelden/", ["Versterkingsgelden"]),
+        (Rol.FINANCIEN, "/versterkingsgelden/te-beoordelen", ["Te beoordelen"]),
+        (Rol.BEHEERDER, "/beheer/gebruikers", ["Gebruikers"]),
+        (Rol.BEHEERDER, "/beheer/gebruikers/nieuw", ["Gebruikers"]),
+        (Rol.BEHEERDER, "/account/wachtwoord", []),
+    ],
+)
+def test_the_current_page_is_marked_once(app, rol, adres, verwacht_huidig):
+    maak_gemeente()
+    client = aangemeld(app, maak_gebruiker(rol))
+
+    antwoord = client.get(adres)
+
+    assert antwoord.status_code == 200
+    assert huidig(antwoord.get_data(as_text=True)) == verwacht_huidig
+
+
+@pytest.mark.parametrize("rol", list(Rol))
+def test_every_menu_entry_and_tile_opens_for_the_role(app, rol):
+    gemeente = maak_gemeente()
+    client = aangemeld(app, maak_gebruiker(rol, gemeente=gemeente if rol is Rol.GEMEENTE else None))
+    pagina = client.get("/", follow_redirects=True).get_data(as_text=True)
+    adressen = [href for _, href in menu(pagina)] + [href for href, _, _ in tegels(pagina)]
+
+    assert adressen
+    for adres in adressen:
+        assert client.get(adres, follow_redirects=True).status_code == 200, adres
+
+
+def test_each_shown_entry_is_one_the_role_may_open_and_each_allowed_one_is_shown(app):
+    """Walk the roles: the menu is exactly the registered entries the role may open."""
+    gemeente = maak_gemeente()
+    for rol in Rol:
+        eigen = gemeente if rol is Rol.GEMEENTE else None
+        client = aangemeld(app, maak_gebruiker(rol, gemeente=eigen))
+        pagina = client.get("/", follow_redirects=True).get_data(as_text=True)
+        toegestaan = [
+            item.label
+            for item in navigatie.menuitems(app)
+            if rol in (rollen_van(app, item.endpoint) or set(Rol))
+            and (item.alleen_voor is None or rol in item.alleen_voor)
+        ]
+        assert [label for label, _ in menu(pagina)] == toegestaan, rol
+
+
+def test_a_registered_entry_and_tile_appear_without_template_changes(app):
+    proef = Blueprint("proef", __name__, url_prefix="/proef")
+
+    @proef.route("/")
+    @toegang(Rol.FINANCIEN)
+    def index() -> str:
+        return "proef"
+
+    @proef.route("/deel")
+    @toegang(Rol.FINANCIEN)
+    def deel() -> str:
+        return render_template_string(
+            '{% extends "base.html" %}{% block title %}Deel{% endblock %}'
+            "{% block content %}<h1>Deel</h1>{% endblock %}"
+        )
+
+    app.register_blueprint(proef)
+    navigatie.registreer_menuitem(
+        app, Menuitem("Proefprogramma", "proef.index", volgorde=25, blueprint="proef")
+    )
+    navigatie.registreer_tegel(
+        app, Tegel("Proefprogramma", "proef.index", "Een programma dat zichzelf aanmeldt.", 50)
+    )
+    financien = aangemeld(app, maak_gebruiker(Rol.FINANCIEN))
+    officier = aangemeld(app, maak_gebruiker(Rol.BELEIDSMEDEWERKER))
+
+    bij_financien = financien.get("/").get_data(as_text=True)
+
+    assert menu(bij_financien) == [
+        OVERZICHT,
+        GEMEENTEN,
+        VERSTERKINGSGELDEN,
+        ("Proefprogramma", "/proef/"),
+        TE_BEOORDELEN,
+    ]
+    assert tegels(bij_financien)[1] == (
+        "/proef/",
+        "Proefprogramma",
+        "Een programma dat zichzelf aanmeldt.",
+    )
+    assert "Proefprogramma" not in officier.get("/").get_data(as_text=True)
+    # The entry is marked on every page of its blueprint.
+    assert huidig(financien.get("/proef/deel").get_data(as_text=True)) == ["Proefprogramma"]
