@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase, registry
 
+from kern import tijd
+
 # Every constraint gets a stable, predictable name, so that migrations can refer to it on
 # SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
@@ -23,8 +25,8 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> datetime:
-    """The current moment, timezone-aware, in UTC."""
-    return datetime.now(UTC)
+    """The current moment, timezone-aware, in UTC: the clock of `kern.tijd`."""
+    return tijd.nu()
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):

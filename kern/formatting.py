@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 from flask import Flask
 
+from kern.tijd import TIJDZONE
+
 LOCALE = "nl_NL"
-TIJDZONE = ZoneInfo("Europe/Amsterdam")
 
 
 def geld(bedrag: Decimal | int | None, leeg: str = "—") -> str:

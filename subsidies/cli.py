@@ -10,7 +10,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from kern import audit
+from kern import audit, tijd
 from kern.accounts.models import Gebruiker, Rol
 from kern.db import db
 from kern.uploads import Upload, UploadStatus
@@ -108,6 +108,7 @@ def importeer(pad: Path, regeling_id: int, door: str, bevestig: bool) -> None:
                     upload,
                     door=medewerker.email,
                     versie=upload.versie,
+                    vandaag=tijd.vandaag(),
                     voortgang=balk.update,
                 )
         except services.SubsidieFout as fout:

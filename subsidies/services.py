@@ -406,8 +406,10 @@ def wijzig_beschikking(
     db.session.flush()
 
 
-def trek_in(beschikking: Beschikking, *, reden: str, door: str, versie: int | None) -> None:
-    """Withdraw a decision; what was paid is planned to be reclaimed."""
+def trek_in(
+    beschikking: Beschikking, *, reden: str, door: str, versie: int | None, vandaag: date
+) -> None:
+    """Withdraw a decision; what was paid is planned to be reclaimed, from `vandaag` on."""
     controleer_versie(beschikking, versie, "deze beschikking")
     if beschikking.status not in (BeschikkingStatus.CONCEPT, *BESLOTEN):
         raise SubsidieFout(
@@ -425,7 +427,7 @@ def trek_in(beschikking: Beschikking, *, reden: str, door: str, versie: int | No
             Betaling(
                 soort=BetalingSoort.TERUGVORDERING,
                 bedrag=betaald,
-                gepland_op=date.today(),
+                gepland_op=vandaag,
                 omschrijving="Terugvordering na intrekking",
             )
         )

@@ -80,6 +80,7 @@ def importeer(
     *,
     door: str,
     versie: int | None,
+    vandaag: date,
     voortgang: Voortgang | None = None,
 ) -> Resultaat:
     """Import the staged rows through the services. Flushes; the caller commits once.
@@ -137,7 +138,6 @@ def importeer(
         ).scalars()
     }
     reden = f"Historische import van {upload.bestandsnaam} (upload {upload.id})."
-    vandaag = date.today()
     for (cbs, jaar), nieuw in sorted(toekenningen.items(), key=lambda i: (i[0][1], i[0][0])):
         beschikking = bestaand.get((cbs, jaar))
         if beschikking is None:

@@ -5,13 +5,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from wtforms import BooleanField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
+from kern import tijd
 from kern.forms import BedragField, DatumField, Formulier, VersieField
 from subsidies.models import Bestedingsdoel, Verantwoording
 
@@ -145,7 +145,7 @@ class VaststellingForm(Formulier):
     datum = DatumField(
         "Datum van de vaststelling",
         validators=[InputRequired("Vul de datum van de vaststelling in.")],
-        default=date.today,
+        default=tijd.vandaag,
     )
     bevestig = BooleanField(
         "Ik heb het voorstel gecontroleerd en stel de subsidie vast",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
@@ -13,6 +12,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from gemeenten.models import Gemeente
+from kern import tijd
 from kern.accounts.access import ALLE_ROLLEN, MINISTERIE, toegang
 from kern.accounts.models import Rol
 from kern.db import db
@@ -114,7 +114,7 @@ def _beschikkingpagina(
             else BetaaldForm(
                 prefix=f"betaling{b.id}",
                 formdata=None,
-                data={"versie": b.versie, "betaald_op": date.today()},
+                data={"versie": b.versie, "betaald_op": tijd.vandaag()},
             )
         )
         for b in beschikking.betalingen
@@ -126,10 +126,10 @@ def _beschikkingpagina(
         versies=_versies(beschikking),
         beschikken_form=beschikken_form
         or BeschikkenForm(
-            formdata=None, data={"versie": beschikking.versie, "datum": date.today()}
+            formdata=None, data={"versie": beschikking.versie, "datum": tijd.vandaag()}
         ),
         betaling_form=betaling_form
-        or BetalingForm(formdata=None, data={"gepland_op": date.today()}),
+        or BetalingForm(formdata=None, data={"gepland_op": tijd.vandaag()}),
         betaald_forms=betaald_forms,
         wijzigbaar=_wijzigbaar(beschikking),
         toon_bevestiging=toon_bevestiging,
@@ -297,7 +297,11 @@ def beschikking_intrekken(beschikking_id: int) -> Pagina | Response:
     if form.validate_on_submit():
         try:
             services.trek_in(
-                beschikking, reden=form.reden.data, door=door(), versie=form.versie.data
+                beschikking,
+                reden=form.reden.data,
+                door=door(),
+                versie=form.versie.data,
+                vandaag=tijd.vandaag(),
             )
         except services.SubsidieFout as fout:
             status = weiger(fout, form, beschikking)

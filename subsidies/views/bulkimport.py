@@ -7,7 +7,7 @@ import logging
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from kern import uploads
+from kern import tijd, uploads
 from kern.accounts.access import toegang
 from kern.accounts.models import Rol
 from kern.bestanden import als_bijlage
@@ -148,7 +148,9 @@ def historische_import_bevestigen(regeling_id: int, import_id: int) -> Antwoord:
         flash(_TE_GROOT, "fout")
         return _upload_pagina(regeling, upload, status=400)
     try:
-        resultaat = bulkimport.importeer(regeling, upload, door=door(), versie=form.versie.data)
+        resultaat = bulkimport.importeer(
+            regeling, upload, door=door(), versie=form.versie.data, vandaag=tijd.vandaag()
+        )
     except services.SubsidieFout as fout:
         status = weiger(fout)  # rolls back: nothing of the file is kept
         return _upload_pagina(regeling, _upload_of_404(regeling, import_id), status=status)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import render_template, request, url_for
 from markupsafe import Markup
 
 from gemeenten.models import Gemeente
+from kern import tijd
 from kern.accounts.access import MINISTERIE, gebruiker, toegang
 from kern.accounts.models import Rol
 from subsidies import demo, grafiek
@@ -26,7 +26,7 @@ def overzicht(jaar_id: int) -> str:
     regeling_jaar = jaar_of_404(jaar_id)
     form = OverzichtFilterForm(request.args)
     form.validate()  # an invalid filter is shown with its message and then ignored
-    vandaag = date.today()
+    vandaag = tijd.vandaag()
     resultaat = overzichten.overzicht(
         regeling_jaar, vandaag=vandaag, filter=form.filter(), sortering=form.sortering()
     )
@@ -73,7 +73,7 @@ def mag_beschikking_openen(beschikking: Beschikking) -> bool:
 
 def gemeente_sectie(gemeente: Gemeente) -> Markup | None:
     """The grant history on the municipality's page, with its predecessors; None if none."""
-    rijen = overzichten.geschiedenis(gemeente, vandaag=date.today())
+    rijen = overzichten.geschiedenis(gemeente, vandaag=tijd.vandaag())
     if gebruiker().rol is Rol.GEMEENTE:
         # A draft is not a decision yet: the municipality sees it once it is decided.
         rijen = [r for r in rijen if r.beschikking.status is not BeschikkingStatus.CONCEPT]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from gemeenten.models import Gemeente
+from kern import tijd
 from kern.accounts.models import Gebruiker, Rol
 from kern.db import db
 from subsidies import services
@@ -902,3 +903,21 @@ def test_a_new_decision_needs_the_form_token(client, medewerker, jaar_id, amster
     assert "Het formulier is verlopen of ongeldig." in tekst(zonder)
     assert met.status_code == 302
     assert beschikking_van(amsterdam) is not None
+
+
+def test_the_clawback_is_planned_on_the_dutch_date(officier, besloten, monkeypatch):
+    plan(officier, besloten, bedrag="40.000")
+    registreer(officier, beschikking_van(besloten.gemeente).betalingen[0])
+    # 23:30 UTC on 15 July is 01:30 on 16 July in Amsterdam.
+    monkeypatch.setattr(tijd, "nu", lambda: datetime(2016, 7, 15, 23, 30, tzinfo=UTC))
+
+    antwoord = officier.post(
+        f"/versterkingsgelden/beschikkingen/{besloten.id}/intrekken",
+        data={"reden": "Niet besteed", "versie": str(beschikking_van(besloten.gemeente).versie)},
+    )
+
+    assert antwoord.status_code == 302
+    terugvordering = next(
+        b for b in beschikking_van(besloten.gemeente).betalingen if b.is_terugvordering
+    )
+    assert terugvordering.gepland_op == date(2016, 7, 16)

@@ -35,6 +35,8 @@ from tests.factories import (
 from tests.formulieren import formulier, verstuur
 from tests.kern.test_excel_schrijven import GEVAARLIJK, als_tekst_gelezen
 
+VANDAAG = date(2016, 8, 1)  # the date the services are handed as today
+
 KOPPEN = ["Soort", "CBS-code", "Gemeente", "Jaar", "Doel", "Bedrag", "Cumulatief", "Datum"]
 DOELEN = ("kennisbevordering", "vroegsignalering", "persoonsgerichte_aanpak")
 
@@ -892,7 +894,7 @@ def test_many_errors_are_all_reported_but_kept_within_bounds(regeling):
 
 def test_a_changed_purpose_resubmits_the_return_with_the_others_as_they_were(db, regeling):
     eerste = controleer(regeling, werkmap(*AMSTERDAM_2015))
-    bulkimport.importeer(regeling, eerste, door="test", versie=eerste.versie)
+    bulkimport.importeer(regeling, eerste, door="test", versie=eerste.versie, vandaag=VANDAAG)
     db.session.commit()
     gewijzigd = [list(r) for r in AMSTERDAM_2015]
     gewijzigd[-1][5:7] = [5_000, 7_500]  # persoonsgerichte aanpak: 0 -> 5.000 (cum. 7.500)
@@ -905,7 +907,9 @@ def test_a_changed_purpose_resubmits_the_return_with_the_others_as_they_were(db,
         "ongewijzigd": 2,
     }
     assert tweede.aantal_regels == 1  # only what changes is staged
-    resultaat = bulkimport.importeer(regeling, tweede, door="test", versie=tweede.versie)
+    resultaat = bulkimport.importeer(
+        regeling, tweede, door="test", versie=tweede.versie, vandaag=VANDAAG
+    )
     db.session.commit()
     assert str(resultaat) == (
         "0 nieuwe beschikkingen, 0 gewijzigde beschikkingen, 0 betalingen en 1 nieuwe versie van "
@@ -921,12 +925,12 @@ def test_a_changed_purpose_resubmits_the_return_with_the_others_as_they_were(db,
         "persoonsgerichte_aanpak": (Decimal("5000.00"), Decimal("7500.00")),
     }
     with pytest.raises(services.SubsidieFout, match=r"^Deze upload is al ingelezen\.$"):
-        bulkimport.importeer(regeling, tweede, door="test", versie=tweede.versie)
+        bulkimport.importeer(regeling, tweede, door="test", versie=tweede.versie, vandaag=VANDAAG)
 
 
 def test_the_preview_rows_show_old_and_new_per_cell(db, regeling):
     eerste = controleer(regeling, werkmap(*AMSTERDAM_2015))
-    bulkimport.importeer(regeling, eerste, door="test", versie=eerste.versie)
+    bulkimport.importeer(regeling, eerste, door="test", versie=eerste.versie, vandaag=VANDAAG)
     gewijzigd = [list(r) for r in AMSTERDAM_2015]
     gewijzigd[0][5] = 90_000
     gewijzigd[-1][5:7] = [5_000, 7_500]

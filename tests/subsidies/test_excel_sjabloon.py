@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -43,6 +44,8 @@ from tests.factories import (
 )
 from tests.kern.test_excel_schrijven import GEVAARLIJK, als_tekst_gelezen
 from tests.subsidies.test_verantwoordingen import als, indienen_url, tekst
+
+VANDAAG = date(2016, 8, 1)  # the date the services are handed as today
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INVOER = (KOLOM_IN_JAAR, KOLOM_CUMULATIEF)
@@ -250,7 +253,9 @@ def test_another_municipality_s_template_does_not_exist_for_a_municipality_user(
 
 
 def test_a_withdrawn_decision_gives_a_message_and_no_file(app, db, amsterdam):
-    services.trek_in(amsterdam, reden="Dubbel toegekend.", door="test", versie=amsterdam.versie)
+    services.trek_in(
+        amsterdam, reden="Dubbel toegekend.", door="test", versie=amsterdam.versie, vandaag=VANDAAG
+    )
     db.session.commit()
     client = als(app, maak_gebruiker(Rol.GEMEENTE, gemeente=amsterdam.gemeente))
 

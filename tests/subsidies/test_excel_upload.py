@@ -7,6 +7,7 @@ import io
 import re
 import sys
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -27,6 +28,8 @@ from subsidies.models import Beschikking, Verantwoording, VerantwoordingStatus
 from tests.factories import maak_beschikking, maak_gebruiker, maak_gemeente, maak_regeling
 from tests.formulieren import formulier
 from tests.subsidies.test_verantwoordingen import als, tekst
+
+VANDAAG = date(2016, 8, 1)  # the date the services are handed as today
 
 # The rows of the three standard purposes in the template.
 KENNIS, VROEG, PERSOON = 14, 15, 16
@@ -815,7 +818,9 @@ def test_an_upload_of_another_decision_is_not_found_under_this_one(app, db, kler
 
 
 def test_no_upload_for_a_settled_or_withdrawn_decision(klerk, amsterdam, db):
-    services.trek_in(amsterdam, reden="Vergissing", door="test", versie=amsterdam.versie)
+    services.trek_in(
+        amsterdam, reden="Vergissing", door="test", versie=amsterdam.versie, vandaag=VANDAAG
+    )
     db.session.commit()
     pagina = klerk.get(upload_url(amsterdam))
     assert "er kan geen verantwoording voor worden ingediend" in tekst(pagina)

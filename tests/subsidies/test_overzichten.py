@@ -7,13 +7,14 @@ import html
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import event
 
 from gemeenten.models import Gemeente
+from kern import tijd
 from kern.accounts.models import Rol
 from kern.db import db
 from subsidies import grafiek, overzicht, services
@@ -26,6 +27,8 @@ from tests.factories import (
     maak_regeling,
     maak_verantwoording,
 )
+
+VANDAAG = date(2016, 8, 1)  # the date the services are handed as today
 
 D = Decimal
 DEN_HAAG = "Den Haag ('s-Gravenhage)"
@@ -492,7 +495,7 @@ def test_the_deadline_filter_uses_the_injected_today(termijnen):
 
 def test_the_overview_shows_the_flags_as_text(app, db, login, termijnen):
     rotterdam = next(b for b in termijnen.beschikkingen if b.gemeente.naam == "Rotterdam")
-    rotterdam.verantwoording_uiterlijk = date.today() + timedelta(days=10)
+    rotterdam.verantwoording_uiterlijk = tijd.vandaag() + timedelta(days=10)
     gebruiker = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
     db.session.commit()
     client = login(gebruiker)
@@ -505,6 +508,26 @@ def test_the_overview_shows_the_flags_as_text(app, db, login, termijnen):
     assert cellen["Gouda"][-1] == "N.v.t."
     pagina = vraag(client, termijnen).get_data(as_text=True)
     assert "<strong>Te laat</strong>" in pagina
+
+
+@pytest.mark.parametrize(
+    ("moment", "vlag"),
+    [
+        (datetime(2016, 7, 15, 21, 30, tzinfo=UTC), "Binnenkort"),  # 23:30 on 15 July here
+        (datetime(2016, 7, 15, 23, 30, tzinfo=UTC), "Te laat"),  # 01:30 on 16 July here
+    ],
+)
+def test_the_overview_judges_the_deadline_by_the_dutch_date(
+    app, db, login, termijnen, monkeypatch, moment, vlag
+):
+    gebruiker = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
+    db.session.commit()
+    client = login(gebruiker)
+    monkeypatch.setattr(tijd, "nu", lambda: moment)
+
+    cellen = rijen(vraag(client, termijnen))
+
+    assert cellen["Amsterdam"][-1] == vlag  # due 15 July 2016
 
 
 # --- Who may see the overview ---------------------------------------------------------------
@@ -723,7 +746,9 @@ def test_a_withdrawn_decision_grants_nothing_and_its_payments_are_to_be_reclaime
         beschikking, soort=BetalingSoort.VOORSCHOT, bedrag=D("40000.00"), gepland_op=date.today()
     )
     services.registreer_betaling(betaling, betaald_op=date.today(), versie=betaling.versie)
-    services.trek_in(beschikking, reden="Geen uitvoering", door="t", versie=beschikking.versie)
+    services.trek_in(
+        beschikking, reden="Geen uitvoering", door="t", versie=beschikking.versie, vandaag=VANDAAG
+    )
 
     (rij,) = overzicht.overzicht(regeling.jaren[0], vandaag=date(2016, 1, 1)).rijen
 

@@ -16,6 +16,8 @@ from subsidies.models import (
 )
 from tests.factories import maak_beschikking, maak_gemeente, maak_regeling, maak_verantwoording
 
+VANDAAG = date(2016, 8, 1)  # the date the services are handed as today
+
 D = Decimal
 
 
@@ -71,7 +73,9 @@ def test_an_explicitly_confirmed_over_allocation_is_accepted(regeling, db):
 def test_withdrawn_decisions_free_their_room_under_the_ceiling(regeling, db):
     jaar = regeling.jaren[0]
     eerste = maak_beschikking(maak_gemeente(), regeling, D("900000.00"))
-    services.trek_in(eerste, reden="Geen uitvoering", door="t", versie=eerste.versie)
+    services.trek_in(
+        eerste, reden="Geen uitvoering", door="t", versie=eerste.versie, vandaag=VANDAAG
+    )
 
     maak_beschikking(maak_gemeente("GM0599", "Rotterdam", "Zuid-Holland"), regeling, D("900000.00"))
     assert services.toegekend_in(jaar) == D("900000.00")
@@ -209,7 +213,8 @@ def test_a_stale_version_is_refused(regeling, db):
             id="amend",
         ),
         pytest.param(
-            lambda b: services.trek_in(b, reden="r", door="t", versie=b.versie), id="withdraw-again"
+            lambda b: services.trek_in(b, reden="r", door="t", versie=b.versie, vandaag=VANDAAG),
+            id="withdraw-again",
         ),
         pytest.param(
             lambda b: services.dien_in(
@@ -221,7 +226,9 @@ def test_a_stale_version_is_refused(regeling, db):
 )
 def test_a_withdrawn_decision_allows_nothing_more(regeling, db, actie):
     beschikking = maak_beschikking(maak_gemeente(), regeling)
-    services.trek_in(beschikking, reden="Fout", door="t", versie=beschikking.versie)
+    services.trek_in(
+        beschikking, reden="Fout", door="t", versie=beschikking.versie, vandaag=VANDAAG
+    )
     with pytest.raises(services.SubsidieFout):
         actie(beschikking)
     assert beschikking.status is BeschikkingStatus.INGETROKKEN
@@ -259,7 +266,9 @@ def test_withdrawing_after_payment_plans_the_clawback(regeling, db):
         gepland_op=date(2016, 1, 1),
     )
 
-    services.trek_in(beschikking, reden="Geen uitvoering", door="t", versie=beschikking.versie)
+    services.trek_in(
+        beschikking, reden="Geen uitvoering", door="t", versie=beschikking.versie, vandaag=VANDAAG
+    )
     db.session.flush()
 
     soorten = [(b.soort, b.bedrag, b.is_open) for b in beschikking.betalingen]
