@@ -479,11 +479,19 @@ def _zonder_ruis(getal: float) -> Decimal:
     exact = Decimal(repr(getal))  # the shortest decimal that is this float: 1234.5, not 1234.50
     if abs(getal) > MAXIMUM or exact == exact.quantize(CENT):
         return exact  # too large to be an amount anyway, or two decimals at most
-    centen = round(getal * 100)
+    centen = centen_zonder_ruis(getal)
+    return exact if centen is None else Decimal(centen).scaleb(-2).normalize()
+
+
+def centen_zonder_ruis(getal: float) -> int | None:
+    """The float as whole cents when it lies within the noise margin of one; None: it does not.
+
+    The one home of the margin (`RUIS_RELATIEF`, at most `RUIS_MAXIMUM`), also for a domain's
+    fast path that counts in cents without making a Decimal.
+    """
+    centen: int = round(getal * 100)
     marge = min(max(abs(getal), 1.0) * RUIS_RELATIEF, RUIS_MAXIMUM)
-    if abs(getal - centen / 100) <= marge:
-        return Decimal(centen).scaleb(-2).normalize()
-    return exact
+    return centen if abs(getal - centen / 100) <= marge else None
 
 
 def ja_nee(

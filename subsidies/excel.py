@@ -37,8 +37,8 @@ from kern.excel_sjabloon import SOORT as SOORT_SLEUTEL
 from kern.excel_sjabloon import VERSIE as VERSIE_SLEUTEL
 from kern.excel_validatie import Meldingen, bedrag, foutwaarde, ja_nee, schoon, tekst
 from kern.formatting import geld
-from kern.geld import MAXIMUM
 from subsidies.models import NUL, Beschikking
+from subsidies.regels import cumulatief_te_laag, totaal_te_groot
 
 SOORT = "verantwoording"
 VERSIE = "2"  # 2: the metadata is signed
@@ -414,14 +414,9 @@ def _lees_doelen(
         if in_jaar is None or cumulatief is None:
             leesbaar = False
             continue
-        if cumulatief < in_jaar:
-            meldingen.fout(
-                BLAD,
-                f"{KOLOM_CUMULATIEF}{rij}",
-                f"Het cumulatieve bedrag ({geld(cumulatief)}) "
-                f"is kleiner dan het bedrag over {jaar} ({geld(in_jaar)}).",
-                kolom=kolom_cumulatief,
-            )
+        te_laag = cumulatief_te_laag(in_jaar, cumulatief, jaar)
+        if te_laag:
+            meldingen.fout(BLAD, f"{KOLOM_CUMULATIEF}{rij}", te_laag, kolom=kolom_cumulatief)
             leesbaar = False
             continue
         regels.append((rij, {"doel": code, "in_jaar": str(in_jaar), "cumulatief": str(cumulatief)}))
@@ -434,8 +429,9 @@ def _lees_doelen(
                 "terug of download het sjabloon opnieuw.",
             )
             leesbaar = False
-    if leesbaar and sum((Decimal(g["cumulatief"]) for _, g in regels), NUL) > MAXIMUM:
-        meldingen.fout(BLAD, "", "De totale besteding is groter dan het hoogst mogelijke bedrag.")
+    te_groot = leesbaar and totaal_te_groot(Decimal(g["cumulatief"]) for _, g in regels)
+    if te_groot:
+        meldingen.fout(BLAD, "", te_groot)
         leesbaar = False
     return regels if leesbaar else None
 

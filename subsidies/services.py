@@ -18,7 +18,7 @@ from sqlalchemy import Select, or_, select
 from gemeenten.models import Gemeente
 from kern.db import db, utcnow
 from kern.formatting import geld
-from kern.geld import MAXIMUM
+from subsidies import regels
 from subsidies.models import (
     NUL,
     Beschikking,
@@ -207,8 +207,10 @@ def _controleer_plafond(
     """
     if bedrag is None or bevestigd:
         return
-    tekort = toegekend_in(regeling_jaar, behalve) + bedrag - regeling_jaar.plafond
-    if tekort > 0:
+    tekort = regels.plafond_tekort(
+        regeling_jaar.plafond, toegekend_in(regeling_jaar, behalve), bedrag
+    )
+    if tekort is not None:
         raise PlafondOverschreden(regeling_jaar, tekort, in_concept_in(regeling_jaar, behalve))
 
 
@@ -553,14 +555,14 @@ def dien_in(
         besteding = bestedingen[doel.id]
         if besteding.in_jaar < 0 or besteding.cumulatief < 0:
             raise SubsidieFout(f"{doel.naam}: een besteding is nul of meer.")
-        if besteding.cumulatief < besteding.in_jaar:
-            raise SubsidieFout(
-                f"{doel.naam}: de cumulatieve besteding ({geld(besteding.cumulatief)}) is "
-                f"kleiner dan de besteding in {beschikking.regeling_jaar.jaar} "
-                f"({geld(besteding.in_jaar)})."
-            )
-    if sum((b.cumulatief for b in bestedingen.values()), NUL) > MAXIMUM:
-        raise SubsidieFout("De totale besteding is groter dan het hoogst mogelijke bedrag.")
+        te_laag = regels.cumulatief_te_laag(
+            besteding.in_jaar, besteding.cumulatief, beschikking.regeling_jaar.jaar
+        )
+        if te_laag:
+            raise SubsidieFout(f"{doel.naam}: {te_laag[0].lower()}{te_laag[1:]}")
+    te_groot = regels.totaal_te_groot(b.cumulatief for b in bestedingen.values())
+    if te_groot:
+        raise SubsidieFout(te_groot)
     for eerdere in beschikking.verantwoordingen:
         if eerdere.status is VerantwoordingStatus.INGEDIEND:
             eerdere.status = VerantwoordingStatus.VERVANGEN

@@ -26,9 +26,8 @@ from kern.db import db
 from kern.excel import Blad, ExcelFout, lees_blad
 from kern.excel_sjabloon import controleer_koppen
 from kern.excel_validatie import (
-    RUIS_MAXIMUM,
-    RUIS_RELATIEF,
     Meldingen,
+    centen_zonder_ruis,
     foutwaarde,
     schoon,
     zoals_getoond,
@@ -78,6 +77,7 @@ from subsidies.models import (
     RegelingJaar,
     Verantwoording,
 )
+from subsidies.regels import cumulatief_past, cumulatief_te_laag, plafond_tekort, totaal_te_groot
 
 MAX_KOLOMMEN = 20
 
@@ -408,23 +408,9 @@ class _Controle:
         jaar = self.jaren.get(w[3])
         if gemeente is None or jaar is None or w[2] not in gemeente.namen:
             return None
-        bedrag = w[5]
-        if bedrag.__class__ is float and 0 <= bedrag <= MAX_FLOAT:  # `_centen_snel`, inline
-            centen: int = round(bedrag * 100)
-            marge = bedrag * RUIS_RELATIEF
-            if abs(bedrag - centen / 100) > (
-                RUIS_RELATIEF
-                if marge < RUIS_RELATIEF
-                else RUIS_MAXIMUM
-                if marge > RUIS_MAXIMUM
-                else marge
-            ):
-                return None
-            bedrag = centen
-        else:
-            bedrag = _centen_snel(bedrag)
-            if bedrag is None:
-                return None
+        bedrag = _centen_snel(w[5])
+        if bedrag is None:
+            return None
         if soort == BETALING:
             dag = w[7]
             soort_dag = dag.__class__
@@ -443,8 +429,8 @@ class _Controle:
         if w[6] is None:
             return soort, gemeente, jaar, doel, bedrag, bedrag, None
         cumulatief = _centen_snel(w[6])
-        if cumulatief is None or cumulatief < bedrag:
-            return None
+        if cumulatief is None or not cumulatief_past(bedrag, cumulatief):
+            return None  # `_traag` gives the message
         return soort, gemeente, jaar, doel, bedrag, cumulatief, None
 
     def _traag(self, nummer: int, waarden: tuple[Any, ...]) -> _Rij | None:
@@ -771,14 +757,11 @@ class _Controle:
                 if waarde is not None and not (isinstance(waarde, str) and not waarde.strip()):
                     return None  # not an amount: the message is there
                 return bedrag  # blank: the spending in the year is all there was
-        if bedrag is not None and cumulatief < bedrag:
-            self.meldingen.fout(
-                self.blad,
-                cel,
-                f"Het cumulatieve bedrag ({_geld(cumulatief)}) is kleiner dan het bedrag in "
-                f"{jaar if jaar is not None else 'het jaar'} ({_geld(bedrag)}).",
-                KOPPEN[6],
-            )
+        te_laag = (
+            None if bedrag is None else cumulatief_te_laag(_euro(bedrag), _euro(cumulatief), jaar)
+        )
+        if te_laag:
+            self.meldingen.fout(self.blad, cel, te_laag, KOPPEN[6])
             return None
         return cumulatief
 
@@ -849,6 +832,12 @@ class _Controle:
                     )
             if groep.betalingen_nieuw and (bestaand is not None or groep.toekenning):
                 self._betalingen(groep, bestaand, totaal)
+            te_groot = groep.besteding and totaal_te_groot(
+                _euro(c) for _, c, _ in groep.besteding.values()
+            )
+            if te_groot:
+                eerste = min(r for _, _, r in groep.besteding.values())
+                self.meldingen.fout(self.blad, f"{G}{eerste}", f"{naam} {jaar}: {te_groot}")
             besteed = sum(c for _, c, _ in groep.besteding.values())
             if groep.besteding and totaal is not None and besteed > totaal:
                 eerste = min(r for _, _, r in groep.besteding.values())
@@ -926,8 +915,8 @@ class _Controle:
             rij = self.groepen[gemeente_id, jaar].toekenning_gewijzigd[-1]
             laatste_rij[jaar] = max(laatste_rij.get(jaar, 0), rij)
         for jaar, rij in sorted(laatste_rij.items()):
-            tekort = per_jaar[jaar] - self.plafonds[jaar]
-            if tekort > 0:
+            tekort = plafond_tekort(self.plafonds[jaar], per_jaar[jaar], 0)
+            if tekort is not None:
                 self.meldingen.fout(
                     self.blad,
                     f"{F}{rij}",
@@ -973,17 +962,7 @@ def _centen_snel(waarde: Any) -> int | None:
     if soort is float:
         if not 0 <= waarde <= MAX_FLOAT:
             return None
-        centen: int = round(waarde * 100)
-        marge = waarde * RUIS_RELATIEF
-        if abs(waarde - centen / 100) <= (
-            RUIS_RELATIEF
-            if marge < RUIS_RELATIEF
-            else RUIS_MAXIMUM
-            if marge > RUIS_MAXIMUM
-            else marge
-        ):
-            return centen
-        return None
+        return centen_zonder_ruis(waarde)
     if soort is int and 0 <= waarde <= MAX_CENTEN // 100:
         return int(waarde * 100)
     return None

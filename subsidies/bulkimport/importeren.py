@@ -138,6 +138,11 @@ def importeer(
         ).scalars()
     }
     reden = f"Historische import van {upload.bestandsnaam} (upload {upload.id})."
+    # The ceiling: the check (`controle._plafonds`) asked `regels.plafond_tekort` about the
+    # file's totals per year, all changes together, and refused the file if any exceeds it;
+    # the officer then confirmed what the preview showed. The services are told so
+    # (`bevestig_overschrijding=True`) because applying the rows one by one would ask about
+    # states in between (a raise counted before a cut) that the file as a whole never has.
     for (cbs, jaar), nieuw in sorted(toekenningen.items(), key=lambda i: (i[0][1], i[0][0])):
         beschikking = bestaand.get((cbs, jaar))
         if beschikking is None:
@@ -147,7 +152,7 @@ def importeer(
                 services.BeschikkingGegevens(
                     bedrag=sum(nieuw.values(), Decimal(0)), doelbedragen=nieuw
                 ),
-                bevestig_overschrijding=True,  # the file's totals were checked against it
+                bevestig_overschrijding=True,  # see above
             )
             services.beschik(
                 beschikking,
@@ -155,7 +160,7 @@ def importeer(
                 datum=vandaag,
                 door=door,
                 versie=beschikking.versie,
-                bevestig_overschrijding=True,  # the file's totals were checked against it
+                bevestig_overschrijding=True,  # see above
             )
             bestaand[cbs, jaar] = beschikking
             resultaat.beschikkingen_nieuw += 1
@@ -173,7 +178,7 @@ def importeer(
                 door=door,
                 versie=beschikking.versie,
                 reden=reden,
-                bevestig_overschrijding=True,
+                bevestig_overschrijding=True,  # see above
             )
             resultaat.beschikkingen_gewijzigd += 1
         if voortgang is not None:

@@ -392,7 +392,7 @@ def test_cumulative_below_the_year_and_a_purpose_removed(klerk, amsterdam):
     stuur(klerk, amsterdam, inhoud)
     assert meldingen(laatste_upload()) == [
         "Verantwoording!F14 (Kennisbevordering, besteed cumulatief t/m 2015): Het cumulatieve "
-        "bedrag (€\xa0400,00) is kleiner dan het bedrag over 2015 (€\xa0500,00).",
+        "bedrag (€\xa0400,00) is kleiner dan het bedrag in 2015 (€\xa0500,00).",
         'Verantwoording: Het bestedingsdoel "persoonsgerichte_aanpak" (Persoonsgerichte aanpak) '
         "ontbreekt. Zet de regel terug of download het sjabloon opnieuw.",
     ]

@@ -220,7 +220,7 @@ def test_messages_on_a_purpose_row_name_the_purpose(klerk, amsterdam):
     assert meldingen(laatste_upload()) == [
         'Verantwoording!E14 (Kennisbevordering, besteed in 2015): "tien" is geen bedrag.',
         "Verantwoording!F15 (Vroegsignalering, besteed cumulatief t/m 2015): Het cumulatieve "
-        "bedrag (€\xa0400,00) is kleiner dan het bedrag over 2015 (€\xa0500,00).",
+        "bedrag (€\xa0400,00) is kleiner dan het bedrag in 2015 (€\xa0500,00).",
         "Verantwoording!F16 (Persoonsgerichte aanpak, besteed cumulatief t/m 2015): Vul een "
         "bedrag in.",
     ]

@@ -346,7 +346,7 @@ def test_cumulative_spending_cannot_be_below_the_years_spending(regeling, db):
     doelen = regeling.doelen
     bestedingen = {d.id: services.Besteding(D("0"), D("0")) for d in doelen}
     bestedingen[doelen[0].id] = services.Besteding(in_jaar=D("500.00"), cumulatief=D("499.99"))
-    with pytest.raises(services.SubsidieFout, match="cumulatieve besteding"):
+    with pytest.raises(services.SubsidieFout, match=r"cumulatieve bedrag .* is kleiner dan"):
         services.dien_in(
             beschikking,
             bestedingen=bestedingen,

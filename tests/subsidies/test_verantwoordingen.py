@@ -348,8 +348,8 @@ def test_cumulative_below_the_year_is_refused(app, db, wereld):
     )
 
     assert antwoord.status_code == 400
-    assert "Kennisbevordering: de cumulatieve besteding" in tekst(antwoord)
-    assert "is kleiner dan de besteding in 2015" in tekst(antwoord)
+    assert "Kennisbevordering: het cumulatieve bedrag" in tekst(antwoord)
+    assert "is kleiner dan het bedrag in 2015" in tekst(antwoord)
     assert "Er is niets opgeslagen." in tekst(antwoord)
     assert aantal_verantwoordingen(db) == 0
 

@@ -1,0 +1,53 @@
+"""The grant rules, each in one place: small pure functions on values, no database.
+
+The web forms (through `services`), the return upload (`subsidies.excel`) and the historical
+import (`subsidies.bulkimport.controle`) all ask these, so that one case gets one verdict
+wherever it is entered. A verdict is None (allowed) or a Dutch message, to which the caller
+adds where the case is (a purpose, a cell). The import counts in whole cents, so the
+comparisons take cents (int) as well as euros (Decimal). Which decisions count against the
+ceiling is `Beschikking.telt_mee` (its statuses: `subsidies.models.TOEGEKEND`); the noise
+margin of a number from Excel is generic and lives in `kern.excel_validatie`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TypeVar
+
+from kern.formatting import geld
+from kern.geld import MAXIMUM
+
+Bedrag = TypeVar("Bedrag", int, Decimal)  # euros, or the import's whole cents
+
+
+def cumulatief_past(in_jaar: Bedrag, cumulatief: Bedrag) -> bool:
+    """The cumulative spending includes the year's: it is never lower."""
+    return cumulatief >= in_jaar
+
+
+def cumulatief_te_laag(in_jaar: Decimal, cumulatief: Decimal, jaar: int | None) -> str | None:
+    if cumulatief_past(in_jaar, cumulatief):
+        return None
+    wanneer = jaar if jaar is not None else "het jaar"
+    return (
+        f"Het cumulatieve bedrag ({geld(cumulatief)}) is kleiner dan het bedrag in {wanneer} "
+        f"({geld(in_jaar)})."
+    )
+
+
+def totaal_te_groot(bedragen: Iterable[Decimal]) -> str | None:
+    """The total spending must fit where it is stored (`kern.geld.MAXIMUM`)."""
+    if sum(bedragen, Decimal(0)) > MAXIMUM:
+        return "De totale besteding is groter dan het hoogst mogelijke bedrag."
+    return None
+
+
+def plafond_tekort(plafond: Bedrag, toegekend: Bedrag, bedrag: Bedrag) -> Bedrag | None:
+    """By how much ``bedrag`` on top of what is granted exceeds the ceiling; None: it fits.
+
+    ``toegekend`` holds only decisions that count (`Beschikking.telt_mee`): a draft reserves
+    nothing, and is checked again when decided.
+    """
+    tekort = toegekend + bedrag - plafond
+    return tekort if tekort > 0 else None
