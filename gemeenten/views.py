@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import islice
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 from wtforms import Field, SelectChoice
@@ -7,9 +10,11 @@ from wtforms import Field, SelectChoice
 from gemeenten import programmas, secties, services
 from gemeenten.forms import DeelnameForm, ZoekForm
 from gemeenten.models import Deelname, Gemeente, Programma
+from kern import export
 from kern.accounts.access import ALLE_ROLLEN, MINISTERIE, gebruiker, toegang
 from kern.accounts.models import Rol
 from kern.db import db
+from kern.export import exporteerbaar
 
 bp = Blueprint("gemeenten", __name__, url_prefix="/gemeenten")
 
@@ -26,7 +31,8 @@ def _gemeente_of_404(cbs_code: str) -> Gemeente:
 
 @bp.route("/")
 @toegang(MINISTERIE)
-def index() -> str:
+@exporteerbaar
+def index() -> str | Response:
     form = ZoekForm(request.args)
     form.validate()  # an invalid filter is shown with its message and then ignored
 
@@ -40,12 +46,61 @@ def index() -> str:
         ook_beeindigd=bool(form.ook_beeindigd.data),
     )
     pagina = db.paginate(services.zoek(filter), per_page=PER_PAGINA, max_per_page=PER_PAGINA)
-    return render_template(
+    return export.toon(
         "gemeenten/index.html",
+        _register_export(filter, form),
         form=form,
         pagina=pagina,
         lidmaatschappen=programmas.van(pagina.items),
         herkomsten=programmas.herkomsten(),
+    )
+
+
+def _register_export(filter: services.Filter, form: ZoekForm) -> export.Export:
+    """The register under the page's filters: every municipality found, not one page."""
+
+    def rijen() -> Iterator[tuple[Gemeente, list[programmas.Lidmaatschap]]]:
+        gevonden = iter(db.session.scalars(services.zoek(filter)))
+        while deel := list(islice(gevonden, 500)):
+            lidmaatschappen = programmas.van(deel)
+            yield from ((g, lidmaatschappen[g.id]) for g in deel)
+
+    kolommen = [
+        export.Kolom(
+            "CBS-code", lambda r: r[0].cbs_code, uitleg="Code van CBS, GM en vier cijfers"
+        ),
+        export.Kolom(
+            "Naam", lambda r: r[0].weergavenaam, uitleg="De naam zoals de lijst hem toont"
+        ),
+        export.Kolom("Provincie", lambda r: r[0].provincie, uitleg="Volgens de lijst van CBS"),
+        export.Kolom(
+            "Programma's",
+            lambda r: ", ".join(lid.programma.label for lid in r[1]),
+            uitleg="De programma's waaraan de gemeente deelneemt",
+        ),
+        export.Kolom(
+            "Geldig tot en met",
+            lambda r: r[0].geldig_tot,
+            export.Soort.DATUM,
+            "Leeg: de gemeente bestaat nog",
+        ),
+    ]
+    filters = [
+        (str(veld.label.text), veld_tekst)
+        for veld, veld_tekst in (
+            (form.q, filter.zoekterm),
+            (form.provincie, filter.provincie),
+            (form.programma, filter.programma.label if filter.programma else ""),
+        )
+        if veld_tekst
+    ]
+    if filter.ook_beeindigd:
+        filters.append((str(form.ook_beeindigd.label.text), "ja"))
+    return export.Export(
+        naam="gemeenten",
+        titel="Gemeenten",
+        tabellen=[export.Tabel("Gemeenten", kolommen, rijen)],
+        filters=filters,
     )
 
 

@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from kern import audit, config, errors, formatting, navigatie, security, uploads  # noqa: F401 (audit, uploads: models)
+from kern import audit, config, errors, export, formatting, navigatie, security, uploads  # noqa: F401 (audit, uploads: models)
 from kern.accounts.access import controleer_declaraties, mag
 from kern.accounts.models import Gebruiker
 from kern.db import db as database  # not `db`: that name is the module kern.db
@@ -53,6 +53,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     errors.register(app)
     formatting.register(app)
+    export.register(app)
     navigatie.init_app(app)
 
     from kern import demo

@@ -26,12 +26,22 @@ def tekst(cel: Any, waarde: str) -> Any:
 
     Control characters a worksheet cannot hold are left out; everything else stays as it is.
     """
-    waarde = ILLEGAL_CHARACTERS_RE.sub("", waarde)
+    waarde = zonder_stuurtekens(waarde)
     cel.value = waarde
     cel.data_type = "s"
-    if waarde.startswith(FORMULE_TEKENS):
+    if lijkt_formule(waarde):
         cel.quotePrefix = True
     return cel
+
+
+def zonder_stuurtekens(waarde: str) -> str:
+    """``waarde`` without the control characters a worksheet cannot hold (a NUL, a bell)."""
+    return str(ILLEGAL_CHARACTERS_RE.sub("", waarde))
+
+
+def lijkt_formule(waarde: str) -> bool:
+    """Whether a spreadsheet program would read ``waarde`` as the start of a formula."""
+    return waarde.startswith(FORMULE_TEKENS)
 
 
 def opslaan(werkmap: Any) -> bytes:

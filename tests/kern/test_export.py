@@ -1,0 +1,268 @@
+"""Exports (`kern/export.py`): the workbook and the CSV file, and every export endpoint.
+
+The endpoint tests find the exports in the URL map (views marked `@exporteerbaar`) and ask each
+one, as every role, for both formats, in the permission matrix's world; a new export is covered
+without being listed here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from flask import Flask
+from openpyxl import load_workbook
+
+from kern import export
+from kern.accounts.access import rollen_van
+from kern.accounts.models import Rol
+from tests.factories import maak_gebruiker, maak_gemeente
+from tests.kern.test_toegang import (  # noqa: F401 (wereld: a fixture)
+    _APP,
+    VOORBEELDEN,
+    Wereld,
+    bouw_url,
+    client_voor,
+    wereld,
+)
+
+KWAAD = '=HYPERLINK("http://kwaad.example","klik")'
+SOM = re.compile(r"^=SUM\([A-Z]+2:[A-Z]+\d+\)$")
+BESTANDSNAAM = re.compile(r'^attachment; filename="[a-z0-9-]+-\d{8}\.(xlsx|csv)"$')
+
+
+# --- The workbook and the CSV file ----------------------------------------------------------
+
+
+def _voorbeeld(rijen: list[tuple[str, Decimal | None, date | None]]) -> export.Export:
+    kolommen = [
+        export.Kolom("Ontvanger", lambda r: r[0], uitleg="Wie het geld krijgt"),
+        export.Kolom("Bedrag", lambda r: r[1], export.Soort.GELD, "Toegekend", totaal=True),
+        export.Kolom("Datum", lambda r: r[2], export.Soort.DATUM, "Besloten op"),
+    ]
+    return export.Export(
+        naam="voorbeeld",
+        titel="Voorbeeld",
+        tabellen=[export.Tabel("Toekenningen", kolommen, lambda: iter(rijen))],
+        filters=[("Jaar", "2015")],
+    )
+
+
+def _werkmap(export_: export.Export):
+    uitvoer = io.BytesIO()
+    moment = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    export.schrijf_xlsx(export_, uitvoer, door="F. Inancien (f@example.nl)", moment=moment)
+    return uitvoer.getvalue()
+
+
+RIJEN = [
+    ("Amsterdam", Decimal("1234567.89"), date(2015, 11, 9)),
+    (KWAAD, Decimal("0.01"), None),
+    ("Nul\x00en bel\x07", None, date(2016, 1, 4)),
+    ("Rotterdam", Decimal("10.10"), date(2015, 12, 31)),
+]
+
+
+def test_amounts_are_numbers_and_the_total_a_sum_with_its_value():
+    inhoud = _werkmap(_voorbeeld(RIJEN))
+    blad = load_workbook(io.BytesIO(inhoud))["Toekenningen"]
+    waarden = load_workbook(io.BytesIO(inhoud), data_only=True)["Toekenningen"]
+
+    assert [c.value for c in blad[1]] == ["Ontvanger", "Bedrag", "Datum"]
+    assert blad["B2"].data_type == "n"
+    assert blad["B2"].value == pytest.approx(1234567.89)
+    assert Decimal(str(blad["B2"].value)) == Decimal("1234567.89")
+    assert "€" in blad["B2"].number_format
+    assert "0.00" in blad["B2"].number_format
+    assert blad["B4"].value is None  # an open amount is an empty cell, not a zero
+    assert blad["C2"].is_date
+    assert blad["C2"].value.date() == date(2015, 11, 9)
+    assert (blad["A6"].value, blad["B6"].value) == ("Totaal", "=SUM(B2:B5)")
+    assert Decimal(str(waarden["B6"].value)) == Decimal("1234578.00")
+    assert blad.freeze_panes == "A2"
+    assert blad.auto_filter.ref == "A1:C5"
+    assert blad.page_setup.orientation == "landscape"
+    assert blad.sheet_properties.pageSetUpPr.fitToPage
+    assert blad.page_setup.fitToWidth in (None, 1)
+    assert blad.page_setup.fitToHeight == 0
+    assert blad.column_dimensions["A"].width >= len(KWAAD)
+
+
+def test_text_is_text_never_a_formula_and_control_characters_do_not_stop_it():
+    blad = load_workbook(io.BytesIO(_werkmap(_voorbeeld(RIJEN))))["Toekenningen"]
+
+    assert blad["A3"].data_type == "s"
+    assert blad["A3"].value == KWAAD
+    assert blad["A3"].quotePrefix
+    assert blad["A4"].value == "Nulen bel"
+    formules = [c.coordinate for r in blad.iter_rows() for c in r if c.data_type == "f"]
+    assert formules == ["B6"]
+
+
+def test_the_explanation_sheet_says_what_who_when_and_what_each_column_means():
+    blad = load_workbook(io.BytesIO(_werkmap(_voorbeeld(RIJEN))))["Toelichting"]
+    paren = {r[0]: r[1] for r in blad.iter_rows(values_only=True) if r[0] and len(r) > 1}
+
+    assert blad["A1"].value == "Voorbeeld"
+    assert paren["Gemaakt door"] == "F. Inancien (f@example.nl)"
+    assert paren["Gemaakt op"] == "1 december 2026 10:30"  # Amsterdam, not UTC
+    assert _filters(blad) == {"Jaar": "2015"}
+    assert paren["Bedrag"] == "Toegekend"
+    assert paren["Ontvanger"] == "Wie het geld krijgt"
+
+
+def _filters(toelichting) -> dict[str, str]:
+    """The filters on the explanation sheet: the lines between who and when and the columns."""
+    paren = {}
+    for label, waarde, *_ in toelichting.iter_rows(min_row=6, values_only=True):
+        if label is None:
+            break
+        paren[label] = waarde
+    return paren
+
+
+def test_an_empty_export_has_its_headings_and_a_zero_total():
+    blad = load_workbook(io.BytesIO(_werkmap(_voorbeeld([]))))["Toekenningen"]
+
+    assert [c.value for c in blad[1]] == ["Ontvanger", "Bedrag", "Datum"]
+    assert (blad["A2"].value, blad["B2"].value) == ("Totaal", 0)
+
+
+def test_csv_is_what_dutch_excel_opens():
+    tekst = "".join(export.csv_regels(_voorbeeld(RIJEN).tabellen[0]))
+
+    assert tekst.startswith("\ufeffOntvanger;Bedrag;Datum\r\n")
+    regels = list(csv.reader(io.StringIO(tekst.removeprefix("\ufeff")), delimiter=";"))
+    assert regels[1] == ["Amsterdam", "1234567,89", "09-11-2015"]
+    assert regels[2] == ["'" + KWAAD, "0,01", ""]
+    assert regels[3] == ["Nulen bel", "", "04-01-2016"]
+
+
+# --- Every export endpoint, found in the URL map --------------------------------------------
+
+
+def _exports(app: Flask) -> list[tuple[str, str]]:
+    return sorted(
+        (regel.endpoint, regel.rule)
+        for regel in app.url_map.iter_rules()
+        if "GET" in (regel.methods or set())
+        and getattr(app.view_functions[regel.endpoint], "exporteerbaar", False)
+    )
+
+
+EXPORTS = _exports(_APP)
+
+
+def test_the_exports_are_found():
+    assert ("gemeenten.index", "/gemeenten/") in EXPORTS
+
+
+def _vijandig(db, wereld: Wereld) -> None:  # noqa: F811
+    """Text that a spreadsheet would run, in what every export shows: the municipality."""
+    wereld.eigen.roepnaam = KWAAD + "\x07"
+    db.session.commit()
+
+
+def _controleer_xlsx(inhoud: bytes, wat: str) -> list[str]:
+    fouten = []
+    werkmap = load_workbook(io.BytesIO(inhoud))
+    for blad in werkmap.worksheets:
+        for rij in blad.iter_rows():
+            for cel in rij:
+                if cel.data_type == "f" and not SOM.match(str(cel.value)):
+                    fouten.append(f"{wat}: {blad.title}!{cel.coordinate} is a formula: {cel.value}")
+                kan_rekenen = cel.data_type != "s" or not cel.quotePrefix
+                if isinstance(cel.value, str) and cel.value.startswith("=") and kan_rekenen:
+                    fouten.append(f"{wat}: {blad.title}!{cel.coordinate} could run")
+    return fouten
+
+
+def _controleer_csv(inhoud: str, wat: str) -> list[str]:
+    return [
+        f"{wat}: CSV field {veld!r} starts like a formula"
+        for regel in csv.reader(io.StringIO(inhoud.removeprefix("\ufeff")), delimiter=";")
+        for veld in regel
+        if veld.startswith(("=", "+", "@", "\t", "\r"))
+    ]
+
+
+@pytest.mark.parametrize(("endpoint", "pad"), EXPORTS, ids=[e for e, _ in EXPORTS])
+@pytest.mark.parametrize("formaat", export.FORMATEN)
+def test_every_export_is_safe_private_and_not_cached(
+    app,
+    db,
+    wereld,  # noqa: F811 (the permission matrix's fixture, imported)
+    endpoint,
+    pad,
+    formaat,
+):
+    _vijandig(db, wereld)
+    regel = next(r for r in app.url_map.iter_rules() if (r.endpoint, r.rule) == (endpoint, pad))
+    url = bouw_url(regel, wereld, VOORBEELDEN) + f"?formaat={formaat}"
+    toegestaan = rollen_van(app, endpoint) or set(Rol)
+    fouten: list[str] = []
+    kwaad_gezien = False
+    for rol in Rol:
+        wat = f"{url} as {rol.value}"
+        antwoord = client_voor(app, wereld.gebruikers[rol]).get(url)
+        if rol not in toegestaan:
+            if antwoord.status_code != 403:
+                fouten.append(f"{wat}: {antwoord.status_code}, expected 403")
+            continue
+        if antwoord.status_code != 200:
+            fouten.append(f"{wat}: {antwoord.status_code}")
+            continue
+        if antwoord.headers.get("Cache-Control") != "no-store":
+            fouten.append(f"{wat}: Cache-Control {antwoord.headers.get('Cache-Control')}")
+        if not BESTANDSNAAM.match(antwoord.headers.get("Content-Disposition", "")):
+            fouten.append(f"{wat}: file name {antwoord.headers.get('Content-Disposition')}")
+        inhoud = antwoord.get_data()
+        antwoord.close()
+        if formaat == "xlsx":
+            fouten += _controleer_xlsx(inhoud, wat)
+            tekst = " ".join(
+                str(c.value)
+                for blad in load_workbook(io.BytesIO(inhoud)).worksheets
+                for r in blad.iter_rows()
+                for c in r
+            )
+        else:
+            tekst = inhoud.decode("utf-8")
+            fouten += _controleer_csv(tekst, wat)
+        kwaad_gezien |= "kwaad.example" in tekst
+        if rol is Rol.GEMEENTE and wereld.andere.naam in tekst:
+            fouten.append(f"{wat} shows {wereld.andere.naam}")
+    assert kwaad_gezien, f"{url}: the hostile name was in no export, so nothing was tested"
+    assert not fouten, "\n".join(fouten)
+
+
+# --- The register ---------------------------------------------------------------------------
+
+
+def test_the_register_exports_what_the_page_shows_under_its_filters(app, db, login):
+    for code, naam, provincie in [
+        ("GM0363", "Amsterdam", "Noord-Holland"),
+        ("GM0599", "Rotterdam", "Zuid-Holland"),
+        ("GM0503", "Delft", "Zuid-Holland"),
+    ]:
+        maak_gemeente(code, naam, provincie)
+    client = login(maak_gebruiker(Rol.FINANCIEN))
+    db.session.commit()
+
+    pagina = client.get("/gemeenten/?provincie=Zuid-Holland").get_data(as_text=True)
+    assert "/gemeenten/?provincie=Zuid-Holland&amp;formaat=xlsx" in pagina
+    antwoord = client.get("/gemeenten/?provincie=Zuid-Holland&formaat=xlsx")
+
+    werkmap = load_workbook(io.BytesIO(antwoord.get_data()))
+    antwoord.close()
+    rijen = list(werkmap["Gemeenten"].iter_rows(min_row=2, values_only=True))
+    assert [r[:3] for r in rijen] == [  # the page's order: by name
+        ("GM0503", "Delft", "Zuid-Holland"),
+        ("GM0599", "Rotterdam", "Zuid-Holland"),
+    ]
+    assert _filters(werkmap["Toelichting"]) == {"Provincie": "Zuid-Holland"}
+    assert antwoord.headers["Content-Type"].startswith(export.XLSX_MIMETYPE)
