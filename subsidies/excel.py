@@ -36,9 +36,13 @@ from kern.excel_sjabloon import (
 from kern.excel_sjabloon import SOORT as SOORT_SLEUTEL
 from kern.excel_sjabloon import VERSIE as VERSIE_SLEUTEL
 from kern.excel_validatie import Meldingen, bedrag, foutwaarde, ja_nee, schoon, tekst
-from kern.formatting import geld
 from subsidies.models import NUL, Beschikking
-from subsidies.regels import cumulatief_te_laag, totaal_te_groot
+from subsidies.regels import (
+    boven_toekenning,
+    cumulatief_te_laag,
+    doel_boven_toekenning,
+    totaal_te_groot,
+)
 
 SOORT = "verantwoording"
 VERSIE = "2"  # 2: the metadata is signed
@@ -457,23 +461,15 @@ def _waarschuw_boven_toekenning(
     per_doel = {d.doel.code: d.bedrag for d in beschikking.doelbedragen}
     kolom = f"Besteed cumulatief t/m {jaar}"
     for rij, gegevens in regels:
-        toegekend = per_doel.get(gegevens["doel"])
-        if toegekend is not None and Decimal(gegevens["cumulatief"]) > toegekend:
-            meldingen.waarschuwing(
-                BLAD,
-                f"{KOLOM_CUMULATIEF}{rij}",
-                f"Meer besteed ({geld(Decimal(gegevens['cumulatief']))}) "
-                f"dan voor dit doel is toegekend ({geld(toegekend)}).",
-                kolom=kolom,
-            )
-    totaal = sum((Decimal(g["cumulatief"]) for _, g in regels), NUL)
-    if beschikking.bedrag is not None and totaal > beschikking.bedrag:
-        meldingen.waarschuwing(
-            BLAD,
-            "",
-            f"De cumulatieve besteding ({geld(totaal)}) is hoger dan het toegekende "
-            f"bedrag ({geld(beschikking.bedrag)}). De beleidsmedewerker beoordeelt dit.",
+        boven = doel_boven_toekenning(
+            Decimal(gegevens["cumulatief"]), per_doel.get(gegevens["doel"])
         )
+        if boven:
+            meldingen.waarschuwing(BLAD, f"{KOLOM_CUMULATIEF}{rij}", boven, kolom=kolom)
+    totaal = sum((Decimal(g["cumulatief"]) for _, g in regels), NUL)
+    boven = boven_toekenning(totaal, beschikking.bedrag)
+    if boven:
+        meldingen.waarschuwing(BLAD, "", f"{boven} De beleidsmedewerker beoordeelt dit.")
 
 
 def _sleutel() -> bytes:

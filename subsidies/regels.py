@@ -2,8 +2,9 @@
 
 The web forms (through `services`), the return upload (`subsidies.excel`) and the historical
 import (`subsidies.bulkimport.controle`) all ask these, so that one case gets one verdict
-wherever it is entered. A verdict is None (allowed) or a Dutch message, to which the caller
-adds where the case is (a purpose, a cell). The import counts in whole cents, so the
+wherever it is entered (`tests/subsidies/test_regels.py` sends the same cases through each).
+A verdict is None (allowed) or a Dutch message, to which the caller adds where the case is (a
+purpose, a cell, the year's total). The import counts in whole cents, so the
 comparisons take cents (int) as well as euros (Decimal). Which decisions count against the
 ceiling is `Beschikking.telt_mee` (its statuses: `subsidies.models.TOEGEKEND`); the noise
 margin of a number from Excel is generic and lives in `kern.excel_validatie`.
@@ -51,3 +52,37 @@ def plafond_tekort(plafond: Bedrag, toegekend: Bedrag, bedrag: Bedrag) -> Bedrag
     """
     tekort = toegekend + bedrag - plafond
     return tekort if tekort > 0 else None
+
+
+def plafond_overschreden(plafond: Decimal, jaar: int, tekort: Decimal) -> str:
+    """The ceiling verdict in words, wherever a grant is entered (the decision form names the
+    drafts and asks for confirmation after it; the historical import names the year's total
+    before it)."""
+    return f"Dit overschrijdt het plafond van {geld(plafond)} voor {jaar} met {geld(tekort)}."
+
+
+def meer_besteed(besteed: Bedrag, toegekend: Bedrag | None) -> bool:
+    """More spent than granted; nothing is, while the amount is not yet set."""
+    return toegekend is not None and besteed > toegekend
+
+
+def boven_toekenning(besteed: Decimal, toegekend: Decimal | None, wie: str = "") -> str | None:
+    """Cumulative spending above the granted amount: a warning for the officer, never a refusal.
+
+    ``wie`` names the recipient and year where the message does not stand beside them (the
+    historical import: "van Amsterdam in 2015").
+    """
+    if not meer_besteed(besteed, toegekend):
+        return None
+    van = f" {wie}" if wie else ""
+    return (
+        f"De cumulatieve besteding{van} ({geld(besteed)}) is hoger dan het toegekende bedrag "
+        f"({geld(toegekend)})."
+    )
+
+
+def doel_boven_toekenning(besteed: Decimal, toegekend: Decimal | None) -> str | None:
+    """The same for one purpose of a return, beside the purpose's row."""
+    if not meer_besteed(besteed, toegekend):
+        return None
+    return f"Meer besteed ({geld(besteed)}) dan voor dit doel is toegekend ({geld(toegekend)})."

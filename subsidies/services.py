@@ -65,9 +65,8 @@ class PlafondOverschreden(SubsidieFout):
             else ""
         )
         super().__init__(
-            f"Dit overschrijdt het plafond van {geld(regeling_jaar.plafond)} voor "
-            f"{regeling_jaar.jaar} met {geld(tekort)}.{concept} Bevestig de overschrijding "
-            "als dat de bedoeling is."
+            f"{regels.plafond_overschreden(regeling_jaar.plafond, regeling_jaar.jaar, tekort)}"
+            f"{concept} Bevestig de overschrijding als dat de bedoeling is."
         )
 
 
@@ -591,11 +590,9 @@ def waarschuwingen(verantwoording: Verantwoording) -> list[str]:
     """What the officer should look at; none of it blocks a submission."""
     beschikking = verantwoording.beschikking
     uit: list[str] = []
-    if beschikking.bedrag is not None and verantwoording.besteed_cumulatief > beschikking.bedrag:
-        uit.append(
-            f"De cumulatieve besteding ({geld(verantwoording.besteed_cumulatief)}) is hoger dan "
-            f"het toegekende bedrag ({geld(beschikking.bedrag)})."
-        )
+    boven = regels.boven_toekenning(verantwoording.besteed_cumulatief, beschikking.bedrag)
+    if boven:
+        uit.append(boven)
     if (
         beschikking.bedrag is not None
         and verantwoording.eindverantwoording

@@ -77,7 +77,14 @@ from subsidies.models import (
     RegelingJaar,
     Verantwoording,
 )
-from subsidies.regels import cumulatief_past, cumulatief_te_laag, plafond_tekort, totaal_te_groot
+from subsidies.regels import (
+    boven_toekenning,
+    cumulatief_past,
+    cumulatief_te_laag,
+    plafond_overschreden,
+    plafond_tekort,
+    totaal_te_groot,
+)
 
 MAX_KOLOMMEN = 20
 
@@ -839,15 +846,12 @@ class _Controle:
                 eerste = min(r for _, _, r in groep.besteding.values())
                 self.meldingen.fout(self.blad, f"{G}{eerste}", f"{naam} {jaar}: {te_groot}")
             besteed = sum(c for _, c, _ in groep.besteding.values())
-            if groep.besteding and totaal is not None and besteed > totaal:
+            boven = groep.besteding and boven_toekenning(
+                _euro(besteed), None if totaal is None else _euro(totaal), f"van {naam} in {jaar}"
+            )
+            if boven:
                 eerste = min(r for _, _, r in groep.besteding.values())
-                self.meldingen.waarschuwing(
-                    self.blad,
-                    f"{G}{eerste}",
-                    f"De cumulatieve besteding van {naam} in {jaar} ({_geld(besteed)}) is hoger "
-                    f"dan het toegekende bedrag ({_geld(totaal)}).",
-                    KOPPEN[6],
-                )
+                self.meldingen.waarschuwing(self.blad, f"{G}{eerste}", boven, KOPPEN[6])
         self._plafonds(nieuwe_totalen)
 
     def _zonder_beschikking(self, groep: _Groep) -> None:
@@ -917,12 +921,12 @@ class _Controle:
         for jaar, rij in sorted(laatste_rij.items()):
             tekort = plafond_tekort(self.plafonds[jaar], per_jaar[jaar], 0)
             if tekort is not None:
+                overschreden = plafond_overschreden(_euro(self.plafonds[jaar]), jaar, _euro(tekort))
                 self.meldingen.fout(
                     self.blad,
                     f"{F}{rij}",
-                    f"De toekenningen voor {jaar} komen samen op {_geld(per_jaar[jaar])}; dat "
-                    f"overschrijdt het plafond van {_geld(self.plafonds[jaar])} met "
-                    f"{_geld(tekort)}.",
+                    f"De toekenningen voor {jaar} komen samen op {_geld(per_jaar[jaar])}. "
+                    f"{overschreden}",
                     KOPPEN[5],
                 )
 

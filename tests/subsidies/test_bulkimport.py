@@ -784,8 +784,8 @@ def test_the_grants_of_a_year_must_fit_under_the_ceiling(db, regeling):
         *toekenningen("GM0363", "Amsterdam", 2015, 300_000, 200_000, "100.000,01"),
         *toekenningen("GM0363", "Amsterdam", 2016, 300_000, 200_000, 100_000),
     ) == [
-        "Blad1!F4: De toekenningen voor 2015 komen samen op € 1.000.000,01; dat overschrijdt het "
-        "plafond van € 1.000.000,00 met € 0,01."
+        "Blad1!F4: De toekenningen voor 2015 komen samen op € 1.000.000,01. Dit overschrijdt het "
+        "plafond van € 1.000.000,00 voor 2015 met € 0,01."
     ]
 
 

@@ -1,14 +1,20 @@
 """One case, one verdict: the grant rules give the same answer through the web form, the
-return upload and the historical import (`subsidies.regels` is their one home)."""
+return upload and the historical import (`subsidies.regels` is their one home). The spending
+rules go through all three; the ceiling, a matter of decisions, through the decision form and
+the historical import."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 
+from kern.db import db
 from kern.uploads import UploadStatus
 from subsidies import bulkimport
+from subsidies.models import Beschikking
+from tests.factories import maak_beschikking, maak_gemeente
 from tests.subsidies.test_bulkimport import werkmap
 from tests.subsidies.test_excel_upload import (
     KENNIS,
@@ -18,9 +24,19 @@ from tests.subsidies.test_excel_upload import (
     ingevuld,
     klerk,  # noqa: F401 (fixture)
     laatste_upload,
+    medewerker,  # noqa: F401 (fixture)
     stuur,
 )
 from tests.subsidies.test_verantwoordingen import formulier, indienen_url
+
+
+@dataclass(frozen=True)
+class Uitkomst:
+    """What a channel answered: refused or not, and every message it gave (errors or
+    warnings), as one text."""
+
+    geweigerd: bool
+    tekst: str
 
 
 @dataclass(frozen=True)
@@ -30,6 +46,7 @@ class Geval:
     in_jaar: object
     cumulatief: object
     melding: str | None  # the core of the refusal; None: accepted
+    waarschuwing: str | None = None  # the core of a warning on an accepted case
     getypt: tuple[str, str] | None = None  # what a user types in the web form, if not the cell
     overige: object = 0  # the other purposes' cumulative (and spending in the year)
 
@@ -51,6 +68,15 @@ GEVALLEN = {
         getypt=("999.999.999.999,99", "999.999.999.999,99"),
         overige=GROOT,
     ),
+    # Amsterdam's decision grants € 920.000,00.
+    "spent above the grant": Geval(
+        900_000,
+        910_000,
+        None,
+        waarschuwing="(€ 930.000,00) is hoger dan het toegekende bedrag (€ 920.000,00).",
+        overige=20_000,
+    ),
+    "spent exactly the grant": Geval(900_000, 900_000, None, overige=10_000),
 }
 
 
@@ -58,35 +84,46 @@ def _tekst(waarde: object) -> str:
     return str(waarde).replace("\xa0", " ")
 
 
-def via_formulier(client, beschikking, geval: Geval) -> str | None:
+def _pagina(client, antwoord) -> Uitkomst:
+    """A form's answer: a redirect (accepted) is followed to read what it flashed."""
+    if antwoord.status_code == 302:
+        volgende = client.get(antwoord.headers["Location"])
+        return Uitkomst(False, _tekst(volgende.get_data(as_text=True)))
+    assert antwoord.status_code == 400
+    return Uitkomst(True, _tekst(antwoord.get_data(as_text=True)))
+
+
+def _upload(upload) -> Uitkomst:
+    return Uitkomst(
+        upload.status is UploadStatus.GEWEIGERD,
+        " ".join(_tekst(m) for m in upload.alle_meldingen),
+    )
+
+
+def via_formulier(client, beschikking, geval: Geval) -> Uitkomst:
     in_jaar, cumulatief = geval.getypt or (str(geval.in_jaar), str(geval.cumulatief))
-    overige = "999.999.999.999,99" if geval.overige else "0"
+    overige = "999.999.999.999,99" if geval.overige == GROOT else str(geval.overige)
     bedragen = {
         "kennisbevordering": (in_jaar, cumulatief),
         "vroegsignalering": (overige, overige),
         "persoonsgerichte_aanpak": ("0", "0"),
     }
-    antwoord = client.post(indienen_url(beschikking), data=formulier(beschikking, bedragen))
-    if antwoord.status_code == 302:
-        return None
-    assert antwoord.status_code == 400
-    return _tekst(antwoord.get_data(as_text=True))
+    return _pagina(
+        client, client.post(indienen_url(beschikking), data=formulier(beschikking, bedragen))
+    )
 
 
-def via_upload(client, beschikking, geval: Geval) -> str | None:
+def via_upload(client, beschikking, geval: Geval) -> Uitkomst:
     bedragen = {
         KENNIS: (geval.in_jaar, geval.cumulatief),
         VROEG: (geval.overige, geval.overige),
         PERSOON: (0, 0),
     }
     stuur(client, beschikking, ingevuld(client, beschikking, bedragen))
-    upload = laatste_upload()
-    if upload.status is not UploadStatus.GEWEIGERD:
-        return None
-    return " ".join(_tekst(m) for m in upload.fouten)
+    return _upload(laatste_upload())
 
 
-def via_import(client, beschikking, geval: Geval) -> str | None:
+def via_import(client, beschikking, geval: Geval) -> Uitkomst:
     regel = ["besteding", "GM0363", "Amsterdam", 2015]
     inhoud = werkmap(
         [*regel, "kennisbevordering", geval.in_jaar, geval.cumulatief],
@@ -96,22 +133,107 @@ def via_import(client, beschikking, geval: Geval) -> str | None:
     upload, _ = bulkimport.ontvang(
         beschikking.regeling_jaar.regeling, inhoud, bestandsnaam="historie.xlsx", door="test"
     )
-    if upload.status is not UploadStatus.GEWEIGERD:
-        return None
-    return " ".join(_tekst(m) for m in upload.fouten)
+    return _upload(upload)
 
 
 KANALEN = {"web form": via_formulier, "return upload": via_upload, "historical import": via_import}
 
 
+def _oordeel(uitkomst: Uitkomst, melding: str | None, waarschuwing: str | None) -> None:
+    if melding is None:
+        assert not uitkomst.geweigerd, uitkomst.tekst
+    else:
+        assert uitkomst.geweigerd, "accepted, expected a refusal"
+        assert melding in uitkomst.tekst
+    if waarschuwing is None:
+        assert "is hoger dan het toegekende bedrag" not in uitkomst.tekst
+    else:
+        assert waarschuwing in uitkomst.tekst
+
+
 @pytest.mark.parametrize("kanaal", KANALEN)
 @pytest.mark.parametrize("geval", GEVALLEN)
 def test_the_same_case_gets_the_same_verdict_everywhere(klerk, amsterdam, geval, kanaal):  # noqa: F811
-    verdict = KANALEN[kanaal](klerk, amsterdam, GEVALLEN[geval])
+    uitkomst = KANALEN[kanaal](klerk, amsterdam, GEVALLEN[geval])
 
-    melding = GEVALLEN[geval].melding
-    if melding is None:
-        assert verdict is None
-    else:
-        assert verdict is not None, "accepted, expected a refusal"
-        assert melding in verdict
+    _oordeel(uitkomst, GEVALLEN[geval].melding, GEVALLEN[geval].waarschuwing)
+
+
+# --- The ceiling ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Toekenning:
+    """A new grant to Rotterdam in 2015, in a scheme whose ceiling (€ 5.000.000,00) already
+    holds Amsterdam's € 920.000,00: € 4.080.000,00 is left."""
+
+    bedrag: object  # as the cell holds it
+    getypt: str  # as typed in the decision form
+    melding: str | None
+    concept: Decimal | None = None  # a draft for Utrecht in the same year
+
+
+PLAFOND = {
+    "exactly the room left": Toekenning(4_080_000, "4.080.000", None),
+    "a cent above": Toekenning(
+        4_080_000.01,
+        "4.080.000,01",
+        "Dit overschrijdt het plafond van € 5.000.000,00 voor 2015 met € 0,01.",
+    ),
+    "a draft reserves nothing": Toekenning(
+        4_080_000, "4.080.000", None, concept=Decimal("500000.00")
+    ),
+    "above the ceiling beside a draft": Toekenning(
+        4_080_000.5,
+        "4.080.000,50",
+        "Dit overschrijdt het plafond van € 5.000.000,00 voor 2015 met € 0,50.",
+        concept=Decimal("500000.00"),
+    ),
+}
+
+
+def toekenning_via_formulier(client, beschikking: Beschikking, geval: Toekenning) -> Uitkomst:
+    rotterdam = maak_gemeente("GM0599", "Rotterdam", "Zuid-Holland")
+    db.session.commit()
+    antwoord = client.post(
+        f"/versterkingsgelden/jaren/{beschikking.regeling_jaar.id}/beschikkingen/nieuw",
+        data={"gemeente_id": str(rotterdam.id), "bedrag": geval.getypt},
+    )
+    return _pagina(client, antwoord)
+
+
+def toekenning_via_import(client, beschikking: Beschikking, geval: Toekenning) -> Uitkomst:
+    maak_gemeente("GM0599", "Rotterdam", "Zuid-Holland")
+    db.session.commit()
+    inhoud = werkmap(["toekenning", "GM0599", "Rotterdam", 2015, "kennisbevordering", geval.bedrag])
+    upload, _ = bulkimport.ontvang(
+        beschikking.regeling_jaar.regeling, inhoud, bestandsnaam="historie.xlsx", door="test"
+    )
+    return _upload(upload)
+
+
+PLAFOND_KANALEN = {
+    "decision form": toekenning_via_formulier,
+    "historical import": toekenning_via_import,
+}
+
+
+@pytest.mark.parametrize("kanaal", PLAFOND_KANALEN)
+@pytest.mark.parametrize("geval", PLAFOND)
+def test_the_same_grant_gets_the_same_ceiling_verdict_everywhere(
+    medewerker,  # noqa: F811
+    amsterdam,  # noqa: F811
+    geval,
+    kanaal,
+):
+    toekenning = PLAFOND[geval]
+    if toekenning.concept is not None:
+        utrecht = maak_gemeente("GM0344", "Utrecht", "Utrecht")
+        maak_beschikking(
+            utrecht, amsterdam.regeling_jaar.regeling, toekenning.concept, beschikt=False
+        )
+        db.session.commit()
+
+    uitkomst = PLAFOND_KANALEN[kanaal](medewerker, amsterdam, toekenning)
+
+    _oordeel(uitkomst, toekenning.melding, None)
