@@ -68,7 +68,7 @@ def maak_historie(aantal: int, pad: Path) -> None:
 
 def meldingen_van(aantal: int):
     """The messages as the historical import keeps them: the first 1,000 and a count."""
-    from kern.excel_validatie import Meldingen
+    from kern.meldingen import Meldingen
 
     meldingen = Meldingen()
     for rij in range(64, aantal + 2, 64):
@@ -83,9 +83,9 @@ def meet(meting: str, pad: Path, aantal: int) -> dict[str, object]:
     """One measurement; only the work is timed, the same libraries loaded in each."""
     from openpyxl import load_workbook
 
-    import kern.excel_foutwerkmap
     from kern.excel import ExcelFout, lees_blad
-    from kern.excel_foutwerkmap import foutwerkmap
+    from kern.excel import foutwerkmap as werkmap_met_meldingen
+    from kern.excel.foutwerkmap import foutwerkmap
 
     inhoud = pad.read_bytes()
     meldingen = meldingen_van(aantal)
@@ -104,7 +104,7 @@ def meet(meting: str, pad: Path, aantal: int) -> dict[str, object]:
         uitkomst = sum(1 for _ in lees_blad(inhoud, max_rijen=200_001, max_kolommen=20).rijen)
     elif meting in ("foutwerkmap", "ter-plekke"):
         if meting == "ter-plekke":  # marked in place, whatever the size
-            kern.excel_foutwerkmap.MAX_TE_MARKEREN = 1 << 40
+            werkmap_met_meldingen.MAX_TE_MARKEREN = 1 << 40
         uitkomst = len(foutwerkmap(inhoud, meldingen))
     return {"seconden": time.perf_counter() - begin, "piek_mb": piekgeheugen(), "uit": uitkomst}
 

@@ -16,7 +16,7 @@ row, so that memory does not grow with the number of rows, and sent from disk:
   that stores its computed value too, so that a reader that does not calculate sees the total;
 - dates are dates (Dutch local time for moments);
 - text is always a text cell, through the same rules as every workbook the application writes
-  (`kern.excel_schrijven`): control characters left out, a text that starts like a formula
+  (`kern.excel.schrijven`): control characters left out, a text that starts like a formula
   marked with a quote prefix;
 - the header row is frozen and has an autofilter, columns are as wide as their content, and
   a sheet prints landscape, one page wide, with the header on every page;
@@ -46,7 +46,7 @@ from flask import Flask, Response, render_template, request, send_file, stream_w
 from flask_login import current_user
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from kern.excel_schrijven import lijkt_formule, zonder_stuurtekens
+from kern.excel.schrijven import lijkt_formule, zonder_stuurtekens
 from kern.formatting import datumtijd
 from kern.tijd import TIJDZONE, nu, vandaag
 

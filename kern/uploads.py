@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kern.db import Keuze, Model, db, tekst_enum, utcnow
-from kern.excel_validatie import Ernst, Melding, Meldingen
+from kern.meldingen import Ernst, Melding, Meldingen
 
 STAGE_PER = 2_000  # rows per INSERT while staging
 STORING = (

@@ -23,7 +23,8 @@ from flask import current_app
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 
 from kern.excel import ExcelFout, bladnamen, lees_blad, ontbrekend_blad, te_veel_regels
-from kern.excel_sjabloon import (
+from kern.excel.cellen import bedrag, foutwaarde, ja_nee, schoon, tekst
+from kern.excel.sjabloon import (
     INSTRUCTIES_BLAD,
     Kolom,
     Sjabloon,
@@ -33,9 +34,9 @@ from kern.excel_sjabloon import (
     metadata_sleutel,
     ondertekend,
 )
-from kern.excel_sjabloon import SOORT as SOORT_SLEUTEL
-from kern.excel_sjabloon import VERSIE as VERSIE_SLEUTEL
-from kern.excel_validatie import Meldingen, bedrag, foutwaarde, ja_nee, schoon, tekst
+from kern.excel.sjabloon import SOORT as SOORT_SLEUTEL
+from kern.excel.sjabloon import VERSIE as VERSIE_SLEUTEL
+from kern.meldingen import Meldingen
 from subsidies.models import NUL, Beschikking
 from subsidies.regels import (
     boven_toekenning,

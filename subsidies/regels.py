@@ -7,7 +7,7 @@ A verdict is None (allowed) or a Dutch message, to which the caller adds where t
 purpose, a cell, the year's total). The import counts in whole cents, so the
 comparisons take cents (int) as well as euros (Decimal). Which decisions count against the
 ceiling is `Beschikking.telt_mee` (its statuses: `subsidies.models.TOEGEKEND`); the noise
-margin of a number from Excel is generic and lives in `kern.excel_validatie`.
+margin of a number from Excel is generic and lives in `kern.excel.cellen`.
 """
 
 from __future__ import annotations

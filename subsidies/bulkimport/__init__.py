@@ -19,7 +19,7 @@ request (or one CLI run)::
 
 Checking is fast (the bench: 100,000 rows): the reference data is loaded into dictionaries
 once, and a row whose cells are plainly right (`_Controle._snel`) costs a few lookups; any
-other row is read again cell by cell through kern.excel_validatie (`_Controle._traag`), which
+other row is read again cell by cell through kern.excel.cellen (`_Controle._traag`), which
 takes the same values the same way and words every problem.
 
 What an import does, per municipality and year (the recipient is the municipality named):

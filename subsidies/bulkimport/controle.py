@@ -24,20 +24,20 @@ from gemeenten.models import Gemeente
 from kern import uploads
 from kern.db import db
 from kern.excel import Blad, ExcelFout, lees_blad
-from kern.excel_sjabloon import controleer_koppen
-from kern.excel_validatie import (
-    Meldingen,
+from kern.excel.cellen import bedrag as _bedrag
+from kern.excel.cellen import cbs_code as _cbs_code
+from kern.excel.cellen import (
     centen_zonder_ruis,
     foutwaarde,
     schoon,
     zoals_getoond,
 )
-from kern.excel_validatie import bedrag as _bedrag
-from kern.excel_validatie import cbs_code as _cbs_code
-from kern.excel_validatie import datum as _datum
-from kern.excel_validatie import geheel_getal as _geheel_getal
+from kern.excel.cellen import datum as _datum
+from kern.excel.cellen import geheel_getal as _geheel_getal
+from kern.excel.sjabloon import controleer_koppen
 from kern.formatting import LOCALE, geld
 from kern.geld import MAXIMUM
+from kern.meldingen import Meldingen
 from kern.uploads import Upload, UploadStatus
 from subsidies import services
 from subsidies.bulkimport.basis import (
@@ -959,7 +959,7 @@ def _blanco(waarden: tuple[Any, ...]) -> bool:
 def _centen_snel(waarde: Any) -> int | None:
     """A number cell as cents when it plainly is an amount; None: let the converter decide.
 
-    Takes exactly what `kern.excel_validatie.bedrag` takes as the same amount (a float within
+    Takes exactly what `kern.excel.cellen.bedrag` takes as the same amount (a float within
     its noise margin of a whole cent), without making a Decimal.
     """
     soort = type(waarde)

@@ -7,7 +7,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from kern import excel_schrijven as schrijven
+from kern.excel import schrijven
 from subsidies.bulkimport.basis import KOPPEN, MAX_RIJEN, SOORTEN
 from subsidies.models import Regeling
 

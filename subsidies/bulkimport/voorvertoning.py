@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from gemeenten.models import Gemeente
 from kern.db import db
 from kern.excel import ExcelFout
-from kern.excel_foutwerkmap import foutwerkmap as _foutwerkmap
+from kern.excel import foutwerkmap as werkmap_met_meldingen
 from kern.uploads import Upload, UploadRegel
 from subsidies.bulkimport.basis import BESTEDING, BETALING, KOPPEN, _euro
 
@@ -88,6 +88,6 @@ def _euro_of_niets(centen: int | None) -> Decimal | None:
 def foutwerkmap(upload: Upload) -> bytes | None:
     """The upload with its messages marked; None when the file is no workbook at all."""
     try:
-        return _foutwerkmap(upload.inhoud, upload.alle_meldingen)
+        return werkmap_met_meldingen.foutwerkmap(upload.inhoud, upload.alle_meldingen)
     except ExcelFout:
         return None

@@ -12,7 +12,7 @@ from kern.accounts.models import Rol
 from kern.bestanden import als_bijlage
 from kern.db import db
 from kern.excel import ExcelFout
-from kern.excel_foutwerkmap import foutwerkmap
+from kern.excel.foutwerkmap import foutwerkmap
 from kern.uploads import Upload, UploadStatus
 from subsidies import excel, excel_import, services
 from subsidies.forms.excel import BevestigForm, UploadForm

@@ -26,20 +26,15 @@ import openpyxl
 import pytest
 from openpyxl import Workbook
 
-from kern import excel
-from kern.excel import (
+from kern.excel import ExcelFout, bladnamen, lees_blad, lees_rijen
+from kern.excel.lezen import calamine, verkenning
+from kern.excel.lezen.controle import (
     MAX_ONDERDELEN,
     MAX_ONGECOMPRIMEERD,
-    MAX_SAMENGEVOEGD,
     OLE2_MAGIC,
-    ExcelFout,
-    bladnamen,
-    calamine,
     controleer_xlsx,
-    lees_blad,
-    lees_rijen,
-    verkenning,
 )
+from kern.excel.lezen.verkenning import MAX_SAMENGEVOEGD
 
 BLAD = "xl/worksheets/sheet1.xml"
 # A first sheet written by hand, so that a DOCTYPE can be put in front of it.
@@ -857,7 +852,7 @@ def test_lees_blad_leaves_no_file_behind(
     def lees() -> None:
         gelezen_blad = lees_blad(inhoud, max_rijen=20, max_kolommen=4)
         assert list(tmp_path.iterdir()) == []  # removed before the first row
-        assert [naam for naam in geopend_in(tmp_path) if excel.TIJDELIJK_VOORVOEGSEL in naam]
+        assert [naam for naam in geopend_in(tmp_path) if calamine.TIJDELIJK_VOORVOEGSEL in naam]
         if einde == "unread":
             return
         gelezen_rijen = gelezen_blad.rijen

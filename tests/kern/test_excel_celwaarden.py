@@ -11,9 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from kern.excel import ExcelFout, lees_blad
-from kern.excel_validatie import (
-    Melding,
-    Meldingen,
+from kern.excel.cellen import (
     bedrag,
     cbs_code,
     datum,
@@ -23,6 +21,7 @@ from kern.excel_validatie import (
     schoon,
     tekst,
 )
+from kern.meldingen import Melding, Meldingen
 from tests.kern.test_excel import HOOFD, blad, grote_blad_met
 
 BLAD, CEL, KOLOM = "Verantwoording", "C7", "Besteed in 2015"
@@ -90,7 +89,7 @@ def test_the_scan_sees_an_error_cell_whole_where_a_block_ends(verschuiving: int)
 
 
 def test_too_many_error_cells_refuse_the_sheet(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kern.excel import verkenning
+    from kern.excel.lezen import verkenning
 
     monkeypatch.setattr(verkenning, "MAX_FOUTWAARDEN", 3)
     cellen = "".join(f'<row r="{r}"><c r="A{r}" t="e"><v>#N/A</v></c></row>' for r in range(1, 5))

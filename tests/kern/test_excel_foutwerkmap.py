@@ -14,10 +14,10 @@ from openpyxl.comments import Comment
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-import kern.excel_foutwerkmap
 from kern.excel import ExcelFout
-from kern.excel_foutwerkmap import AUTEUR, foutwerkmap
-from kern.excel_validatie import Ernst, Melding
+from kern.excel import foutwerkmap as foutwerkmap_module
+from kern.excel.foutwerkmap import AUTEUR, foutwerkmap
+from kern.meldingen import Ernst, Melding
 
 BLAD = "Verantwoording"
 ROOD, ORANJE = "00FF9B9B", "00FFC869"  # as openpyxl reads the colours back
@@ -256,8 +256,8 @@ def test_message_texts_stay_text():
 
 
 def test_marks_and_overview_rows_are_capped(monkeypatch):
-    monkeypatch.setattr(kern.excel_foutwerkmap, "MAX_MARKERINGEN", 3)
-    monkeypatch.setattr(kern.excel_foutwerkmap, "MAX_OVERZICHT", 6)
+    monkeypatch.setattr(foutwerkmap_module, "MAX_MARKERINGEN", 3)
+    monkeypatch.setattr(foutwerkmap_module, "MAX_OVERZICHT", 6)
     meldingen = [Melding(BLAD, f"F{rij}", "", f"Fout op regel {rij}.") for rij in range(1, 9)]
 
     werkmap = open_werkmap(foutwerkmap(upload(), meldingen))

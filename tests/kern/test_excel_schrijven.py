@@ -9,9 +9,9 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from kern import excel_schrijven
-from kern.excel_foutwerkmap import foutwerkmap
-from kern.excel_validatie import Melding
+from kern.excel import schrijven as excel_schrijven
+from kern.excel.foutwerkmap import foutwerkmap
+from kern.meldingen import Melding
 
 # Text that a spreadsheet program may read as (the start of) a formula.
 GEVAARLIJK = [

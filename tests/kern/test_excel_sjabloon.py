@@ -1,4 +1,4 @@
-"""What `kern.excel_sjabloon` builds, read back with openpyxl, and its metadata read back."""
+"""What `kern.excel.sjabloon` builds, read back with openpyxl, and its metadata read back."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kern.excel import ExcelFout
-from kern.excel_sjabloon import (
+from kern.excel.sjabloon import (
     EURO,
     INSTRUCTIES_BLAD,
     METADATA_BLAD,

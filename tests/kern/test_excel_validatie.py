@@ -8,10 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from kern.excel_validatie import (
-    Ernst,
-    Melding,
-    Meldingen,
+from kern.excel.cellen import (
     bedrag,
     cbs_code,
     datum,
@@ -19,6 +16,7 @@ from kern.excel_validatie import (
     ja_nee,
     tekst,
 )
+from kern.meldingen import Ernst, Melding, Meldingen
 
 BLAD, CEL, KOLOM = "Verantwoording", "C7", "Besteed in 2015"
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from kern import uploads
 from kern.db import db as database
-from kern.excel_validatie import Ernst, Melding, Meldingen
+from kern.meldingen import Ernst, Melding, Meldingen
 from kern.uploads import Upload, UploadRegel, UploadStatus
 
 

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from kern.accounts.models import Rol
 from kern.db import db as database
-from kern.excel_sjabloon import METADATA_BLAD
+from kern.excel.sjabloon import METADATA_BLAD
 from kern.uploads import UploadStatus
 from subsidies import excel
 from subsidies.excel import BLAD, CEL_EINDVERANTWOORDING, CEL_TOELICHTING

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kern.accounts.models import Rol
-from kern.excel_sjabloon import (
+from kern.excel.sjabloon import (
     EURO,
     METADATA_BLAD,
     lees_metadata,

@@ -20,7 +20,7 @@ from kern import uploads
 from kern.accounts.models import Rol
 from kern.audit import AuditRegel
 from kern.db import db as database
-from kern.excel_sjabloon import METADATA_BLAD
+from kern.excel.sjabloon import METADATA_BLAD
 from kern.uploads import Upload, UploadRegel, UploadStatus, gestaged
 from subsidies import excel, excel_import, services
 from subsidies.excel import BLAD, CEL_EINDVERANTWOORDING, CEL_TOELICHTING

@@ -38,9 +38,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kern import excel_schrijven as schrijven
-from kern.excel import bladnamen, lees_blad
-from kern.excel_validatie import Meldingen, zoals_getoond
+from kern.excel import schrijven
+from kern.excel.cellen import zoals_getoond
+from kern.excel.lezen.calamine import bladnamen, lees_blad
+from kern.meldingen import Meldingen
 
 # Excel replaces "," and "." in a format by the reader's own separators: € 1.234,56 in Dutch.
 EURO = '"€" #,##0.00'
@@ -49,7 +50,9 @@ METADATA_BLAD = "Metadata"
 INSTRUCTIES_BLAD = "Instructies"
 SOORT, VERSIE = "soort", "versie"  # the metadata keys every template has
 HANDTEKENING = "handtekening"  # the metadata's HMAC, when the template is signed
-_DOEL_SLEUTEL = b"kern.excel_sjabloon: metadata"  # derives the signing key from the secret
+# Derives the signing key from the secret; the module's old name, so that templates already
+# handed out stay valid.
+_DOEL_SLEUTEL = b"kern.excel_sjabloon: metadata"
 MAX_METADATA = 100  # rows the metadata sheet may have
 
 _INVOER = PatternFill("solid", fgColor="FFF2CC")  # light yellow: fill this in

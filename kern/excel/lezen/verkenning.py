@@ -13,11 +13,11 @@ from functools import lru_cache
 from typing import IO
 
 from .controle import (
-    _DOCTYPES,
-    _ZIPFOUTEN,
     BESCHADIGD,
     DOCTYPE,
+    DOCTYPES,
     TE_VEEL_SAMENGEVOEGD,
+    ZIPFOUTEN,
     ZONDER_VERWIJZING,
     ExcelFout,
     buiten_bereik,
@@ -130,7 +130,7 @@ def _patronen(max_rijen: int, max_kolommen: int) -> tuple[re.Pattern[bytes], re.
 
 
 @dataclass
-class _Verkenning:
+class Verkenning:
     """What the scan of one sheet found so far; refuses as soon as it finds a reason."""
 
     max_rijen: int
@@ -204,27 +204,27 @@ class _Verkenning:
         raise ExcelFout(BESCHADIGD)  # within the limits, but not a tag calamine reads as we do
 
 
-def _lees(stroom: IO[bytes]) -> bytes:
+def lees_blok(stroom: IO[bytes]) -> bytes:
     try:
         return stroom.read(_BLOK)
-    except _ZIPFOUTEN:
+    except ZIPFOUTEN:
         raise ExcelFout(BESCHADIGD) from None
 
 
-def _kopieer_blad(
-    archief: zipfile.ZipFile, deel: str, nieuw: zipfile.ZipFile, verkenning: _Verkenning
+def kopieer_blad(
+    archief: zipfile.ZipFile, deel: str, nieuw: zipfile.ZipFile, verkenning: Verkenning
 ) -> int:
     """Scan sheet part `deel` a window at a time and copy what was scanned into `nieuw`, cut
     into parts (see `_Delen`); returns how many."""
     try:
         bron = archief.open(deel)
-    except _ZIPFOUTEN:
+    except ZIPFOUTEN:
         raise ExcelFout(BESCHADIGD) from None
     with bron, _Delen(nieuw) as delen:
         rest = b""
         eerste = True
         while True:
-            blok = _lees(bron)
+            blok = lees_blok(bron)
             venster = rest + blok
             if blok:
                 knip = _knip(venster)
@@ -242,7 +242,7 @@ def _kopieer_blad(
                 return delen.aantal
 
 
-def _blad_deel(nummer: int) -> str:
+def blad_deel(nummer: int) -> str:
     return f"xl/worksheets/sheet{nummer}.xml"
 
 
@@ -348,7 +348,7 @@ class _Delen:
             self.doel.write(self.voet)
             self.doel.close()
         self.aantal += 1
-        self.doel = self.nieuw.open(_blad_deel(self.aantal), "w")
+        self.doel = self.nieuw.open(blad_deel(self.aantal), "w")
         self.doel.write(self.kop)
         self.rijen = self.grootte = 0
 
@@ -365,7 +365,7 @@ def _controleer_begin(venster: bytes) -> None:
     program writes; an empty sheet would be the wrong answer.
     """
     hoofdletters = venster.upper()
-    if any(doctype in hoofdletters for doctype in _DOCTYPES):
+    if any(doctype in hoofdletters for doctype in DOCTYPES):
         raise ExcelFout(DOCTYPE)
     if venster.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in venster[:4]:
         raise ExcelFout(BESCHADIGD)

@@ -15,21 +15,21 @@ from urllib.parse import unquote
 from xml.etree.ElementTree import ParseError
 
 from .controle import (
-    _DOCTYPES,
-    _ZIPFOUTEN,
     BESCHADIGD,
     DOCTYPE,
+    DOCTYPES,
     EXCEL_MAX_KOLOMMEN,
     EXCEL_MAX_RIJEN,
     GEEN_WERKBLADEN,
     MAX_ONDERDELEN,
     NIET_OP_VOLGORDE,
     TE_VEEL_TEKSTEN,
+    ZIPFOUTEN,
     ExcelFout,
-    _open_werkmap,
     ontbrekend_blad,
+    open_werkmap,
 )
-from .verkenning import _blad_deel, _kopieer_blad, _lees, _Verkenning
+from .verkenning import Verkenning, blad_deel, kopieer_blad, lees_blok
 
 MAX_CELLEN = 5_000_000  # max_rijen x max_kolommen of lees_blad: calamine's largest block
 MAX_TEKSTEN_EXTRA = 100_000  # shared strings allowed on top of one per cell within the limits
@@ -65,7 +65,7 @@ class Blad:
 
 def bladnamen(inhoud: bytes) -> list[str]:
     """The names of all sheets, hidden ones included, in the workbook's order."""
-    with _open_werkmap(inhoud) as archief:
+    with open_werkmap(inhoud) as archief:
         return list(_werkboek(archief).bladen)
 
 
@@ -82,7 +82,7 @@ def lees_blad(inhoud: bytes, *, blad: str | None = None, max_rijen: int, max_kol
     ):
         # calamine holds every cell from A1 to the last one: the limits bound its memory.
         raise ValueError(f"limits out of range: {max_rijen} rows, {max_kolommen} columns")
-    with _open_werkmap(inhoud) as archief:
+    with open_werkmap(inhoud) as archief:
         werkboek = _werkboek(archief)
         if blad is None:
             if not werkboek.bladen:
@@ -93,11 +93,11 @@ def lees_blad(inhoud: bytes, *, blad: str | None = None, max_rijen: int, max_kol
         deel = werkboek.bladen[blad]
         if deel is None:
             raise ExcelFout(BESCHADIGD)
-        verkenning = _Verkenning(max_rijen, max_kolommen)
+        verkenning = Verkenning(max_rijen, max_kolommen)
         bestand, pad = tempfile.mkstemp(prefix=TIJDELIJK_VOORVOEGSEL, suffix=".xlsx")
         try:
             with open(bestand, "w+b") as kopie, zipfile.ZipFile(kopie, "w") as nieuw:
-                delen = _kopieer_blad(archief, deel, nieuw, verkenning)
+                delen = kopieer_blad(archief, deel, nieuw, verkenning)
                 if werkboek.teksten:
                     max_teksten = max_rijen * max_kolommen + MAX_TEKSTEN_EXTRA
                     _kopieer(archief, werkboek.teksten, nieuw, "xl/sharedStrings.xml", max_teksten)
@@ -202,7 +202,7 @@ def _elementen(
                     yield naam, dict(element.attrib)
     except DTDForbidden:
         raise ExcelFout(DOCTYPE) from None
-    except (ParseError, *_ZIPFOUTEN):
+    except (ParseError, *ZIPFOUTEN):
         raise ExcelFout(BESCHADIGD) from None
 
 
@@ -214,12 +214,12 @@ def _kopieer(
     teksten = 0
     try:
         bron = archief.open(deel)
-    except _ZIPFOUTEN:
+    except ZIPFOUTEN:
         raise ExcelFout(BESCHADIGD) from None
     with bron, nieuw.open(naam, "w") as doel:
-        while blok := _lees(bron):
+        while blok := lees_blok(bron):
             venster = (staart + blok).upper()
-            if any(doctype in venster for doctype in _DOCTYPES):
+            if any(doctype in venster for doctype in DOCTYPES):
                 raise ExcelFout(DOCTYPE)
             if max_teksten:
                 # Every <si>, prefixed or not (and some closing tags: counting high is safe).
@@ -227,7 +227,7 @@ def _kopieer(
                 if teksten > max_teksten:
                     raise ExcelFout(TE_VEEL_TEKSTEN)
             doel.write(blok)
-            staart = blok[-len(_DOCTYPES[-1]) :]
+            staart = blok[-len(DOCTYPES[-1]) :]
 
 
 def _inhoudstypen(delen: int) -> str:
@@ -240,7 +240,7 @@ def _inhoudstypen(delen: int) -> str:
         '<Override PartName="/xl/workbook.xml" ContentType="application/'
         'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
         + "".join(
-            f'<Override PartName="/{_blad_deel(nummer)}" ContentType="application/'
+            f'<Override PartName="/{blad_deel(nummer)}" ContentType="application/'
             'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
             for nummer in range(1, delen + 1)
         )

@@ -6,10 +6,10 @@ its cell. The user's values, formats and data validations stay as they were; she
 protection is lifted so that nothing keeps the user from seeing the marks, except on a
 "veryHidden" sheet (a template's metadata), which is left exactly as it is.
 
-Only for a workbook that `kern.excel.controleer_xlsx` accepts (it is called here first): the
-file is loaded in openpyxl's normal mode, which holds the whole workbook in memory, so only a
-file up to `MAX_TE_MARKEREN` is marked; a larger one gets a workbook with the overview alone,
-whose size the number of messages bounds.
+Only for a workbook that `kern.excel.lezen.controle.controleer_xlsx` accepts (it is called
+here first): the file is loaded in openpyxl's normal mode, which holds the whole workbook in
+memory, so only a file up to `MAX_TE_MARKEREN` is marked; a larger one gets a workbook with
+the overview alone, whose size the number of messages bounds.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kern import excel_schrijven as schrijven
-from kern.excel import BESCHADIGD, ExcelFout, controleer_xlsx
-from kern.excel_validatie import Ernst, Melding
+from kern.excel import schrijven
+from kern.excel.lezen.controle import BESCHADIGD, ExcelFout, controleer_xlsx
+from kern.meldingen import Ernst, Melding
 
 AUTEUR = "Controle"  # the author of every comment this module adds
 MAX_MARKERINGEN = 5_000  # cells filled and commented; the overview still lists every message

@@ -15,7 +15,7 @@ MAX_COMPRESSIEFACTOR = 200  # per part larger than 1 MB uncompressed
 EXCEL_MAX_RIJEN = 1_048_576  # the last row Excel has; rows past it are not read
 EXCEL_MAX_KOLOMMEN = 16_384  # column XFD
 # XML parts of a workbook are UTF-8 or UTF-16 (ECMA-376 part 2); look for each spelling.
-_DOCTYPES = tuple("<!DOCTYPE".encode(codering) for codering in ("utf-8", "utf-16-le", "utf-16-be"))
+DOCTYPES = tuple("<!DOCTYPE".encode(codering) for codering in ("utf-8", "utf-16-le", "utf-16-be"))
 _VERSLEUTELD = "EncryptedPackage".encode("utf-16-le")  # the stream of a password-protected file
 _CONTROLETEKENS = bytes(range(32)).translate(None, b"\t\n\r") + b"\x7f"  # not in a csv file
 
@@ -88,13 +88,13 @@ def is_xlsx(inhoud: bytes) -> bool:
 
 def controleer_xlsx(inhoud: bytes) -> None:
     """Refuse anything that is not a plain, reasonably sized .xlsx workbook."""
-    archief = _open_werkmap(inhoud)
+    archief = open_werkmap(inhoud)
     for o in archief.infolist():
         if o.filename.lower().endswith((".xml", ".rels", ".vml")) and _heeft_doctype(archief, o):
             raise ExcelFout(DOCTYPE)
 
 
-def _open_werkmap(inhoud: bytes) -> zipfile.ZipFile:
+def open_werkmap(inhoud: bytes) -> zipfile.ZipFile:
     """The zip, after every check of `controleer_xlsx` but the one for a DOCTYPE.
 
     `lees_blad` does that one itself, in the parts it reads: reading every part of the zip
@@ -177,16 +177,16 @@ def _heeft_doctype(archief: zipfile.ZipFile, onderdeel: zipfile.ZipInfo) -> bool
         with archief.open(onderdeel) as stroom:
             while blok := stroom.read(64 * 1024):
                 venster = (staart + blok).upper()
-                if any(doctype in venster for doctype in _DOCTYPES):
+                if any(doctype in venster for doctype in DOCTYPES):
                     return True
-                staart = blok[-len(_DOCTYPES[-1]) :]
-    except _ZIPFOUTEN:
+                staart = blok[-len(DOCTYPES[-1]) :]
+    except ZIPFOUTEN:
         raise ExcelFout(BESCHADIGD) from None
     return False
 
 
 # Everything reading a part of a (possibly hostile) zip can raise.
-_ZIPFOUTEN = (
+ZIPFOUTEN = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
     OSError,
