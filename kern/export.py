@@ -263,7 +263,9 @@ def _schrijf_toelichting(
 ) -> None:
     blad = werkmap.add_worksheet("Toelichting")
     blad.set_column(0, 0, 28)
-    blad.set_column(1, 1, 90)
+    blad.set_column(1, 1, 80)
+    blad.fit_to_pages(1, 0)
+    blad.set_paper(9)  # A4
     regels: list[tuple[str, str]] = [
         ("Gemaakt op", datumtijd(moment)),
         ("Gemaakt door", door),

@@ -108,6 +108,7 @@ def test_the_explanation_sheet_says_what_who_when_and_what_each_column_means():
     paren = {r[0]: r[1] for r in blad.iter_rows(values_only=True) if r[0] and len(r) > 1}
 
     assert blad["A1"].value == "Voorbeeld"
+    assert blad.sheet_properties.pageSetUpPr.fitToPage  # printed one page wide
     assert paren["Gemaakt door"] == "F. Inancien (f@example.nl)"
     assert paren["Gemaakt op"] == "1 december 2026 10:30"  # Amsterdam, not UTC
     assert _filters(blad) == {"Jaar": "2015"}
