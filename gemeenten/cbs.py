@@ -3,7 +3,8 @@
 The columns are CBS's: gemeentecode, gemeentecode_gm, gemeentenaam, provinciecode,
 provinciecode_pv, provincienaam. Headers are matched without regard to case, spaces and
 underscores (CBS's own workbooks say ``GemeentecodeGM``). Every problem in the file is
-collected and reported at once, with its line number.
+collected and reported at once, with its line number, as the Excel imports do
+(`kern.meldingen`).
 """
 
 from __future__ import annotations
@@ -16,24 +17,33 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from gemeenten.codes import lees_cbs_code
 from gemeenten.models import PROVINCIES
 from kern.excel import ExcelFout, is_xlsx, lees_rijen
+from kern.meldingen import Meldingen
 
 MAX_REGELS = 2_000  # the Netherlands had 702 municipalities in 1990
 MAX_KOLOMMEN = 30
 
 PROVINCIE_SPELLINGEN = {p.lower(): p for p in PROVINCIES} | {"fryslân": "Friesland"}
-CODE_GM = re.compile(r"^GM\d{4}$")
-CODE_CIJFERS = re.compile(r"^\d{1,4}$")
 DATUM_IN_NAAM = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 class CbsFout(ValueError):
-    """The list cannot be imported. ``meldingen`` lists every problem, in Dutch."""
+    """The list (or a merger) cannot be taken in: ``meldingen`` holds every problem, in Dutch;
+    a text is the one problem there is."""
 
-    def __init__(self, meldingen: list[str]) -> None:
-        super().__init__("\n".join(meldingen))
+    def __init__(self, meldingen: Meldingen | str) -> None:
+        if isinstance(meldingen, str):
+            tekst, meldingen = meldingen, Meldingen()
+            meldingen.fout("", "", tekst)
         self.meldingen = meldingen
+        super().__init__("\n".join(self.teksten))
+
+    @property
+    def teksten(self) -> list[str]:
+        """The messages as the user reads them, one a line."""
+        return [str(melding) for melding in self.meldingen.alle]
 
 
 @dataclass(frozen=True)
@@ -61,7 +71,7 @@ def peildatum_uit_naam(bestandsnaam: str) -> date | None:
 
 def _tekstregels(inhoud: bytes) -> Iterator[tuple[int, tuple[Any, ...]]]:
     if b"\x00" in inhoud[:4096]:
-        raise CbsFout(["Het bestand is geen tekstbestand (csv) en geen Excel-werkmap (.xlsx)."])
+        raise CbsFout("Het bestand is geen tekstbestand (csv) en geen Excel-werkmap (.xlsx).")
     try:
         tekst = inhoud.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -71,7 +81,7 @@ def _tekstregels(inhoud: bytes) -> Iterator[tuple[int, tuple[Any, ...]]]:
     for nummer, rij in enumerate(csv.reader(io.StringIO(tekst), delimiter=scheiding), 1):
         if nummer > MAX_REGELS + 1:
             raise CbsFout(
-                [f"Het bestand heeft meer dan {MAX_REGELS} regels; is dit de juiste lijst?"]
+                f"Het bestand heeft meer dan {MAX_REGELS} regels; is dit de juiste lijst?"
             )
         yield nummer, tuple(rij[:MAX_KOLOMMEN])
 
@@ -81,31 +91,17 @@ def _rijen(inhoud: bytes) -> Iterator[tuple[int, tuple[Any, ...]]]:
         try:
             yield from lees_rijen(inhoud, max_rijen=MAX_REGELS + 1, max_kolommen=MAX_KOLOMMEN)
         except ExcelFout as fout:
-            raise CbsFout([str(fout)]) from None
+            raise CbsFout(str(fout)) from None
     else:
         yield from _tekstregels(inhoud)
-
-
-def _code(waarde: Any) -> str | None:
-    """GM0363 from ``GM0363``, ``0363``, ``363`` or the number 363 (Excel drops the zeros)."""
-    if waarde is None:
-        return None
-    if isinstance(waarde, float) and waarde.is_integer():
-        waarde = int(waarde)
-    tekst = str(waarde).strip().upper()
-    if CODE_GM.match(tekst):
-        return tekst
-    if CODE_CIJFERS.match(tekst):
-        return f"GM{int(tekst):04d}"
-    return None
 
 
 def lees(inhoud: bytes) -> list[CbsRegel]:
     """Every municipality in the list, or `CbsFout` with every problem found."""
     if not inhoud.strip():
-        raise CbsFout(["Het bestand is leeg."])
+        raise CbsFout("Het bestand is leeg.")
     rijen = _rijen(inhoud)
-    meldingen: list[str] = []
+    meldingen = Meldingen()
     kolommen: dict[str, int] = {}
     for _, kop in rijen:
         if any(str(w or "").strip() for w in kop):
@@ -123,11 +119,9 @@ def lees(inhoud: bytes) -> list[CbsRegel]:
     ]
     if ontbreekt:
         raise CbsFout(
-            [
-                "De kolomkoppen kloppen niet: " + ", ".join(ontbreekt) + " ontbreekt. "
-                "Verwacht wordt de indeling van CBS: gemeentecode, gemeentecode_gm, gemeentenaam, "
-                "provinciecode, provinciecode_pv, provincienaam."
-            ]
+            "De kolomkoppen kloppen niet: " + ", ".join(ontbreekt) + " ontbreekt. "
+            "Verwacht wordt de indeling van CBS: gemeentecode, gemeentecode_gm, gemeentenaam, "
+            "provinciecode, provinciecode_pv, provincienaam."
         )
     assert code_kolom is not None
 
@@ -140,29 +134,29 @@ def lees(inhoud: bytes) -> list[CbsRegel]:
         if not any(str(w or "").strip() for w in rij):
             continue
         ruwe_code = cel(rij, code_kolom)
-        code = _code(ruwe_code)
+        code = lees_cbs_code(ruwe_code)
         naam = str(cel(rij, kolommen["gemeentenaam"]) or "").strip()
         ruwe_provincie = str(cel(rij, kolommen["provincienaam"]) or "").strip()
         provincie = PROVINCIE_SPELLINGEN.get(ruwe_provincie.lower())
         if code is None and not str(ruwe_code or "").strip():
-            meldingen.append(f"Regel {nummer}: de gemeentecode ontbreekt.")
+            meldingen.fout("", "", f"Regel {nummer}: de gemeentecode ontbreekt.")
         elif code is None:
-            meldingen.append(f"Regel {nummer}: {str(ruwe_code)!r} is geen gemeentecode.")
+            meldingen.fout("", "", f"Regel {nummer}: {str(ruwe_code)!r} is geen gemeentecode.")
         elif code in gezien:
-            meldingen.append(
-                f"Regel {nummer}: gemeentecode {code} staat ook op regel {gezien[code]}."
+            meldingen.fout(
+                "", "", f"Regel {nummer}: gemeentecode {code} staat ook op regel {gezien[code]}."
             )
         if not naam:
-            meldingen.append(f"Regel {nummer}: de gemeentenaam ontbreekt.")
+            meldingen.fout("", "", f"Regel {nummer}: de gemeentenaam ontbreekt.")
         elif len(naam) > 100:
-            meldingen.append(f"Regel {nummer}: de gemeentenaam is langer dan 100 tekens.")
+            meldingen.fout("", "", f"Regel {nummer}: de gemeentenaam is langer dan 100 tekens.")
         if provincie is None:
-            meldingen.append(f"Regel {nummer}: {ruwe_provincie!r} is geen provincie.")
+            meldingen.fout("", "", f"Regel {nummer}: {ruwe_provincie!r} is geen provincie.")
         if code is not None and naam and provincie is not None and code not in gezien:
             gezien[code] = nummer
             gelezen.append(CbsRegel(nummer, code, naam, provincie))
-    if meldingen:
+    if meldingen.heeft_fouten:
         raise CbsFout(meldingen)
     if not gelezen:
-        raise CbsFout(["Het bestand bevat geen gemeenten."])
+        raise CbsFout("Het bestand bevat geen gemeenten.")
     return gelezen

@@ -23,7 +23,7 @@ def _opvolgers(paren: tuple[str, ...]) -> dict[str, str]:
         oud, teken, nieuw = paar.partition("=")
         if not teken or not oud.strip() or not nieuw.strip():
             raise click.BadParameter(f"{paar!r}: schrijf OUD=NIEUW, bijvoorbeeld GM0738=GM1959.")
-        uit[oud.strip().upper()] = nieuw.strip().upper()
+        uit[oud.strip()] = nieuw.strip()
     return uit
 
 
@@ -57,8 +57,8 @@ def importeer(pad: Path, peildatum: datetime | None, opvolgers: tuple[str, ...],
     except CbsFout as fout:
         db.session.rollback()
         click.echo(f"{pad.name} is niet ingelezen; er is niets gewijzigd:", err=True)
-        for melding in fout.meldingen:
-            click.echo(f"  {melding}", err=True)
+        for tekst in fout.teksten:
+            click.echo(f"  {tekst}", err=True)
         raise SystemExit(1) from None
     db.session.commit()
     for regel in verslag.regels():

@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from gemeenten import cbs, programmas
+from gemeenten.codes import lees_cbs_code
 from gemeenten.models import (
     CbsImport,
     Deelname,
@@ -23,6 +24,7 @@ from gemeenten.models import (
 from kern.accounts.access import gebruiker
 from kern.accounts.models import Rol
 from kern.db import db
+from kern.meldingen import Meldingen
 
 
 def zichtbaar_of_404(gemeente: Gemeente) -> None:
@@ -34,8 +36,12 @@ def zichtbaar_of_404(gemeente: Gemeente) -> None:
 
 
 def op_code(cbs_code: str) -> Gemeente | None:
+    """The municipality with this code, written any way `lees_cbs_code` reads it."""
+    code = lees_cbs_code(cbs_code)
+    if code is None:
+        return None
     return db.session.execute(
-        select(Gemeente).where(Gemeente.cbs_code == cbs_code.strip().upper())
+        select(Gemeente).where(Gemeente.cbs_code == code)
     ).scalar_one_or_none()
 
 
@@ -160,21 +166,16 @@ def importeer_cbs_lijst(
     peildatum = peildatum or cbs.peildatum_uit_naam(bestandsnaam)
     if peildatum is None:
         raise cbs.CbsFout(
-            [
-                "Geef de peildatum op: die staat niet in de bestandsnaam "
-                "(zoals gemeenten-2025-01-01)."
-            ]
+            "Geef de peildatum op: die staat niet in de bestandsnaam (zoals gemeenten-2025-01-01)."
         )
     regels = cbs.lees(inhoud)
-    opvolgers = {k.strip().upper(): v.strip().upper() for k, v in (opvolgers or {}).items()}
+    opvolgers = {_code(oud): _code(nieuw) for oud, nieuw in (opvolgers or {}).items()}
 
     laatste = db.session.execute(select(func.max(CbsImport.peildatum))).scalar_one_or_none()
     if laatste is not None and peildatum < laatste:
         raise cbs.CbsFout(
-            [
-                f"De lijst van {laatste:%d-%m-%Y} is al ingelezen; een oudere lijst "
-                f"({peildatum:%d-%m-%Y}) kan het register niet terugzetten."
-            ]
+            f"De lijst van {laatste:%d-%m-%Y} is al ingelezen; een oudere lijst "
+            f"({peildatum:%d-%m-%Y}) kan het register niet terugzetten."
         )
 
     bestaand = {g.cbs_code: g for g in db.session.execute(select(Gemeente)).scalars()}
@@ -182,14 +183,16 @@ def importeer_cbs_lijst(
     # The first list sets no start dates, even when demo data is already in the register.
     eerste_import = laatste is None
     verslag = ImportVerslag(peildatum)
-    meldingen: list[str] = []
+    meldingen = Meldingen()
 
     for regel in regels:
         gemeente = bestaand.get(regel.cbs_code)
         if gemeente is not None and gemeente.geldig_tot is not None:
-            meldingen.append(
+            meldingen.fout(
+                "",
+                "",
                 f"Regel {regel.regel}: {regel.cbs_code} {regel.naam} is op "
-                f"{gemeente.geldig_tot:%d-%m-%Y} beëindigd maar staat weer in de lijst."
+                f"{gemeente.geldig_tot:%d-%m-%Y} beëindigd maar staat weer in de lijst.",
             )
     eindigend = {
         code: g for code, g in bestaand.items() if g.geldig_tot is None and code not in in_lijst
@@ -197,14 +200,14 @@ def importeer_cbs_lijst(
     for oud, nieuw in opvolgers.items():
         voorganger = bestaand.get(oud)
         if voorganger is None:
-            meldingen.append(f"Opvolger: {oud} staat niet in het register.")
+            meldingen.fout("", "", f"Opvolger: {oud} staat niet in het register.")
         elif oud not in eindigend and voorganger.geldig_tot is None:
-            meldingen.append(f"Opvolger: {oud} staat nog in de lijst en eindigt dus niet.")
+            meldingen.fout("", "", f"Opvolger: {oud} staat nog in de lijst en eindigt dus niet.")
         if nieuw not in in_lijst:
-            meldingen.append(f"Opvolger: {nieuw} staat niet in deze lijst.")
+            meldingen.fout("", "", f"Opvolger: {nieuw} staat niet in deze lijst.")
         if oud == nieuw:
-            meldingen.append(f"Opvolger: {oud} kan niet zijn eigen opvolger zijn.")
-    if meldingen:
+            meldingen.fout("", "", f"Opvolger: {oud} kan niet zijn eigen opvolger zijn.")
+    if meldingen.heeft_fouten:
         raise cbs.CbsFout(meldingen)
 
     log = CbsImport(
@@ -273,6 +276,12 @@ def importeer_cbs_lijst(
     return verslag
 
 
+def _code(code: str) -> str:
+    """A code as `lees_cbs_code` reads it; what it cannot read, as it was typed (the message
+    then says that no such municipality is there)."""
+    return lees_cbs_code(code) or code.strip().upper()
+
+
 def _code_van(gemeente: Gemeente | None) -> str | None:
     return gemeente.cbs_code if gemeente else None
 
@@ -281,15 +290,10 @@ def zet_opvolger(voorganger: Gemeente, opvolger: Gemeente, door: str) -> None:
     """Record, after the fact, which municipality a merged one went into."""
     if voorganger.geldig_tot is None:
         raise cbs.CbsFout(
-            [
-                f"{voorganger.cbs_code} bestaat nog; alleen een beëindigde gemeente heeft een "
-                "opvolger."
-            ]
+            f"{voorganger.cbs_code} bestaat nog; alleen een beëindigde gemeente heeft een opvolger."
         )
     if opvolger.id == voorganger.id or opvolger.rechtsopvolger().id == voorganger.id:
-        raise cbs.CbsFout(
-            [f"{opvolger.cbs_code} kan geen opvolger van {voorganger.cbs_code} zijn."]
-        )
+        raise cbs.CbsFout(f"{opvolger.cbs_code} kan geen opvolger van {voorganger.cbs_code} zijn.")
     db.session.add(
         GemeenteMutatie(
             gemeente=voorganger,

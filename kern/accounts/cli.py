@@ -31,7 +31,7 @@ def aanmaken(email: str, naam: str, rol: str, cbs_code: str | None, wachtwoord: 
     """Maak een account aan."""
     gemeente_id = None
     if cbs_code:
-        gemeente_id = bron().id_voor_code(cbs_code.strip().upper())
+        gemeente_id = bron().id_voor_code(cbs_code)
         if gemeente_id is None:
             raise click.ClickException(f"Geen gemeente met CBS-code {cbs_code}.")
     try:

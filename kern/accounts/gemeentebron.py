@@ -20,7 +20,7 @@ class GemeenteBron(Protocol):
         """(id, label) of every current municipality, for a select field."""
 
     def id_voor_code(self, cbs_code: str) -> int | None:
-        """The id of the municipality with this CBS code (GM0363), if any."""
+        """The id of the municipality with this CBS code (GM0363, also 0363 or 363), if any."""
 
     def url(self, gemeente_id: int) -> str:
         """The address of the municipality's page."""

@@ -49,7 +49,6 @@ EERSTE_JAAR, LAATSTE_JAAR = 2000, 2100  # the dates this application deals with
 _GEHEEL = re.compile(r"[-+]?[0-9]+")
 _DATUM_NL = re.compile(r"([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})")
 _DATUM_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
-_CBS_CODE = re.compile(r"(?:GM)?([0-9]{1,4})", re.IGNORECASE)
 _JA = {"ja", "j"}
 _NEE = {"nee", "n"}
 
@@ -158,8 +157,8 @@ def schoon(waarde: object, meldingen: Meldingen, blad: str, cel: str, kolom: str
     """The value as read: text without zero-width characters, soft hyphens and the BOM; None,
     after a message that names it, when another invisible character remains.
 
-    Every converter here starts with it; a domain that reads a cell itself (a code, a name)
-    passes the value through here first.
+    Every converter here starts with it (through `ingevuld`); a domain that reads a cell
+    itself (a name) passes the value through here first.
     """
     waarde, goed = _zichtbaar(waarde, meldingen, blad, cel, kolom)
     return waarde if goed else None
@@ -192,6 +191,30 @@ def _zichtbaar(
     return None, False
 
 
+def ingevuld(
+    waarde: object,
+    meldingen: Meldingen,
+    blad: str,
+    cel: str,
+    kolom: str = "",
+    verplicht: bool = False,
+    vraag: str = "Vul dit in.",
+) -> object | None:
+    """The value cleaned as `schoon` does; None for a blank cell (after the error ``vraag``
+    when it is ``verplicht``) and for one with an invisible character (after naming it).
+
+    Every converter starts with it; so does a domain's converter (a municipality's code).
+    """
+    waarde, zichtbaar = _zichtbaar(waarde, meldingen, blad, cel, kolom)
+    if not zichtbaar:
+        return None
+    if _leeg(waarde):
+        if verplicht:
+            meldingen.fout(blad, cel, vraag, kolom)
+        return None
+    return waarde
+
+
 def _naam(teken: str) -> str:
     """``left-to-right mark``; a control character has no name: ``stuurteken``."""
     if naam := unicodedata.name(teken, ""):
@@ -202,8 +225,8 @@ def _naam(teken: str) -> str:
 # --- Converters -----------------------------------------------------------------------------
 #
 # Each takes the raw value, the collector and where the value is (sheet, cell, column heading),
-# and returns the typed value or None. Text is cleaned first (`schoon`). A blank cell gives
-# None without a message, unless ``verplicht``: then "Vul ... in." is recorded.
+# and returns the typed value or None. Text is cleaned first and a blank cell gives None
+# without a message, unless ``verplicht``: then "Vul ... in." is recorded (`ingevuld`).
 
 
 def bedrag(
@@ -217,12 +240,8 @@ def bedrag(
     negatief_toegestaan: bool = False,
 ) -> Decimal | None:
     """An amount in euros with at most two decimals: a number, or text such as ``€ 1.234,56``."""
-    waarde, zichtbaar = _zichtbaar(waarde, meldingen, blad, cel, kolom)
-    if not zichtbaar:
-        return None
-    if _leeg(waarde):
-        if verplicht:
-            meldingen.fout(blad, cel, "Vul een bedrag in.", kolom)
+    waarde = ingevuld(waarde, meldingen, blad, cel, kolom, verplicht, "Vul een bedrag in.")
+    if waarde is None:
         return None
     if isinstance(waarde, str):
         tekst = waarde.strip()
@@ -278,12 +297,8 @@ def ja_nee(
     verplicht: bool = False,
 ) -> bool | None:
     """``ja``/``nee`` (or ``j``/``n``) in any case, or a spreadsheet's WAAR/ONWAAR."""
-    waarde, zichtbaar = _zichtbaar(waarde, meldingen, blad, cel, kolom)
-    if not zichtbaar:
-        return None
-    if _leeg(waarde):
-        if verplicht:
-            meldingen.fout(blad, cel, "Kies ja of nee.", kolom)
+    waarde = ingevuld(waarde, meldingen, blad, cel, kolom, verplicht, "Kies ja of nee.")
+    if waarde is None:
         return None
     if isinstance(waarde, bool):
         return waarde
@@ -308,12 +323,8 @@ def tekst(
     verplicht: bool = False,
 ) -> str | None:
     """Text without surrounding spaces; a number or date as the spreadsheet shows it."""
-    waarde, zichtbaar = _zichtbaar(waarde, meldingen, blad, cel, kolom)
-    if not zichtbaar:
-        return None
-    if _leeg(waarde):
-        if verplicht:
-            meldingen.fout(blad, cel, "Vul dit in.", kolom)
+    waarde = ingevuld(waarde, meldingen, blad, cel, kolom, verplicht, "Vul dit in.")
+    if waarde is None:
         return None
     resultaat = _als_tekst(waarde)
     if max_lengte is not None and len(resultaat) > max_lengte:
@@ -340,12 +351,8 @@ def geheel_getal(
     verplicht: bool = False,
 ) -> int | None:
     """A whole number such as a year: ``2015``, ``2015.0`` or the text ``"2015"``."""
-    waarde, zichtbaar = _zichtbaar(waarde, meldingen, blad, cel, kolom)
-    if not zichtbaar:
-        return None
-    if _leeg(waarde):
-        if verplicht:
-            meldingen.fout(blad, cel, "Vul een getal in.", kolom)
+    waarde = ingevuld(waarde, meldingen, blad, cel, kolom, verplicht, "Vul een getal in.")
+    if waarde is None:
         return None
     getal = _geheel(waarde)
     if isinstance(waarde, str) and _GEHEEL.fullmatch(waarde.strip()):
@@ -387,12 +394,8 @@ def datum(
     verplicht: bool = False,
 ) -> date | None:
     """A date cell, or text ``15-07-2016`` (also with / or .) or ``2016-07-15``."""
-    waarde, zichtbaar = _zichtbaar(waarde, meldingen, blad, cel, kolom)
-    if not zichtbaar:
-        return None
-    if _leeg(waarde):
-        if verplicht:
-            meldingen.fout(blad, cel, "Vul een datum in.", kolom)
+    waarde = ingevuld(waarde, meldingen, blad, cel, kolom, verplicht, "Vul een datum in.")
+    if waarde is None:
         return None
     resultaat: date | None = None
     if isinstance(waarde, datetime):
@@ -426,31 +429,3 @@ def _lees_datum(tekst: str) -> date | None:
         return date(int(jaar), int(maand), int(dag))
     except ValueError:  # 31-02-2016
         return None
-
-
-def cbs_code(
-    waarde: object,
-    meldingen: Meldingen,
-    blad: str,
-    cel: str,
-    kolom: str = "",
-    *,
-    verplicht: bool = False,
-) -> str | None:
-    """A municipality's CBS code as ``GM0363``; also ``0363``, ``gm0363`` and the number 363."""
-    waarde, zichtbaar = _zichtbaar(waarde, meldingen, blad, cel, kolom)
-    if not zichtbaar:
-        return None
-    if _leeg(waarde):
-        if verplicht:
-            meldingen.fout(blad, cel, "Vul een gemeentecode in, zoals GM0363.", kolom)
-        return None
-    nummer = _geheel(waarde)
-    if isinstance(waarde, str) and (gevonden := _CBS_CODE.fullmatch(waarde.strip())):
-        nummer = int(gevonden.group(1))
-    if nummer is None or not 0 < nummer <= 9999:
-        meldingen.fout(
-            blad, cel, f"{_geciteerd(waarde)} is geen gemeentecode (zoals GM0363).", kolom
-        )
-        return None
-    return f"GM{nummer:04d}"

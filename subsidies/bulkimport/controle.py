@@ -20,12 +20,12 @@ from babel.lists import format_list
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.cell import coordinate_to_tuple
 
+from gemeenten.codes import cbs_code_in_cel
 from gemeenten.models import Gemeente
 from kern import uploads
 from kern.db import db
 from kern.excel import Blad, ExcelFout, lees_blad
 from kern.excel.cellen import bedrag as _bedrag
-from kern.excel.cellen import cbs_code as _cbs_code
 from kern.excel.cellen import (
     centen_zonder_ruis,
     foutwaarde,
@@ -658,7 +658,7 @@ class _Controle:
         return None
 
     def _gemeente(self, waarde: Any, nummer: int) -> _Gemeente | None:
-        code = _cbs_code(
+        code = cbs_code_in_cel(
             waarde, self.meldingen, self.blad, f"{B}{nummer}", KOPPEN[1], verplicht=True
         )
         if code is None:

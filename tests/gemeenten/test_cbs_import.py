@@ -225,7 +225,7 @@ def test_an_older_list_than_the_last_one_is_refused(app):
     with pytest.raises(CbsFout) as fout:
         importeer(LIJST_2018, 2018)
 
-    assert fout.value.meldingen == [
+    assert fout.value.teksten == [
         "De lijst van 01-01-2019 is al ingelezen; een oudere lijst (01-01-2018) kan het "
         "register niet terugzetten."
     ]
@@ -240,7 +240,7 @@ def test_an_ended_code_that_reappears_is_refused(app):
     with pytest.raises(CbsFout) as fout:
         importeer([*LIJST_2019, ("GM0738", "Aalburg", "Noord-Brabant")], 2020)
 
-    assert fout.value.meldingen == [
+    assert fout.value.teksten == [
         "Regel 7: GM0738 Aalburg is op 31-12-2018 beëindigd maar staat weer in de lijst."
     ]
     assert stand() == voor
@@ -263,7 +263,7 @@ def test_a_list_without_peildatum_is_refused(app, bestandsnaam):
     with pytest.raises(CbsFout) as fout:
         importeer_cbs_lijst(cbs_csv(LIJST_2018), bestandsnaam=bestandsnaam, door="test")
 
-    assert fout.value.meldingen == [
+    assert fout.value.teksten == [
         "Geef de peildatum op: die staat niet in de bestandsnaam (zoals gemeenten-2025-01-01)."
     ]
     assert stand() == {"gemeenten": [], "mutaties": 0, "imports": 0, "deelnames": 0}
@@ -358,8 +358,8 @@ def test_a_malformed_file_is_refused_with_every_problem(app, inhoud, verwacht):
     with pytest.raises(CbsFout) as fout:
         importeer_cbs_lijst(inhoud, bestandsnaam="gemeenten-2019-01-01.csv", door="test")
 
-    assert len(fout.value.meldingen) == len(verwacht)
-    for melding, tekst in zip(fout.value.meldingen, verwacht, strict=True):
+    assert len(fout.value.teksten) == len(verwacht)
+    for melding, tekst in zip(fout.value.teksten, verwacht, strict=True):
         assert tekst in melding
     assert stand() == voor
 
@@ -399,7 +399,7 @@ def test_an_invalid_successor_mapping_is_refused(app, opvolgers, verwacht):
     with pytest.raises(CbsFout) as fout:
         importeer(LIJST_2019, 2019, opvolgers)
 
-    assert fout.value.meldingen == verwacht
+    assert fout.value.teksten == verwacht
     assert stand() == voor
     assert op_code("GM1959") is None
 
@@ -481,7 +481,7 @@ def test_xlsx_errors_name_the_row(app):
     with pytest.raises(CbsFout) as fout:
         cbs.lees(inhoud)
 
-    assert fout.value.meldingen == [
+    assert fout.value.teksten == [
         "Regel 3: '12345' is geen gemeentecode.",
         "Regel 3: 'Atlantis' is geen provincie.",
     ]

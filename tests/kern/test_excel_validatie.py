@@ -10,7 +10,6 @@ import pytest
 
 from kern.excel.cellen import (
     bedrag,
-    cbs_code,
     datum,
     geheel_getal,
     ja_nee,
@@ -272,51 +271,6 @@ def test_not_dates(waarde, melding):
 
 def test_date_required():
     assert lees(datum, "", verplicht=True) == (None, ["Vul een datum in."])
-
-
-# --- cbs_code -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("waarde", "verwacht"),
-    [
-        ("GM0363", "GM0363"),
-        (" gm0363 ", "GM0363"),
-        ("0363", "GM0363"),
-        ("363", "GM0363"),
-        (363, "GM0363"),
-        (363.0, "GM0363"),
-        ("GM0014", "GM0014"),
-        (14, "GM0014"),
-        (1969, "GM1969"),
-    ],
-)
-def test_cbs_codes(waarde, verwacht):
-    assert lees(cbs_code, waarde) == (verwacht, [])
-
-
-@pytest.mark.parametrize(
-    ("waarde", "melding"),
-    [
-        ("GM03630", '"GM03630" is geen gemeentecode (zoals GM0363).'),
-        ("PV27", '"PV27" is geen gemeentecode (zoals GM0363).'),
-        ("GM", '"GM" is geen gemeentecode (zoals GM0363).'),
-        ("GM0000", '"GM0000" is geen gemeentecode (zoals GM0363).'),
-        (363.5, '"363,5" is geen gemeentecode (zoals GM0363).'),
-        (-363, '"-363" is geen gemeentecode (zoals GM0363).'),
-        (10000, '"10000" is geen gemeentecode (zoals GM0363).'),
-        (True, '"WAAR" is geen gemeentecode (zoals GM0363).'),
-    ],
-)
-def test_not_cbs_codes(waarde, melding):
-    assert lees(cbs_code, waarde) == (None, [melding])
-
-
-def test_cbs_code_required():
-    assert lees(cbs_code, None, verplicht=True) == (
-        None,
-        ["Vul een gemeentecode in, zoals GM0363."],
-    )
 
 
 # --- Melding and Meldingen ------------------------------------------------------------------
