@@ -18,8 +18,8 @@ request (or one CLI run)::
     importeer()     the staged rows through the services, in the caller's one transaction
 
 Checking is fast (the bench: 100,000 rows): the reference data is loaded into dictionaries
-once, and a row whose cells are plainly right (`_Controle._snel`) costs a few lookups; any
-other row is read again cell by cell through kern.excel.cellen (`_Controle._traag`), which
+once, and a row whose cells are plainly right (`Controle._snel`) costs a few lookups; any
+other row is read again cell by cell through kern.excel.cellen (`Controle._traag`), which
 takes the same values the same way and words every problem.
 
 What an import does, per municipality and year (the recipient is the municipality named):
@@ -68,7 +68,6 @@ from subsidies.bulkimport.basis import (
     kenmerk,
     sleutel,
 )
-from subsidies.bulkimport.controle import _Controle as _Controle  # tests patch it here
 from subsidies.bulkimport.controle import controleer, ontvang, stand, verouderd
 from subsidies.bulkimport.importeren import (
     Resultaat,

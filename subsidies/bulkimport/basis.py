@@ -44,11 +44,11 @@ def hoort_bij(upload: Upload, regeling: Regeling) -> bool:
     return upload.soort == SOORT and upload.sleutel == sleutel(regeling)
 
 
-def _euro(centen: int) -> Decimal:
+def euro(centen: int) -> Decimal:
     return Decimal(centen).scaleb(-2).quantize(CENT)
 
 
-def _beschikkingen(regeling: Regeling) -> list[Beschikking]:
+def beschikkingen_van(regeling: Regeling) -> list[Beschikking]:
     return list(
         db.session.execute(
             sa.select(Beschikking)

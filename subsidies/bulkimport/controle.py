@@ -24,16 +24,13 @@ from gemeenten.codes import cbs_code_in_cel
 from gemeenten.models import Gemeente
 from kern import uploads
 from kern.db import db
-from kern.excel import Blad, ExcelFout, lees_blad
-from kern.excel.cellen import bedrag as _bedrag
+from kern.excel import Blad, ExcelFout, cellen, lees_blad
 from kern.excel.cellen import (
     centen_zonder_ruis,
     foutwaarde,
     schoon,
     zoals_getoond,
 )
-from kern.excel.cellen import datum as _datum
-from kern.excel.cellen import geheel_getal as _geheel_getal
 from kern.excel.sjabloon import controleer_koppen
 from kern.formatting import LOCALE, geld
 from kern.geld import MAXIMUM
@@ -62,8 +59,8 @@ from subsidies.bulkimport.basis import (
     G,
     H,
     Voortgang,
-    _beschikkingen,
-    _euro,
+    beschikkingen_van,
+    euro,
     kenmerk,
     sleutel,
 )
@@ -98,7 +95,7 @@ def _centen(bedrag: Decimal) -> int:
 
 
 def _geld(centen: int) -> str:
-    return geld(_euro(centen))
+    return geld(euro(centen))
 
 
 def _normaal(tekst: str) -> str:
@@ -142,7 +139,7 @@ def controleer(
         raise services.SubsidieFout(
             "Deze upload is al ingelezen; hij wordt niet opnieuw gecontroleerd."
         )
-    controle = _Controle(regeling)
+    controle = Controle(regeling)
     meldingen = Meldingen()
     try:
         blad = lees_blad(
@@ -236,7 +233,7 @@ class _Groep:
         self.besteding_gewijzigd = False
 
 
-class _Controle:
+class Controle:
     """One check of one file: the reference data, loaded once, and the state of the rows."""
 
     def __init__(self, regeling: Regeling) -> None:
@@ -266,7 +263,7 @@ class _Controle:
             for vorm in (g.cbs_code, g.cbs_code.lower(), g.cbs_code[2:], str(nummer), nummer):
                 self.gemeenten[vorm] = info
         self.bestaand: dict[tuple[int, int], _Bestaand] = {
-            (b.gemeente_id, b.regeling_jaar.jaar): _bestaand(b) for b in _beschikkingen(regeling)
+            (b.gemeente_id, b.regeling_jaar.jaar): _bestaand(b) for b in beschikkingen_van(regeling)
         }
         self.kenmerken = set(
             db.session.execute(
@@ -688,7 +685,7 @@ class _Controle:
         if waarde is None or (isinstance(waarde, str) and not waarde.strip()):
             self.meldingen.fout(self.blad, cel, "Vul het jaar in.", KOPPEN[3])
             return None
-        jaar = _geheel_getal(waarde, self.meldingen, self.blad, cel, KOPPEN[3])
+        jaar = cellen.geheel_getal(waarde, self.meldingen, self.blad, cel, KOPPEN[3])
         if jaar is None:
             return None
         if jaar not in self.plafonds:
@@ -738,7 +735,7 @@ class _Controle:
         return doel
 
     def _bedrag(self, waarde: Any, cel: str, kolom: str, *, verplicht: bool) -> int | None:
-        bedrag = _bedrag(waarde, self.meldingen, self.blad, cel, kolom, verplicht=verplicht)
+        bedrag = cellen.bedrag(waarde, self.meldingen, self.blad, cel, kolom, verplicht=verplicht)
         return None if bedrag is None else _centen(bedrag)
 
     def _cumulatief(
@@ -765,7 +762,7 @@ class _Controle:
                     return None  # not an amount: the message is there
                 return bedrag  # blank: the spending in the year is all there was
         te_laag = (
-            None if bedrag is None else cumulatief_te_laag(_euro(bedrag), _euro(cumulatief), jaar)
+            None if bedrag is None else cumulatief_te_laag(euro(bedrag), euro(cumulatief), jaar)
         )
         if te_laag:
             self.meldingen.fout(self.blad, cel, te_laag, KOPPEN[6])
@@ -791,9 +788,9 @@ class _Controle:
         elif soort_waarde is date:
             dag = waarde
         else:
-            return _datum(waarde, self.meldingen, self.blad, cel, KOPPEN[7], verplicht=True)
+            return cellen.datum(waarde, self.meldingen, self.blad, cel, KOPPEN[7], verplicht=True)
         if not 2000 <= dag.year <= 2100:
-            return _datum(waarde, self.meldingen, self.blad, cel, KOPPEN[7], verplicht=True)
+            return cellen.datum(waarde, self.meldingen, self.blad, cel, KOPPEN[7], verplicht=True)
         return dag
 
     # --- The file as a whole --------------------------------------------------------------
@@ -840,14 +837,14 @@ class _Controle:
             if groep.betalingen_nieuw and (bestaand is not None or groep.toekenning):
                 self._betalingen(groep, bestaand, totaal)
             te_groot = groep.besteding and totaal_te_groot(
-                _euro(c) for _, c, _ in groep.besteding.values()
+                euro(c) for _, c, _ in groep.besteding.values()
             )
             if te_groot:
                 eerste = min(r for _, _, r in groep.besteding.values())
                 self.meldingen.fout(self.blad, f"{G}{eerste}", f"{naam} {jaar}: {te_groot}")
             besteed = sum(c for _, c, _ in groep.besteding.values())
             boven = groep.besteding and boven_toekenning(
-                _euro(besteed), None if totaal is None else _euro(totaal), f"van {naam} in {jaar}"
+                euro(besteed), None if totaal is None else euro(totaal), f"van {naam} in {jaar}"
             )
             if boven:
                 eerste = min(r for _, _, r in groep.besteding.values())
@@ -921,7 +918,7 @@ class _Controle:
         for jaar, rij in sorted(laatste_rij.items()):
             tekort = plafond_tekort(self.plafonds[jaar], per_jaar[jaar], 0)
             if tekort is not None:
-                overschreden = plafond_overschreden(_euro(self.plafonds[jaar]), jaar, _euro(tekort))
+                overschreden = plafond_overschreden(euro(self.plafonds[jaar]), jaar, euro(tekort))
                 self.meldingen.fout(
                     self.blad,
                     f"{F}{rij}",

@@ -24,8 +24,8 @@ from subsidies.bulkimport.basis import (
     NIEUW,
     TOEKENNING,
     Voortgang,
-    _beschikkingen,
-    _euro,
+    beschikkingen_van,
+    euro,
     hoort_bij,
     kenmerk,
 )
@@ -105,7 +105,7 @@ def importeer(
         )
     jaren = {j.jaar: j for j in regeling.jaren}
     doelen = {d.code: d for d in regeling.doelen}
-    bestaand = {(b.gemeente.cbs_code, b.regeling_jaar.jaar): b for b in _beschikkingen(regeling)}
+    bestaand = {(b.gemeente.cbs_code, b.regeling_jaar.jaar): b for b in beschikkingen_van(regeling)}
     toekenningen: dict[tuple[str, int], dict[int, Decimal]] = defaultdict(dict)
     betalingen: list[tuple[str, int, Decimal, date]] = []
     bestedingen: dict[tuple[str, int], dict[int, services.Besteding]] = defaultdict(dict)
@@ -113,9 +113,9 @@ def importeer(
     for _rij, g in uploads.gestaged(upload):  # only what is new or changes something
         groep = (g["cbs"], g["jaar"])
         if g["soort"] == TOEKENNING:
-            toekenningen[groep][doelen[g["doel"]].id] = _euro(g["bedrag"])
+            toekenningen[groep][doelen[g["doel"]].id] = euro(g["bedrag"])
         elif g["soort"] == BETALING:
-            betalingen.append((*groep, _euro(g["bedrag"]), date.fromisoformat(g["datum"])))
+            betalingen.append((*groep, euro(g["bedrag"]), date.fromisoformat(g["datum"])))
         else:
             if groep not in bestedingen and (vorige := bestaand.get(groep)) is not None:
                 # The purposes the file left as they were are as the latest return has them
@@ -126,7 +126,7 @@ def importeer(
                         regel.besteed_in_jaar, regel.besteed_cumulatief
                     )
             bestedingen[groep][doelen[g["doel"]].id] = services.Besteding(
-                _euro(g["bedrag"]), _euro(g["cumulatief"])
+                euro(g["bedrag"]), euro(g["cumulatief"])
             )
             besteding_gewijzigd[groep] += 1
 

@@ -14,7 +14,7 @@ from kern.db import db
 from kern.excel import ExcelFout
 from kern.excel import foutwerkmap as werkmap_met_meldingen
 from kern.uploads import Upload, UploadRegel
-from subsidies.bulkimport.basis import BESTEDING, BETALING, KOPPEN, _euro
+from subsidies.bulkimport.basis import BESTEDING, BETALING, KOPPEN, euro
 
 PER_PAGINA = 50
 
@@ -64,9 +64,9 @@ def voorbeeldregels(regels: Iterable[UploadRegel]) -> list[Voorbeeldregel]:
 def _voorbeeldregel(regel: UploadRegel, naam: str) -> Voorbeeldregel:
     g = regel.gegevens
     oud = g.get("oud") or {}
-    cellen = [Cel(KOPPEN[5], _euro_of_niets(oud.get("bedrag")), _euro(g["bedrag"]))]
+    cellen = [Cel(KOPPEN[5], _euro_of_niets(oud.get("bedrag")), euro(g["bedrag"]))]
     if g["soort"] == BESTEDING:
-        cellen.append(Cel(KOPPEN[6], _euro_of_niets(oud.get("cumulatief")), _euro(g["cumulatief"])))
+        cellen.append(Cel(KOPPEN[6], _euro_of_niets(oud.get("cumulatief")), euro(g["cumulatief"])))
     if g["soort"] == BETALING:
         cellen.append(Cel(KOPPEN[7], None, date.fromisoformat(g["datum"])))
     return Voorbeeldregel(
@@ -82,7 +82,7 @@ def _voorbeeldregel(regel: UploadRegel, naam: str) -> Voorbeeldregel:
 
 
 def _euro_of_niets(centen: int | None) -> Decimal | None:
-    return None if centen is None else _euro(centen)
+    return None if centen is None else euro(centen)
 
 
 def foutwerkmap(upload: Upload) -> bytes | None:

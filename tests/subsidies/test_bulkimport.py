@@ -17,6 +17,7 @@ from kern.accounts.models import Rol
 from kern.audit import AuditRegel
 from kern.uploads import Upload, UploadStatus
 from subsidies import bulkimport, services
+from subsidies.bulkimport.controle import Controle
 from subsidies.models import (
     Beschikking,
     BeschikkingStatus,
@@ -965,7 +966,7 @@ def test_a_crash_while_checking_keeps_the_file_and_says_so(
     def kapot(self, *args, **kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(bulkimport._Controle, "regels", kapot)
+    monkeypatch.setattr(Controle, "regels", kapot)
     inhoud = werkmap(*AMSTERDAM_2015)
 
     antwoord = upload_via_formulier(client, regeling, inhoud)
