@@ -43,13 +43,9 @@ from kern.db import db as database
 from kern.uploads import Upload, UploadStatus
 from subsidies import bulkimport, excel_import, services
 from subsidies.models import Beschikking
-from tests.factories import (
-    maak_beschikking,
-    maak_gebruiker,
-    maak_gemeente,
-    maak_verantwoording,
-)
 from tests.formulieren import Formulier, alle_formulieren
+from tests.gemeenten.factories import maak_gemeente
+from tests.kern.factories import maak_gebruiker
 from tests.kern.test_toegang import (  # the matrix test's world and its URL samples
     _APP,
     VOORBEELDEN,
@@ -58,6 +54,7 @@ from tests.kern.test_toegang import (  # the matrix test's world and its URL sam
     regel_in,
     wereld,  # noqa: F401 (a fixture)
 )
+from tests.subsidies.factories import maak_beschikking, maak_verantwoording
 from tests.subsidies.test_bulkimport import toekenningen, werkmap
 from tests.subsidies.test_excel_upload import ingevuld
 

@@ -15,7 +15,7 @@ from gemeenten.cbs import CbsFout, CbsRegel
 from gemeenten.models import CbsImport, Gemeente, GemeenteMutatie, MutatieSoort
 from gemeenten.services import ImportVerslag, importeer_cbs_lijst, op_code
 from kern.db import db
-from tests.factories import maak_gemeente
+from tests.gemeenten.factories import maak_gemeente
 from tests.gemeenten.lijsten import CBS_KOP, aantal, cbs_csv, stand, xlsx
 
 LIJST_2018 = [

@@ -10,7 +10,7 @@ from gemeenten.cbs import CbsFout
 from gemeenten.codes import cbs_code_in_cel, lees_cbs_code
 from gemeenten.services import op_code
 from kern.meldingen import Meldingen
-from tests.factories import maak_gemeente
+from tests.gemeenten.factories import maak_gemeente
 from tests.gemeenten.lijsten import xlsx
 
 BLAD, CEL, KOLOM = "Historie", "B2", "CBS-code"

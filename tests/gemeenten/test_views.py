@@ -12,8 +12,10 @@ from sqlalchemy import select
 from gemeenten.models import Deelname, Gemeente, GemeenteMutatie, MutatieSoort, Programma
 from kern.accounts.models import Gebruiker, Rol
 from kern.db import db
-from tests.factories import maak_beschikking, maak_deelname, maak_gebruiker, maak_gemeente
+from tests.gemeenten.factories import maak_deelname, maak_gemeente
 from tests.gemeenten.lijsten import aantal, stand
+from tests.kern.factories import maak_gebruiker
+from tests.subsidies.factories import maak_beschikking
 
 
 def tekst(antwoord) -> str:

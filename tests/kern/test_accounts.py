@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from kern.accounts.models import Gebruiker, Rol
 from kern.db import utcnow
-from tests.factories import WACHTWOORD, maak_gebruiker, maak_gemeente
+from tests.gemeenten.factories import maak_gemeente
+from tests.kern.factories import WACHTWOORD, maak_gebruiker
 
 ONGELDIG = "Onbekend e-mailadres, onjuist wachtwoord of geblokkeerd account."
 NIEUW_WACHTWOORD = "een-ander-lang-wachtwoord"

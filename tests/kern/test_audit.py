@@ -13,7 +13,9 @@ from kern import audit
 from kern.accounts.models import Rol
 from kern.audit import AuditRegel
 from subsidies import services
-from tests.factories import maak_beschikking, maak_gebruiker, maak_gemeente
+from tests.gemeenten.factories import maak_gemeente
+from tests.kern.factories import maak_gebruiker
+from tests.subsidies.factories import maak_beschikking
 
 
 def test_creating_and_amending_a_decision_is_written_down_with_old_and_new_values(app, db):

@@ -12,7 +12,7 @@ from kern.accounts.access import openbaar
 from kern.accounts.models import Gebruiker, Rol
 from kern.app import create_app
 from kern.db import db as _db
-from tests.factories import maak_gebruiker
+from tests.kern.factories import maak_gebruiker
 
 SPOREN = ("Traceback", 'File "', "RuntimeError", "OperationalError", "sqlalchemy", "psycopg")
 

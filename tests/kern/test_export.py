@@ -20,7 +20,8 @@ from openpyxl import load_workbook
 from kern import export
 from kern.accounts.access import rollen_van
 from kern.accounts.models import Rol
-from tests.factories import maak_gebruiker, maak_gemeente
+from tests.gemeenten.factories import maak_gemeente
+from tests.kern.factories import maak_gebruiker
 from tests.kern.test_toegang import (  # noqa: F401 (wereld: a fixture)
     _APP,
     VOORBEELDEN,

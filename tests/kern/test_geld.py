@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from kern.geld import BedragFout, lees_bedrag
 from subsidies.models import RegelingJaar
-from tests.factories import maak_regeling
+from tests.subsidies.factories import maak_regeling
 
 
 @pytest.mark.parametrize(

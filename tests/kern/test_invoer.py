@@ -18,13 +18,9 @@ from kern.accounts.models import Gebruiker, Rol
 from kern.db import db
 from kern.uploads import Upload
 from subsidies.models import Regeling
-from tests.factories import (
-    WACHTWOORD,
-    maak_beschikking,
-    maak_gebruiker,
-    maak_gemeente,
-    maak_regeling,
-)
+from tests.gemeenten.factories import maak_gemeente
+from tests.kern.factories import WACHTWOORD, maak_gebruiker
+from tests.subsidies.factories import maak_beschikking, maak_regeling
 
 WEIGERING = "Het verzoek bevat een stuurteken"
 

@@ -17,7 +17,8 @@ from kern.accounts.access import rollen_van, toegang
 from kern.accounts.models import Gebruiker, Rol
 from kern.db import db
 from kern.navigatie import Menuitem, Tegel
-from tests.factories import WACHTWOORD, maak_gebruiker, maak_gemeente
+from tests.gemeenten.factories import maak_gemeente
+from tests.kern.factories import WACHTWOORD, maak_gebruiker
 
 OVERZICHT = ("Overzicht", "/")
 GEMEENTEN = ("Gemeenten", "/gemeenten/")

@@ -9,7 +9,7 @@ import pytest
 
 from kern.accounts.models import Rol
 from kern.app import create_app
-from tests.factories import WACHTWOORD, maak_gebruiker
+from tests.kern.factories import WACHTWOORD, maak_gebruiker
 
 pytestmark = pytest.mark.ratelimit
 

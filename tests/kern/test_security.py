@@ -17,7 +17,7 @@ from kern.accounts.access import openbaar
 from kern.accounts.models import Rol
 from kern.app import PROJECT, create_app
 from kern.db import db as _db
-from tests.factories import maak_gebruiker
+from tests.kern.factories import maak_gebruiker
 
 CSP = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "

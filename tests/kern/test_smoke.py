@@ -1,5 +1,5 @@
 from kern.accounts.models import Rol
-from tests.factories import maak_gebruiker
+from tests.kern.factories import maak_gebruiker
 
 
 def test_signed_in_officer_sees_the_start_page(app, db, login):

@@ -30,16 +30,10 @@ from kern.app import create_app
 from kern.uploads import Upload
 from subsidies import bulkimport, excel_import, services
 from subsidies.models import Beschikking, BetalingSoort, Regeling
-from tests.factories import (
-    WACHTWOORD,
-    maak_beschikking,
-    maak_deelname,
-    maak_gebruiker,
-    maak_gemeente,
-    maak_regeling,
-    maak_verantwoording,
-)
+from tests.gemeenten.factories import maak_deelname, maak_gemeente
+from tests.kern.factories import WACHTWOORD, maak_gebruiker
 from tests.kern.test_security import koppen_fouten
+from tests.subsidies.factories import maak_beschikking, maak_regeling, maak_verantwoording
 
 ANONIEM = None
 ROLLEN: list[Rol | None] = [ANONIEM, *Rol]

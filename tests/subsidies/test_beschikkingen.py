@@ -23,13 +23,9 @@ from subsidies.models import (
     Doelbedrag,
     Regeling,
 )
-from tests.factories import (
-    maak_beschikking,
-    maak_gebruiker,
-    maak_gemeente,
-    maak_regeling,
-    maak_verantwoording,
-)
+from tests.gemeenten.factories import maak_gemeente
+from tests.kern.factories import maak_gebruiker
+from tests.subsidies.factories import maak_beschikking, maak_regeling, maak_verantwoording
 from tests.subsidies.test_regelingen import (
     aangemeld,
     aangemeld_met_csrf,

@@ -26,15 +26,11 @@ from subsidies.models import (
     Regeling,
     Verantwoording,
 )
-from tests.factories import (
-    WACHTWOORD,
-    maak_beschikking,
-    maak_gebruiker,
-    maak_gemeente,
-    maak_regeling,
-)
 from tests.formulieren import formulier, verstuur
+from tests.gemeenten.factories import maak_gemeente
+from tests.kern.factories import WACHTWOORD, maak_gebruiker
 from tests.kern.test_excel_schrijven import GEVAARLIJK, als_tekst_gelezen
+from tests.subsidies.factories import maak_beschikking, maak_regeling
 
 VANDAAG = date(2016, 8, 1)  # the date the services are handed as today
 

@@ -13,7 +13,9 @@ from kern.db import db
 from kern.uploads import Upload, UploadStatus
 from subsidies import services
 from subsidies.models import Beschikking, Betaling, RegelingJaar, Verantwoording
-from tests.factories import maak_gebruiker, maak_gemeente, maak_regeling
+from tests.gemeenten.factories import maak_gemeente
+from tests.kern.factories import maak_gebruiker
+from tests.subsidies.factories import maak_regeling
 from tests.subsidies.test_bulkimport import AMSTERDAM_2015, toekenningen, werkmap
 
 

@@ -22,8 +22,9 @@ from subsidies.models import (
     Verantwoording,
     VerantwoordingStatus,
 )
-from tests.factories import WACHTWOORD, maak_gebruiker, maak_gemeente
 from tests.formulieren import verstuur
+from tests.gemeenten.factories import maak_gemeente
+from tests.kern.factories import WACHTWOORD, maak_gebruiker
 
 pytestmark = pytest.mark.csrf
 

@@ -27,7 +27,8 @@ from subsidies.models import (
     VerantwoordingRegel,
     VerantwoordingStatus,
 )
-from tests.factories import maak_gebruiker, maak_regeling
+from tests.kern.factories import maak_gebruiker
+from tests.subsidies.factories import maak_regeling
 
 D = Decimal
 MODELLEN = (

@@ -19,7 +19,9 @@ from kern.excel.sjabloon import METADATA_BLAD
 from kern.uploads import UploadStatus
 from subsidies import excel
 from subsidies.excel import BLAD, CEL_EINDVERANTWOORDING, CEL_TOELICHTING
-from tests.factories import maak_beschikking, maak_gebruiker, maak_gemeente, maak_regeling
+from tests.gemeenten.factories import maak_gemeente
+from tests.kern.factories import maak_gebruiker
+from tests.subsidies.factories import maak_beschikking, maak_regeling
 from tests.subsidies.test_excel_upload import (
     KENNIS,
     PERSOON,

@@ -35,14 +35,10 @@ from subsidies.excel import (
     KOLOM_TOEGEKEND,
 )
 from subsidies.models import Beschikking
-from tests.factories import (
-    maak_beschikking,
-    maak_gebruiker,
-    maak_gemeente,
-    maak_regeling,
-    maak_verantwoording,
-)
+from tests.gemeenten.factories import maak_gemeente
+from tests.kern.factories import maak_gebruiker
 from tests.kern.test_excel_schrijven import GEVAARLIJK, als_tekst_gelezen
+from tests.subsidies.factories import maak_beschikking, maak_regeling, maak_verantwoording
 from tests.subsidies.test_verantwoordingen import als, indienen_url, tekst
 
 VANDAAG = date(2016, 8, 1)  # the date the services are handed as today

@@ -25,8 +25,10 @@ from kern.uploads import Upload, UploadRegel, UploadStatus, gestaged
 from subsidies import excel, excel_import, services
 from subsidies.excel import BLAD, CEL_EINDVERANTWOORDING, CEL_TOELICHTING
 from subsidies.models import Beschikking, Verantwoording, VerantwoordingStatus
-from tests.factories import maak_beschikking, maak_gebruiker, maak_gemeente, maak_regeling
 from tests.formulieren import formulier
+from tests.gemeenten.factories import maak_gemeente
+from tests.kern.factories import maak_gebruiker
+from tests.subsidies.factories import maak_beschikking, maak_regeling
 from tests.subsidies.test_verantwoordingen import als, tekst
 
 VANDAAG = date(2016, 8, 1)  # the date the services are handed as today

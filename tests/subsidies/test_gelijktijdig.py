@@ -28,14 +28,10 @@ from kern.audit import AuditRegel
 from kern.db import db as database
 from kern.uploads import Upload, UploadStatus
 from subsidies.models import Beschikking, Verantwoording, VerantwoordingStatus
-from tests.factories import (
-    maak_beschikking,
-    maak_gebruiker,
-    maak_gemeente,
-    maak_regeling,
-    maak_verantwoording,
-)
 from tests.formulieren import formulier
+from tests.gemeenten.factories import maak_gemeente
+from tests.kern.factories import maak_gebruiker
+from tests.subsidies.factories import maak_beschikking, maak_regeling, maak_verantwoording
 from tests.subsidies.test_excel_upload import ingevuld, stuur
 from tests.subsidies.test_verantwoordingen import als, tekst
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from kern.accounts.models import Rol
-from tests.factories import maak_beschikking, maak_gebruiker, maak_gemeente
+from tests.gemeenten.factories import maak_gemeente
+from tests.kern.factories import maak_gebruiker
+from tests.subsidies.factories import maak_beschikking
 
 
 def test_the_successors_user_sees_the_predecessors_decision_but_not_the_reverse(app, db, login):

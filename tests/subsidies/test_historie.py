@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from kern.accounts.models import Rol
 from subsidies import services
-from tests.factories import maak_gebruiker, maak_regeling
+from tests.kern.factories import maak_gebruiker
+from tests.subsidies.factories import maak_regeling
 
 
 def test_a_changed_ceiling_shows_old_and_new_on_the_schemes_history(app, db, login):

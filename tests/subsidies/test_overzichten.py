@@ -19,14 +19,9 @@ from kern.accounts.models import Rol
 from kern.db import db
 from subsidies import grafiek, overzicht, services
 from subsidies.models import BeschikkingStatus, BetalingSoort, RegelingJaar
-from tests.factories import (
-    WACHTWOORD,
-    maak_beschikking,
-    maak_gebruiker,
-    maak_gemeente,
-    maak_regeling,
-    maak_verantwoording,
-)
+from tests.gemeenten.factories import maak_gemeente
+from tests.kern.factories import WACHTWOORD, maak_gebruiker
+from tests.subsidies.factories import maak_beschikking, maak_regeling, maak_verantwoording
 
 VANDAAG = date(2016, 8, 1)  # the date the services are handed as today
 

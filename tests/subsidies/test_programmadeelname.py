@@ -17,7 +17,7 @@ from kern.accounts.models import Rol
 from kern.db import db
 from subsidies import services
 from subsidies.models import Regeling
-from tests.factories import maak_gebruiker
+from tests.kern.factories import maak_gebruiker
 
 VIER = ("GM0193", "GM0855", "GM0479", "GM1783")  # Zwolle, Tilburg, Zaanstad, Westland
 

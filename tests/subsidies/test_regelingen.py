@@ -14,13 +14,9 @@ from sqlalchemy import func, select
 from kern.accounts.models import Gebruiker, Rol
 from kern.db import db
 from subsidies.models import Bestedingsdoel, Regeling, RegelingJaar
-from tests.factories import (
-    WACHTWOORD,
-    maak_beschikking,
-    maak_gebruiker,
-    maak_gemeente,
-    maak_regeling,
-)
+from tests.gemeenten.factories import maak_gemeente
+from tests.kern.factories import WACHTWOORD, maak_gebruiker
+from tests.subsidies.factories import maak_beschikking, maak_regeling
 
 # --- Helpers the decision tests share -------------------------------------------------------
 

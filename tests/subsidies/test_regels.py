@@ -14,7 +14,8 @@ from kern.db import db
 from kern.uploads import UploadStatus
 from subsidies import bulkimport
 from subsidies.models import Beschikking
-from tests.factories import maak_beschikking, maak_gemeente
+from tests.gemeenten.factories import maak_gemeente
+from tests.subsidies.factories import maak_beschikking
 from tests.subsidies.test_bulkimport import werkmap
 from tests.subsidies.test_excel_upload import (
     KENNIS,

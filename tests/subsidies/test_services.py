@@ -14,7 +14,8 @@ from subsidies.models import (
     BetalingSoort,
     VerantwoordingStatus,
 )
-from tests.factories import maak_beschikking, maak_gemeente, maak_regeling, maak_verantwoording
+from tests.gemeenten.factories import maak_gemeente
+from tests.subsidies.factories import maak_beschikking, maak_regeling, maak_verantwoording
 
 VANDAAG = date(2016, 8, 1)  # the date the services are handed as today
 

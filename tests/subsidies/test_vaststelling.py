@@ -20,7 +20,8 @@ from subsidies.models import (
     Vaststelling,
     VerantwoordingStatus,
 )
-from tests.factories import maak_gebruiker, maak_verantwoording
+from tests.kern.factories import maak_gebruiker
+from tests.subsidies.factories import maak_verantwoording
 from tests.subsidies.test_verantwoordingen import (
     Wereld,
     als,

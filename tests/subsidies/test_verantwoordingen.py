@@ -23,14 +23,9 @@ from subsidies.models import (
     Verantwoording,
     VerantwoordingStatus,
 )
-from tests.factories import (
-    WACHTWOORD,
-    maak_beschikking,
-    maak_gebruiker,
-    maak_gemeente,
-    maak_regeling,
-    maak_verantwoording,
-)
+from tests.gemeenten.factories import maak_gemeente
+from tests.kern.factories import WACHTWOORD, maak_gebruiker
+from tests.subsidies.factories import maak_beschikking, maak_regeling, maak_verantwoording
 
 # --- Helpers, also used by test_vaststelling ------------------------------------------------
 
