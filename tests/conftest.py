@@ -156,7 +156,7 @@ def app_config(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, obje
 
 # Modules written before requests ran in contexts of their own: their `app` keeps one app
 # context (and session) open for the whole test. Emptied package by package (issue 9, item 8).
-_OUDE_STIJL = ("tests/gemeenten/", "tests/kern/", "tests/subsidies/", "tests/test_elk_formulier")
+_OUDE_STIJL = ("tests/kern/", "tests/subsidies/", "tests/test_elk_formulier")
 
 
 def _oude_stijl(request: pytest.FixtureRequest) -> bool:

@@ -61,7 +61,7 @@ def gemeente(code: str) -> Gemeente:
     return gevonden
 
 
-def test_first_list_fills_an_empty_register(app):
+def test_first_list_fills_an_empty_register(db):
     verslag = importeer(LIJST_2018, 2018)
 
     gemeenten = db.session.execute(select(Gemeente).order_by(Gemeente.cbs_code)).scalars().all()
@@ -83,7 +83,7 @@ def test_first_list_fills_an_empty_register(app):
     }
 
 
-def test_first_list_after_demo_data_sets_no_start_dates(app):
+def test_first_list_after_demo_data_sets_no_start_dates(db):
     # `make run` loads demo municipalities before anyone imports a CBS list: the first list
     # still describes municipalities that existed before it, not new ones.
     maak_gemeente("GM0363", "Amsterdam", "Noord-Holland")
@@ -96,7 +96,7 @@ def test_first_list_after_demo_data_sets_no_start_dates(app):
     assert gemeente("GM0363").geldig_van is None
 
 
-def test_later_list_adds_renames_moves_and_ends(app):
+def test_later_list_adds_renames_moves_and_ends(db):
     importeer(LIJST_2018, 2018)
 
     verslag = importeer(LIJST_2019, 2019, OPVOLGERS_2019)
@@ -112,7 +112,6 @@ def test_later_list_adds_renames_moves_and_ends(app):
     ]
     assert verslag.zonder_opvolger == ["GM0140"]
 
-    db.session.expire_all()
     altena = gemeente("GM1959")
     assert (altena.geldig_van, altena.geldig_tot) == (date(2019, 1, 1), None)
     assert gemeente("GM1900").naam == "Súdwest-Fryslân"
@@ -147,7 +146,7 @@ def test_later_list_adds_renames_moves_and_ends(app):
     assert {m.uitgevoerd_door for m in log.mutaties} == {"test"}
 
 
-def test_report_lists_every_change_and_the_codes_without_successor(app):
+def test_report_lists_every_change_and_the_codes_without_successor(db):
     importeer(LIJST_2018, 2018)
 
     regels = importeer(LIJST_2019, 2019, OPVOLGERS_2019).regels()
@@ -160,7 +159,7 @@ def test_report_lists_every_change_and_the_codes_without_successor(app):
     assert regels[-1].endswith(": GM0140")
 
 
-def test_successor_follows_a_chain_of_two_mergers(app):
+def test_successor_follows_a_chain_of_two_mergers(db):
     importeer(LIJST_2018, 2018)
     importeer(LIJST_2019, 2019, OPVOLGERS_2019)
     # A fictional second merger: Altena goes into a new municipality a year later.
@@ -169,7 +168,6 @@ def test_successor_follows_a_chain_of_two_mergers(app):
     ]
     importeer(lijst_2020, 2020, {"GM1959": "GM1999"})
 
-    db.session.expire_all()
     nieuw = gemeente("GM1999")
     assert gemeente("GM0738").rechtsopvolger() is nieuw
     assert gemeente("GM1959").rechtsopvolger() is nieuw
@@ -179,7 +177,7 @@ def test_successor_follows_a_chain_of_two_mergers(app):
 
 
 @pytest.mark.parametrize("opvolgers", [OPVOLGERS_2019, None])
-def test_importing_the_same_list_twice_changes_nothing(app, opvolgers):
+def test_importing_the_same_list_twice_changes_nothing(db, opvolgers):
     importeer(LIJST_2018, 2018)
     importeer(LIJST_2019, 2019, OPVOLGERS_2019)
     voor = stand()
@@ -192,7 +190,7 @@ def test_importing_the_same_list_twice_changes_nothing(app, opvolgers):
     assert voor["imports"] == 2
 
 
-def test_same_list_again_with_a_successor_records_and_reports_it(app):
+def test_same_list_again_with_a_successor_records_and_reports_it(db):
     importeer(LIJST_2018, 2018)
     importeer(LIJST_2019, 2019)  # the successors were not known yet
     assert gemeente("GM0738").opvolger is None
@@ -209,7 +207,6 @@ def test_same_list_again_with_a_successor_records_and_reports_it(app):
         "Opvolger vastgelegd: 1",
         "  GM0738 Aalburg → GM1959 Altena",
     ]
-    db.session.expire_all()
     assert gemeente("GM0738").opvolger is gemeente("GM1959")
     log = db.session.execute(select(CbsImport).order_by(CbsImport.id.desc())).scalars().first()
     assert log is not None
@@ -218,7 +215,7 @@ def test_same_list_again_with_a_successor_records_and_reports_it(app):
     ]
 
 
-def test_an_older_list_than_the_last_one_is_refused(app):
+def test_an_older_list_than_the_last_one_is_refused(db):
     importeer(LIJST_2019, 2019)
     voor = stand()
 
@@ -232,7 +229,7 @@ def test_an_older_list_than_the_last_one_is_refused(app):
     assert stand() == voor
 
 
-def test_an_ended_code_that_reappears_is_refused(app):
+def test_an_ended_code_that_reappears_is_refused(db):
     importeer(LIJST_2018, 2018)
     importeer(LIJST_2019, 2019, OPVOLGERS_2019)
     voor = stand()
@@ -246,7 +243,7 @@ def test_an_ended_code_that_reappears_is_refused(app):
     assert stand() == voor
 
 
-def test_peildatum_comes_from_the_file_name_or_the_caller(app):
+def test_peildatum_comes_from_the_file_name_or_the_caller(db):
     assert cbs.peildatum_uit_naam("Gemeenten alfabetisch 2025-01-01.xlsx") == date(2025, 1, 1)
     assert cbs.peildatum_uit_naam("gemeenten-2025-13-01.csv") is None
 
@@ -259,7 +256,7 @@ def test_peildatum_comes_from_the_file_name_or_the_caller(app):
 
 
 @pytest.mark.parametrize("bestandsnaam", ["lijst.csv", "gemeenten-2025-13-01.csv"])
-def test_a_list_without_peildatum_is_refused(app, bestandsnaam):
+def test_a_list_without_peildatum_is_refused(db, bestandsnaam):
     with pytest.raises(CbsFout) as fout:
         importeer_cbs_lijst(cbs_csv(LIJST_2018), bestandsnaam=bestandsnaam, door="test")
 
@@ -351,7 +348,7 @@ ONGELDIGE_BESTANDEN = {
 @pytest.mark.parametrize(
     ("inhoud", "verwacht"), ONGELDIGE_BESTANDEN.values(), ids=ONGELDIGE_BESTANDEN.keys()
 )
-def test_a_malformed_file_is_refused_with_every_problem(app, inhoud, verwacht):
+def test_a_malformed_file_is_refused_with_every_problem(db, inhoud, verwacht):
     importeer(LIJST_2018, 2018)
     voor = stand()
 
@@ -364,7 +361,7 @@ def test_a_malformed_file_is_refused_with_every_problem(app, inhoud, verwacht):
     assert stand() == voor
 
 
-def test_a_malformed_file_changes_nothing_in_an_empty_register(app):
+def test_a_malformed_file_changes_nothing_in_an_empty_register(db):
     with pytest.raises(CbsFout):
         importeer_cbs_lijst(
             _regels("0363,GM0363,Amsterdam,,,Holland"),
@@ -392,7 +389,7 @@ def test_a_malformed_file_changes_nothing_in_an_empty_register(app):
     ],
     ids=["unknown code", "code not ending", "successor ends too", "successor unknown", "itself"],
 )
-def test_an_invalid_successor_mapping_is_refused(app, opvolgers, verwacht):
+def test_an_invalid_successor_mapping_is_refused(db, opvolgers, verwacht):
     importeer(LIJST_2018, 2018)
     voor = stand()
 
@@ -407,7 +404,7 @@ def test_an_invalid_successor_mapping_is_refused(app, opvolgers, verwacht):
 # --- Other spellings of the same list ---------------------------------------------------
 
 
-def test_semicolon_separated_csv(app):
+def test_semicolon_separated_csv(db):
     importeer_cbs_lijst(
         cbs_csv(LIJST_2018, scheiding=";"), bestandsnaam="gemeenten-2018-01-01.csv", door="test"
     )
@@ -416,7 +413,7 @@ def test_semicolon_separated_csv(app):
     assert gemeente("GM0518").naam == "'s-Gravenhage"
 
 
-def test_cp1252_csv_and_frisian_province_name(app):
+def test_cp1252_csv_and_frisian_province_name(db):
     inhoud = cbs_csv([("GM1900", "Súdwest-Fryslân", "Fryslân")], codering="cp1252")
     with pytest.raises(UnicodeDecodeError):
         inhoud.decode("utf-8")  # the test is only worth something when this holds
@@ -427,7 +424,7 @@ def test_cp1252_csv_and_frisian_province_name(app):
     assert (sudwest.naam, sudwest.provincie) == ("Súdwest-Fryslân", "Friesland")
 
 
-def test_utf8_csv_with_byte_order_mark(app):
+def test_utf8_csv_with_byte_order_mark(db):
     inhoud = cbs_csv(LIJST_2018, codering="utf-8-sig")
     assert inhoud.startswith(b"\xef\xbb\xbf")
 
@@ -436,7 +433,7 @@ def test_utf8_csv_with_byte_order_mark(app):
     assert aantal(Gemeente) == 7
 
 
-def test_xlsx_in_cbs_header_style(app):
+def test_xlsx_in_cbs_header_style(db):
     inhoud = xlsx(
         [
             ("Gemeentecode", "GemeentecodeGM", "Gemeentenaam", "Provinciecode", "Provincienaam"),
@@ -451,7 +448,7 @@ def test_xlsx_in_cbs_header_style(app):
     assert gemeente("GM1900").provincie == "Friesland"
 
 
-def test_xlsx_with_numeric_gemeentecode_only(app):
+def test_xlsx_with_numeric_gemeentecode_only():
     # Excel drops the leading zeros: 0363 is stored as the number 363.
     inhoud = xlsx(
         [
@@ -469,7 +466,7 @@ def test_xlsx_with_numeric_gemeentecode_only(app):
     ]
 
 
-def test_xlsx_errors_name_the_row(app):
+def test_xlsx_errors_name_the_row():
     inhoud = xlsx(
         [
             ("GemeentecodeGM", "Gemeentenaam", "Provincienaam"),
@@ -490,7 +487,7 @@ def test_xlsx_errors_name_the_row(app):
 # --- The real lists, where they are present ---------------------------------------------
 
 
-def test_real_lists_2015_and_2025(app, shared_data):
+def test_real_lists_2015_and_2025(db, shared_data):
     eerste = importeer_cbs_lijst(
         (shared_data / "gemeenten-2015-01-01.csv").read_bytes(),
         bestandsnaam="gemeenten-2015-01-01.csv",

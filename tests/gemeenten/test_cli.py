@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from gemeenten.models import CbsImport, GemeenteMutatie, MutatieSoort
 from gemeenten.services import op_code
-from kern.db import db
 from tests.gemeenten.lijsten import aantal, cbs_csv, stand
 
 LIJST_2018 = [
@@ -41,7 +40,7 @@ def register_2018(runner, bestand) -> None:
     assert resultaat.exit_code == 0, resultaat.output
 
 
-def test_importeer_reports_what_it_added(runner, bestand):
+def test_importeer_reports_what_it_added(db, runner, bestand):
     pad = bestand("gemeenten-2018-01-01.csv", cbs_csv(LIJST_2018))
 
     resultaat = runner.invoke(args=["gemeenten", "importeer", pad, "--door", "beheer@rijk.nl"])
@@ -49,12 +48,11 @@ def test_importeer_reports_what_it_added(runner, bestand):
     assert resultaat.exit_code == 0, resultaat.output
     assert resultaat.stdout.splitlines()[:2] == ["Lijst van 01-01-2018 ingelezen.", "Toegevoegd: 4"]
     assert "  GM0738 Aalburg" in resultaat.stdout.splitlines()
-    db.session.rollback()  # what the command wrote is committed, not just flushed
     assert [op_code(code) is not None for code, _, _ in LIJST_2018] == [True] * 4
     assert db.session.execute(select(CbsImport.uitgevoerd_door)).scalar_one() == "beheer@rijk.nl"
 
 
-def test_importeer_with_successor_and_without(runner, bestand, register_2018):
+def test_importeer_with_successor_and_without(db, runner, bestand, register_2018):
     pad = bestand("gemeenten-2019-01-01.csv", cbs_csv(LIJST_2019))
 
     resultaat = runner.invoke(args=["gemeenten", "importeer", pad, "--opvolger", "gm0738=GM1959"])
@@ -67,13 +65,12 @@ def test_importeer_with_successor_and_without(runner, bestand, register_2018):
         "Beëindigd zonder opvolger (geef die op met --opvolger OUD=NIEUW of "
         "'flask gemeenten opvolger'): GM0140, GM0870"
     )
-    db.session.rollback()
     aalburg = op_code("GM0738")
     assert aalburg is not None
     assert aalburg.opvolger is op_code("GM1959")
 
 
-def test_importeer_takes_peildatum_from_the_option(runner, bestand):
+def test_importeer_takes_peildatum_from_the_option(db, runner, bestand):
     pad = bestand("indeling.csv", cbs_csv(LIJST_2018))
 
     zonder = runner.invoke(args=["gemeenten", "importeer", pad])
@@ -86,7 +83,7 @@ def test_importeer_takes_peildatum_from_the_option(runner, bestand):
     assert met.stdout.startswith("Lijst van 01-01-2018 ingelezen.")
 
 
-def test_importeer_the_same_file_twice_says_nothing_changed(runner, bestand, register_2018):
+def test_importeer_the_same_file_twice_says_nothing_changed(db, runner, bestand, register_2018):
     voor = stand()
 
     resultaat = runner.invoke(
@@ -98,7 +95,7 @@ def test_importeer_the_same_file_twice_says_nothing_changed(runner, bestand, reg
     assert stand() == voor
 
 
-def test_importeer_refuses_a_malformed_file_and_changes_nothing(runner, bestand, register_2018):
+def test_importeer_refuses_a_malformed_file_and_changes_nothing(db, runner, bestand, register_2018):
     voor = stand()
     inhoud = (
         b"gemeentecode_gm,gemeentenaam,provincienaam\r\n"
@@ -121,7 +118,9 @@ def test_importeer_refuses_a_malformed_file_and_changes_nothing(runner, bestand,
     assert stand() == voor
 
 
-def test_importeer_refuses_an_invalid_successor_and_changes_nothing(runner, bestand, register_2018):
+def test_importeer_refuses_an_invalid_successor_and_changes_nothing(
+    db, runner, bestand, register_2018
+):
     voor = stand()
 
     resultaat = runner.invoke(
@@ -140,7 +139,7 @@ def test_importeer_refuses_an_invalid_successor_and_changes_nothing(runner, best
 
 
 @pytest.mark.parametrize("opvolger", ["GM0738", "GM0738=", "=GM1959", " = "])
-def test_importeer_refuses_bad_opvolger_syntax(runner, bestand, register_2018, opvolger):
+def test_importeer_refuses_bad_opvolger_syntax(db, runner, bestand, register_2018, opvolger):
     voor = stand()
 
     resultaat = runner.invoke(
@@ -158,7 +157,7 @@ def test_importeer_refuses_bad_opvolger_syntax(runner, bestand, register_2018, o
     assert stand() == voor
 
 
-def test_importeer_refuses_a_missing_file(runner, tmp_path):
+def test_importeer_refuses_a_missing_file(db, runner, tmp_path):
     resultaat = runner.invoke(args=["gemeenten", "importeer", str(tmp_path / "weg.csv")])
 
     assert resultaat.exit_code == 2
@@ -173,12 +172,11 @@ def register_2019_zonder_opvolgers(runner, bestand, register_2018) -> None:
     assert resultaat.exit_code == 0, resultaat.output
 
 
-def test_opvolger_records_a_merger_after_the_fact(runner, register_2019_zonder_opvolgers):
+def test_opvolger_records_a_merger_after_the_fact(db, runner, register_2019_zonder_opvolgers):
     resultaat = runner.invoke(args=["gemeenten", "opvolger", "gm0738", "GM1959", "--door", "ik"])
 
     assert resultaat.exit_code == 0, resultaat.output
     assert resultaat.stdout == "GM0738 Aalburg is opgegaan in GM1959 Altena.\n"
-    db.session.rollback()
     aalburg, altena = op_code("GM0738"), op_code("GM1959")
     assert aalburg is not None
     assert altena is not None
@@ -210,7 +208,7 @@ def test_opvolger_records_a_merger_after_the_fact(runner, register_2019_zonder_o
     ],
     ids=["unknown old code", "unknown new code", "still exists", "itself"],
 )
-def test_opvolger_refuses(runner, register_2019_zonder_opvolgers, oud, nieuw, melding):
+def test_opvolger_refuses(db, runner, register_2019_zonder_opvolgers, oud, nieuw, melding):
     voor = stand()
 
     resultaat = runner.invoke(args=["gemeenten", "opvolger", oud, nieuw])
@@ -220,7 +218,7 @@ def test_opvolger_refuses(runner, register_2019_zonder_opvolgers, oud, nieuw, me
     assert stand() == voor
 
 
-def test_opvolger_refuses_a_cycle(runner, register_2019_zonder_opvolgers):
+def test_opvolger_refuses_a_cycle(db, runner, register_2019_zonder_opvolgers):
     assert runner.invoke(args=["gemeenten", "opvolger", "GM0738", "GM0870"]).exit_code == 0
     voor = stand()
 

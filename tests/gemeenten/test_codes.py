@@ -62,7 +62,7 @@ def uit_de_lijst(waarde: object) -> str | list[str]:
 
 
 @pytest.mark.parametrize(("waarde", "verwacht"), CODES)
-def test_one_reading_of_a_code_in_every_channel(app, waarde: object, verwacht: str) -> None:
+def test_one_reading_of_a_code_in_every_channel(db, waarde: object, verwacht: str) -> None:
     amsterdam = maak_gemeente(verwacht, "Amsterdam")
 
     assert lees_cbs_code(waarde) == verwacht
@@ -73,7 +73,7 @@ def test_one_reading_of_a_code_in_every_channel(app, waarde: object, verwacht: s
 
 
 @pytest.mark.parametrize("waarde", GEEN_CODES)
-def test_what_is_no_code_is_refused_in_every_channel(app, waarde: object) -> None:
+def test_what_is_no_code_is_refused_in_every_channel(db, waarde: object) -> None:
     maak_gemeente("GM0363", "Amsterdam")
 
     assert lees_cbs_code(waarde) is None

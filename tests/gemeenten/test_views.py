@@ -4,92 +4,32 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date
 
 import pytest
 from sqlalchemy import select
 
-from gemeenten.models import Deelname, Gemeente, GemeenteMutatie, MutatieSoort, Programma
-from kern.accounts.models import Gebruiker, Rol
-from kern.db import db
+from gemeenten.models import Deelname, GemeenteMutatie, MutatieSoort, Programma
+from kern.accounts.models import Rol
 from tests.gemeenten.factories import maak_deelname, maak_gemeente
 from tests.gemeenten.lijsten import aantal, stand
-from tests.kern.factories import maak_gebruiker
+from tests.pagina import csrf_token, meldingen, tekst
 from tests.subsidies.factories import maak_beschikking
-
-
-def tekst(antwoord) -> str:
-    """The page as a reader sees its text: entities such as &#39; decoded."""
-    return html.unescape(antwoord.get_data(as_text=True))
 
 
 def codes_in_lijst(antwoord) -> list[str]:
     """The CBS codes in the rows of the list, in order."""
-    return re.findall(r"<td><code>(GM\d{4})</code></td>", antwoord.get_data(as_text=True))
-
-
-def meldingen(antwoord) -> list[tuple[str, str]]:
-    """The flashed messages on the page: (category, text)."""
-    return [
-        (categorie, html.unescape(bericht))
-        for categorie, bericht in re.findall(
-            r'<div class="melding melding--(\w+)" role="\w+">(.*?)</div>',
-            antwoord.get_data(as_text=True),
-        )
-    ]
+    return re.findall(r"<td><code>(GM\d{4})</code></td>", antwoord.text)
 
 
 def deelnames_op_pagina(antwoord) -> dict[str, str]:
     """Programme label → the rest of its line on a municipality's page."""
-    blok = re.search(r'<ul class="deelnames">(.*?)</ul>', antwoord.get_data(as_text=True), re.S)
+    blok = re.search(r'<ul class="deelnames">(.*?)</ul>', antwoord.text, re.S)
     if blok is None:
         return {}
     return {
         label: html.unescape(rest)
         for label, rest in re.findall(r"<li>\s*<strong>(.*?)</strong>(.*?)</li>", blok[1], re.S)
     }
-
-
-@pytest.fixture
-def amsterdam(app) -> Gemeente:
-    return maak_gemeente("GM0363", "Amsterdam", "Noord-Holland")
-
-
-@pytest.fixture
-def den_haag(app) -> Gemeente:
-    gemeente = maak_gemeente("GM0518", "'s-Gravenhage", "Zuid-Holland")
-    gemeente.roepnaam = "Den Haag"
-    return gemeente
-
-
-@pytest.fixture
-def rotterdam(app) -> Gemeente:
-    return maak_gemeente("GM0599", "Rotterdam", "Zuid-Holland")
-
-
-@pytest.fixture
-def fusie(app) -> tuple[Gemeente, Gemeente]:
-    """Aalburg went into Altena on 1 January 2019."""
-    altena = maak_gemeente("GM1959", "Altena", "Noord-Brabant")
-    altena.geldig_van = date(2019, 1, 1)
-    aalburg = maak_gemeente("GM0738", "Aalburg", "Noord-Brabant")
-    aalburg.geldig_tot = date(2018, 12, 31)
-    aalburg.opvolger = altena
-    db.session.flush()
-    return aalburg, altena
-
-
-def aanmelden(login, gebruiker: Gebruiker) -> None:
-    """Sign in and open the start page, so that its welcome message is not shown later."""
-    db.session.commit()
-    login(gebruiker).get("/", follow_redirects=True)
-
-
-@pytest.fixture
-def beleidsmedewerker(app, login):
-    gebruiker = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
-    aanmelden(login, gebruiker)
-    return gebruiker
 
 
 # --- The list ---------------------------------------------------------------------------
@@ -108,9 +48,9 @@ def beleidsmedewerker(app, login):
     ],
 )
 def test_list_searches_name_code_and_common_name(
-    client, amsterdam, den_haag, rotterdam, beleidsmedewerker, zoekterm, verwacht
+    officier, amsterdam, den_haag, rotterdam, zoekterm, verwacht
 ):
-    antwoord = client.get("/gemeenten/", query_string={"q": zoekterm})
+    antwoord = officier.get("/gemeenten/", query_string={"q": zoekterm})
 
     assert antwoord.status_code == 200
     assert codes_in_lijst(antwoord) == verwacht
@@ -118,66 +58,64 @@ def test_list_searches_name_code_and_common_name(
         assert "Geen gemeenten gevonden met deze filters." in tekst(antwoord)
 
 
-def test_list_shows_the_common_name_with_the_cbs_name(client, den_haag, beleidsmedewerker):
-    pagina = tekst(client.get("/gemeenten/", query_string={"q": "Den Haag"}))
+def test_list_shows_the_common_name_with_the_cbs_name(officier, den_haag):
+    pagina = tekst(officier.get("/gemeenten/", query_string={"q": "Den Haag"}))
 
     assert "Den Haag ('s-Gravenhage)" in pagina
     assert "1 gemeente gevonden." in pagina
 
 
-def test_list_filters_by_province(client, amsterdam, den_haag, rotterdam, beleidsmedewerker):
-    antwoord = client.get("/gemeenten/", query_string={"provincie": "Zuid-Holland"})
+def test_list_filters_by_province(officier, amsterdam, den_haag, rotterdam):
+    antwoord = officier.get("/gemeenten/", query_string={"provincie": "Zuid-Holland"})
 
     assert sorted(codes_in_lijst(antwoord)) == ["GM0518", "GM0599"]
 
 
-def test_list_filters_by_programme(client, amsterdam, den_haag, rotterdam, beleidsmedewerker):
+def test_list_filters_by_programme(officier, amsterdam, den_haag, rotterdam):
     maak_deelname(amsterdam, Programma.ONDERWIJSAANPAK)
     maak_deelname(rotterdam, Programma.BEHOEFTE_INVENTARISATIE, demo=True)
     maak_beschikking(den_haag)  # the versterkingsgelden follow from a decided decision
-    db.session.commit()
 
-    antwoord = client.get("/gemeenten/", query_string={"programma": "onderwijsaanpak"})
+    antwoord = officier.get("/gemeenten/", query_string={"programma": "onderwijsaanpak"})
     assert codes_in_lijst(antwoord) == ["GM0363"]
     assert "Onderwijsaanpak" in tekst(antwoord)
 
-    antwoord = client.get("/gemeenten/", query_string={"programma": "behoefte_inventarisatie"})
+    antwoord = officier.get("/gemeenten/", query_string={"programma": "behoefte_inventarisatie"})
     assert codes_in_lijst(antwoord) == ["GM0599"]
-    assert '<abbr title="demogegevens">demo</abbr>' in antwoord.get_data(as_text=True)
+    assert '<abbr title="demogegevens">demo</abbr>' in antwoord.text
 
-    antwoord = client.get("/gemeenten/", query_string={"programma": "versterkingsgelden"})
+    antwoord = officier.get("/gemeenten/", query_string={"programma": "versterkingsgelden"})
     assert codes_in_lijst(antwoord) == ["GM0518"]
 
 
-def test_ended_municipalities_are_hidden_unless_asked_for(client, fusie, beleidsmedewerker):
-    assert codes_in_lijst(client.get("/gemeenten/")) == ["GM1959"]
+def test_ended_municipalities_are_hidden_unless_asked_for(officier, fusie):
+    assert codes_in_lijst(officier.get("/gemeenten/")) == ["GM1959"]
 
-    antwoord = client.get("/gemeenten/", query_string={"ook_beeindigd": "y"})
+    antwoord = officier.get("/gemeenten/", query_string={"ook_beeindigd": "y"})
 
     assert sorted(codes_in_lijst(antwoord)) == ["GM0738", "GM1959"]
     assert "tot en met 31 december 2018" in tekst(antwoord)
 
 
-def test_list_is_paginated_by_fifty_and_keeps_the_filters(client, amsterdam, beleidsmedewerker):
+def test_list_is_paginated_by_fifty_and_keeps_the_filters(officier, amsterdam):
     for nummer in range(1, 52):
         maak_gemeente(f"GM{nummer:04d}", f"Gemeente {nummer:03d}", "Utrecht")
-    db.session.commit()
 
-    eerste = client.get("/gemeenten/", query_string={"provincie": "Utrecht"})
+    eerste = officier.get("/gemeenten/", query_string={"provincie": "Utrecht"})
 
     assert len(codes_in_lijst(eerste)) == 50
     assert "51 gemeenten gevonden." in tekst(eerste)
     assert "Pagina 1 van 2" in tekst(eerste)
-    volgende = re.search(r'<a href="([^"]+)" rel="next">', eerste.get_data(as_text=True))
+    volgende = re.search(r'<a href="([^"]+)" rel="next">', eerste.text)
     assert volgende is not None
     assert "page=2" in volgende[1]
     assert "provincie=Utrecht" in volgende[1]
 
-    tweede = client.get(html.unescape(volgende[1]))
+    tweede = officier.get(html.unescape(volgende[1]))
 
     assert codes_in_lijst(tweede) == ["GM0051"]
     assert "Pagina 2 van 2" in tekst(tweede)
-    assert 'rel="prev"' in tekst(tweede)
+    assert 'rel="prev"' in tweede.text
 
 
 @pytest.mark.parametrize(
@@ -189,12 +127,12 @@ def test_list_is_paginated_by_fifty_and_keeps_the_filters(client, amsterdam, bel
     ],
 )
 def test_invalid_filter_is_shown_as_an_error_and_ignored(
-    client, amsterdam, rotterdam, beleidsmedewerker, argumenten, foutmelding
+    officier, amsterdam, rotterdam, argumenten, foutmelding
 ):
-    antwoord = client.get("/gemeenten/", query_string=argumenten)
+    antwoord = officier.get("/gemeenten/", query_string=argumenten)
 
     assert antwoord.status_code == 200
-    assert '<p class="foutmelding"' in antwoord.get_data(as_text=True)
+    assert '<p class="foutmelding"' in antwoord.text
     assert foutmelding in tekst(antwoord)
     assert sorted(codes_in_lijst(antwoord)) == ["GM0363", "GM0599"]
 
@@ -202,42 +140,40 @@ def test_invalid_filter_is_shown_as_an_error_and_ignored(
 # --- A municipality's page --------------------------------------------------------------
 
 
-def test_detail_shows_name_province_and_programmes(client, amsterdam, beleidsmedewerker):
+def test_detail_shows_name_province_and_programmes(officier, amsterdam):
     maak_deelname(amsterdam, Programma.BEHOEFTE_INVENTARISATIE, demo=True)
     maak_deelname(amsterdam, Programma.ONDERWIJSAANPAK)
-    db.session.commit()
 
-    antwoord = client.get("/gemeenten/GM0363")
+    antwoord = officier.get("/gemeenten/GM0363")
 
     assert antwoord.status_code == 200
-    pagina = tekst(antwoord)
-    assert "<h1>Amsterdam</h1>" in pagina
-    assert "<dt>Provincie</dt><dd>Noord-Holland</dd>" in pagina
-    assert "<dt>CBS-code</dt><dd><code>GM0363</code></dd>" in pagina
+    assert "<h1>Amsterdam</h1>" in antwoord.text
+    assert "<dt>Provincie</dt><dd>Noord-Holland</dd>" in antwoord.text
+    assert "<dt>CBS-code</dt><dd><code>GM0363</code></dd>" in antwoord.text
     deelnames = deelnames_op_pagina(antwoord)
     assert set(deelnames) == {"Behoefte-inventarisatie", "Onderwijsaanpak"}
     assert "demogegevens" in deelnames["Behoefte-inventarisatie"]
     assert "demogegevens" not in deelnames["Onderwijsaanpak"]
 
 
-def test_detail_without_programmes_says_so(client, amsterdam, beleidsmedewerker):
-    pagina = tekst(client.get("/gemeenten/gm0363"))
+def test_detail_without_programmes_says_so(officier, amsterdam):
+    pagina = tekst(officier.get("/gemeenten/gm0363"))
 
     assert "Deze gemeente neemt aan geen van de programma's deel." in pagina
 
 
-def test_detail_of_unknown_code_is_404(client, beleidsmedewerker):
-    assert client.get("/gemeenten/GM9999").status_code == 404
+def test_detail_of_unknown_code_is_404(officier):
+    assert officier.get("/gemeenten/GM9999").status_code == 404
 
 
-def test_detail_links_a_merger_both_ways(client, fusie, beleidsmedewerker):
-    oud = client.get("/gemeenten/GM0738").get_data(as_text=True)
+def test_detail_links_a_merger_both_ways(officier, fusie):
+    oud = officier.get("/gemeenten/GM0738").text
 
     assert "Deze gemeente bestond tot en met 31 december 2018." in oud
     assert 'Zij is opgegaan in <a href="/gemeenten/GM1959">Altena</a>' in oud
     assert "Deelname toevoegen" not in oud  # an ended municipality joins nothing
 
-    nieuw = client.get("/gemeenten/GM1959").get_data(as_text=True)
+    nieuw = officier.get("/gemeenten/GM1959").text
 
     assert "Ontstaan uit of uitgebreid met" in nieuw
     assert '<a href="/gemeenten/GM0738">GM0738 Aalburg</a> (tot en met 31 december 2018)' in nieuw
@@ -247,17 +183,12 @@ def test_detail_links_a_merger_both_ways(client, fusie, beleidsmedewerker):
 # --- Who sees what ----------------------------------------------------------------------
 
 
-@pytest.fixture
-def gemeentemedewerker(app, login, amsterdam, den_haag):
-    gebruiker = maak_gebruiker(Rol.GEMEENTE, gemeente=amsterdam)
-    aanmelden(login, gebruiker)
-    return gebruiker
+def test_municipality_user_sees_only_their_own_municipality(login_as, amsterdam, den_haag):
+    client = login_as(Rol.GEMEENTE, gemeente=amsterdam)
 
-
-def test_municipality_user_sees_only_their_own_municipality(client, gemeentemedewerker):
     eigen = client.get("/gemeenten/GM0363")
     assert eigen.status_code == 200
-    assert "<h1>Amsterdam</h1>" in tekst(eigen)
+    assert "<h1>Amsterdam</h1>" in eigen.text
     assert "Deelname toevoegen" not in tekst(eigen)
     assert "Geschiedenis in het register" not in tekst(eigen)
 
@@ -266,10 +197,10 @@ def test_municipality_user_sees_only_their_own_municipality(client, gemeentemede
     assert client.get("/gemeenten/").status_code == 403
 
 
-def test_municipality_user_cannot_change_memberships(client, amsterdam, den_haag, login):
+def test_municipality_user_cannot_change_memberships(login_as, amsterdam, den_haag):
     eigen_deelname = maak_deelname(amsterdam, Programma.ONDERWIJSAANPAK)
     andere_deelname = maak_deelname(den_haag, Programma.ONDERWIJSAANPAK)
-    aanmelden(login, maak_gebruiker(Rol.GEMEENTE, gemeente=amsterdam))
+    client = login_as(Rol.GEMEENTE, gemeente=amsterdam)
     voor = stand()
 
     # The role may never change memberships, so every such URL answers the same 403:
@@ -287,9 +218,9 @@ def test_municipality_user_cannot_change_memberships(client, amsterdam, den_haag
     assert stand() == voor
 
 
-def test_finance_reads_but_cannot_change_memberships(client, amsterdam, login):
+def test_finance_reads_but_cannot_change_memberships(login_as, amsterdam):
     deelname = maak_deelname(amsterdam, Programma.ONDERWIJSAANPAK)
-    aanmelden(login, maak_gebruiker(Rol.FINANCIEN))
+    client = login_as(Rol.FINANCIEN)
     voor = stand()
 
     pagina = client.get("/gemeenten/GM0363")
@@ -315,8 +246,8 @@ def test_anonymous_visitor_is_sent_to_the_login_page(client, amsterdam):
 # --- Changing memberships ---------------------------------------------------------------
 
 
-def test_officer_adds_a_membership(client, amsterdam, beleidsmedewerker):
-    antwoord = client.post(
+def test_officer_adds_a_membership(db, officier, amsterdam, beleidsmedewerker):
+    antwoord = officier.post(
         "/gemeenten/GM0363/deelnames",
         data={"programma": "onderwijsaanpak", "toelichting": "Pilot vanaf najaar 2015"},
         follow_redirects=True,
@@ -344,13 +275,13 @@ def test_officer_adds_a_membership(client, amsterdam, beleidsmedewerker):
     assert (mutatie.uitgevoerd_door, mutatie.cbs_import) == (beleidsmedewerker.email, None)
 
 
-def test_adding_the_same_membership_twice_is_refused(client, amsterdam, beleidsmedewerker):
-    eerste = client.post(
+def test_adding_the_same_membership_twice_is_refused(officier, amsterdam):
+    eerste = officier.post(
         "/gemeenten/GM0363/deelnames", data={"programma": "onderwijsaanpak"}, follow_redirects=True
     )
     assert meldingen(eerste) == [("succes", "Amsterdam neemt deel aan Onderwijsaanpak.")]
 
-    antwoord = client.post(
+    antwoord = officier.post(
         "/gemeenten/GM0363/deelnames", data={"programma": "onderwijsaanpak"}, follow_redirects=True
     )
 
@@ -372,20 +303,18 @@ def test_adding_the_same_membership_twice_is_refused(client, amsterdam, beleidsm
     ],
     ids=["unknown programme", "empty programme", "no programme", "long explanation"],
 )
-def test_invalid_membership_is_refused_with_a_message(
-    client, amsterdam, beleidsmedewerker, gegevens, melding
-):
+def test_invalid_membership_is_refused_with_a_message(officier, amsterdam, gegevens, melding):
     voor = stand()
 
-    antwoord = client.post("/gemeenten/GM0363/deelnames", data=gegevens, follow_redirects=True)
+    antwoord = officier.post("/gemeenten/GM0363/deelnames", data=gegevens, follow_redirects=True)
 
     assert antwoord.status_code == 200
     assert meldingen(antwoord) == [("fout", melding)]
     assert stand() == voor
 
 
-def test_an_ended_municipality_gets_no_new_membership(client, fusie, beleidsmedewerker):
-    antwoord = client.post(
+def test_an_ended_municipality_gets_no_new_membership(officier, fusie):
+    antwoord = officier.post(
         "/gemeenten/GM0738/deelnames", data={"programma": "onderwijsaanpak"}, follow_redirects=True
     )
 
@@ -393,12 +322,11 @@ def test_an_ended_municipality_gets_no_new_membership(client, fusie, beleidsmede
     assert aantal(Deelname) == 0
 
 
-def test_officer_ends_a_membership(client, amsterdam, beleidsmedewerker):
+def test_officer_ends_a_membership(db, officier, amsterdam):
     deelname = maak_deelname(amsterdam, Programma.ONDERWIJSAANPAK)
     blijft = maak_deelname(amsterdam, Programma.BEHOEFTE_INVENTARISATIE)
-    db.session.commit()
 
-    antwoord = client.post(
+    antwoord = officier.post(
         f"/gemeenten/GM0363/deelnames/{deelname.id}/beeindigen", follow_redirects=True
     )
 
@@ -415,15 +343,12 @@ def test_officer_ends_a_membership(client, amsterdam, beleidsmedewerker):
     )
 
 
-def test_ending_another_municipalitys_membership_is_404(
-    client, amsterdam, den_haag, beleidsmedewerker
-):
+def test_ending_another_municipalitys_membership_is_404(db, officier, amsterdam, den_haag):
     van_den_haag = maak_deelname(den_haag, Programma.ONDERWIJSAANPAK)
-    db.session.commit()
     voor = stand()
 
-    antwoord = client.post(f"/gemeenten/GM0363/deelnames/{van_den_haag.id}/beeindigen")
-    onbekend = client.post(f"/gemeenten/GM0363/deelnames/{van_den_haag.id + 100}/beeindigen")
+    antwoord = officier.post(f"/gemeenten/GM0363/deelnames/{van_den_haag.id}/beeindigen")
+    onbekend = officier.post(f"/gemeenten/GM0363/deelnames/{van_den_haag.id + 100}/beeindigen")
 
     assert (antwoord.status_code, onbekend.status_code) == (404, 404)
     assert stand() == voor
@@ -431,33 +356,15 @@ def test_ending_another_municipalitys_membership_is_404(
 
 
 @pytest.mark.csrf
-def test_membership_form_works_with_csrf_protection_and_refuses_without(client, amsterdam):
-    gebruiker = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
-    db.session.commit()
-
-    def token(pagina: str) -> str:
-        gevonden = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', pagina)
-        assert gevonden is not None
-        return gevonden[1]
-
-    aanmelden = client.get("/aanmelden").get_data(as_text=True)
-    client.post(
-        "/aanmelden",
-        data={
-            "email": gebruiker.email,
-            "wachtwoord": "een-lang-testwachtwoord",
-            "csrf_token": token(aanmelden),
-        },
-    )
-
-    zonder = client.post("/gemeenten/GM0363/deelnames", data={"programma": "onderwijsaanpak"})
+def test_membership_form_works_with_csrf_protection_and_refuses_without(officier, amsterdam):
+    zonder = officier.post("/gemeenten/GM0363/deelnames", data={"programma": "onderwijsaanpak"})
     assert zonder.status_code == 400
     assert aantal(Deelname) == 0
 
-    formulier = client.get("/gemeenten/GM0363").get_data(as_text=True)
-    met = client.post(
+    formulier = officier.get("/gemeenten/GM0363")
+    met = officier.post(
         "/gemeenten/GM0363/deelnames",
-        data={"programma": "onderwijsaanpak", "csrf_token": token(formulier)},
+        data={"programma": "onderwijsaanpak", "csrf_token": csrf_token(formulier)},
         follow_redirects=True,
     )
     assert meldingen(met) == [("succes", "Amsterdam neemt deel aan Onderwijsaanpak.")]
