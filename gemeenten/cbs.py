@@ -24,8 +24,12 @@ from kern.meldingen import Meldingen
 
 MAX_REGELS = 2_000  # the Netherlands had 702 municipalities in 1990
 MAX_KOLOMMEN = 30
+MAX_NAAM = 100  # characters of a name (the column's length)
+MAX_MELDINGEN = 3 * MAX_REGELS  # every problem of every line is shown: code, name, province
 
-PROVINCIE_SPELLINGEN = {p.lower(): p for p in PROVINCIES} | {"fryslân": "Friesland"}
+PROVINCIE_SPELLINGEN = {provincie.lower(): provincie for provincie in PROVINCIES} | {
+    "fryslân": "Friesland"
+}
 DATUM_IN_NAAM = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -101,62 +105,98 @@ def lees(inhoud: bytes) -> list[CbsRegel]:
     if not inhoud.strip():
         raise CbsFout("Het bestand is leeg.")
     rijen = _rijen(inhoud)
-    meldingen = Meldingen()
-    kolommen: dict[str, int] = {}
-    for _, kop in rijen:
-        if any(str(w or "").strip() for w in kop):
-            kolommen = {_kop(w): i for i, w in enumerate(kop) if _kop(w)}
-            break
-    code_kolom = kolommen.get("gemeentecodegm", kolommen.get("gemeentecode"))
-    ontbreekt = [
-        naam
-        for naam, aanwezig in (
-            ("gemeentecode_gm (of gemeentecode)", code_kolom is not None),
-            ("gemeentenaam", "gemeentenaam" in kolommen),
-            ("provincienaam", "provincienaam" in kolommen),
-        )
-        if not aanwezig
-    ]
-    if ontbreekt:
-        raise CbsFout(
-            "De kolomkoppen kloppen niet: " + ", ".join(ontbreekt) + " ontbreekt. "
-            "Verwacht wordt de indeling van CBS: gemeentecode, gemeentecode_gm, gemeentenaam, "
-            "provinciecode, provinciecode_pv, provincienaam."
-        )
-    assert code_kolom is not None
-
-    def cel(rij: tuple[Any, ...], index: int) -> Any:
-        return rij[index] if index < len(rij) else None
-
+    kolommen = _kolommen(rijen)
+    meldingen = Meldingen(maximum=MAX_MELDINGEN)
     gelezen: list[CbsRegel] = []
-    gezien: dict[str, int] = {}
+    eerste_regel: dict[str, int] = {}  # the line a code was first read on
     for nummer, rij in rijen:
-        if not any(str(w or "").strip() for w in rij):
+        if _leeg(rij):
             continue
-        ruwe_code = cel(rij, code_kolom)
-        code = lees_cbs_code(ruwe_code)
-        naam = str(cel(rij, kolommen["gemeentenaam"]) or "").strip()
-        ruwe_provincie = str(cel(rij, kolommen["provincienaam"]) or "").strip()
-        provincie = PROVINCIE_SPELLINGEN.get(ruwe_provincie.lower())
-        if code is None and not str(ruwe_code or "").strip():
-            meldingen.fout("", "", f"Regel {nummer}: de gemeentecode ontbreekt.")
-        elif code is None:
-            meldingen.fout("", "", f"Regel {nummer}: {str(ruwe_code)!r} is geen gemeentecode.")
-        elif code in gezien:
-            meldingen.fout(
-                "", "", f"Regel {nummer}: gemeentecode {code} staat ook op regel {gezien[code]}."
-            )
-        if not naam:
-            meldingen.fout("", "", f"Regel {nummer}: de gemeentenaam ontbreekt.")
-        elif len(naam) > 100:
-            meldingen.fout("", "", f"Regel {nummer}: de gemeentenaam is langer dan 100 tekens.")
-        if provincie is None:
-            meldingen.fout("", "", f"Regel {nummer}: {ruwe_provincie!r} is geen provincie.")
-        if code is not None and naam and provincie is not None and code not in gezien:
-            gezien[code] = nummer
-            gelezen.append(CbsRegel(nummer, code, naam, provincie))
+        regel = _regel(nummer, rij, kolommen, eerste_regel, meldingen)
+        if regel is not None:
+            eerste_regel[regel.cbs_code] = nummer
+            gelezen.append(regel)
     if meldingen.heeft_fouten:
         raise CbsFout(meldingen)
     if not gelezen:
         raise CbsFout("Het bestand bevat geen gemeenten.")
     return gelezen
+
+
+@dataclass(frozen=True)
+class _Kolommen:
+    """Where in a row the code, the name and the province are."""
+
+    code: int
+    naam: int
+    provincie: int
+
+
+def _leeg(rij: tuple[Any, ...]) -> bool:
+    return not any(str(waarde or "").strip() for waarde in rij)
+
+
+def _kolommen(rijen: Iterator[tuple[int, tuple[Any, ...]]]) -> _Kolommen:
+    """The columns, from the first row that is not empty (taken from ``rijen``); `CbsFout`
+    naming each that is missing."""
+    koppen: dict[str, int] = {}
+    for _, kop in rijen:
+        if not _leeg(kop):
+            koppen = {_kop(waarde): i for i, waarde in enumerate(kop) if _kop(waarde)}
+            break
+    code = koppen.get("gemeentecodegm", koppen.get("gemeentecode"))
+    naam, provincie = koppen.get("gemeentenaam"), koppen.get("provincienaam")
+    if code is None or naam is None or provincie is None:
+        ontbreekt = [
+            kop
+            for kop, index in (
+                ("gemeentecode_gm (of gemeentecode)", code),
+                ("gemeentenaam", naam),
+                ("provincienaam", provincie),
+            )
+            if index is None
+        ]
+        raise CbsFout(
+            "De kolomkoppen kloppen niet: " + ", ".join(ontbreekt) + " ontbreekt. "
+            "Verwacht wordt de indeling van CBS: gemeentecode, gemeentecode_gm, gemeentenaam, "
+            "provinciecode, provinciecode_pv, provincienaam."
+        )
+    return _Kolommen(code, naam, provincie)
+
+
+def _regel(
+    nummer: int,
+    rij: tuple[Any, ...],
+    kolommen: _Kolommen,
+    eerste_regel: dict[str, int],
+    meldingen: Meldingen,
+) -> CbsRegel | None:
+    """The municipality on line ``nummer``; None after a message for each problem on it."""
+
+    def cel(index: int) -> Any:
+        return rij[index] if index < len(rij) else None
+
+    def fout(tekst: str) -> None:
+        meldingen.fout("", "", f"Regel {nummer}: {tekst}")
+
+    fouten = meldingen.aantal_fouten
+    ruwe_code = cel(kolommen.code)
+    code = lees_cbs_code(ruwe_code)
+    if code is None and not str(ruwe_code or "").strip():
+        fout("de gemeentecode ontbreekt.")
+    elif code is None:
+        fout(f"{str(ruwe_code)!r} is geen gemeentecode.")
+    elif code in eerste_regel:
+        fout(f"gemeentecode {code} staat ook op regel {eerste_regel[code]}.")
+    naam = str(cel(kolommen.naam) or "").strip()
+    if not naam:
+        fout("de gemeentenaam ontbreekt.")
+    elif len(naam) > MAX_NAAM:
+        fout(f"de gemeentenaam is langer dan {MAX_NAAM} tekens.")
+    ruwe_provincie = str(cel(kolommen.provincie) or "").strip()
+    provincie = PROVINCIE_SPELLINGEN.get(ruwe_provincie.lower())
+    if provincie is None:
+        fout(f"{ruwe_provincie!r} is geen provincie.")
+    if code is None or provincie is None or meldingen.aantal_fouten > fouten:
+        return None
+    return CbsRegel(nummer, code, naam, provincie)

@@ -170,7 +170,6 @@ def importeer_cbs_lijst(
         )
     regels = cbs.lees(inhoud)
     opvolgers = {_code(oud): _code(nieuw) for oud, nieuw in (opvolgers or {}).items()}
-
     laatste = db.session.execute(select(func.max(CbsImport.peildatum))).scalar_one_or_none()
     if laatste is not None and peildatum < laatste:
         raise cbs.CbsFout(
@@ -178,13 +177,43 @@ def importeer_cbs_lijst(
             f"({peildatum:%d-%m-%Y}) kan het register niet terugzetten."
         )
 
-    bestaand = {g.cbs_code: g for g in db.session.execute(select(Gemeente)).scalars()}
-    in_lijst = {r.cbs_code for r in regels}
-    # The first list sets no start dates, even when demo data is already in the register.
-    eerste_import = laatste is None
-    verslag = ImportVerslag(peildatum)
-    meldingen = Meldingen()
+    bestaand = {
+        gemeente.cbs_code: gemeente for gemeente in db.session.execute(select(Gemeente)).scalars()
+    }
+    in_lijst = {regel.cbs_code for regel in regels}
+    eindigend = {
+        code: gemeente
+        for code, gemeente in bestaand.items()
+        if gemeente.geldig_tot is None and code not in in_lijst
+    }
+    _controleer_tegen_register(regels, opvolgers, bestaand, eindigend)
 
+    # The first list sets no start dates, even when demo data is already in the register.
+    geldig_van = None if laatste is None else peildatum
+    bijwerking = _Bijwerking(peildatum, door, bestaand, nieuw_geldig_van=geldig_van)
+    bijwerking.neem_over(regels)
+    bijwerking.beeindig(eindigend, opvolgers)
+    bijwerking.zet_opvolgers(opvolgers, eindigend)
+    bijwerking.leg_vast(
+        CbsImport(
+            peildatum=peildatum,
+            bestandsnaam=bestandsnaam[:255],
+            sha256=hashlib.sha256(inhoud).hexdigest(),
+            uitgevoerd_door=door,
+        )
+    )
+    return bijwerking.verslag
+
+
+def _controleer_tegen_register(
+    regels: Iterable[cbs.CbsRegel],
+    opvolgers: Mapping[str, str],
+    bestaand: Mapping[str, Gemeente],
+    eindigend: Mapping[str, Gemeente],
+) -> None:
+    """`CbsFout` with every problem of the list and the successors against the register: an
+    ended code that is back, a successor mapping that does not fit."""
+    meldingen = Meldingen(maximum=cbs.MAX_MELDINGEN)
     for regel in regels:
         gemeente = bestaand.get(regel.cbs_code)
         if gemeente is not None and gemeente.geldig_tot is not None:
@@ -194,9 +223,7 @@ def importeer_cbs_lijst(
                 f"Regel {regel.regel}: {regel.cbs_code} {regel.naam} is op "
                 f"{gemeente.geldig_tot:%d-%m-%Y} beëindigd maar staat weer in de lijst.",
             )
-    eindigend = {
-        code: g for code, g in bestaand.items() if g.geldig_tot is None and code not in in_lijst
-    }
+    in_lijst = {regel.cbs_code for regel in regels}
     for oud, nieuw in opvolgers.items():
         voorganger = bestaand.get(oud)
         if voorganger is None:
@@ -210,70 +237,97 @@ def importeer_cbs_lijst(
     if meldingen.heeft_fouten:
         raise cbs.CbsFout(meldingen)
 
-    log = CbsImport(
-        peildatum=peildatum,
-        bestandsnaam=bestandsnaam[:255],
-        sha256=hashlib.sha256(inhoud).hexdigest(),
-        uitgevoerd_door=door,
-    )
-    mutaties: list[GemeenteMutatie] = []
 
-    def muteer(gemeente: Gemeente, soort: MutatieSoort, oud: str | None, nieuw: str | None) -> None:
-        mutaties.append(
+@dataclass
+class _Bijwerking:
+    """The register brought in line with one checked list; every change kept as a mutation and
+    told in the report."""
+
+    peildatum: date
+    door: str
+    bestaand: dict[str, Gemeente]  # by code; a code the list adds joins it
+    nieuw_geldig_van: date | None  # the start date of an added code (none from the first list)
+    verslag: ImportVerslag = field(init=False)
+    mutaties: list[GemeenteMutatie] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.verslag = ImportVerslag(self.peildatum)
+
+    def _muteer(
+        self, gemeente: Gemeente, soort: MutatieSoort, oud: str | None, nieuw: str | None
+    ) -> None:
+        self.mutaties.append(
             GemeenteMutatie(
-                gemeente=gemeente, soort=soort, oud=oud, nieuw=nieuw, uitgevoerd_door=door
+                gemeente=gemeente, soort=soort, oud=oud, nieuw=nieuw, uitgevoerd_door=self.door
             )
         )
 
-    for regel in regels:
-        gemeente = bestaand.get(regel.cbs_code)
-        if gemeente is None:
-            gemeente = Gemeente(
-                cbs_code=regel.cbs_code,
-                naam=regel.naam,
-                provincie=regel.provincie,
-                geldig_van=None if eerste_import else peildatum,
-            )
-            db.session.add(gemeente)
-            bestaand[regel.cbs_code] = gemeente
-            muteer(gemeente, MutatieSoort.TOEGEVOEGD, None, regel.naam)
-            verslag.toegevoegd.append(f"{regel.cbs_code} {regel.naam}")
-            continue
-        if gemeente.naam != regel.naam:
-            muteer(gemeente, MutatieSoort.HERNOEMD, gemeente.naam, regel.naam)
-            verslag.hernoemd.append(f"{regel.cbs_code} {gemeente.naam} → {regel.naam}")
-            gemeente.naam = regel.naam
-        if gemeente.provincie != regel.provincie:
-            muteer(gemeente, MutatieSoort.PROVINCIE, gemeente.provincie, regel.provincie)
-            verslag.provincie.append(
-                f"{regel.cbs_code} {regel.naam}: {gemeente.provincie} → {regel.provincie}"
-            )
-            gemeente.provincie = regel.provincie
+    def neem_over(self, regels: Iterable[cbs.CbsRegel]) -> None:
+        """Add the list's new codes; follow a changed name or province."""
+        for regel in regels:
+            gemeente = self.bestaand.get(regel.cbs_code)
+            if gemeente is None:
+                self._voeg_toe(regel)
+                continue
+            if gemeente.naam != regel.naam:
+                self._muteer(gemeente, MutatieSoort.HERNOEMD, gemeente.naam, regel.naam)
+                self.verslag.hernoemd.append(f"{regel.cbs_code} {gemeente.naam} → {regel.naam}")
+                gemeente.naam = regel.naam
+            if gemeente.provincie != regel.provincie:
+                self._muteer(gemeente, MutatieSoort.PROVINCIE, gemeente.provincie, regel.provincie)
+                self.verslag.provincie.append(
+                    f"{regel.cbs_code} {regel.naam}: {gemeente.provincie} → {regel.provincie}"
+                )
+                gemeente.provincie = regel.provincie
 
-    for code, gemeente in sorted(eindigend.items()):
-        gemeente.geldig_tot = peildatum - timedelta(days=1)
-        muteer(gemeente, MutatieSoort.BEEINDIGD, None, f"{gemeente.geldig_tot:%Y-%m-%d}")
-        tekst = f"{code} {gemeente.naam}"
-        if code in opvolgers:
-            tekst += f" → opgegaan in {opvolgers[code]} {bestaand[opvolgers[code]].naam}"
-        else:
-            verslag.zonder_opvolger.append(code)
-        verslag.beeindigd.append(tekst)
-    for oud, nieuw in opvolgers.items():
-        voorganger = bestaand[oud]
-        if voorganger.opvolger is not bestaand[nieuw]:
-            muteer(voorganger, MutatieSoort.OPVOLGER, _code_van(voorganger.opvolger), nieuw)
-            voorganger.opvolger = bestaand[nieuw]
+    def _voeg_toe(self, regel: cbs.CbsRegel) -> None:
+        gemeente = Gemeente(
+            cbs_code=regel.cbs_code,
+            naam=regel.naam,
+            provincie=regel.provincie,
+            geldig_van=self.nieuw_geldig_van,
+        )
+        db.session.add(gemeente)
+        self.bestaand[regel.cbs_code] = gemeente
+        self._muteer(gemeente, MutatieSoort.TOEGEVOEGD, None, regel.naam)
+        self.verslag.toegevoegd.append(f"{regel.cbs_code} {regel.naam}")
+
+    def beeindig(self, eindigend: Mapping[str, Gemeente], opvolgers: Mapping[str, str]) -> None:
+        """End the codes missing from the list on the day before the list's date."""
+        for code, gemeente in sorted(eindigend.items()):
+            gemeente.geldig_tot = self.peildatum - timedelta(days=1)
+            self._muteer(gemeente, MutatieSoort.BEEINDIGD, None, f"{gemeente.geldig_tot:%Y-%m-%d}")
+            tekst = f"{code} {gemeente.naam}"
+            if code in opvolgers:
+                opvolger = self.bestaand[opvolgers[code]]
+                tekst += f" → opgegaan in {opvolger.cbs_code} {opvolger.naam}"
+            else:
+                self.verslag.zonder_opvolger.append(code)
+            self.verslag.beeindigd.append(tekst)
+
+    def zet_opvolgers(
+        self, opvolgers: Mapping[str, str], eindigend: Mapping[str, Gemeente]
+    ) -> None:
+        """Point each ended code at its successor; one that ended in an earlier list is told
+        apart in the report."""
+        for oud, nieuw in opvolgers.items():
+            voorganger, opvolger = self.bestaand[oud], self.bestaand[nieuw]
+            if voorganger.opvolger is opvolger:
+                continue
+            self._muteer(voorganger, MutatieSoort.OPVOLGER, _code_van(voorganger.opvolger), nieuw)
+            voorganger.opvolger = opvolger
             if oud not in eindigend:
-                verslag.opvolger.append(f"{oud} {voorganger.naam} → {nieuw} {bestaand[nieuw].naam}")
+                self.verslag.opvolger.append(f"{oud} {voorganger.naam} → {nieuw} {opvolger.naam}")
 
-    if mutaties:
+    def leg_vast(self, log: CbsImport) -> None:
+        """Keep the import with its mutations; an import that changed nothing leaves no trace."""
+        if not self.mutaties:
+            return
         db.session.add(log)
-        for mutatie in mutaties:
+        for mutatie in self.mutaties:
             mutatie.cbs_import = log
-        db.session.add_all(mutaties)
+        db.session.add_all(self.mutaties)
         db.session.flush()
-    return verslag
 
 
 def _code(code: str) -> str:

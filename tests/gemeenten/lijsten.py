@@ -56,7 +56,7 @@ def aantal(model: type[Any]) -> int:
     return db.session.execute(select(func.count()).select_from(model)).scalar_one()
 
 
-def stand() -> dict[str, Any]:
+def registerinhoud() -> dict[str, Any]:
     """Everything an import could change, to compare before and after."""
     gemeenten = db.session.execute(select(Gemeente).order_by(Gemeente.cbs_code)).scalars()
     return {

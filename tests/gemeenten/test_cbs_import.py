@@ -16,7 +16,7 @@ from gemeenten.models import CbsImport, Gemeente, GemeenteMutatie, MutatieSoort
 from gemeenten.services import ImportVerslag, importeer_cbs_lijst, op_code
 from kern.db import db
 from tests.gemeenten.factories import maak_gemeente
-from tests.gemeenten.lijsten import CBS_KOP, aantal, cbs_csv, stand, xlsx
+from tests.gemeenten.lijsten import CBS_KOP, aantal, cbs_csv, registerinhoud, xlsx
 
 LIJST_2018 = [
     ("GM0363", "Amsterdam", "Noord-Holland"),
@@ -180,13 +180,13 @@ def test_successor_follows_a_chain_of_two_mergers(db):
 def test_importing_the_same_list_twice_changes_nothing(db, opvolgers):
     importeer(LIJST_2018, 2018)
     importeer(LIJST_2019, 2019, OPVOLGERS_2019)
-    voor = stand()
+    voor = registerinhoud()
 
     verslag = importeer(LIJST_2019, 2019, opvolgers)
 
     assert not verslag.gewijzigd
     assert verslag.regels() == ["Lijst van 01-01-2019: niets gewijzigd."]
-    assert stand() == voor
+    assert registerinhoud() == voor
     assert voor["imports"] == 2
 
 
@@ -217,7 +217,7 @@ def test_same_list_again_with_a_successor_records_and_reports_it(db):
 
 def test_an_older_list_than_the_last_one_is_refused(db):
     importeer(LIJST_2019, 2019)
-    voor = stand()
+    voor = registerinhoud()
 
     with pytest.raises(CbsFout) as fout:
         importeer(LIJST_2018, 2018)
@@ -226,13 +226,13 @@ def test_an_older_list_than_the_last_one_is_refused(db):
         "De lijst van 01-01-2019 is al ingelezen; een oudere lijst (01-01-2018) kan het "
         "register niet terugzetten."
     ]
-    assert stand() == voor
+    assert registerinhoud() == voor
 
 
 def test_an_ended_code_that_reappears_is_refused(db):
     importeer(LIJST_2018, 2018)
     importeer(LIJST_2019, 2019, OPVOLGERS_2019)
-    voor = stand()
+    voor = registerinhoud()
 
     with pytest.raises(CbsFout) as fout:
         importeer([*LIJST_2019, ("GM0738", "Aalburg", "Noord-Brabant")], 2020)
@@ -240,7 +240,7 @@ def test_an_ended_code_that_reappears_is_refused(db):
     assert fout.value.teksten == [
         "Regel 7: GM0738 Aalburg is op 31-12-2018 beëindigd maar staat weer in de lijst."
     ]
-    assert stand() == voor
+    assert registerinhoud() == voor
 
 
 def test_peildatum_comes_from_the_file_name_or_the_caller(db):
@@ -263,7 +263,7 @@ def test_a_list_without_peildatum_is_refused(db, bestandsnaam):
     assert fout.value.teksten == [
         "Geef de peildatum op: die staat niet in de bestandsnaam (zoals gemeenten-2025-01-01)."
     ]
-    assert stand() == {"gemeenten": [], "mutaties": 0, "imports": 0, "deelnames": 0}
+    assert registerinhoud() == {"gemeenten": [], "mutaties": 0, "imports": 0, "deelnames": 0}
 
 
 # --- Malformed files: a clear Dutch message, and nothing changes -------------------------
@@ -350,7 +350,7 @@ ONGELDIGE_BESTANDEN = {
 )
 def test_a_malformed_file_is_refused_with_every_problem(db, inhoud, verwacht):
     importeer(LIJST_2018, 2018)
-    voor = stand()
+    voor = registerinhoud()
 
     with pytest.raises(CbsFout) as fout:
         importeer_cbs_lijst(inhoud, bestandsnaam="gemeenten-2019-01-01.csv", door="test")
@@ -358,7 +358,25 @@ def test_a_malformed_file_is_refused_with_every_problem(db, inhoud, verwacht):
     assert len(fout.value.teksten) == len(verwacht)
     for melding, tekst in zip(fout.value.teksten, verwacht, strict=True):
         assert tekst in melding
-    assert stand() == voor
+    assert registerinhoud() == voor
+
+
+def test_every_problem_of_a_long_list_is_reported(app):
+    regels = [f"{n},GM{n:04d},Gemeente {n},,,Holland" for n in range(1, 1201)]
+    regels[0] = "0001,,,,,"  # three problems on one line
+
+    with pytest.raises(CbsFout) as fout:
+        cbs.lees(_regels(*regels))
+
+    teksten = fout.value.teksten
+    assert len(teksten) == 3 + 1199
+    assert teksten[:4] == [
+        "Regel 2: de gemeentecode ontbreekt.",
+        "Regel 2: de gemeentenaam ontbreekt.",
+        "Regel 2: '' is geen provincie.",
+        "Regel 3: 'Holland' is geen provincie.",
+    ]
+    assert teksten[-1] == "Regel 1201: 'Holland' is geen provincie."
 
 
 def test_a_malformed_file_changes_nothing_in_an_empty_register(db):
@@ -369,7 +387,7 @@ def test_a_malformed_file_changes_nothing_in_an_empty_register(db):
             door="test",
         )
 
-    assert stand() == {"gemeenten": [], "mutaties": 0, "imports": 0, "deelnames": 0}
+    assert registerinhoud() == {"gemeenten": [], "mutaties": 0, "imports": 0, "deelnames": 0}
 
 
 @pytest.mark.parametrize(
@@ -391,13 +409,13 @@ def test_a_malformed_file_changes_nothing_in_an_empty_register(db):
 )
 def test_an_invalid_successor_mapping_is_refused(db, opvolgers, verwacht):
     importeer(LIJST_2018, 2018)
-    voor = stand()
+    voor = registerinhoud()
 
     with pytest.raises(CbsFout) as fout:
         importeer(LIJST_2019, 2019, opvolgers)
 
     assert fout.value.teksten == verwacht
-    assert stand() == voor
+    assert registerinhoud() == voor
     assert op_code("GM1959") is None
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from gemeenten.models import CbsImport, GemeenteMutatie, MutatieSoort
 from gemeenten.services import op_code
-from tests.gemeenten.lijsten import aantal, cbs_csv, stand
+from tests.gemeenten.lijsten import aantal, cbs_csv, registerinhoud
 
 LIJST_2018 = [
     ("GM0363", "Amsterdam", "Noord-Holland"),
@@ -84,7 +84,7 @@ def test_importeer_takes_peildatum_from_the_option(db, runner, bestand):
 
 
 def test_importeer_the_same_file_twice_says_nothing_changed(db, runner, bestand, register_2018):
-    voor = stand()
+    voor = registerinhoud()
 
     resultaat = runner.invoke(
         args=["gemeenten", "importeer", bestand("gemeenten-2018-01-01.csv", cbs_csv(LIJST_2018))]
@@ -92,11 +92,11 @@ def test_importeer_the_same_file_twice_says_nothing_changed(db, runner, bestand,
 
     assert resultaat.exit_code == 0, resultaat.output
     assert resultaat.stdout == "Lijst van 01-01-2018: niets gewijzigd.\n"
-    assert stand() == voor
+    assert registerinhoud() == voor
 
 
 def test_importeer_refuses_a_malformed_file_and_changes_nothing(db, runner, bestand, register_2018):
-    voor = stand()
+    voor = registerinhoud()
     inhoud = (
         b"gemeentecode_gm,gemeentenaam,provincienaam\r\n"
         b"GM0363,Amsterdam,Noord-Holland\r\n"
@@ -115,13 +115,13 @@ def test_importeer_refuses_a_malformed_file_and_changes_nothing(db, runner, best
         "  Regel 3: 'GM036' is geen gemeentecode.",
         "  Regel 4: 'Brabant' is geen provincie.",
     ]
-    assert stand() == voor
+    assert registerinhoud() == voor
 
 
 def test_importeer_refuses_an_invalid_successor_and_changes_nothing(
     db, runner, bestand, register_2018
 ):
-    voor = stand()
+    voor = registerinhoud()
 
     resultaat = runner.invoke(
         args=[
@@ -135,12 +135,12 @@ def test_importeer_refuses_an_invalid_successor_and_changes_nothing(
 
     assert resultaat.exit_code == 1
     assert "  Opvolger: GM9999 staat niet in deze lijst." in resultaat.stderr.splitlines()
-    assert stand() == voor
+    assert registerinhoud() == voor
 
 
 @pytest.mark.parametrize("opvolger", ["GM0738", "GM0738=", "=GM1959", " = "])
 def test_importeer_refuses_bad_opvolger_syntax(db, runner, bestand, register_2018, opvolger):
-    voor = stand()
+    voor = registerinhoud()
 
     resultaat = runner.invoke(
         args=[
@@ -154,7 +154,7 @@ def test_importeer_refuses_bad_opvolger_syntax(db, runner, bestand, register_201
 
     assert resultaat.exit_code == 2
     assert "schrijf OUD=NIEUW, bijvoorbeeld GM0738=GM1959." in resultaat.stderr
-    assert stand() == voor
+    assert registerinhoud() == voor
 
 
 def test_importeer_refuses_a_missing_file(db, runner, tmp_path):
@@ -209,21 +209,21 @@ def test_opvolger_records_a_merger_after_the_fact(db, runner, register_2019_zond
     ids=["unknown old code", "unknown new code", "still exists", "itself"],
 )
 def test_opvolger_refuses(db, runner, register_2019_zonder_opvolgers, oud, nieuw, melding):
-    voor = stand()
+    voor = registerinhoud()
 
     resultaat = runner.invoke(args=["gemeenten", "opvolger", oud, nieuw])
 
     assert resultaat.exit_code == 1
     assert resultaat.stderr == f"Error: {melding}\n"
-    assert stand() == voor
+    assert registerinhoud() == voor
 
 
 def test_opvolger_refuses_a_cycle(db, runner, register_2019_zonder_opvolgers):
     assert runner.invoke(args=["gemeenten", "opvolger", "GM0738", "GM0870"]).exit_code == 0
-    voor = stand()
+    voor = registerinhoud()
 
     resultaat = runner.invoke(args=["gemeenten", "opvolger", "GM0870", "GM0738"])
 
     assert resultaat.exit_code == 1
     assert "GM0738 kan geen opvolger van GM0870 zijn." in resultaat.stderr
-    assert stand() == voor
+    assert registerinhoud() == voor

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from gemeenten.models import Deelname, GemeenteMutatie, MutatieSoort, Programma
 from kern.accounts.models import Rol
 from tests.gemeenten.factories import maak_deelname, maak_gemeente
-from tests.gemeenten.lijsten import aantal, stand
+from tests.gemeenten.lijsten import aantal, registerinhoud
 from tests.pagina import csrf_token, meldingen, tekst
 from tests.subsidies.factories import maak_beschikking
 
@@ -201,7 +201,7 @@ def test_municipality_user_cannot_change_memberships(login_as, amsterdam, den_ha
     eigen_deelname = maak_deelname(amsterdam, Programma.ONDERWIJSAANPAK)
     andere_deelname = maak_deelname(den_haag, Programma.ONDERWIJSAANPAK)
     client = login_as(Rol.GEMEENTE, gemeente=amsterdam)
-    voor = stand()
+    voor = registerinhoud()
 
     # The role may never change memberships, so every such URL answers the same 403:
     # another municipality's answer does not reveal that it exists.
@@ -215,13 +215,13 @@ def test_municipality_user_cannot_change_memberships(login_as, amsterdam, den_ha
     ):
         antwoord = client.post(url, data={"programma": "onderwijsaanpak"})
         assert antwoord.status_code == 403, url
-    assert stand() == voor
+    assert registerinhoud() == voor
 
 
 def test_finance_reads_but_cannot_change_memberships(login_as, amsterdam):
     deelname = maak_deelname(amsterdam, Programma.ONDERWIJSAANPAK)
     client = login_as(Rol.FINANCIEN)
-    voor = stand()
+    voor = registerinhoud()
 
     pagina = client.get("/gemeenten/GM0363")
     assert pagina.status_code == 200
@@ -233,7 +233,7 @@ def test_finance_reads_but_cannot_change_memberships(login_as, amsterdam):
     beeindigen = client.post(f"/gemeenten/GM0363/deelnames/{deelname.id}/beeindigen")
 
     assert (toevoegen.status_code, beeindigen.status_code) == (403, 403)
-    assert stand() == voor
+    assert registerinhoud() == voor
 
 
 def test_anonymous_visitor_is_sent_to_the_login_page(client, amsterdam):
@@ -304,13 +304,13 @@ def test_adding_the_same_membership_twice_is_refused(officier, amsterdam):
     ids=["unknown programme", "empty programme", "no programme", "long explanation"],
 )
 def test_invalid_membership_is_refused_with_a_message(officier, amsterdam, gegevens, melding):
-    voor = stand()
+    voor = registerinhoud()
 
     antwoord = officier.post("/gemeenten/GM0363/deelnames", data=gegevens, follow_redirects=True)
 
     assert antwoord.status_code == 200
     assert meldingen(antwoord) == [("fout", melding)]
-    assert stand() == voor
+    assert registerinhoud() == voor
 
 
 def test_an_ended_municipality_gets_no_new_membership(officier, fusie):
@@ -345,13 +345,13 @@ def test_officer_ends_a_membership(db, officier, amsterdam):
 
 def test_ending_another_municipalitys_membership_is_404(db, officier, amsterdam, den_haag):
     van_den_haag = maak_deelname(den_haag, Programma.ONDERWIJSAANPAK)
-    voor = stand()
+    voor = registerinhoud()
 
     antwoord = officier.post(f"/gemeenten/GM0363/deelnames/{van_den_haag.id}/beeindigen")
     onbekend = officier.post(f"/gemeenten/GM0363/deelnames/{van_den_haag.id + 100}/beeindigen")
 
     assert (antwoord.status_code, onbekend.status_code) == (404, 404)
-    assert stand() == voor
+    assert registerinhoud() == voor
     assert db.session.get(Deelname, van_den_haag.id) is not None
 
 
