@@ -1,11 +1,12 @@
 """Messages about what a user sent: a cell of a workbook, a line of a list, the file as a whole.
 
-A `Melding` says where (sheet and cell, or nothing for the file as a whole), what (a full Dutch
-sentence) and how grave (`Ernst`). `Meldingen` collects them while a file is read, keeps the
-first `MAX_MELDINGEN` and counts them all, so that a user gets every problem at once and a
-file with a hundred thousand bad rows still gives a readable answer. The Excel pipeline
-(`kern.excel`), the stored uploads (`kern.uploads`) and the CBS import (`gemeenten.cbs`) use
-them; `kern.excel.foutwerkmap` marks them in the user's own file.
+A `Melding` says where (sheet and cell, or nothing: a line of a text list names itself in the
+text), what (a full Dutch sentence) and how grave (`Ernst`). `Meldingen` collects them while a
+file is read, keeps the first `MAX_MELDINGEN` (or the maximum it is given) and counts them all,
+so that a user gets every problem at once and a file with a hundred thousand bad rows still
+gives a readable answer. The Excel pipeline (`kern.excel`), the stored uploads
+(`kern.uploads`) and a domain's own imports (the CBS list) use them;
+`kern.excel.foutwerkmap` marks them in the user's own file.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The scan of a sheet's XML before calamine reads it, and its cutting into parts.
 
-See the docstring of `kern.excel` for why every sheet is scanned first.
+See the docstring of `kern.excel.lezen` for why every sheet is scanned first.
 """
 
 from __future__ import annotations
