@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -12,14 +11,15 @@ from sqlalchemy import func, select
 
 from kern.accounts.models import Gebruiker, Rol
 from kern.db import utcnow
-from tests.gemeenten.factories import maak_gemeente
 from tests.kern.factories import WACHTWOORD, maak_gebruiker
+from tests.pagina import csrf_token
 
 ONGELDIG = "Onbekend e-mailadres, onjuist wachtwoord of geblokkeerd account."
 NIEUW_WACHTWOORD = "een-ander-lang-wachtwoord"
 
 
 def aanmelden(client: FlaskClient, email: str, wachtwoord: str = WACHTWOORD, **kwargs):
+    """Post the login form, the subject of these tests (elsewhere: `login_as`)."""
     return client.post("/aanmelden", data={"email": email, "wachtwoord": wachtwoord}, **kwargs)
 
 
@@ -29,12 +29,6 @@ def is_aangemeld(client: FlaskClient) -> bool:
     return not (antwoord.status_code == 302 and urlsplit(antwoord.location).path == "/aanmelden")
 
 
-def uit_database(db, gebruiker: Gebruiker) -> Gebruiker:
-    """The user as the database holds it now, not as this session remembers it."""
-    db.session.expire_all()
-    return db.session.get(Gebruiker, gebruiker.id)
-
-
 def aantal_gebruikers(db) -> int:
     return db.session.execute(select(func.count(Gebruiker.id))).scalar_one()
 
@@ -42,35 +36,32 @@ def aantal_gebruikers(db) -> int:
 # --- Signing in and out ---------------------------------------------------------------------
 
 
-def test_signing_in_welcomes_the_user_and_records_when(app, db, client):
+def test_signing_in_welcomes_the_user_and_records_when(db, client):
     officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
-    db.session.commit()
     voor = utcnow()
 
     antwoord = aanmelden(client, officer.email)
 
     assert antwoord.status_code == 302
     assert antwoord.location == "/"
-    assert f"Welkom, {officer.naam}." in client.get("/").get_data(as_text=True)
-    aangemeld_op = uit_database(db, officer).laatst_aangemeld_op
+    assert f"Welkom, {officer.naam}." in client.get("/").text
+    aangemeld_op = officer.laatst_aangemeld_op
     assert aangemeld_op is not None
     assert aangemeld_op.tzinfo is not None
     assert voor - timedelta(seconds=1) <= aangemeld_op <= utcnow()
 
 
-def test_the_email_address_is_not_case_sensitive(app, db, client):
+def test_the_email_address_is_not_case_sensitive(db, client):
     officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER, email="piet@voorbeeld.nl")
-    db.session.commit()
 
     assert aanmelden(client, " Piet@Voorbeeld.NL").status_code == 302
     assert is_aangemeld(client)
-    assert uit_database(db, officer).laatst_aangemeld_op is not None
+    assert officer.laatst_aangemeld_op is not None
 
 
 @pytest.mark.parametrize("geval", ["wrong-password", "unknown-email", "blocked-user"])
-def test_a_failed_login_says_the_same_for_every_reason_and_signs_nobody_in(app, db, client, geval):
+def test_a_failed_login_says_the_same_for_every_reason_and_signs_nobody_in(db, client, geval):
     officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER, actief=geval != "blocked-user")
-    db.session.commit()
     email, wachtwoord = {
         "wrong-password": (officer.email, "niet-het-goede-wachtwoord"),
         "unknown-email": ("niemand@voorbeeld.nl", WACHTWOORD),
@@ -80,9 +71,9 @@ def test_a_failed_login_says_the_same_for_every_reason_and_signs_nobody_in(app, 
     antwoord = aanmelden(client, email, wachtwoord)
 
     assert antwoord.status_code == 200
-    assert ONGELDIG in antwoord.get_data(as_text=True)
+    assert ONGELDIG in antwoord.text
     assert not is_aangemeld(client)
-    assert uit_database(db, officer).laatst_aangemeld_op is None
+    assert officer.laatst_aangemeld_op is None
 
 
 @pytest.mark.parametrize(
@@ -98,9 +89,8 @@ def test_a_failed_login_says_the_same_for_every_reason_and_signs_nobody_in(app, 
         pytest.param("gemeenten", "/", id="relative-path"),
     ],
 )
-def test_next_is_followed_only_to_a_local_path(app, db, client, volgende, verwacht):
+def test_next_is_followed_only_to_a_local_path(db, client, volgende, verwacht):
     officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
-    db.session.commit()
 
     antwoord = client.post(
         "/aanmelden",
@@ -112,48 +102,44 @@ def test_next_is_followed_only_to_a_local_path(app, db, client, volgende, verwac
     assert antwoord.location == verwacht
 
 
-def test_a_page_that_needs_a_login_sends_the_visitor_there_and_back(app, db, client):
+def test_a_page_that_needs_a_login_sends_the_visitor_there_and_back(db, client):
     officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
-    db.session.commit()
 
     naar_login = client.get("/gemeenten/")
     assert naar_login.status_code == 302
     assert naar_login.location == "/aanmelden?next=%2Fgemeenten%2F"
-    login_pagina = client.get(naar_login.location).get_data(as_text=True)
+    login_pagina = client.get(naar_login.location).text
     assert "Meld u aan om deze pagina te zien." in login_pagina
 
     terug = aanmelden(client, officer.email, query_string={"next": "/gemeenten/"})
     assert terug.location == "/gemeenten/"
 
 
-def test_signing_out_takes_a_post(app, db, login):
+def test_signing_out_takes_a_post(db, login_as):
     officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
-    db.session.commit()
-    client = login(officer)
+    client = login_as(officer)
 
     antwoord = client.get("/afmelden")
 
     assert antwoord.status_code == 405
-    assert "Niet toegestaan" in antwoord.get_data(as_text=True)
+    assert "Niet toegestaan" in antwoord.text
     assert is_aangemeld(client)
 
 
-def test_signing_out_ends_the_session(app, db, login):
+def test_signing_out_ends_the_session(db, login_as):
     officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
-    db.session.commit()
-    client = login(officer)
+    client = login_as(officer)
 
     antwoord = client.post("/afmelden", follow_redirects=True)
 
     assert antwoord.request.path == "/aanmelden"
-    assert "U bent afgemeld." in antwoord.get_data(as_text=True)
+    assert "U bent afgemeld." in antwoord.text
     assert not is_aangemeld(client)
 
 
-def test_the_cookie_from_before_signing_out_no_longer_opens_pages(app, db, login):
+def test_the_cookie_from_before_signing_out_no_longer_opens_pages(app, db, login_as):
     officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
-    db.session.commit()
-    client = login(officer)
+    client = login_as(officer)
     oud = client.get_cookie("session")
     assert oud is not None
 
@@ -172,59 +158,52 @@ def test_the_cookie_from_before_signing_out_no_longer_opens_pages(app, db, login
 # --- Blocking -------------------------------------------------------------------------------
 
 
-def test_blocking_a_user_ends_their_session_at_once(app, db, login):
+def test_blocking_a_user_ends_their_session_at_once(db, login_as):
     medewerker = maak_gebruiker(Rol.FINANCIEN)
     beheerder = maak_gebruiker(Rol.BEHEERDER)
-    db.session.commit()
-    zijn_client = app.test_client()
-    aanmelden(zijn_client, medewerker.email)
+    zijn_client = login_as(medewerker)
     assert is_aangemeld(zijn_client)
-    beheer = login(beheerder)
+    beheer = login_as(beheerder)
 
     antwoord = beheer.post(f"/beheer/gebruikers/{medewerker.id}/blokkeren", follow_redirects=True)
 
     assert antwoord.request.path == "/beheer/gebruikers"
-    assert f"{medewerker.naam} is geblokkeerd; alle sessies zijn beëindigd." in antwoord.get_data(
-        as_text=True
-    )
-    assert uit_database(db, medewerker).actief is False
+    assert f"{medewerker.naam} is geblokkeerd; alle sessies zijn beëindigd." in antwoord.text
+    assert medewerker.actief is False
     assert not is_aangemeld(zijn_client)
-    assert ONGELDIG in aanmelden(zijn_client, medewerker.email).get_data(as_text=True)
+    assert ONGELDIG in aanmelden(zijn_client, medewerker.email).text
     assert not is_aangemeld(zijn_client)
 
 
-def test_an_unblocked_user_can_sign_in_again(app, db, login):
+def test_an_unblocked_user_can_sign_in_again(app, db, login_as):
     medewerker = maak_gebruiker(Rol.FINANCIEN, actief=False)
     beheerder = maak_gebruiker(Rol.BEHEERDER)
-    db.session.commit()
-    beheer = login(beheerder)
+    beheer = login_as(beheerder)
 
     antwoord = beheer.post(f"/beheer/gebruikers/{medewerker.id}/deblokkeren", follow_redirects=True)
 
-    assert f"{medewerker.naam} kan weer aanmelden." in antwoord.get_data(as_text=True)
-    assert uit_database(db, medewerker).actief is True
+    assert f"{medewerker.naam} kan weer aanmelden." in antwoord.text
+    assert medewerker.actief is True
     zijn_client = app.test_client()
     assert aanmelden(zijn_client, medewerker.email).status_code == 302
     assert is_aangemeld(zijn_client)
 
 
-def test_an_administrator_cannot_block_themself(app, db, login):
+def test_an_administrator_cannot_block_themself(db, login_as):
     beheerder = maak_gebruiker(Rol.BEHEERDER)
-    db.session.commit()
-    client = login(beheerder)
+    client = login_as(beheerder)
 
     antwoord = client.post(f"/beheer/gebruikers/{beheerder.id}/blokkeren", follow_redirects=True)
 
-    assert "U kunt uw eigen account niet blokkeren." in antwoord.get_data(as_text=True)
-    assert uit_database(db, beheerder).actief is True
+    assert "U kunt uw eigen account niet blokkeren." in antwoord.text
+    assert beheerder.actief is True
     assert client.get("/beheer/gebruikers").status_code == 200
 
 
-def test_blocking_an_unknown_user_is_a_404(app, db, login):
+def test_blocking_an_unknown_user_is_a_404(db, login_as):
     beheerder = maak_gebruiker(Rol.BEHEERDER)
-    db.session.commit()
 
-    antwoord = login(beheerder).post("/beheer/gebruikers/999999/blokkeren")
+    antwoord = login_as(beheerder).post("/beheer/gebruikers/999999/blokkeren")
 
     assert antwoord.status_code == 404
 
@@ -252,31 +231,27 @@ def test_blocking_an_unknown_user_is_a_404(app, db, login):
         ),
     ],
 )
-def test_a_refused_password_change_says_why_and_changes_nothing(app, db, login, gegevens, melding):
+def test_a_refused_password_change_says_why_and_changes_nothing(db, login_as, gegevens, melding):
     officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
-    db.session.commit()
     hash_voor, sleutel_voor = officer.wachtwoord_hash, officer.sessiesleutel
-    client = login(officer)
+    client = login_as(officer)
     gegevens = {"herhaling": gegevens["nieuw"], **gegevens}
 
     antwoord = client.post("/account/wachtwoord", data=gegevens)
 
     assert antwoord.status_code == 200
-    html = antwoord.get_data(as_text=True)
+    html = antwoord.text
     assert melding in html
     assert "Het formulier is niet verwerkt." in html
-    opgeslagen = uit_database(db, officer)
-    assert opgeslagen.wachtwoord_hash == hash_voor
-    assert opgeslagen.sessiesleutel == sleutel_voor
+    assert officer.wachtwoord_hash == hash_voor
+    assert officer.sessiesleutel == sleutel_voor
     assert is_aangemeld(client)
 
 
-def test_changing_the_password_ends_other_sessions_but_keeps_this_one(app, db, login):
+def test_changing_the_password_ends_other_sessions_but_keeps_this_one(db, login_as):
     officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
-    db.session.commit()
-    laptop = login(officer)
-    telefoon = app.test_client()
-    aanmelden(telefoon, officer.email)
+    laptop = login_as(officer)
+    telefoon = login_as(officer)
     assert is_aangemeld(telefoon)
 
     antwoord = laptop.post(
@@ -285,12 +260,10 @@ def test_changing_the_password_ends_other_sessions_but_keeps_this_one(app, db, l
         follow_redirects=True,
     )
 
-    assert "Uw wachtwoord is gewijzigd. Andere sessies zijn beëindigd." in antwoord.get_data(
-        as_text=True
-    )
+    assert "Uw wachtwoord is gewijzigd. Andere sessies zijn beëindigd." in antwoord.text
     assert is_aangemeld(laptop)
     assert not is_aangemeld(telefoon)
-    assert ONGELDIG in aanmelden(telefoon, officer.email, WACHTWOORD).get_data(as_text=True)
+    assert ONGELDIG in aanmelden(telefoon, officer.email, WACHTWOORD).text
     assert aanmelden(telefoon, officer.email, NIEUW_WACHTWOORD).status_code == 302
 
 
@@ -298,40 +271,31 @@ def test_changing_the_password_ends_other_sessions_but_keeps_this_one(app, db, l
 
 
 @pytest.fixture
-def beheer(app, db, login):
+def beheer(login_as, amsterdam):
     """A signed-in administrator's client, with Amsterdam in the register."""
-    maak_gemeente("GM0363", "Amsterdam")
-    beheerder = maak_gebruiker(Rol.BEHEERDER)
-    db.session.commit()
-    return login(beheerder)
+    return login_as(Rol.BEHEERDER)
 
 
-def amsterdam_id(db) -> int:
-    from gemeenten.models import Gemeente
+def test_the_new_user_form_offers_the_municipalities(beheer, amsterdam):
+    html = beheer.get("/beheer/gebruikers/nieuw").text
 
-    return db.session.execute(select(Gemeente.id).where(Gemeente.cbs_code == "GM0363")).scalar_one()
-
-
-def test_the_new_user_form_offers_the_municipalities(app, db, beheer):
-    html = beheer.get("/beheer/gebruikers/nieuw").get_data(as_text=True)
-
-    assert f'<option value="{amsterdam_id(db)}">GM0363 Amsterdam</option>' in html
+    assert f'<option value="{amsterdam.id}">GM0363 Amsterdam</option>' in html
 
 
-def test_an_administrator_creates_a_municipality_user(app, db, beheer):
+def test_an_administrator_creates_a_municipality_user(app, db, beheer, amsterdam):
     antwoord = beheer.post(
         "/beheer/gebruikers/nieuw",
         data={
             "naam": "Jan Jansen",
             "email": "Jan.Jansen@Amsterdam.nl",
             "rol": "gemeente",
-            "gemeente_id": str(amsterdam_id(db)),
+            "gemeente_id": str(amsterdam.id),
             "wachtwoord": WACHTWOORD,
         },
         follow_redirects=True,
     )
 
-    html = antwoord.get_data(as_text=True)
+    html = antwoord.text
     assert antwoord.request.path == "/beheer/gebruikers"
     assert "Account voor Jan Jansen (jan.jansen@amsterdam.nl) aangemaakt." in html
     assert "GM0363 Amsterdam" in html
@@ -339,7 +303,7 @@ def test_an_administrator_creates_a_municipality_user(app, db, beheer):
         select(Gebruiker).where(Gebruiker.email == "jan.jansen@amsterdam.nl")
     ).scalar_one()
     assert nieuw.rol is Rol.GEMEENTE
-    assert nieuw.gemeente_id == amsterdam_id(db)
+    assert nieuw.gemeente_id == amsterdam.id
     assert nieuw.actief
     zijn_client = app.test_client()
     assert aanmelden(zijn_client, "jan.jansen@amsterdam.nl").location == "/"
@@ -393,9 +357,8 @@ AMSTERDAM = "amsterdam"  # replaced by Amsterdam's id in the test
         pytest.param({"rol": "keizer"}, "Ongeldige keuze.", id="unknown-role"),
     ],
 )
-def test_a_refused_new_user_says_why_and_creates_nobody(app, db, beheer, wijziging, melding):
+def test_a_refused_new_user_says_why_and_creates_nobody(db, beheer, wijziging, melding, amsterdam):
     maak_gebruiker(Rol.BELEIDSMEDEWERKER, email="piet@voorbeeld.nl")
-    db.session.commit()
     voor = aantal_gebruikers(db)
     gegevens = {
         "naam": "Nieuwe Collega",
@@ -406,15 +369,14 @@ def test_a_refused_new_user_says_why_and_creates_nobody(app, db, beheer, wijzigi
         **wijziging,
     }
     if gegevens["gemeente_id"] == AMSTERDAM:
-        gegevens["gemeente_id"] = str(amsterdam_id(db))
+        gegevens["gemeente_id"] = str(amsterdam.id)
 
     antwoord = beheer.post("/beheer/gebruikers/nieuw", data=gegevens)
 
     assert antwoord.status_code == 200
-    html = antwoord.get_data(as_text=True)
+    html = antwoord.text
     assert melding in html
     assert "Het formulier is niet verwerkt." in html
-    db.session.expire_all()
     assert aantal_gebruikers(db) == voor
 
 
@@ -422,20 +384,16 @@ def test_a_refused_new_user_says_why_and_creates_nobody(app, db, beheer, wijzigi
 def test_a_post_without_csrf_token_is_refused_and_changes_nothing(app, db):
     beheerder = maak_gebruiker(Rol.BEHEERDER)
     collega = maak_gebruiker(Rol.FINANCIEN)
-    db.session.commit()
     client = app.test_client()
 
     # Without the token even the login form is refused.
     geweigerd = aanmelden(client, beheerder.email)
     assert geweigerd.status_code == 400
-    assert "Het formulier is verlopen of ongeldig" in geweigerd.get_data(as_text=True)
+    assert "Het formulier is verlopen of ongeldig" in geweigerd.text
     assert not is_aangemeld(client)
 
     # With the token from the page it works.
-    pagina = client.get("/aanmelden").get_data(as_text=True)
-    gevonden = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', pagina)
-    assert gevonden is not None
-    token = gevonden.group(1)
+    token = csrf_token(client.get("/aanmelden"))
     antwoord = client.post(
         "/aanmelden",
         data={"email": beheerder.email, "wachtwoord": WACHTWOORD, "csrf_token": token},
@@ -457,13 +415,12 @@ def test_a_post_without_csrf_token_is_refused_and_changes_nothing(app, db):
 
     for antwoord in (nieuw, blokkeer):
         assert antwoord.status_code == 400
-        html = antwoord.get_data(as_text=True)
+        html = antwoord.text
         assert "Ongeldig verzoek" in html
         assert "Het formulier is verlopen of ongeldig" in html
         assert "er is niets gewijzigd" in html
-    db.session.expire_all()
     assert aantal_gebruikers(db) == voor
-    assert uit_database(db, collega).actief is True
+    assert collega.actief is True
     assert is_aangemeld(client)
 
 
@@ -488,20 +445,17 @@ def aanmaken(runner, *extra: str, rol: str = "gemeente", email: str = "Jan@Amste
     )
 
 
-def test_cli_creates_a_municipality_user(app, db, runner):
-    maak_gemeente("GM0363", "Amsterdam")
-    db.session.commit()
+def test_cli_creates_a_municipality_user(app, db, runner, amsterdam):
 
     resultaat = aanmaken(runner, "--gemeente", "gm0363")
 
     assert resultaat.exit_code == 0, resultaat.output
     assert "Aangemaakt: jan@amsterdam.nl (Medewerker gemeente)." in resultaat.output
-    db.session.expire_all()
     nieuw = db.session.execute(
         select(Gebruiker).where(Gebruiker.email == "jan@amsterdam.nl")
     ).scalar_one()
     assert nieuw.rol is Rol.GEMEENTE
-    assert nieuw.gemeente_id == amsterdam_id(db)
+    assert nieuw.gemeente_id == amsterdam.id
     assert aanmelden(app.test_client(), "jan@amsterdam.nl").status_code == 302
 
 
@@ -528,21 +482,19 @@ def test_cli_creates_a_municipality_user(app, db, runner):
         ),
     ],
 )
-def test_cli_refuses_a_wrong_municipality_and_creates_nobody(app, db, runner, extra, rol, melding):
-    maak_gemeente("GM0363", "Amsterdam")
-    db.session.commit()
+def test_cli_refuses_a_wrong_municipality_and_creates_nobody(
+    db, runner, amsterdam, extra, rol, melding
+):
 
     resultaat = aanmaken(runner, *extra, rol=rol)
 
     assert resultaat.exit_code == 1
     assert melding in resultaat.output
-    db.session.expire_all()
     assert aantal_gebruikers(db) == 0
 
 
-def test_cli_refuses_a_short_password_and_a_duplicate_email(app, db, runner):
+def test_cli_refuses_a_short_password_and_a_duplicate_email(db, runner, amsterdam):
     maak_gebruiker(Rol.FINANCIEN, email="jan@amsterdam.nl")
-    db.session.commit()
 
     dubbel = aanmaken(runner, rol="financien", email="JAN@amsterdam.nl")
     kort = runner.invoke(
@@ -564,15 +516,12 @@ def test_cli_refuses_a_short_password_and_a_duplicate_email(app, db, runner):
     assert "Er bestaat al een account met e-mailadres jan@amsterdam.nl." in dubbel.output
     assert kort.exit_code == 1
     assert "Een wachtwoord heeft minstens 12 tekens." in kort.output
-    db.session.expire_all()
     assert aantal_gebruikers(db) == 1
 
 
-def test_cli_lists_every_account_with_role_status_and_municipality(app, db, runner):
-    amsterdam = maak_gemeente("GM0363", "Amsterdam")
+def test_cli_lists_every_account_with_role_status_and_municipality(db, runner, amsterdam):
     maak_gebruiker(Rol.GEMEENTE, gemeente=amsterdam, email="jan@amsterdam.nl")
     maak_gebruiker(Rol.FINANCIEN, email="geld@voorbeeld.nl", actief=False)
-    db.session.commit()
 
     resultaat = runner.invoke(args=["gebruikers", "lijst"])
 
@@ -585,31 +534,29 @@ def test_cli_lists_every_account_with_role_status_and_municipality(app, db, runn
     assert "geblokkeerd" in regels["geld@voorbeeld.nl"]
 
 
-def test_cli_blocks_a_user_and_ends_their_session_then_unblocks(app, db, runner):
+def test_cli_blocks_a_user_and_ends_their_session_then_unblocks(db, runner, login_as):
     officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER, email="piet@voorbeeld.nl")
-    db.session.commit()
-    zijn_client = app.test_client()
-    aanmelden(zijn_client, officer.email)
+    zijn_client = login_as(officer)
     assert is_aangemeld(zijn_client)
 
     geblokkeerd = runner.invoke(args=["gebruikers", "blokkeren", "Piet@Voorbeeld.nl"])
 
     assert geblokkeerd.exit_code == 0
     assert "Geblokkeerd: Piet@Voorbeeld.nl." in geblokkeerd.output
-    assert uit_database(db, officer).actief is False
+    assert officer.actief is False
     assert not is_aangemeld(zijn_client)
-    assert ONGELDIG in aanmelden(zijn_client, officer.email).get_data(as_text=True)
+    assert ONGELDIG in aanmelden(zijn_client, officer.email).text
 
     gedeblokkeerd = runner.invoke(args=["gebruikers", "deblokkeren", "piet@voorbeeld.nl"])
 
     assert gedeblokkeerd.exit_code == 0
     assert "Gedeblokkeerd: piet@voorbeeld.nl." in gedeblokkeerd.output
-    assert uit_database(db, officer).actief is True
+    assert officer.actief is True
     assert aanmelden(zijn_client, officer.email).status_code == 302
 
 
 @pytest.mark.parametrize("opdracht", ["blokkeren", "deblokkeren"])
-def test_cli_says_so_when_the_email_is_unknown(app, db, runner, opdracht):
+def test_cli_says_so_when_the_email_is_unknown(runner, opdracht):
     resultaat = runner.invoke(args=["gebruikers", opdracht, "niemand@voorbeeld.nl"])
 
     assert resultaat.exit_code == 1

@@ -18,7 +18,7 @@ from tests.kern.factories import maak_gebruiker
 from tests.subsidies.factories import maak_beschikking
 
 
-def test_creating_and_amending_a_decision_is_written_down_with_old_and_new_values(app, db):
+def test_creating_and_amending_a_decision_is_written_down_with_old_and_new_values(db):
     gemeente = maak_gemeente()
     with audit.als("beleid@ministerie.nl"):
         beschikking = maak_beschikking(gemeente, bedrag=Decimal("100000.00"))
@@ -57,7 +57,7 @@ def test_a_signed_in_user_is_recorded_as_the_author(app, db):
     assert regel.gebruiker_id == officer.id
 
 
-def test_a_payment_registered_as_paid_is_in_the_trail(app, db):
+def test_a_payment_registered_as_paid_is_in_the_trail(db):
     beschikking = maak_beschikking(maak_gemeente())
     betaling = services.plan_betaling(
         beschikking,
@@ -74,7 +74,7 @@ def test_a_payment_registered_as_paid_is_in_the_trail(app, db):
     assert regels[0].wijzigingen["bedrag"] == [None, "40000.00"]
 
 
-def test_nothing_unchanged_is_written(app, db):
+def test_nothing_unchanged_is_written(db):
     beschikking = maak_beschikking(maak_gemeente())
     db.session.commit()
     aantal = len(audit.historie("beschikking", beschikking.id))
@@ -85,7 +85,7 @@ def test_nothing_unchanged_is_written(app, db):
     assert len(audit.historie("beschikking", beschikking.id)) == aantal
 
 
-def test_the_trail_cannot_be_changed_or_deleted_through_the_application(app, db):
+def test_the_trail_cannot_be_changed_or_deleted_through_the_application(db):
     beschikking = maak_beschikking(maak_gemeente())
     db.session.commit()
     regel = audit.historie("beschikking", beschikking.id)[0]
@@ -102,7 +102,7 @@ def test_the_trail_cannot_be_changed_or_deleted_through_the_application(app, db)
     assert db.session.get(AuditRegel, regel.id).door != "iemand anders"
 
 
-def test_a_rolled_back_change_leaves_no_entry(app, db):
+def test_a_rolled_back_change_leaves_no_entry(db):
     gemeente = maak_gemeente()
     db.session.commit()
     voor = db.session.execute(sa.select(sa.func.count(AuditRegel.id))).scalar_one()
@@ -113,7 +113,7 @@ def test_a_rolled_back_change_leaves_no_entry(app, db):
     assert db.session.execute(sa.select(sa.func.count(AuditRegel.id))).scalar_one() == voor
 
 
-def test_rows_removed_by_a_cascade_are_written_down(app, db):
+def test_rows_removed_by_a_cascade_are_written_down(db):
     beschikking = maak_beschikking(maak_gemeente(), bedrag=Decimal("100000.00"), beschikt=False)
     kennis = beschikking.regeling_jaar.regeling.doelen[0]
     services.wijzig_beschikking(
@@ -142,7 +142,7 @@ def test_rows_removed_by_a_cascade_are_written_down(app, db):
     assert laatste.wijzigingen["bedrag"] == ["100000.00", None]
 
 
-def test_changing_the_participants_of_a_region_is_written_down(app, db):
+def test_changing_the_participants_of_a_region_is_written_down(db):
     lead = maak_gemeente()
     zaanstad = maak_gemeente("GM0479", "Zaanstad", "Noord-Holland")
     beschikking = maak_beschikking(lead)

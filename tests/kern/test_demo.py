@@ -26,14 +26,13 @@ def aantal(db, model) -> int:
 
 def accounts(db) -> dict[str, tuple[str, str]]:
     """Per e-mail address: the password hash and the session key (they change on a reset)."""
-    db.session.expire_all()
     return {
         g.email: (g.wachtwoord_hash, g.sessiesleutel)
         for g in db.session.execute(select(Gebruiker)).scalars()
     }
 
 
-def test_loading_the_demo_gives_49_municipalities_and_one_account_per_role(app, db, runner):
+def test_loading_the_demo_gives_49_municipalities_and_one_account_per_role(db, runner):
     uitvoer = laden(runner)
 
     assert aantal(db, Gemeente) == 49
@@ -54,7 +53,7 @@ def test_loading_the_demo_gives_49_municipalities_and_one_account_per_role(app, 
     assert "gemeente@demo.example  (GM0363)" in uitvoer
 
 
-def test_loading_twice_changes_nothing(app, db, runner):
+def test_loading_twice_changes_nothing(db, runner):
     laden(runner)
     voor = {model: aantal(db, model) for model in (Gemeente, Deelname, Gebruiker)}
     accounts_voor = accounts(db)

@@ -22,29 +22,24 @@ def _zonder_sporen(html: str) -> None:
         assert spoor not in html, f"the error page shows {spoor!r}"
 
 
-def test_unknown_page_is_a_dutch_404_with_the_menu(app, db, login):
-    officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
-    db.session.commit()
-    client = login(officer)
-
-    antwoord = client.get("/bestaat-niet")
+def test_unknown_page_is_a_dutch_404_with_the_menu(beleidsmedewerker, officier):
+    antwoord = officier.get("/bestaat-niet")
 
     assert antwoord.status_code == 404
-    html = antwoord.get_data(as_text=True)
+    html = antwoord.text
     assert "Pagina niet gevonden" in html
     assert 'aria-label="Hoofdmenu"' in html
-    assert officer.naam in html
+    assert beleidsmedewerker.naam in html
 
 
-def test_forbidden_page_is_a_dutch_403_with_the_menu(app, db, login):
+def test_forbidden_page_is_a_dutch_403_with_the_menu(db, login_as):
     financien = maak_gebruiker(Rol.FINANCIEN)
-    db.session.commit()
-    client = login(financien)
+    client = login_as(financien)
 
     antwoord = client.get("/beheer/gebruikers")
 
     assert antwoord.status_code == 403
-    html = antwoord.get_data(as_text=True)
+    html = antwoord.text
     assert "Geen toegang" in html
     assert "U hebt geen toegang tot deze pagina." in html
     assert 'aria-label="Hoofdmenu"' in html
@@ -71,12 +66,12 @@ def test_a_too_large_upload_is_refused_with_its_limit(app, client):
     )
 
     assert antwoord.status_code == 413
-    html = antwoord.get_data(as_text=True)
+    html = antwoord.text
     assert "Bestand te groot" in html
     assert "groter dan de toegestane 1 MB" in html
 
 
-def test_an_unexpected_error_shows_a_dutch_page_without_the_traceback(app, db, login):
+def test_an_unexpected_error_shows_a_dutch_page_without_the_traceback(app, login_as):
     stuk = Blueprint("stuk", __name__)
 
     @stuk.route("/stuk")
@@ -86,14 +81,12 @@ def test_an_unexpected_error_shows_a_dutch_page_without_the_traceback(app, db, l
 
     app.register_blueprint(stuk)
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
-    db.session.commit()
-    client = login(officer)
+    client = login_as(Rol.BELEIDSMEDEWERKER)
 
     antwoord = client.get("/stuk")
 
     assert antwoord.status_code == 500
-    html = antwoord.get_data(as_text=True)
+    html = antwoord.text
     assert "Er ging iets mis" in html
     assert "Er is niets gewijzigd." in html
     assert "geheime interne details" not in html
@@ -119,7 +112,7 @@ def zonder_database(request, app_config, tmp_path: Path):
 def _moet_503_zijn(antwoord) -> None:
     assert antwoord.status_code == 503
     assert antwoord.headers["Retry-After"] == "60"
-    html = antwoord.get_data(as_text=True)
+    html = antwoord.text
     assert "Database niet bereikbaar" in html
     assert "Er is niets gewijzigd." in html
     _zonder_sporen(html)
@@ -129,12 +122,8 @@ def test_health_check_says_503_when_the_database_is_unreachable(zonder_database)
     _moet_503_zijn(zonder_database.test_client().get("/gezondheid"))
 
 
-def test_a_signed_in_user_gets_503_when_the_database_is_unreachable(
-    app, db, login, zonder_database
-):
-    officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
-    db.session.commit()
-    cookie = login(officer).get_cookie("session")
+def test_a_signed_in_user_gets_503_when_the_database_is_unreachable(officier, zonder_database):
+    cookie = officier.get_cookie("session")
     assert cookie is not None
     client = zonder_database.test_client()
     # The same secret key, so the broken app accepts the cookie and must load the user.
@@ -144,51 +133,47 @@ def test_a_signed_in_user_gets_503_when_the_database_is_unreachable(
     _moet_503_zijn(client.get("/"))
 
 
-def test_health_check_is_ok_when_the_database_answers(app, client):
+def test_health_check_is_ok_when_the_database_answers(client):
     antwoord = client.get("/gezondheid")
 
     assert antwoord.status_code == 200
     assert antwoord.get_json() == {"status": "ok"}
 
 
-def _aangemeld_zonder_database(app, db, login, kapot):
+def _aangemeld_zonder_database(officier, kapot):
     """A signed-in officer's cookie, sent to an app whose database cannot be reached."""
-    officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
-    db.session.commit()
-    cookie = login(officer).get_cookie("session")
+    cookie = officier.get_cookie("session")
     assert cookie is not None
     client = kapot.test_client()
     client.set_cookie("session", cookie.value, domain=cookie.domain)
     return client
 
 
-def test_a_signed_in_404_renders_without_the_database(app, db, login, zonder_database):
-    client = _aangemeld_zonder_database(app, db, login, zonder_database)
+def test_a_signed_in_404_renders_without_the_database(officier, zonder_database):
+    client = _aangemeld_zonder_database(officier, zonder_database)
 
     antwoord = client.get("/bestaat-niet")
 
     assert antwoord.status_code == 404
-    html = antwoord.get_data(as_text=True)
+    html = antwoord.text
     assert "Pagina niet gevonden" in html
     assert 'aria-label="Hoofdmenu"' not in html  # who is signed in is not known
     _zonder_sporen(html)
 
 
-def test_a_signed_in_post_without_its_token_renders_without_the_database(
-    app, db, login, zonder_database
-):
+def test_a_signed_in_post_without_its_token_renders_without_the_database(officier, zonder_database):
     zonder_database.config["WTF_CSRF_ENABLED"] = True
-    client = _aangemeld_zonder_database(app, db, login, zonder_database)
+    client = _aangemeld_zonder_database(officier, zonder_database)
 
     antwoord = client.post("/afmelden", data={})
 
     assert antwoord.status_code == 400
-    html = antwoord.get_data(as_text=True)
+    html = antwoord.text
     assert "Het formulier is verlopen of ongeldig." in html
     _zonder_sporen(html)
 
 
-def test_a_unique_key_refusing_a_row_is_a_dutch_409_and_nothing_is_kept(app, db, login):
+def test_a_unique_key_refusing_a_row_is_a_dutch_409_and_nothing_is_kept(app, db):
     """Two creates of the same thing at once: the database's unique key lets one win."""
     dubbel = Blueprint("dubbel", __name__)
 
@@ -219,9 +204,9 @@ def test_a_unique_key_refusing_a_row_is_a_dutch_409_and_nothing_is_kept(app, db,
     kapot = client.post("/kapot")
 
     assert botsing.status_code == 409
-    html = botsing.get_data(as_text=True)
+    html = botsing.text
     assert "Iemand anders heeft dit intussen gewijzigd" in html
     assert "niet opgeslagen" in html
     _zonder_sporen(html)
     assert kapot.status_code == 500  # a broken rule is a bug, not someone else's change
-    assert _db.session.execute(select(func.count(Gebruiker.id))).scalar_one() == 0
+    assert db.session.execute(select(func.count(Gebruiker.id))).scalar_one() == 0

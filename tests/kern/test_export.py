@@ -12,6 +12,7 @@ import io
 import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
@@ -21,15 +22,10 @@ from kern import export
 from kern.accounts.access import rollen_van
 from kern.accounts.models import Rol
 from tests.gemeenten.factories import maak_gemeente
-from tests.kern.factories import maak_gebruiker
-from tests.kern.test_toegang import (  # noqa: F401 (wereld: a fixture)
-    _APP,
-    VOORBEELDEN,
-    Wereld,
-    bouw_url,
-    client_voor,
-    wereld,
-)
+from tests.kern.test_toegang import _APP, VOORBEELDEN, bouw_url, client_voor
+
+if TYPE_CHECKING:
+    from tests.kern.conftest import TweeGemeenten
 
 KWAAD = '=HYPERLINK("http://kwaad.example","klik")'
 SOM = re.compile(r"^=SUM\([A-Z]+2:[A-Z]+\d+\)$")
@@ -163,10 +159,9 @@ def test_the_exports_are_found():
     assert ("gemeenten.index", "/gemeenten/") in EXPORTS
 
 
-def _vijandig(db, wereld: Wereld) -> None:  # noqa: F811
+def _vijandig(twee_gemeenten: TweeGemeenten) -> None:
     """Text that a spreadsheet would run, in what every export shows: the municipality."""
-    wereld.eigen.roepnaam = KWAAD + "\x07"
-    db.session.commit()
+    twee_gemeenten.eigen.roepnaam = KWAAD + "\x07"
 
 
 def _controleer_xlsx(inhoud: bytes, wat: str) -> list[str]:
@@ -195,22 +190,17 @@ def _controleer_csv(inhoud: str, wat: str) -> list[str]:
 @pytest.mark.parametrize(("endpoint", "pad"), EXPORTS, ids=[e for e, _ in EXPORTS])
 @pytest.mark.parametrize("formaat", export.FORMATEN)
 def test_every_export_is_safe_private_and_not_cached(
-    app,
-    db,
-    wereld,  # noqa: F811 (the permission matrix's fixture, imported)
-    endpoint,
-    pad,
-    formaat,
+    app, db, login_as, twee_gemeenten, endpoint, pad, formaat
 ):
-    _vijandig(db, wereld)
+    _vijandig(twee_gemeenten)
     regel = next(r for r in app.url_map.iter_rules() if (r.endpoint, r.rule) == (endpoint, pad))
-    url = bouw_url(regel, wereld, VOORBEELDEN) + f"?formaat={formaat}"
+    url = bouw_url(regel, twee_gemeenten, VOORBEELDEN) + f"?formaat={formaat}"
     toegestaan = rollen_van(app, endpoint) or set(Rol)
     fouten: list[str] = []
     kwaad_gezien = False
     for rol in Rol:
         wat = f"{url} as {rol.value}"
-        antwoord = client_voor(app, wereld.gebruikers[rol]).get(url)
+        antwoord = client_voor(app, login_as, twee_gemeenten.gebruikers[rol]).get(url)
         if rol not in toegestaan:
             if antwoord.status_code != 403:
                 fouten.append(f"{wat}: {antwoord.status_code}, expected 403")
@@ -236,8 +226,8 @@ def test_every_export_is_safe_private_and_not_cached(
             tekst = inhoud.decode("utf-8")
             fouten += _controleer_csv(tekst, wat)
         kwaad_gezien |= "kwaad.example" in tekst
-        if rol is Rol.GEMEENTE and wereld.andere.naam in tekst:
-            fouten.append(f"{wat} shows {wereld.andere.naam}")
+        if rol is Rol.GEMEENTE and twee_gemeenten.andere.naam in tekst:
+            fouten.append(f"{wat} shows {twee_gemeenten.andere.naam}")
     assert kwaad_gezien, f"{url}: the hostile name was in no export, so nothing was tested"
     assert not fouten, "\n".join(fouten)
 
@@ -245,17 +235,11 @@ def test_every_export_is_safe_private_and_not_cached(
 # --- The register ---------------------------------------------------------------------------
 
 
-def test_the_register_exports_what_the_page_shows_under_its_filters(app, db, login):
-    for code, naam, provincie in [
-        ("GM0363", "Amsterdam", "Noord-Holland"),
-        ("GM0599", "Rotterdam", "Zuid-Holland"),
-        ("GM0503", "Delft", "Zuid-Holland"),
-    ]:
-        maak_gemeente(code, naam, provincie)
-    client = login(maak_gebruiker(Rol.FINANCIEN))
-    db.session.commit()
+def test_the_register_exports_what_the_page_shows_under_its_filters(login_as, amsterdam, rotterdam):
+    maak_gemeente("GM0503", "Delft", "Zuid-Holland")
+    client = login_as(Rol.FINANCIEN)
 
-    pagina = client.get("/gemeenten/?provincie=Zuid-Holland").get_data(as_text=True)
+    pagina = client.get("/gemeenten/?provincie=Zuid-Holland").text
     assert "/gemeenten/?provincie=Zuid-Holland&amp;formaat=xlsx" in pagina
     antwoord = client.get("/gemeenten/?provincie=Zuid-Holland&formaat=xlsx")
 

@@ -66,10 +66,11 @@ def test_a_missing_moment_shows_a_dash():
 
 
 def test_templates_use_the_same_filters(app):
-    html = render_template_string(
-        "{{ bedrag | geld }} op {{ dag | datum }} om {{ moment | datumtijd }}",
-        bedrag=Decimal("950000"),
-        dag=date(2015, 9, 1),
-        moment=datetime(2015, 9, 1, 8, 0, tzinfo=UTC),
-    )
+    with app.app_context():
+        html = render_template_string(
+            "{{ bedrag | geld }} op {{ dag | datum }} om {{ moment | datumtijd }}",
+            bedrag=Decimal("950000"),
+            dag=date(2015, 9, 1),
+            moment=datetime(2015, 9, 1, 8, 0, tzinfo=UTC),
+        )
     assert html == "€\xa0950.000,00 op 1 september 2015 om 1 september 2015 10:00"

@@ -11,14 +11,12 @@ import io
 from decimal import Decimal
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from kern.accounts.models import Gebruiker, Rol
 from kern.db import db
 from kern.uploads import Upload
 from subsidies.models import Regeling
-from tests.gemeenten.factories import maak_gemeente
 from tests.kern.factories import WACHTWOORD, maak_gebruiker
 from tests.subsidies.factories import maak_beschikking, maak_regeling
 
@@ -26,50 +24,33 @@ WEIGERING = "Het verzoek bevat een stuurteken"
 
 
 def aantal(model) -> int:
-    db.session.expire_all()
     return db.session.execute(select(func.count()).select_from(model)).scalar_one()
 
 
 def _geweigerd(antwoord, waar: str) -> None:
     assert antwoord.status_code == 400
-    html = antwoord.get_data(as_text=True)
+    html = antwoord.text
     assert "Ongeldig verzoek" in html
     assert WEIGERING in html
     assert waar in html
     assert "er is niets gewijzigd" in html
 
 
-def aangemeld(app, rol: Rol, **extra) -> FlaskClient:
-    gebruiker = maak_gebruiker(rol, **extra)
-    db.session.commit()
-    client = app.test_client()
-    antwoord = client.post("/aanmelden", data={"email": gebruiker.email, "wachtwoord": WACHTWOORD})
-    assert antwoord.status_code == 302
-    return client
-
-
-@pytest.fixture
-def officier(app) -> FlaskClient:
-    maak_gemeente("GM0344", "Utrecht", "Utrecht")
-    return aangemeld(app, Rol.BELEIDSMEDEWERKER)
-
-
 @pytest.mark.parametrize(
     "pad",
     ["/gemeenten/GM0344%00", "/gemeenten/GM%000344/deelnames", "/bestaat%01niet"],
 )
-def test_a_control_character_in_the_path_is_refused(officier, pad):
+def test_a_control_character_in_the_path_is_refused(officier, utrecht, pad):
     _geweigerd(officier.get(pad), "het adres")
 
 
 @pytest.mark.parametrize("zoekterm", ["Utr%00echt", "%1b[31m", "a%7fb"])
-def test_a_control_character_in_the_search_box_is_refused(officier, zoekterm):
+def test_a_control_character_in_the_search_box_is_refused(officier, utrecht, zoekterm):
     _geweigerd(officier.get(f"/gemeenten/?q={zoekterm}"), "het adres")
 
 
-def test_a_nul_in_the_login_form_is_refused_for_an_anonymous_visitor(app, client):
+def test_a_nul_in_the_login_form_is_refused_for_an_anonymous_visitor(db, client):
     maak_gebruiker(Rol.BEHEERDER, email="beheer@voorbeeld.nl")
-    db.session.commit()
 
     antwoord = client.post(
         "/aanmelden", data={"email": "beheer@voorbeeld.nl\x00", "wachtwoord": WACHTWOORD}
@@ -80,8 +61,8 @@ def test_a_nul_in_the_login_form_is_refused_for_an_anonymous_visitor(app, client
 
 
 @pytest.mark.parametrize("teken", ["\x00", "\x07", "\x1b", "\x7f", "\x85"])
-def test_a_control_character_in_a_text_field_is_refused_and_nothing_is_saved(app, teken):
-    beheerder = aangemeld(app, Rol.BEHEERDER)
+def test_a_control_character_in_a_text_field_is_refused_and_nothing_is_saved(db, login_as, teken):
+    beheerder = login_as(Rol.BEHEERDER)
     voor = aantal(Gebruiker)
 
     antwoord = beheerder.post(
@@ -100,9 +81,7 @@ def test_a_control_character_in_a_text_field_is_refused_and_nothing_is_saved(app
     assert aantal(Gebruiker) == voor
 
 
-def test_tabs_and_line_breaks_in_multi_line_text_are_kept(app):
-    officier = aangemeld(app, Rol.BELEIDSMEDEWERKER)
-
+def test_tabs_and_line_breaks_in_multi_line_text_are_kept(db, officier):
     antwoord = officier.post(
         "/versterkingsgelden/regelingen/nieuw",
         data={
@@ -119,10 +98,9 @@ def test_tabs_and_line_breaks_in_multi_line_text_are_kept(app):
     assert regeling.omschrijving == "Eerste regel\r\n\tingesprongen tweede regel"
 
 
-def test_a_nul_in_an_uploads_file_name_is_refused_and_nothing_is_stored(app):
-    gemeente = maak_gemeente("GM0363", "Amsterdam", "Noord-Holland")
-    beschikking = maak_beschikking(gemeente, maak_regeling(), Decimal("920000.00"), kenmerk="VG-1")
-    klerk = aangemeld(app, Rol.GEMEENTE, gemeente=gemeente)
+def test_a_nul_in_an_uploads_file_name_is_refused_and_nothing_is_stored(db, login_as, amsterdam):
+    beschikking = maak_beschikking(amsterdam, maak_regeling(), Decimal("920000.00"), kenmerk="VG-1")
+    klerk = login_as(Rol.GEMEENTE, gemeente=amsterdam)
 
     antwoord = klerk.post(
         f"/versterkingsgelden/beschikkingen/{beschikking.id}/verantwoording/upload",
@@ -134,16 +112,16 @@ def test_a_nul_in_an_uploads_file_name_is_refused_and_nothing_is_stored(app):
     assert aantal(Upload) == 0
 
 
-def test_an_address_of_10_kb_is_a_dutch_414(officier):
+def test_an_address_of_10_kb_is_a_dutch_414(officier, utrecht):
     antwoord = officier.get("/gemeenten/?q=" + "a" * 10 * 1024)
 
     assert antwoord.status_code == 414
-    html = antwoord.get_data(as_text=True)
+    html = antwoord.text
     assert "Adres te lang" in html
     assert "Het adres van deze pagina is te lang" in html
 
 
-def test_a_long_address_below_the_limit_is_served(officier):
+def test_a_long_address_below_the_limit_is_served(officier, utrecht):
     antwoord = officier.get("/gemeenten/?q=" + "a" * 4000)
 
     assert antwoord.status_code == 200

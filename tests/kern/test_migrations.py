@@ -12,7 +12,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import inspect, text
 
 from kern.app import PROJECT
@@ -22,7 +22,7 @@ MIGRATIONS = PROJECT / "migrations"
 
 
 @pytest.fixture
-def leeg(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+def leeg(db: SQLAlchemy, monkeypatch: pytest.MonkeyPatch) -> None:
     """An empty database: the tables the `app` fixture created are dropped."""
     # env.py hands alembic.ini to logging.config.fileConfig, which would replace pytest's log
     # handlers and the root level for the rest of the session.

@@ -9,16 +9,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import Blueprint, Flask, render_template_string
-from flask.testing import FlaskClient
+from flask import Blueprint, render_template_string
 
 from kern import navigatie
 from kern.accounts.access import rollen_van, toegang
-from kern.accounts.models import Gebruiker, Rol
-from kern.db import db
+from kern.accounts.models import Rol
 from kern.navigatie import Menuitem, Tegel
-from tests.gemeenten.factories import maak_gemeente
-from tests.kern.factories import WACHTWOORD, maak_gebruiker
 
 OVERZICHT = ("Overzicht", "/")
 GEMEENTEN = ("Gemeenten", "/gemeenten/")
@@ -29,14 +25,6 @@ GEBRUIKERS = ("Gebruikers", "/beheer/gebruikers")
 TEGEL_GEMEENTEN = "Gemeenten"
 TEGEL_GEBRUIKERS = "Gebruikers"
 TEGEL_WACHTWOORD = "Wachtwoord wijzigen"
-
-
-def aangemeld(app: Flask, gebruiker: Gebruiker) -> FlaskClient:
-    db.session.commit()
-    client = app.test_client()
-    antwoord = client.post("/aanmelden", data={"email": gebruiker.email, "wachtwoord": WACHTWOORD})
-    assert antwoord.status_code == 302
-    return client
 
 
 def menu(pagina: str) -> list[tuple[str, str]]:
@@ -92,18 +80,18 @@ def titels(pagina: str) -> list[str]:
         ),
     ],
 )
-def test_the_ministry_start_page_per_role(app, rol, verwacht_menu, verwachte_tegels):
-    client = aangemeld(app, maak_gebruiker(rol))
+def test_the_ministry_start_page_per_role(login_as, rol, verwacht_menu, verwachte_tegels):
+    client = login_as(rol)
 
-    pagina = client.get("/").get_data(as_text=True)
+    pagina = client.get("/").text
 
     assert menu(pagina) == verwacht_menu
     assert huidig(pagina) == ["Overzicht"]
     assert titels(pagina) == verwachte_tegels
 
 
-def test_the_tiles_link_and_explain(app):
-    pagina = aangemeld(app, maak_gebruiker(Rol.BEHEERDER)).get("/").get_data(as_text=True)
+def test_the_tiles_link_and_explain(login_as):
+    pagina = login_as(Rol.BEHEERDER).get("/").text
 
     assert tegels(pagina) == [
         (
@@ -121,10 +109,10 @@ def test_the_tiles_link_and_explain(app):
     ]
 
 
-def test_a_municipality_user_sees_only_their_municipality(app):
-    client = aangemeld(app, maak_gebruiker(Rol.GEMEENTE, gemeente=maak_gemeente()))
+def test_a_municipality_user_sees_only_their_municipality(login_as, amsterdam):
+    client = login_as(Rol.GEMEENTE, gemeente=amsterdam)
 
-    pagina = client.get("/", follow_redirects=True).get_data(as_text=True)
+    pagina = client.get("/", follow_redirects=True).text
 
     assert "Amsterdam" in pagina
     assert menu(pagina) == [("Mijn gemeente", "/")]
@@ -143,21 +131,19 @@ def test_a_municipality_user_sees_only_their_municipality(app):
         (Rol.BEHEERDER, "/account/wachtwoord", []),
     ],
 )
-def test_the_current_page_is_marked_once(app, rol, adres, verwacht_huidig):
-    maak_gemeente()
-    client = aangemeld(app, maak_gebruiker(rol))
+def test_the_current_page_is_marked_once(login_as, amsterdam, rol, adres, verwacht_huidig):
+    client = login_as(rol)
 
     antwoord = client.get(adres)
 
     assert antwoord.status_code == 200
-    assert huidig(antwoord.get_data(as_text=True)) == verwacht_huidig
+    assert huidig(antwoord.text) == verwacht_huidig
 
 
 @pytest.mark.parametrize("rol", list(Rol))
-def test_every_menu_entry_and_tile_opens_for_the_role(app, rol):
-    gemeente = maak_gemeente()
-    client = aangemeld(app, maak_gebruiker(rol, gemeente=gemeente if rol is Rol.GEMEENTE else None))
-    pagina = client.get("/", follow_redirects=True).get_data(as_text=True)
+def test_every_menu_entry_and_tile_opens_for_the_role(login_as, amsterdam, rol):
+    client = login_as(rol, gemeente=amsterdam if rol is Rol.GEMEENTE else None)
+    pagina = client.get("/", follow_redirects=True).text
     adressen = [href for _, href in menu(pagina)] + [href for href, _, _ in tegels(pagina)]
 
     assert adressen
@@ -165,13 +151,13 @@ def test_every_menu_entry_and_tile_opens_for_the_role(app, rol):
         assert client.get(adres, follow_redirects=True).status_code == 200, adres
 
 
-def test_each_shown_entry_is_one_the_role_may_open_and_each_allowed_one_is_shown(app):
+def test_each_shown_entry_is_one_the_role_may_open_and_each_allowed_one_is_shown(
+    app, login_as, amsterdam
+):
     """Walk the roles: the menu is exactly the registered entries the role may open."""
-    gemeente = maak_gemeente()
     for rol in Rol:
-        eigen = gemeente if rol is Rol.GEMEENTE else None
-        client = aangemeld(app, maak_gebruiker(rol, gemeente=eigen))
-        pagina = client.get("/", follow_redirects=True).get_data(as_text=True)
+        client = login_as(rol, gemeente=amsterdam if rol is Rol.GEMEENTE else None)
+        pagina = client.get("/", follow_redirects=True).text
         toegestaan = [
             item.label
             for item in navigatie.menuitems(app)
@@ -181,7 +167,7 @@ def test_each_shown_entry_is_one_the_role_may_open_and_each_allowed_one_is_shown
         assert [label for label, _ in menu(pagina)] == toegestaan, rol
 
 
-def test_a_registered_entry_and_tile_appear_without_template_changes(app):
+def test_a_registered_entry_and_tile_appear_without_template_changes(app, login_as):
     proef = Blueprint("proef", __name__, url_prefix="/proef")
 
     @proef.route("/")
@@ -204,10 +190,10 @@ def test_a_registered_entry_and_tile_appear_without_template_changes(app):
     navigatie.registreer_tegel(
         app, Tegel("Proefprogramma", "proef.index", "Een programma dat zichzelf aanmeldt.", 50)
     )
-    financien = aangemeld(app, maak_gebruiker(Rol.FINANCIEN))
-    officier = aangemeld(app, maak_gebruiker(Rol.BELEIDSMEDEWERKER))
+    financien = login_as(Rol.FINANCIEN)
+    officier = login_as(Rol.BELEIDSMEDEWERKER)
 
-    bij_financien = financien.get("/").get_data(as_text=True)
+    bij_financien = financien.get("/").text
 
     assert menu(bij_financien) == [
         OVERZICHT,
@@ -221,6 +207,6 @@ def test_a_registered_entry_and_tile_appear_without_template_changes(app):
         "Proefprogramma",
         "Een programma dat zichzelf aanmeldt.",
     )
-    assert "Proefprogramma" not in officier.get("/").get_data(as_text=True)
+    assert "Proefprogramma" not in officier.get("/").text
     # The entry is marked on every page of its blueprint.
-    assert huidig(financien.get("/proef/deel").get_data(as_text=True)) == ["Proefprogramma"]
+    assert huidig(financien.get("/proef/deel").text) == ["Proefprogramma"]

@@ -18,10 +18,8 @@ def _poging(client, email, wachtwoord="fout-wachtwoord-123"):
     return client.post("/aanmelden", data={"email": email, "wachtwoord": wachtwoord})
 
 
-def test_sixth_failed_login_for_one_address_is_refused_even_with_the_right_password(app, db):
+def test_sixth_failed_login_for_one_address_is_refused_even_with_the_right_password(db, client):
     officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
-    db.session.commit()
-    client = app.test_client()
     for _ in range(5):
         assert _poging(client, officer.email).status_code == 200
 
@@ -32,21 +30,17 @@ def test_sixth_failed_login_for_one_address_is_refused_even_with_the_right_passw
     assert client.get("/").status_code == 302  # still not signed in
 
 
-def test_the_limit_for_one_email_leaves_other_accounts_alone(app, db):
+def test_the_limit_for_one_email_leaves_other_accounts_alone(db, client):
     officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
     collega = maak_gebruiker(Rol.FINANCIEN)
-    db.session.commit()
-    client = app.test_client()
     for _ in range(5):
         _poging(client, officer.email)
 
     assert _poging(client, collega.email, WACHTWOORD).status_code == 302
 
 
-def test_successful_logins_do_not_count(app, db):
+def test_successful_logins_do_not_count(db, client):
     officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
-    db.session.commit()
-    client = app.test_client()
     for _ in range(8):
         assert _poging(client, officer.email, WACHTWOORD).status_code == 302
         client.post("/afmelden")
@@ -61,7 +55,7 @@ def _redis_answers() -> bool:
 
 
 @pytest.mark.skipif(not _redis_answers(), reason="no Redis on 127.0.0.1:6379")
-def test_with_redis_url_the_counters_live_in_redis_for_every_worker(app, app_config, db):
+def test_with_redis_url_the_counters_live_in_redis_for_every_worker(app_config, db):
     import redis
 
     officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)

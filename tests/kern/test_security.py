@@ -17,7 +17,6 @@ from kern.accounts.access import openbaar
 from kern.accounts.models import Rol
 from kern.app import PROJECT, create_app
 from kern.db import db as _db
-from tests.kern.factories import maak_gebruiker
 
 CSP = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -62,7 +61,7 @@ def test_static_files_carry_the_headers(client):
     assert koppen_fouten(antwoord, "app.css") == []
 
 
-def test_error_pages_carry_the_headers(app, db, login):
+def test_error_pages_carry_the_headers(app, login_as):
     stuk = Blueprint("stuk", __name__)
 
     @stuk.route("/stuk")
@@ -72,9 +71,7 @@ def test_error_pages_carry_the_headers(app, db, login):
 
     app.register_blueprint(stuk)
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    financien = maak_gebruiker(Rol.FINANCIEN)
-    db.session.commit()
-    client = login(financien)
+    client = login_as(Rol.FINANCIEN)
 
     for pad, code in [("/bestaat-niet", 404), ("/beheer/gebruikers", 403), ("/stuk", 500)]:
         antwoord = client.get(pad)

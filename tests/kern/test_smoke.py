@@ -1,10 +1,5 @@
-from kern.accounts.models import Rol
-from tests.kern.factories import maak_gebruiker
+from tests.pagina import tekst
 
 
-def test_signed_in_officer_sees_the_start_page(app, db, login):
-    officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
-    db.session.commit()
-    client = login(officer)
-    page = client.get("/").get_data(as_text=True)
-    assert f"Welkom, {officer.naam}" in page
+def test_signed_in_officer_sees_the_start_page(beleidsmedewerker, officier):
+    assert f"Welkom, {beleidsmedewerker.naam}" in tekst(officier.get("/"))
