@@ -1,10 +1,15 @@
-"""Error pages: Dutch, without stack traces, and usable when the database is down."""
+"""Error pages: Dutch, without stack traces, and usable when the database is down.
+
+A view that has kept something before a step that may fail (an upload's original, before its
+check) names the page that shows it with `bij_storing`: an unexpected failure from there on
+sends the user to that page instead of the 500 page, rolled back and logged as any failure.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, flash, g, redirect, render_template
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import (
@@ -16,6 +21,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.wrappers import Response
 
 from kern.db import db
 
@@ -93,6 +99,12 @@ def foutpagina(code: int, detail: str | None = None) -> tuple[str, int]:
     )
 
 
+def bij_storing(url: str, melding: str | None = None) -> None:
+    """Should this request fail unexpectedly from here on, answer with a redirect to ``url``
+    (flashing ``melding`` as an error, if given) instead of the 500 page."""
+    g.bij_storing = (url, melding)
+
+
 def _rollback() -> None:
     try:
         db.session.rollback()
@@ -156,6 +168,13 @@ def register(app: Flask) -> None:
         return pagina, code, {"Retry-After": "60"}
 
     @app.errorhandler(InternalServerError)
-    def interne_fout(fout: InternalServerError) -> tuple[str, int]:
+    def interne_fout(fout: InternalServerError) -> tuple[str, int] | Response:
         _rollback()
-        return foutpagina(500)
+        bestemming: tuple[str, str | None] | None = g.pop("bij_storing", None)
+        if bestemming is None:
+            return foutpagina(500)
+        url, melding = bestemming
+        log.warning("request failed; the user is sent to %s (what was kept)", url)
+        if melding:
+            flash(melding, "fout")
+        return redirect(url)

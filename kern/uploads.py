@@ -2,24 +2,32 @@
 
 Knows nothing of any domain. The life of an upload::
 
-    ontvang()          the original bytes with their SHA-256, who and when: stored and committed
-                       before anything parses them, so that every upload is kept, refused or not
-    weiger() / stage() after the domain's check: the messages, and the validated rows, staged
-                       keyed by the upload (and so by the file's hash), so that confirming never
-                       parses the file a second time
+    ontvang()          the original bytes with their SHA-256, who and when: stored through a
+                       session of their own and committed there before anything parses them, so
+                       that every upload is kept, refused or not; stored as refused with
+                       `STORING` ("could not be checked"), which is what stays when the check
+                       never ends
+    weiger() / stage() after the domain's check, in the request's session: the messages, and the
+                       validated rows, staged keyed by the upload (and so by the file's hash), so
+                       that confirming never parses the file a second time
     markeer_geimporteerd()  after the domain imported the staged rows in one transaction
+
+The request's unit of work commits once, at its end: the check's outcome replaces the stored
+"could not be checked" then, and a failure anywhere before (an exception, a worker that is
+stopped or killed) leaves the original with that message. The request's session must not have
+written anything before `ontvang`: SQLite has one writer, and the original's own session would
+wait for the request's lock in vain (`ontvang` refuses at once instead).
 
 An identical file for the same purpose (``soort`` and ``sleutel``) is recognised by its hash:
 `ontvang` then returns the earlier upload instead of storing a second one. When that earlier
-upload was never checked to the end (its worker was killed, or the application failed while
-reading it), the identical file is the user's retry: the earlier upload is checked again.
+upload was never checked to the end (`onaf`: its worker was killed, or the application failed
+while reading it), the identical file is the user's retry: the earlier upload is checked again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from itertools import islice
@@ -27,7 +35,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kern.db import Keuze, Model, db, tekst_enum, utcnow
 from kern.meldingen import Ernst, Melding, Meldingen
@@ -38,11 +46,10 @@ STORING = (
     "probeer het later opnieuw of neem contact op met de beheerder van de toepassing."
 )
 
-log = logging.getLogger(__name__)
-
 
 class UploadStatus(Keuze):
-    ONTVANGEN = "ontvangen"  # stored, not (yet) checked
+    ONTVANGEN = "ontvangen"  # stored, not checked (uploads kept before `ontvang` stored
+    # them refused with STORING until the check ends)
     GEWEIGERD = "geweigerd"  # the file or its contents are refused; see the messages
     GECONTROLEERD = "gecontroleerd"  # valid; the rows are staged and wait for confirmation
     GEIMPORTEERD = "geimporteerd"
@@ -121,14 +128,21 @@ def zoek(soort: str, sleutel: str, hash_: str) -> Upload | None:
 def ontvang(
     inhoud: bytes, *, soort: str, sleutel: str = "", bestandsnaam: str, door: str
 ) -> tuple[Upload, bool]:
-    """Store the file and commit; returns the upload and whether it is to be checked.
+    """Keep the file; returns the upload (in the request's session) and whether to check it.
 
-    An identical file sent before for the same ``soort`` and ``sleutel`` is not stored again:
-    the earlier upload is returned, to be checked again only when its check never finished
-    (`onaf`). Commits, because the original must be kept even when reading it fails in ways
-    nobody foresaw.
+    A new file is stored and committed through a session of its own, refused with `STORING`
+    until the request's check replaces that and the request commits. An identical file sent
+    before for the same ``soort`` and ``sleutel`` is not stored again: the earlier upload is
+    returned, to be checked again only when its check never finished (`onaf`).
     """
     hash_ = sha256(inhoud)
+    with db.session.no_autoflush:  # what the request has pending is its own, for its end
+        return _ontvang(inhoud, hash_, soort, sleutel, bestandsnaam, door)
+
+
+def _ontvang(
+    inhoud: bytes, hash_: str, soort: str, sleutel: str, bestandsnaam: str, door: str
+) -> tuple[Upload, bool]:
     if (eerder := zoek(soort, sleutel, hash_)) is not None:
         return eerder, onaf(eerder)
     upload = Upload(
@@ -140,21 +154,57 @@ def ontvang(
         grootte=len(inhoud),
         geupload_door=door,
     )
-    db.session.add(upload)
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same file at the same moment, from another request
-        db.session.rollback()
-        if (eerder := zoek(soort, sleutel, hash_)) is not None:
-            return eerder, False  # the other request checks it
-        raise
-    return upload, True
+    weiger(upload, _storing())  # until the check ends: what stays if it never does
+    upload_id = _bewaar(upload)
+    if upload_id is None:  # the same file at the same moment, from another request
+        eerder = zoek(soort, sleutel, hash_)
+        if eerder is None:
+            raise RuntimeError(f"upload {soort}:{sleutel} refused as a duplicate, then not found")
+        return eerder, False  # the other request checks it
+    bewaard = db.session.get(Upload, upload_id)
+    assert bewaard is not None  # committed before this read
+    return bewaard, True
+
+
+def _bewaar(upload: Upload) -> int | None:
+    """Insert ``upload`` and commit, through a session of its own; None: the same file for the
+    same purpose was stored first by someone else."""
+    if _schrijft_al():
+        raise RuntimeError(
+            "kern.uploads.ontvang is called after the request's session wrote to SQLite: keep "
+            "the original first (its own session would wait for that write's lock)"
+        )
+    with Session(db.engine, expire_on_commit=False) as eigen:
+        eigen.add(upload)
+        try:
+            eigen.commit()
+        except IntegrityError:
+            eigen.rollback()
+            return None
+        return upload.id
+
+
+def _schrijft_al() -> bool:
+    """Whether the request's session holds a write transaction on SQLite (one writer at a time;
+    PostgreSQL lets the original's own session insert beside it)."""
+    sessie = db.session()
+    if db.engine.dialect.name != "sqlite" or not sessie.in_transaction():
+        return False
+    dbapi = sessie.connection().connection.dbapi_connection
+    return bool(getattr(dbapi, "in_transaction", False))
+
+
+def _storing() -> Meldingen:
+    meldingen = Meldingen()
+    meldingen.fout("", "", STORING)
+    return meldingen
 
 
 def onaf(upload: Upload) -> bool:
-    """Whether the check of ``upload`` never finished: left "ontvangen" by a worker that was
-    killed, or refused only because the application failed (`na_storing`). Sending the same
-    file again then checks it again instead of answering that it was sent before."""
+    """Whether the check of ``upload`` never finished: still refused with `STORING` as
+    `ontvang` stored it (the request failed, or its worker was stopped or killed), or left
+    "ontvangen" by an older version. Sending the same file again then checks it again instead
+    of answering that it was sent before."""
     if upload.status is UploadStatus.ONTVANGEN:
         return True
     teksten = [m.get("tekst") for m in upload.meldingen]
@@ -239,22 +289,6 @@ def gestaged(upload: Upload, *, per: int = STAGE_PER) -> Iterator[tuple[int, dic
         .execution_options(yield_per=per)
     )
     yield from resultaat
-
-
-def na_storing(soort: str, sleutel: str, inhoud: bytes) -> Upload | None:
-    """After an unexpected failure while checking an upload: roll back, find the stored
-    original again and refuse it with a message that says so. Commits. None when the original
-    was never stored; an upload that had already been checked is left as it was."""
-    log.exception("checking upload %s:%s failed", soort, sleutel)
-    db.session.rollback()
-    upload = zoek(soort, sleutel, sha256(inhoud))
-    if upload is None or upload.status is not UploadStatus.ONTVANGEN:
-        return upload
-    meldingen = Meldingen()
-    meldingen.fout("", "", STORING)
-    weiger(upload, meldingen)
-    db.session.commit()
-    return upload
 
 
 def markeer_geimporteerd(upload: Upload, *, door: str, resultaat: str) -> None:

@@ -46,12 +46,18 @@ def ontvang(
     upload, nieuw = uploads.ontvang(
         inhoud, soort=SOORT, sleutel=sleutel(beschikking), bestandsnaam=bestandsnaam, door=door
     )
-    if not nieuw:
-        return upload, False
+    if nieuw:
+        controleer(beschikking, upload, inhoud)
+    return upload, nieuw
+
+
+def controleer(beschikking: Beschikking, upload: Upload, inhoud: bytes) -> None:
+    """Check the file cell by cell; stage its rows, or record why it is refused. Flushes; the
+    caller commits."""
     controle = excel.lees_verantwoording(inhoud, beschikking)
     if not controle.goed:
         uploads.weiger(upload, controle.meldingen)
-        return upload, True
+        return
     uploads.stage(
         upload,
         controle.regels,
@@ -62,7 +68,6 @@ def ontvang(
         },
         meldingen=controle.meldingen,
     )
-    return upload, True
 
 
 def hoort_bij(upload: Upload, beschikking: Beschikking) -> bool:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from kern import tijd, uploads
+from kern import errors, tijd, uploads, uploads_views
 from kern.accounts.access import toegang
 from kern.accounts.models import Rol
 from kern.bestanden import als_bijlage
@@ -23,7 +21,6 @@ MAX_GETOOND = 200  # messages on the page; the error workbook has them all
 # request must end well within the server's timeout. Larger files go through the CLI.
 MAX_VIA_WEBSITE = 3_000
 
-log = logging.getLogger(__name__)
 Antwoord = Response | tuple[str, int] | str
 
 
@@ -52,23 +49,16 @@ def historische_import(regeling_id: int) -> Antwoord:
     regeling = db.get_or_404(Regeling, regeling_id)
     form = BulkimportForm()
     if form.validate_on_submit():
-        bestand = form.bestand.data
-        inhoud = bestand.read()
-        try:
-            upload, nieuw = bulkimport.ontvang(
-                regeling, inhoud, bestandsnaam=bestand.filename or "", door=door()
-            )
-            db.session.commit()
-        except BaseException as fout:
-            # The original was committed before the check: keep it, refused, and say so; also
-            # when the worker is being stopped (gunicorn's timeout raises SystemExit).
-            gevonden = uploads.na_storing(bulkimport.SOORT, bulkimport.sleutel(regeling), inhoud)
-            if gevonden is None or not isinstance(fout, Exception):
-                raise
-            return redirect(_upload_url(gevonden))
-        if not nieuw:
-            flash(uploads.al_eerder(upload), "info")
-        return redirect(_upload_url(upload))
+        return uploads_views.ontvang(
+            form.bestand.data,
+            soort=bulkimport.SOORT,
+            sleutel=bulkimport.sleutel(regeling),
+            door=door(),
+            controleer=lambda upload, inhoud: bulkimport.controleer(
+                regeling, upload, inhoud=inhoud
+            ),
+            pagina=_upload_url,
+        )
     return render_template(
         "subsidies/bulkimport.html",
         regeling=regeling,
@@ -154,9 +144,6 @@ def historische_import_bevestigen(regeling_id: int, import_id: int) -> Antwoord:
     except services.SubsidieFout as fout:
         status = weiger(fout)  # rolls back: nothing of the file is kept
         return _upload_pagina(regeling, _upload_of_404(regeling, import_id), status=status)
-    except Exception:
-        db.session.rollback()
-        raise
     db.session.commit()
     flash(f"Het bestand is ingelezen: {resultaat}.", "succes")
     return redirect(_upload_url(upload))
@@ -170,20 +157,17 @@ def historische_import_opnieuw(regeling_id: int, import_id: int) -> Antwoord:
     if not OpnieuwForm().validate_on_submit():
         flash("Het formulier is verlopen; probeer het opnieuw.", "fout")
         return _upload_pagina(regeling, upload, status=400)
+    # A failure rolls back: the earlier check and its staged rows stay as they were.
+    errors.bij_storing(
+        _upload_url(upload),
+        "Het opnieuw controleren is mislukt door een fout in de toepassing; er is niets "
+        "veranderd. Probeer het later opnieuw.",
+    )
     try:
         bulkimport.controleer(regeling, upload)
-        db.session.commit()
     except services.SubsidieFout as fout:
         return _upload_pagina(regeling, upload, status=weiger(fout))
-    except Exception:
-        log.exception("checking upload %s again failed", upload.id)
-        db.session.rollback()  # the earlier check and its staged rows stay as they were
-        flash(
-            "Het opnieuw controleren is mislukt door een fout in de toepassing; er is niets "
-            "veranderd. Probeer het later opnieuw.",
-            "fout",
-        )
-        return redirect(_upload_url(upload))
+    db.session.commit()
     flash("Het bestand is opnieuw gecontroleerd.", "succes")
     return redirect(_upload_url(upload))
 

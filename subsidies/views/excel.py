@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from kern import uploads
+from kern import uploads, uploads_views
 from kern.accounts.access import toegang
 from kern.accounts.models import Rol
 from kern.bestanden import als_bijlage
@@ -50,25 +50,14 @@ def verantwoording_upload(beschikking_id: int) -> Antwoord:
     form = UploadForm()
     geweigerd = services.indienen_geweigerd(beschikking)
     if request.method == "POST" and geweigerd is None and form.validate_on_submit():
-        bestand = form.bestand.data
-        inhoud = bestand.read()
-        try:
-            upload, nieuw = excel_import.ontvang(
-                beschikking, inhoud, bestandsnaam=bestand.filename or "", door=door()
-            )
-            db.session.commit()
-        except BaseException as fout:
-            # The original was committed before the check: keep it, refused, and say so; also
-            # when the worker is being stopped (gunicorn's timeout raises SystemExit).
-            gevonden = uploads.na_storing(
-                excel_import.SOORT, excel_import.sleutel(beschikking), inhoud
-            )
-            if gevonden is None or not isinstance(fout, Exception):
-                raise
-            return redirect(_upload_url(gevonden, beschikking))
-        if not nieuw:
-            flash(uploads.al_eerder(upload), "info")
-        return redirect(_upload_url(upload, beschikking))
+        return uploads_views.ontvang(
+            form.bestand.data,
+            soort=excel_import.SOORT,
+            sleutel=excel_import.sleutel(beschikking),
+            door=door(),
+            controleer=lambda upload, inhoud: excel_import.controleer(beschikking, upload, inhoud),
+            pagina=lambda upload: _upload_url(upload, beschikking),
+        )
     return render_template(
         "subsidies/verantwoording_upload.html",
         beschikking=beschikking,

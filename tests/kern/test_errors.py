@@ -8,10 +8,13 @@ import pytest
 from flask import Blueprint
 from sqlalchemy import func, select
 
+from gemeenten.models import Gemeente
+from kern import errors
 from kern.accounts.access import openbaar
 from kern.accounts.models import Gebruiker, Rol
 from kern.app import create_app
 from kern.db import db as _db
+from tests.gemeenten.factories import maak_gemeente
 from tests.kern.factories import maak_gebruiker
 
 SPOREN = ("Traceback", 'File "', "RuntimeError", "OperationalError", "sqlalchemy", "psycopg")
@@ -91,6 +94,31 @@ def test_an_unexpected_error_shows_a_dutch_page_without_the_traceback(app, login
     assert "Er is niets gewijzigd." in html
     assert "geheime interne details" not in html
     _zonder_sporen(html)
+
+
+def test_a_view_that_kept_something_sends_the_user_there_when_it_then_fails(app, db, login):
+    stuk = Blueprint("bewaard", __name__)
+
+    @stuk.route("/bewaard")
+    @openbaar
+    def kapot() -> str:
+        maak_gemeente("GM0363", "Amsterdam", "Noord-Holland")  # flushed: the request's work
+        errors.bij_storing("/bewaard/pagina", "Het is bewaard, maar niet verwerkt.")
+        raise RuntimeError("geheime interne details")
+
+    app.register_blueprint(stuk)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
+    db.session.commit()
+    client = login(officer)
+
+    antwoord = client.get("/bewaard")
+
+    assert antwoord.status_code == 302
+    assert antwoord.location == "/bewaard/pagina"
+    with client.session_transaction() as sessie:
+        assert ("fout", "Het is bewaard, maar niet verwerkt.") in sessie["_flashes"]
+    assert _db.session.execute(select(Gemeente)).first() is None  # rolled back
 
 
 ONBEREIKBAAR = {

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import time
 
 import pytest
 import sqlalchemy as sa
 
+from gemeenten.models import Gemeente
 from kern import uploads
 from kern.db import db as database
 from kern.meldingen import Ernst, Melding, Meldingen
@@ -31,12 +33,59 @@ def test_the_original_is_stored_and_committed_before_anything_reads_it(db):
     assert bewaard.grootte == len(inhoud)
     assert bewaard.geupload_door == "a@b.nl"
     assert bewaard.geupload_op.tzinfo is not None
-    assert bewaard.status is UploadStatus.ONTVANGEN
+    # Until the check ends, and so when it never does: kept, and "could not be checked".
+    assert bewaard.status is UploadStatus.GEWEIGERD
+    assert [m.tekst for m in bewaard.fouten] == [uploads.STORING]
+    assert uploads.onaf(bewaard)
+
+
+def test_keeping_the_original_commits_nothing_of_the_request(db):
+    database.session.add(Gemeente(cbs_code="GM0363", naam="Amsterdam", provincie="Noord-Holland"))
+
+    upload, _ = uploads.ontvang(b"inhoud", soort="proef", sleutel="7", bestandsnaam="a", door="x")
+    uploads.stage(upload, [(2, {"a": "1"})])  # the check's work, in the request's session
+    database.session.rollback()  # the request fails after all
+
+    assert aantal(Gemeente) == 0
+    assert aantal(UploadRegel) == 0
+    assert aantal(Upload) == 1
+    assert database.session.get(Upload, upload.id).status is UploadStatus.GEWEIGERD
+
+
+def test_the_checks_outcome_is_committed_with_the_request(db):
+    upload, _ = uploads.ontvang(b"inhoud", soort="proef", sleutel="7", bestandsnaam="a", door="x")
+    uploads.stage(upload, [(2, {"a": "1"})])
+    database.session.commit()
+    database.session.expire_all()
+
+    assert upload.status is UploadStatus.GECONTROLEERD
+    assert upload.meldingen == []
+    assert aantal(UploadRegel) == 1
+    assert not uploads.onaf(upload)
+
+
+def test_after_the_request_wrote_sqlite_refuses_at_once_and_postgresql_keeps_it(db):
+    database.session.add(Gemeente(cbs_code="GM0363", naam="Amsterdam", provincie="Noord-Holland"))
+    database.session.flush()  # the request holds a write transaction
+    begin = time.monotonic()
+
+    if database.engine.dialect.name == "sqlite":
+        # One writer at a time: the original's own session would wait for the lock in vain.
+        with pytest.raises(RuntimeError, match="keep the original first"):
+            uploads.ontvang(b"inhoud", soort="proef", bestandsnaam="a", door="x")
+        assert time.monotonic() - begin < 1
+    else:
+        uploads.ontvang(b"inhoud", soort="proef", bestandsnaam="a", door="x")
+    database.session.rollback()
+
+    assert aantal(Gemeente) == 0
+    assert aantal(Upload) == (0 if database.engine.dialect.name == "sqlite" else 1)
 
 
 def test_the_same_file_for_the_same_purpose_is_recognised(db):
     eerste, _ = uploads.ontvang(b"inhoud", soort="proef", sleutel="7", bestandsnaam="a", door="x")
     uploads.stage(eerste, [])  # checked
+    database.session.commit()
     tweede, nieuw = uploads.ontvang(
         b"inhoud", soort="proef", sleutel="7", bestandsnaam="b", door="y"
     )
@@ -72,12 +121,15 @@ def test_the_same_file_again_is_checked_again_when_its_check_never_finished(db):
         return uploads.ontvang(b"inhoud", soort="proef", sleutel="7", bestandsnaam="a", door="x")
 
     eerste, _ = stuur()
-    # Its worker was killed while checking: it stayed "ontvangen". Sending it again is a retry.
+    # The application failed while checking, or its worker was killed: the request's work is
+    # gone, the original stays as stored ("could not be checked"). Sending it again is a retry.
+    database.session.rollback()
     assert stuur() == (eerste, True)
 
-    # The application failed while checking: refused with the failure message, also a retry.
-    uploads.na_storing("proef", "7", b"inhoud")
-    assert eerste.status is UploadStatus.GEWEIGERD
+    # Left "ontvangen" (an upload kept by an older version, whose worker was killed): a retry.
+    eerste.status = UploadStatus.ONTVANGEN
+    eerste.meldingen = []
+    database.session.commit()
     assert stuur() == (eerste, True)
 
     # Refused for what the file says: the same file gets the same answer, without a new check.

@@ -15,6 +15,7 @@ from gemeenten.models import Gemeente
 from kern import uploads
 from kern.accounts.models import Rol
 from kern.audit import AuditRegel
+from kern.db import db as database
 from kern.uploads import Upload, UploadStatus
 from subsidies import bulkimport, services
 from subsidies.bulkimport.controle import Controle
@@ -100,7 +101,11 @@ def officier(db):
 
 
 def controleer(regeling: Regeling, inhoud: bytes, naam: str = "historie.xlsx") -> Upload:
+    """Check the file as a request of its own would: after what came before is committed, and
+    committed at its end."""
+    database.session.commit()
     upload, _ = bulkimport.ontvang(regeling, inhoud, bestandsnaam=naam, door="test")
+    database.session.commit()
     return upload
 
 
@@ -245,10 +250,10 @@ def test_a_worker_stopped_while_checking_leaves_the_upload_refused(
     db, client, login, regeling, officier, monkeypatch
 ):
     # gunicorn stops a worker past its timeout with SystemExit, which no "except Exception" sees.
-    def te_lang(*args, **kwargs):
+    def te_lang(self, *args, **kwargs):
         raise SystemExit(1)
 
-    monkeypatch.setattr(bulkimport.controle, "controleer", te_lang)
+    monkeypatch.setattr(bulkimport._Controle, "regels", te_lang)
     login(officier)
 
     with pytest.raises(SystemExit):
@@ -957,6 +962,7 @@ def test_the_preview_rows_show_old_and_new_per_cell(db, regeling):
 def test_a_crash_while_checking_keeps_the_file_and_says_so(
     app, db, client, regeling, officier, monkeypatch, caplog
 ):
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: the bug is answered
     aanmelden(client, officier)
 
     def kapot(self, *args, **kwargs):
@@ -976,4 +982,35 @@ def test_a_crash_while_checking_keeps_the_file_and_says_so(
     upload = db.session.execute(select(Upload)).scalar_one()
     assert upload.status is UploadStatus.GEWEIGERD
     assert upload.inhoud == inhoud
-    assert "checking upload" in caplog.text
+    assert "Exception on /versterkingsgelden/regelingen/" in caplog.text  # with its traceback
+    assert "RuntimeError: bug" in caplog.text
+
+
+@pytest.mark.csrf
+def test_a_crash_while_checking_again_keeps_the_earlier_check(
+    app, db, client, regeling, officier, monkeypatch
+):
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: the bug is answered
+    aanmelden(client, officier)
+    pagina = upload_via_formulier(client, regeling, werkmap(*AMSTERDAM_2015)).location
+    upload = db.session.execute(select(Upload)).scalar_one()
+    staged = list(uploads.gestaged(upload))
+    geopend = client.get(pagina)
+
+    def kapot(self, *args, **kwargs):
+        yield 2, {"soort": "half"}  # staged before the failure: rolled back with it
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(bulkimport._Controle, "regels", kapot)
+    opnieuw = formulier(geopend.get_data(as_text=True), "/opnieuw", pagina)
+    antwoord = client.post(opnieuw.actie, data=opnieuw.velden)
+
+    assert antwoord.status_code == 302
+    assert antwoord.location == pagina
+    assert (
+        "Het opnieuw controleren is mislukt door een fout in de toepassing; er is niets "
+        "veranderd. Probeer het later opnieuw." in html(client.get(pagina))
+    )
+    db.session.expire_all()
+    assert upload.status is UploadStatus.GECONTROLEERD
+    assert list(uploads.gestaged(upload)) == staged

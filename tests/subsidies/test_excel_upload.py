@@ -670,6 +670,7 @@ def test_a_crash_while_checking_keeps_the_file_and_says_so(app, klerk, amsterdam
         raise RuntimeError("bug")
 
     monkeypatch.setattr(excel, "lees_verantwoording", kapot)
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: the bug is answered
     inhoud = ingevuld(klerk, amsterdam)
 
     antwoord = stuur(klerk, amsterdam, inhoud)
