@@ -292,6 +292,7 @@ def omgeving(app: Flask, db, wereld: Wereld) -> Omgeving:  # noqa: F811
         bestandsnaam="verantwoording.xlsx",
         door="test",
     )
+    db.session.commit()
     historie, _ = bulkimport.ontvang(
         wereld.regeling,
         werkmap(*toekenningen("GM0193", "Zwolle", 2015, 10_000, 5_000, 0)),

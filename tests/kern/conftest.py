@@ -53,15 +53,20 @@ def twee_gemeenten(db: SQLAlchemy) -> TweeGemeenten:
             gepland_op=date(2015, 11, 1),
         )
         maak_verantwoording(beschikkingen[gemeente.id])
-    uploads = {
-        gemeente.id: excel_import.ontvang(
+    # Each upload as a request of its own would keep it: after what came before is committed.
+    uploads = {}
+    for gemeente in (eigen, andere):
+        db.session.commit()
+        uploads[gemeente.id] = excel_import.ontvang(
             beschikkingen[gemeente.id],
             f"geen werkmap van {gemeente.naam}".encode(),
             bestandsnaam="verantwoording.xlsx",
             door="test",
         )[0]
-        for gemeente in (eigen, andere)
-    }
+    db.session.commit()
+    historische_import = bulkimport.ontvang(
+        regeling, bulkimport.sjabloon(regeling), bestandsnaam="leeg.xlsx", door="test"
+    )[0]
     twee = TweeGemeenten(
         eigen=eigen,
         andere=andere,
@@ -72,9 +77,7 @@ def twee_gemeenten(db: SQLAlchemy) -> TweeGemeenten:
         andere_beschikking=beschikkingen[andere.id],
         eigen_upload=uploads[eigen.id],
         andere_upload=uploads[andere.id],
-        historische_import=bulkimport.ontvang(
-            regeling, bulkimport.sjabloon(regeling), bestandsnaam="leeg.xlsx", door="test"
-        )[0],
+        historische_import=historische_import,
         gebruikers={
             rol: maak_gebruiker(rol, gemeente=eigen if rol is Rol.GEMEENTE else None) for rol in Rol
         },
