@@ -253,7 +253,7 @@ def test_a_worker_stopped_while_checking_leaves_the_upload_refused(
     def te_lang(self, *args, **kwargs):
         raise SystemExit(1)
 
-    monkeypatch.setattr(bulkimport._Controle, "regels", te_lang)
+    monkeypatch.setattr(Controle, "regels", te_lang)
     login(officier)
 
     with pytest.raises(SystemExit):
@@ -1001,7 +1001,7 @@ def test_a_crash_while_checking_again_keeps_the_earlier_check(
         yield 2, {"soort": "half"}  # staged before the failure: rolled back with it
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(bulkimport._Controle, "regels", kapot)
+    monkeypatch.setattr(Controle, "regels", kapot)
     opnieuw = formulier(geopend.get_data(as_text=True), "/opnieuw", pagina)
     antwoord = client.post(opnieuw.actie, data=opnieuw.velden)
 
