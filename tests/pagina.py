@@ -65,8 +65,18 @@ def foutmeldingen(antwoord: TestResponse) -> list[str]:
     ]
 
 
-def csrf_token(antwoord: TestResponse) -> str:
-    """The CSRF token of the (first) form on the page."""
-    gevonden = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', antwoord.text)
-    assert gevonden is not None, "no CSRF token on the page"
+def csrf_token(antwoord: TestResponse, naam: str = "csrf_token") -> str:
+    """The CSRF token of the (first) form on the page; ``naam`` for a prefixed form's."""
+    gevonden = re.search(rf'name="{re.escape(naam)}"[^>]*value="([^"]+)"', antwoord.text)
+    assert gevonden is not None, f"no {naam} on the page"
     return html.unescape(gevonden[1])
+
+
+def versie_in(antwoord: TestResponse, prefix: str = "") -> str:
+    """The version a form on the page carries in its hidden field (``prefix``-versie)."""
+    naam = f"{prefix}-versie" if prefix else "versie"
+    gevonden = re.search(
+        rf'<input[^>]*name="{re.escape(naam)}"[^>]*value="(\d+)"', antwoord.text
+    ) or re.search(rf'<input[^>]*value="(\d+)"[^>]*name="{re.escape(naam)}"', antwoord.text)
+    assert gevonden, f"no {naam} field on the page"
+    return gevonden[1]

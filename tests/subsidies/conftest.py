@@ -6,13 +6,31 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from flask.testing import FlaskCliRunner
 from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import select
 
-from subsidies.models import Regeling
-from tests.subsidies.factories import maak_regeling
+from gemeenten.models import Gemeente
+from subsidies.models import Beschikking, Regeling, RegelingJaar
+from tests.subsidies.factories import maak_beschikking, maak_regeling
 
 
 @pytest.fixture
 def regeling(db: SQLAlchemy) -> Regeling:
     """The versterkingsgelden for 2015 with a ceiling of 1,000,000 and the standard purposes."""
     return maak_regeling(naam="Versterkingsgelden", jaar=2015, plafond=Decimal("1000000.00"))
+
+
+@pytest.fixture
+def demo(db: SQLAlchemy, runner: FlaskCliRunner) -> RegelingJaar:
+    """The demo data (`flask demo laden`): 49 municipalities and the 2015 grants of nine of
+    them, decided; the scheme's year 2015."""
+    resultaat = runner.invoke(args=["demo", "laden"])
+    assert resultaat.exit_code == 0, resultaat.output
+    return db.session.execute(select(RegelingJaar)).scalar_one()
+
+
+@pytest.fixture
+def beschikking(regeling: Regeling, amsterdam: Gemeente) -> Beschikking:
+    """Amsterdam's grant of 100,000 under `regeling`, decided as VG-1."""
+    return maak_beschikking(amsterdam, regeling, Decimal("100000.00"), kenmerk="VG-1")

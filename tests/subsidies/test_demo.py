@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from kern.accounts.models import Rol
 from kern.audit import AuditRegel
 from kern.db import db
 from subsidies import services
@@ -27,7 +26,6 @@ from subsidies.models import (
     VerantwoordingRegel,
     VerantwoordingStatus,
 )
-from tests.kern.factories import maak_gebruiker
 from tests.subsidies.factories import maak_regeling
 
 D = Decimal
@@ -61,7 +59,7 @@ def beschikkingen() -> dict[str, Beschikking]:
     return {b.gemeente.cbs_code: b for b in db.session.execute(select(Beschikking)).scalars().all()}
 
 
-def test_the_demo_scheme_has_the_nine_of_2015_with_their_announced_amounts(app, runner):
+def test_the_demo_scheme_has_the_nine_of_2015_with_their_announced_amounts(db, runner):
     uitvoer = laden(runner)
 
     regeling = db.session.execute(select(Regeling)).scalar_one()
@@ -98,7 +96,7 @@ def test_the_demo_scheme_has_the_nine_of_2015_with_their_announced_amounts(app, 
     assert "Demo-regeling Versterkingsgelden 2015: 9 beschikkingen" in uitvoer
 
 
-def test_the_demo_has_payments_returns_in_every_status_and_a_settled_clawback(app, runner):
+def test_the_demo_has_payments_returns_in_every_status_and_a_settled_clawback(db, runner):
     laden(runner)
     alle = beschikkingen()
 
@@ -120,7 +118,7 @@ def test_the_demo_has_payments_returns_in_every_status_and_a_settled_clawback(ap
     assert alle["GM0513"].betalingen == []  # Gouda: nothing to pay without an amount
 
 
-def test_the_audit_trail_records_the_demo_as_done_by_demo(app, runner):
+def test_the_audit_trail_records_the_demo_as_done_by_demo(db, runner):
     laden(runner)
 
     regels = (
@@ -141,59 +139,52 @@ def test_the_audit_trail_records_the_demo_as_done_by_demo(app, runner):
     )
 
 
-def test_loading_twice_changes_nothing(app, runner):
+def test_loading_twice_changes_nothing(db, runner):
     laden(runner)
     voor = aantallen()
     assert voor["Beschikking"] == 9
 
     uitvoer = laden(runner)
 
-    db.session.expire_all()
     assert aantallen() == voor
     assert "Demo-regeling Versterkingsgelden: was er al, niets toegevoegd." in uitvoer
 
 
-def test_the_overview_labels_the_demo_and_a_real_scheme_not(app, runner, login):
+def test_the_overview_labels_the_demo_and_a_real_scheme_not(db, runner, officier):
     laden(runner)
     echt = maak_regeling(naam="Versterkingsgelden 2016-2019", jaar=2016)
-    gebruiker = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
-    db.session.commit()
-    client = login(gebruiker)
     demo_jaar, echt_jaar = (
         db.session.execute(select(RegelingJaar).order_by(RegelingJaar.jaar)).scalars().all()
     )
     assert echt_jaar.regeling_id == echt.id
 
-    demo = client.get(f"/versterkingsgelden/jaren/{demo_jaar.id}/overzicht")
-    niet_demo = client.get(f"/versterkingsgelden/jaren/{echt_jaar.id}/overzicht")
+    demo = officier.get(f"/versterkingsgelden/jaren/{demo_jaar.id}/overzicht")
+    niet_demo = officier.get(f"/versterkingsgelden/jaren/{echt_jaar.id}/overzicht")
 
-    assert '<span class="label label--demo">demogegevens</span>' in demo.get_data(as_text=True)
-    assert "demogegevens" not in niet_demo.get_data(as_text=True).lower()
-    assert "Geen beschikkingen voor Versterkingsgelden 2016-2019 2016." in niet_demo.get_data(
-        as_text=True
-    )
+    assert '<span class="label label--demo">demogegevens</span>' in demo.text
+    assert "demogegevens" not in niet_demo.text.lower()
+    assert "Geen beschikkingen voor Versterkingsgelden 2016-2019 2016." in niet_demo.text
 
 
 @pytest.mark.parametrize(
-    ("omschrijving", "demo"),
+    ("omschrijving", "verwacht"),
     [("Demogegevens: verzonnen", True), ("De echte regeling", False), (None, False)],
 )
-def test_only_the_demo_scheme_counts_as_demo(app, omschrijving, demo):
+def test_only_the_demo_scheme_counts_as_demo(omschrijving, verwacht):
     regeling = Regeling(naam=DEMO_REGELING, grondslag="x", omschrijving=omschrijving)
 
-    assert is_demo(regeling) is demo
+    assert is_demo(regeling) is verwacht
     assert not is_demo(Regeling(naam="Iets anders", grondslag="x", omschrijving=omschrijving))
 
 
-def test_the_demo_municipality_user_sees_amsterdams_grant_on_their_page(app, runner):
+def test_the_demo_municipality_user_sees_amsterdams_grant_on_their_page(runner, client):
     laden(runner)
-    client = app.test_client()
     client.post(
         "/aanmelden",
         data={"email": "gemeente@demo.example", "wachtwoord": "demo-wachtwoord-voor-tests"},
     )
 
-    pagina = client.get("/", follow_redirects=True).get_data(as_text=True)
+    pagina = client.get("/", follow_redirects=True).text
 
     assert '<h2 id="versterkingsgelden">Versterkingsgelden</h2>' in pagina
     assert ">VG-2015-GM0363</a>" in pagina

@@ -4,7 +4,6 @@ registry (`gemeenten.programmas`)."""
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import date
 from decimal import Decimal
@@ -13,17 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from gemeenten.models import Deelname, Gemeente, Programma
-from kern.accounts.models import Rol
 from kern.db import db
 from subsidies import services
-from subsidies.models import Regeling
-from tests.kern.factories import maak_gebruiker
+from subsidies.models import RegelingJaar
+from tests.pagina import tekst
 
 VIER = ("GM0193", "GM0855", "GM0479", "GM1783")  # Zwolle, Tilburg, Zaanstad, Westland
-
-
-def tekst(antwoord) -> str:
-    return html.unescape(antwoord.get_data(as_text=True))
 
 
 def gemeente(cbs_code: str) -> Gemeente:
@@ -31,16 +25,13 @@ def gemeente(cbs_code: str) -> Gemeente:
 
 
 def codes_in_lijst(antwoord) -> list[str]:
-    return re.findall(r"<td><code>(GM\d{4})</code></td>", antwoord.get_data(as_text=True))
+    return re.findall(r"<td><code>(GM\d{4})</code></td>", antwoord.text)
 
 
 @pytest.fixture
-def officier(app, runner, login):
-    """The demo (nine decided in 2015), then four more decided for 2016 and one draft."""
-    resultaat = runner.invoke(args=["demo", "laden"])
-    assert resultaat.exit_code == 0, resultaat.output
-    regeling = db.session.execute(select(Regeling)).scalar_one()
-    jaar = services.voeg_jaar_toe(regeling, 2016, Decimal("5000000.00"))
+def vier_in_2016(demo: RegelingJaar) -> None:
+    """After the demo (nine decided in 2015): four more decided for 2016 and one draft."""
+    jaar = services.voeg_jaar_toe(demo.regeling, 2016, Decimal("5000000.00"))
     for code in VIER:
         beschikking = services.maak_beschikking(
             jaar, gemeente(code), services.BeschikkingGegevens(bedrag=Decimal("100000.00"))
@@ -55,12 +46,9 @@ def officier(app, runner, login):
     services.maak_beschikking(  # Nijmegen: a draft, not a member (yet)
         jaar, gemeente("GM0268"), services.BeschikkingGegevens(bedrag=Decimal("50000.00"))
     )
-    gebruiker = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
-    db.session.commit()
-    return login(gebruiker)
 
 
-def test_the_filter_lists_every_municipality_with_a_decided_decision(officier):
+def test_the_filter_lists_every_municipality_with_a_decided_decision(officier, vier_in_2016):
     antwoord = officier.get("/gemeenten/", query_string={"programma": "versterkingsgelden"})
 
     assert "13 gemeenten gevonden." in tekst(antwoord)
@@ -72,9 +60,9 @@ def test_the_filter_lists_every_municipality_with_a_decided_decision(officier):
     assert "Onderwijsaanpak: met de hand bijgehouden" in pagina
 
 
-def test_the_municipality_page_says_membership_is_derived(officier):
-    zwolle = tekst(officier.get("/gemeenten/GM0193"))
-    nijmegen = tekst(officier.get("/gemeenten/GM0268"))
+def test_the_municipality_page_says_membership_is_derived(officier, vier_in_2016):
+    zwolle = officier.get("/gemeenten/GM0193").text
+    nijmegen = officier.get("/gemeenten/GM0268").text
 
     items = re.findall(r"<li>(.*?)</li>", zwolle, re.S)
     [vg] = [i for i in items if "<strong>Versterkingsgelden</strong>" in i]
@@ -91,7 +79,7 @@ def test_the_municipality_page_says_membership_is_derived(officier):
     assert "met de hand bijgehouden" in blok[1]
 
 
-def test_a_derived_membership_cannot_be_set_by_hand(officier):
+def test_a_derived_membership_cannot_be_set_by_hand(db, officier, vier_in_2016):
     antwoord = officier.post(
         "/gemeenten/GM0268/deelnames",
         data={"programma": "versterkingsgelden"},

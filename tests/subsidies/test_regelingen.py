@@ -2,86 +2,21 @@
 
 from __future__ import annotations
 
-import html
 import re
 from decimal import Decimal
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from kern.accounts.models import Gebruiker, Rol
+from kern.accounts.models import Rol
 from kern.db import db
 from subsidies.models import Bestedingsdoel, Regeling, RegelingJaar
 from tests.gemeenten.factories import maak_gemeente
-from tests.kern.factories import WACHTWOORD, maak_gebruiker
-from tests.subsidies.factories import maak_beschikking, maak_regeling
+from tests.pagina import csrf_token, foutmeldingen, meldingen, tekst, versie_in
+from tests.subsidies.factories import maak_beschikking
 
 # --- Helpers the decision tests share -------------------------------------------------------
-
-
-def tekst(antwoord) -> str:
-    """The page as a reader sees its text: entities decoded, non-breaking spaces kept."""
-    return html.unescape(antwoord.get_data(as_text=True))
-
-
-def meldingen(antwoord) -> list[tuple[str, str]]:
-    """The flashed messages on the page: (category, text)."""
-    return [
-        (categorie, html.unescape(bericht))
-        for categorie, bericht in re.findall(
-            r'<div class="melding melding--(\w+)" role="\w+">(.*?)</div>',
-            antwoord.get_data(as_text=True),
-        )
-    ]
-
-
-def foutmeldingen(antwoord) -> list[str]:
-    """The messages next to form fields."""
-    return [
-        html.unescape(re.sub(r"\s+", " ", m)).strip()
-        for m in re.findall(
-            r'<p class="foutmelding"[^>]*>(.*?)</p>', antwoord.get_data(as_text=True), re.S
-        )
-    ]
-
-
-def versie_in(antwoord, prefix: str = "") -> str:
-    """The version a form on the page carries in its hidden field."""
-    naam = f"{prefix}-versie" if prefix else "versie"
-    gevonden = re.search(
-        rf'<input[^>]*name="{re.escape(naam)}"[^>]*value="(\d+)"', antwoord.get_data(as_text=True)
-    ) or re.search(
-        rf'<input[^>]*value="(\d+)"[^>]*name="{re.escape(naam)}"', antwoord.get_data(as_text=True)
-    )
-    assert gevonden, f"no {naam} field on the page"
-    return gevonden[1]
-
-
-def aangemeld(app: Flask, gebruiker: Gebruiker) -> FlaskClient:
-    """A client of its own, signed in as ``gebruiker`` (for two people at once)."""
-    client = app.test_client()
-    antwoord = client.post("/aanmelden", data={"email": gebruiker.email, "wachtwoord": WACHTWOORD})
-    assert antwoord.status_code == 302
-    return client
-
-
-def token_in(pagina: str, naam: str = "csrf_token") -> str:
-    gevonden = re.search(rf'name="{re.escape(naam)}" type="hidden" value="([^"]+)"', pagina)
-    assert gevonden is not None, f"no {naam} on the page"
-    return gevonden[1]
-
-
-def aangemeld_met_csrf(client: FlaskClient, gebruiker: Gebruiker) -> FlaskClient:
-    """Sign in through the login form with its CSRF token (for @pytest.mark.csrf tests)."""
-    token = token_in(client.get("/aanmelden").get_data(as_text=True))
-    antwoord = client.post(
-        "/aanmelden",
-        data={"email": gebruiker.email, "wachtwoord": WACHTWOORD, "csrf_token": token},
-    )
-    assert antwoord.status_code == 302
-    return client
 
 
 def nieuwe_regeling(client: FlaskClient, **velden: str):
@@ -98,30 +33,13 @@ def nieuwe_regeling(client: FlaskClient, **velden: str):
 
 
 def aantal(model) -> int:
-    db.session.expire_all()
     return db.session.execute(select(func.count()).select_from(model)).scalar_one()
-
-
-# --- Fixtures -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def medewerker(app) -> Gebruiker:
-    gebruiker = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
-    db.session.commit()
-    return gebruiker
-
-
-@pytest.fixture
-def officier(login, medewerker) -> FlaskClient:
-    """The client, signed in as a grant officer."""
-    return login(medewerker)
 
 
 # --- A new scheme ---------------------------------------------------------------------------
 
 
-def test_an_officer_creates_a_scheme_with_its_first_year_and_the_standard_purposes(officier):
+def test_an_officer_creates_a_scheme_with_its_first_year_and_the_standard_purposes(db, officier):
     antwoord = nieuwe_regeling(officier)
 
     assert antwoord.status_code == 302
@@ -141,7 +59,7 @@ def test_an_officer_creates_a_scheme_with_its_first_year_and_the_standard_purpos
     assert ("succes", "Regeling Versterkingsgelden 2015 aangemaakt.") in meldingen(pagina)
     assert "€\xa05.000.000,00" in inhoud
     assert "Persoonsgerichte aanpak" in inhoud
-    assert f"/versterkingsgelden/jaren/{regeling.jaren[0].id}/overzicht" in inhoud
+    assert f'href="/versterkingsgelden/jaren/{regeling.jaren[0].id}/overzicht"' in pagina.text
     assert "Plafond 2015 wijzigen" in inhoud
 
 
@@ -186,53 +104,40 @@ def test_a_second_scheme_with_the_same_name_is_refused(officier):
     assert aantal(RegelingJaar) == 1
 
 
-def test_the_list_shows_schemes_to_the_ministry_and_the_new_link_only_to_officers(app, officier):
+def test_the_list_shows_schemes_to_the_ministry_and_the_new_link_only_to_officers(
+    officier, login_as
+):
     nieuwe_regeling(officier)
-    financien = maak_gebruiker(Rol.FINANCIEN)
-    db.session.commit()
+    financien = login_as(Rol.FINANCIEN)
 
     als_medewerker = officier.get("/versterkingsgelden/")
-    als_financien = aangemeld(app, financien).get("/versterkingsgelden/")
+    als_financien = financien.get("/versterkingsgelden/")
 
     assert "Versterkingsgelden 2015" in tekst(als_medewerker)
     assert "Nieuwe regeling" in tekst(als_medewerker)
     assert "Versterkingsgelden 2015" in tekst(als_financien)
     assert "Nieuwe regeling" not in tekst(als_financien)
-    assert "Plafond 2015 wijzigen" not in tekst(
-        aangemeld(app, financien).get("/versterkingsgelden/regelingen/1")
-    )
+    assert "Plafond 2015 wijzigen" not in tekst(financien.get("/versterkingsgelden/regelingen/1"))
 
 
 def test_the_menu_has_versterkingsgelden_marked_current_on_its_pages(officier):
     nieuwe_regeling(officier)
 
-    pagina = officier.get("/versterkingsgelden/").get_data(as_text=True)
-    elders = officier.get("/").get_data(as_text=True)
+    pagina = officier.get("/versterkingsgelden/").text
+    elders = officier.get("/").text
 
     assert re.search(r'href="/versterkingsgelden/" aria-current="page">Versterkingsgelden<', pagina)
     assert 'href="/versterkingsgelden/">Versterkingsgelden<' in elders
 
 
-def test_a_municipality_user_has_no_menu_item_and_no_list(app, login):
-    gemeente = maak_gemeente()
-    gebruiker = maak_gebruiker(Rol.GEMEENTE, gemeente=gemeente)
-    db.session.commit()
-    client = login(gebruiker)
+def test_a_municipality_user_has_no_menu_item_and_no_list(login_as, amsterdam):
+    client = login_as(Rol.GEMEENTE, gemeente=amsterdam)
 
-    assert 'href="/versterkingsgelden/"' not in client.get("/gemeenten/GM0363").get_data(
-        as_text=True
-    )
+    assert 'href="/versterkingsgelden/"' not in client.get("/gemeenten/GM0363").text
     assert client.get("/versterkingsgelden/").status_code == 403
 
 
 # --- Years and ceilings ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def regeling(app) -> Regeling:
-    regeling = maak_regeling(naam="Versterkingsgelden", jaar=2015, plafond=Decimal("1000000.00"))
-    db.session.commit()
-    return regeling
 
 
 def test_an_officer_adds_a_year_with_its_ceiling(officier, regeling):
@@ -242,7 +147,6 @@ def test_an_officer_adds_a_year_with_its_ceiling(officier, regeling):
     )
 
     assert antwoord.status_code == 302
-    db.session.expire_all()
     assert [(j.jaar, j.plafond) for j in regeling.jaren] == [
         (2015, Decimal("1000000.00")),
         (2016, Decimal("6250000.50")),
@@ -282,7 +186,6 @@ def test_an_officer_changes_a_ceiling(officier, regeling):
     )
 
     assert antwoord.status_code == 302
-    db.session.expire_all()
     assert jaar.plafond == Decimal("1500000.00")
     assert ("succes", "Het plafond voor 2015 is gewijzigd.") in meldingen(
         officier.get(antwoord.location)
@@ -291,7 +194,6 @@ def test_an_officer_changes_a_ceiling(officier, regeling):
 
 def test_a_ceiling_below_what_is_granted_is_refused(officier, regeling):
     maak_beschikking(maak_gemeente(), regeling, Decimal("800000.00"))
-    db.session.commit()
     jaar = regeling.jaren[0]
 
     antwoord = officier.post(
@@ -304,14 +206,14 @@ def test_a_ceiling_below_what_is_granted_is_refused(officier, regeling):
         "fout",
         "Er is al €\xa0800.000,00 toegekend; het plafond kan niet lager worden.",
     ) in meldingen(antwoord)
-    db.session.expire_all()
     assert jaar.plafond == Decimal("1000000.00")
 
 
-def test_two_officers_changing_one_ceiling_the_second_is_refused_with_409(app, officier, regeling):
+def test_two_officers_changing_one_ceiling_the_second_is_refused_with_409(
+    officier, regeling, login_as
+):
     jaar = regeling.jaren[0]
-    collega = aangemeld(app, maak_gebruiker(Rol.BELEIDSMEDEWERKER))
-    db.session.commit()
+    collega = login_as(Rol.BELEIDSMEDEWERKER)
     url = f"/versterkingsgelden/regelingen/{regeling.id}"
     mijn_versie = versie_in(officier.get(url), f"jaar{jaar.id}")
     haar_versie = versie_in(collega.get(url), f"jaar{jaar.id}")
@@ -332,7 +234,6 @@ def test_two_officers_changing_one_ceiling_the_second_is_refused_with_409(app, o
         for _, m in meldingen(tweede)
     )
     assert "€\xa02.000.000,00" in tekst(tweede)  # the current ceiling is on the page
-    db.session.expire_all()
     assert jaar.plafond == Decimal("2000000.00")
 
 
@@ -346,7 +247,6 @@ def test_a_ceiling_form_without_its_version_is_refused(officier, regeling):
 
     assert antwoord.status_code == 400
     assert "Ongeldige versie; laad de pagina opnieuw." in foutmeldingen(antwoord)
-    db.session.expire_all()
     assert jaar.plafond == Decimal("1000000.00")
 
 
@@ -364,7 +264,6 @@ def test_a_ceiling_of_only_spaces_is_refused_and_nothing_changes(officier, regel
 
     assert antwoord.status_code == 400
     assert "Vul het plafond in." in foutmeldingen(antwoord)
-    db.session.expire_all()
     assert jaar.plafond == Decimal("1000000.00")
 
 
@@ -378,7 +277,6 @@ def test_an_officer_adds_a_purpose_with_its_measures(officier, regeling):
     )
 
     assert antwoord.status_code == 302
-    db.session.expire_all()
     assert [d.code for d in regeling.doelen][-1] == "nazorg"
     assert regeling.doelen[-1].volgorde == 4
     assert "Nazorg terugkeerders" in tekst(officier.get(antwoord.location))
@@ -406,10 +304,7 @@ def test_a_wrong_purpose_is_refused(officier, regeling, data, melding):
     assert aantal(Bestedingsdoel) == 3
 
 
-def test_finance_may_read_a_scheme_but_not_change_it(app, regeling):
-    financien = aangemeld(app, maak_gebruiker(Rol.FINANCIEN))
-    db.session.commit()
-
+def test_finance_may_read_a_scheme_but_not_change_it(regeling, financien):
     pagina = financien.get(f"/versterkingsgelden/regelingen/{regeling.id}")
     poging = financien.post(
         f"/versterkingsgelden/regelingen/{regeling.id}/doelen",
@@ -423,11 +318,10 @@ def test_finance_may_read_a_scheme_but_not_change_it(app, regeling):
 
 
 @pytest.mark.csrf
-def test_the_ceiling_forms_carry_their_own_csrf_token(client, medewerker, regeling):
-    officier = aangemeld_met_csrf(client, medewerker)
+def test_the_ceiling_forms_carry_their_own_csrf_token(officier, regeling):
     jaar = regeling.jaren[0]
-    pagina = officier.get(f"/versterkingsgelden/regelingen/{regeling.id}").get_data(as_text=True)
-    token = token_in(pagina, f"jaar{jaar.id}-csrf_token")
+    pagina = officier.get(f"/versterkingsgelden/regelingen/{regeling.id}")
+    token = csrf_token(pagina, f"jaar{jaar.id}-csrf_token")
     data = {f"jaar{jaar.id}-plafond": "2.000.000", f"jaar{jaar.id}-versie": str(jaar.versie)}
 
     zonder = officier.post(f"/versterkingsgelden/jaren/{jaar.id}/plafond", data=data)
@@ -438,5 +332,4 @@ def test_the_ceiling_forms_carry_their_own_csrf_token(client, medewerker, regeli
 
     assert zonder.status_code == 400
     assert met.status_code == 302
-    db.session.expire_all()
     assert jaar.plafond == Decimal("2000000.00")

@@ -15,16 +15,11 @@ from subsidies.models import (
     VerantwoordingStatus,
 )
 from tests.gemeenten.factories import maak_gemeente
-from tests.subsidies.factories import maak_beschikking, maak_regeling, maak_verantwoording
+from tests.subsidies.factories import maak_beschikking, maak_verantwoording
 
 VANDAAG = date(2016, 8, 1)  # the date the services are handed as today
 
 D = Decimal
-
-
-@pytest.fixture
-def regeling(app, db):
-    return maak_regeling(plafond=D("1000000.00"))
 
 
 def _gegevens(bedrag, **extra):
