@@ -43,17 +43,11 @@ from kern.db import db as database
 from kern.uploads import Upload, UploadStatus
 from subsidies import bulkimport, excel_import, services
 from subsidies.models import Beschikking
+from tests.conftest import TweeGemeenten
 from tests.formulieren import Formulier, alle_formulieren
 from tests.gemeenten.factories import maak_gemeente
 from tests.kern.factories import maak_gebruiker
-from tests.kern.test_toegang import (  # the matrix test's world and its URL samples
-    _APP,
-    VOORBEELDEN,
-    Wereld,
-    client_voor,
-    regel_in,
-    wereld,  # noqa: F401 (a fixture)
-)
+from tests.kern.test_toegang import _APP, VOORBEELDEN, client_voor, regel_in
 from tests.subsidies.factories import maak_beschikking, maak_verantwoording
 from tests.subsidies.test_bulkimport import toekenningen, werkmap
 from tests.subsidies.test_excel_upload import ingevuld
@@ -223,7 +217,7 @@ def als_formulierdata(waarden: dict[str, object]) -> dict[str, object]:
 class Omgeving:
     """The matrix test's world, with an object in every state that some form needs."""
 
-    wereld: Wereld
+    twee_gemeenten: TweeGemeenten
     concept: Beschikking  # not yet decided: the decide form
     af_te_rekenen: Beschikking  # an approved final return, nothing open: the settle form
     gecontroleerd: Upload  # a return upload that passed its check: the confirm form
@@ -234,14 +228,14 @@ class Omgeving:
     @property
     def laatste(self) -> int:
         """The own decision's current return (the matrix's sample is an earlier one)."""
-        laatste = self.wereld.eigen_beschikking.laatste_verantwoording
+        laatste = self.twee_gemeenten.eigen_beschikking.laatste_verantwoording
         assert laatste is not None
         return laatste.id
 
     def url(self, regel: Rule) -> str:
         eigen = VOORBEELDEN_PER_ROUTE.get(regel.endpoint, {})
         waarden = {
-            a: eigen[a](self) if a in eigen else VOORBEELDEN[a](self.wereld)
+            a: eigen[a](self) if a in eigen else VOORBEELDEN[a](self.twee_gemeenten)
             for a in set(regel.arguments) - set(regel.defaults or {})
         }
         gebouwd = regel.build(waarden, False)
@@ -264,37 +258,37 @@ VOORBEELDEN_PER_ROUTE: dict[str, dict[str, Callable[[Omgeving], object]]] = {
 
 
 @pytest.fixture
-def omgeving(app: Flask, db, wereld: Wereld) -> Omgeving:  # noqa: F811
+def omgeving(app: Flask, db, login_as, twee_gemeenten: TweeGemeenten) -> Omgeving:
     concept = maak_beschikking(
-        maak_gemeente("GM0344", "Utrecht", "Utrecht"), wereld.regeling, beschikt=False
+        maak_gemeente("GM0344", "Utrecht", "Utrecht"), twee_gemeenten.regeling, beschikt=False
     )
     af_te_rekenen = maak_beschikking(
-        maak_gemeente("GM0855", "Tilburg", "Noord-Brabant"), wereld.regeling
+        maak_gemeente("GM0855", "Tilburg", "Noord-Brabant"), twee_gemeenten.regeling
     )
     services.keur_goed(
         maak_verantwoording(af_te_rekenen, eind=True), door="test", versie=1, reactie=None
     )
     maak_gemeente("GM0193", "Zwolle", "Overijssel")
     db.session.commit()
-    officier = client_voor(app, wereld.gebruikers[Rol.BELEIDSMEDEWERKER])
+    officier = client_voor(app, login_as, twee_gemeenten.gebruikers[Rol.BELEIDSMEDEWERKER])
     verouderd, _ = excel_import.ontvang(
-        wereld.eigen_beschikking,
-        ingevuld(officier, wereld.eigen_beschikking, {14: (1, 1), 15: (0, 0), 16: (0, 0)}),
+        twee_gemeenten.eigen_beschikking,
+        ingevuld(officier, twee_gemeenten.eigen_beschikking, {14: (1, 1), 15: (0, 0), 16: (0, 0)}),
         bestandsnaam="verantwoording.xlsx",
         door="test",
     )
     db.session.commit()
-    maak_verantwoording(wereld.eigen_beschikking)  # a newer version: the upload is stale
+    maak_verantwoording(twee_gemeenten.eigen_beschikking)  # a newer version: the upload is stale
     db.session.commit()
     gecontroleerd, _ = excel_import.ontvang(
-        wereld.eigen_beschikking,
-        ingevuld(officier, wereld.eigen_beschikking),
+        twee_gemeenten.eigen_beschikking,
+        ingevuld(officier, twee_gemeenten.eigen_beschikking),
         bestandsnaam="verantwoording.xlsx",
         door="test",
     )
     db.session.commit()
     historie, _ = bulkimport.ontvang(
-        wereld.regeling,
+        twee_gemeenten.regeling,
         werkmap(*toekenningen("GM0193", "Zwolle", 2015, 10_000, 5_000, 0)),
         bestandsnaam="historie.xlsx",
         door="test",
@@ -304,7 +298,9 @@ def omgeving(app: Flask, db, wereld: Wereld) -> Omgeving:  # noqa: F811
     assert historie.status is UploadStatus.GECONTROLEERD, historie.alle_meldingen
     geblokkeerd = maak_gebruiker(Rol.FINANCIEN, actief=False)
     db.session.commit()
-    return Omgeving(wereld, concept, af_te_rekenen, gecontroleerd, verouderd, historie, geblokkeerd)
+    return Omgeving(
+        twee_gemeenten, concept, af_te_rekenen, gecontroleerd, verouderd, historie, geblokkeerd
+    )
 
 
 # --- Finding the form and watching the database ---------------------------------------------
@@ -399,13 +395,13 @@ def rol_voor(app: Flask, endpoint: str) -> Rol | None:
 
 @pytest.mark.parametrize(("endpoint", "pad"), FORMULIEREN, ids=[e for e, _ in FORMULIEREN])
 def test_generated_input_never_gives_a_500_and_a_refusal_changes_nothing(
-    app, db, omgeving, endpoint, pad
+    app, db, login_as, omgeving, endpoint, pad
 ):
     regel = regel_in(app, endpoint, pad)
     rol = rol_voor(app, endpoint)
-    gebruiker = omgeving.wereld.gebruikers[rol] if rol else None
+    gebruiker = omgeving.twee_gemeenten.gebruikers[rol] if rol else None
     url = omgeving.url(regel)
-    client = client_voor(app, gebruiker)
+    client = client_voor(app, login_as, gebruiker)
     pagina, gevonden = vind_formulier(app, client, url, regel, rol, omgeving)
     database.session.remove()
     huidig = Huidig(client, gevonden, stand())
@@ -421,7 +417,7 @@ def test_generated_input_never_gives_a_500_and_a_refusal_changes_nothing(
         formulier = huidig.formulier
         waarden = data.draw(invoer(formulier), label="fields")
         if rol is not None and not aangemeld(huidig.client):  # the example before signed out
-            huidig.client = client_voor(app, gebruiker)
+            huidig.client = client_voor(app, login_as, gebruiker)
             huidig.stand = stand()
 
         wie = f"as {rol.value}" if rol else "anonymously"

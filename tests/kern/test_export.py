@@ -25,7 +25,7 @@ from tests.gemeenten.factories import maak_gemeente
 from tests.kern.test_toegang import _APP, VOORBEELDEN, bouw_url, client_voor
 
 if TYPE_CHECKING:
-    from tests.kern.conftest import TweeGemeenten
+    from tests.conftest import TweeGemeenten
 
 KWAAD = '=HYPERLINK("http://kwaad.example","klik")'
 SOM = re.compile(r"^=SUM\([A-Z]+2:[A-Z]+\d+\)$")

@@ -29,7 +29,7 @@ from kern.uploads import Upload
 from tests.kern.test_security import koppen_fouten
 
 if TYPE_CHECKING:
-    from tests.kern.conftest import TweeGemeenten
+    from tests.conftest import TweeGemeenten
 
 ANONIEM = None
 ROLLEN: list[Rol | None] = [ANONIEM, *Rol]
