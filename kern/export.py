@@ -32,6 +32,7 @@ server chooses (``gemeenten-20261201.xlsx``).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import enum
 import io
 import tempfile
@@ -51,6 +52,7 @@ from kern.formatting import datumtijd
 from kern.tijd import TIJDZONE, nu, vandaag
 
 FORMATEN = ("xlsx", "csv")
+TABEL = "tabel"  # the query argument that picks a CSV file's table
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BREEDTE = 60
 EURO = "€ #,##0.00;€ -#,##0.00"
@@ -64,6 +66,7 @@ class Soort(enum.Enum):
     TEKST = "tekst"
     GELD = "geld"
     GETAL = "getal"
+    JAAR = "jaar"  # a number without a thousands separator
     DATUM = "datum"
     MOMENT = "moment"
 
@@ -121,11 +124,15 @@ def toon(template: str, export: Export, **context: Any) -> str | Response:
     return render_template(template, **context)
 
 
-def export_url(formaat: str) -> str:
-    """The current page's address with ``formaat`` added: same filters, same sort order."""
+def export_url(formaat: str, tabel: int | None = None) -> str:
+    """The current page's address with ``formaat`` added: same filters, same sort order.
+    ``tabel`` (from 1) picks the table of a CSV file when the page shows several."""
     argumenten: dict[str, Any] = request.args.to_dict(flat=False)
     argumenten.pop("page", None)
+    argumenten.pop(TABEL, None)
     argumenten["formaat"] = [formaat]
+    if tabel is not None:
+        argumenten[TABEL] = [str(tabel)]
     return url_for(request.endpoint or "", **(request.view_args or {}), **argumenten)
 
 
@@ -172,11 +179,15 @@ class _Opmaak:
         self.per_soort = {
             Soort.GELD: werkmap.add_format({"num_format": EURO}),
             Soort.GETAL: werkmap.add_format({"num_format": "#,##0"}),
+            Soort.JAAR: werkmap.add_format({"num_format": "0"}),
             Soort.DATUM: werkmap.add_format({"num_format": DATUM}),
             Soort.MOMENT: werkmap.add_format({"num_format": MOMENT}),
         }
         self.totaal_label = werkmap.add_format({"bold": True, "top": 1})
-        self.totaal = werkmap.add_format({"bold": True, "top": 1, "num_format": EURO})
+        self.totaal_per_soort = {
+            Soort.GELD: werkmap.add_format({"bold": True, "top": 1, "num_format": EURO}),
+            Soort.GETAL: werkmap.add_format({"bold": True, "top": 1, "num_format": "#,##0"}),
+        }
         self.titel = werkmap.add_format({"bold": True, "font_size": 14})
         self.omloop = werkmap.add_format({"text_wrap": True, "valign": "top"})
 
@@ -213,12 +224,15 @@ def _schrijf_blad(werkmap: xlsxwriter.Workbook, opmaak: _Opmaak, tabel: Tabel) -
         rij_nr += 1
         blad.write_string(rij_nr, 0, "Totaal", opmaak.totaal_label)
         for kolom_nr, som in totalen.items():
+            soort = tabel.kolommen[kolom_nr].soort
+            vorm = opmaak.totaal_per_soort.get(soort, opmaak.totaal_per_soort[Soort.GETAL])
             if laatste == 0:
-                blad.write_number(rij_nr, kolom_nr, som, opmaak.totaal)
+                blad.write_number(rij_nr, kolom_nr, som, vorm)
                 continue
             bereik = f"{xl_rowcol_to_cell(1, kolom_nr)}:{xl_rowcol_to_cell(laatste, kolom_nr)}"
-            blad.write_formula(rij_nr, kolom_nr, f"=SUM({bereik})", opmaak.totaal, som)
-            breedtes[kolom_nr] = max(breedtes[kolom_nr], _breedte_geld(som))
+            blad.write_formula(rij_nr, kolom_nr, f"=SUM({bereik})", vorm, som)
+            breedte = _breedte_geld(som) if soort is Soort.GELD else len(f"{som:,}")
+            breedtes[kolom_nr] = max(breedtes[kolom_nr], breedte)
     for kolom_nr, breedte in enumerate(breedtes):
         blad.set_column(kolom_nr, kolom_nr, min(breedte + 2, MAX_BREEDTE))
     blad.freeze_panes(1, 0)
@@ -250,7 +264,7 @@ def _schrijf_cel(
     if isinstance(waarde, Decimal | int):
         formaat = opmaak.per_soort.get(soort, opmaak.per_soort[Soort.GETAL])
         blad.write_number(rij, kolom, waarde, formaat)
-        return _breedte_geld(waarde) if soort is Soort.GELD else len(f"{waarde:,}")
+        return _breedte_geld(waarde) if soort is Soort.GELD else len(f"{waarde:,}") + 1
     raise TypeError(f"an export cell cannot hold {type(waarde).__name__}")
 
 
@@ -302,11 +316,29 @@ def _schrijf_tekst(blad: Any, opmaak: _Opmaak, rij: int, kolom: int, waarde: str
 
 
 def csv_antwoord(export: Export) -> Response:
-    tabel = export.tabellen[0]
+    nummer = gevraagde_tabel(export)
+    tabel = export.tabellen[nummer - 1]
     antwoord = Response(
         stream_with_context(csv_regels(tabel)), content_type="text/csv; charset=utf-8"
     )
+    if nummer > 1:
+        export = dataclasses.replace(export, naam=f"{export.naam}-{slug(tabel.naam)}")
     return _bijlage(antwoord, bestandsnaam(export, "csv"))
+
+
+def gevraagde_tabel(export: Export) -> int:
+    """The table a CSV file holds: ``?tabel=N`` (from 1), the first when absent or unknown."""
+    waarde = request.args.get(TABEL, "")
+    if waarde.isdigit() and 1 <= int(waarde) <= len(export.tabellen):
+        return int(waarde)
+    return 1
+
+
+def slug(tekst: str) -> str:
+    """``Terug te vorderen`` as ``terug-te-vorderen``, for a file name."""
+    return "-".join(
+        "".join(t if t.isascii() and t.isalnum() else " " for t in tekst.lower()).split()
+    )
 
 
 def csv_regels(tabel: Tabel) -> Iterator[str]:

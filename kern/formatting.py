@@ -36,6 +36,11 @@ def datum(waarde: date | datetime | None, leeg: str = "—") -> str:
     return format_date(waarde, "d MMMM y", locale=LOCALE)
 
 
+def maand(waarde: date) -> str:
+    """``date(2026, 12, 1)`` → ``december 2026``."""
+    return format_date(waarde, "MMMM y", locale=LOCALE)
+
+
 def datumtijd(waarde: datetime | None, leeg: str = "—") -> str:
     """A moment in Dutch local time: ``9 november 2015 14:05``."""
     if waarde is None:
@@ -48,3 +53,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(getal)
     app.add_template_filter(datum)
     app.add_template_filter(datumtijd)
+    app.add_template_filter(maand)

@@ -8,16 +8,19 @@ menu cannot offer a page that answers 403, nor hide one a role may use.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from flask import Flask, current_app, request, url_for
+from markupsafe import Markup
 
 from kern.accounts.access import MINISTERIE, gebruiker, mag
 from kern.accounts.models import Rol
 
 MENU = "navigatie_menu"
 TEGELS = "navigatie_tegels"
+STARTBLOKKEN = "navigatie_startblokken"
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,18 @@ class Tegel:
     volgorde: int
 
 
+@dataclass(frozen=True)
+class Startblok:
+    """A part of the start page above the tiles: a domain's work in brief, for the roles in
+    `voor` that may open `endpoint` (where the whole work list is). `maak` renders it as safe
+    HTML, or gives None when there is nothing to show."""
+
+    endpoint: str
+    maak: Callable[[], Markup | None]
+    volgorde: int
+    voor: frozenset[Rol]
+
+
 class Link(NamedTuple):
     """A menu entry as the template shows it."""
 
@@ -62,6 +77,10 @@ def registreer_menuitem(app: Flask, item: Menuitem) -> None:
 
 def registreer_tegel(app: Flask, tegel: Tegel) -> None:
     app.extensions.setdefault(TEGELS, []).append(tegel)
+
+
+def registreer_startblok(app: Flask, blok: Startblok) -> None:
+    app.extensions.setdefault(STARTBLOKKEN, []).append(blok)
 
 
 def menuitems(app: Flask) -> list[Menuitem]:
@@ -97,10 +116,19 @@ def tegels() -> list[Tegel]:
     return [tegel for tegel in alle if mag(tegel.endpoint)]
 
 
+def startblokken() -> list[Markup]:
+    """The start page's blocks for the signed-in user, in order."""
+    rol = gebruiker().rol
+    alle = sorted(current_app.extensions.get(STARTBLOKKEN, []), key=lambda blok: blok.volgorde)
+    getoond = (blok.maak() for blok in alle if rol in blok.voor and mag(blok.endpoint))
+    return [html for html in getoond if html is not None]
+
+
 def init_app(app: Flask) -> None:
     """Offer the registries to the templates and register the kernel's own entries."""
     app.jinja_env.globals["menu"] = menu
     app.jinja_env.globals["tegels"] = tegels
+    app.jinja_env.globals["startblokken"] = startblokken
     registreer_menuitem(
         app,
         Menuitem(

@@ -16,9 +16,11 @@ def init_app(app: Flask) -> None:
     from gemeenten import programmas, secties
     from gemeenten.models import Programma
     from kern import demo, navigatie
+    from kern.accounts.models import Rol
     from subsidies import cli, models, services  # noqa: F401 (models: the tables)
     from subsidies.demo import laad_demo
     from subsidies.views import bp
+    from subsidies.views.betalingen import startblok
     from subsidies.views.overzichten import gemeente_sectie
 
     app.register_blueprint(bp)
@@ -33,6 +35,38 @@ def init_app(app: Flask) -> None:
         app,
         navigatie.Menuitem(
             "Versterkingsgelden", "subsidies.regelingen", volgorde=20, blueprint="subsidies"
+        ),
+    )
+    navigatie.registreer_menuitem(
+        app,
+        navigatie.Menuitem(
+            "Betalingen",
+            "subsidies.betalingen_werklijst",
+            volgorde=25,
+            huidig_bij=frozenset(
+                {
+                    "subsidies.betalingen_werklijst",
+                    "subsidies.betalingen_registreren",
+                    "subsidies.betaling_registreren",
+                    "subsidies.betaling_annuleren",
+                }
+            ),
+        ),
+    )
+    navigatie.registreer_tegel(
+        app,
+        navigatie.Tegel(
+            "Betalingen",
+            "subsidies.betalingen_werklijst",
+            "Wat te betalen en terug te vorderen is, en wat deze maand is geregistreerd.",
+            20,
+        ),
+    )
+    # Finance's start page opens with its work: the payments due, overdue first.
+    navigatie.registreer_startblok(
+        app,
+        navigatie.Startblok(
+            "subsidies.betalingen_werklijst", startblok, 10, frozenset({Rol.FINANCIEN})
         ),
     )
     navigatie.registreer_menuitem(

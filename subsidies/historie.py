@@ -45,6 +45,7 @@ GELDVELDEN = {
     "subsidiabel",
     "vastgesteld_bedrag",
     "betaald",
+    "betaald_bedrag",
     "saldo",
 }
 DATUMVELDEN = {"datum", "gepland_op", "betaald_op", "verantwoording_uiterlijk"}

@@ -201,8 +201,7 @@ class Beschikking(Geaudit, Model):
         """What the recipient has received on balance: payments out minus clawbacks in."""
         totaal = NUL
         for betaling in self.betalingen:
-            if betaling.betaald_op is not None:
-                totaal += -betaling.bedrag if betaling.is_terugvordering else betaling.bedrag
+            totaal += betaling.netto_betaald
         return totaal
 
     @property
@@ -293,6 +292,10 @@ class Betaling(Geaudit, Model):
         sa.CheckConstraint(
             "betaald_op IS NULL OR geannuleerd_op IS NULL", name="betaald_of_geannuleerd"
         ),
+        sa.CheckConstraint(
+            "(betaald_op IS NULL) = (betaald_bedrag IS NULL)", name="betaald_met_bedrag"
+        ),
+        sa.CheckConstraint("betaald_bedrag > 0", name="betaald_bedrag_positief"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -301,6 +304,9 @@ class Betaling(Geaudit, Model):
     bedrag: Mapped[Decimal] = mapped_column(Geld())
     gepland_op: Mapped[date]
     betaald_op: Mapped[date | None]
+    # What was actually paid (or received, for a clawback); set exactly when betaald_op is.
+    betaald_bedrag: Mapped[Decimal | None] = mapped_column(Geld())
+    betalingskenmerk: Mapped[str | None] = mapped_column(sa.String(60))  # the bank's reference
     omschrijving: Mapped[str | None] = mapped_column(sa.String(200))
     geannuleerd_op: Mapped[datetime | None]
     geannuleerd_door: Mapped[str | None] = mapped_column(sa.String(254))
@@ -319,6 +325,22 @@ class Betaling(Geaudit, Model):
     def is_open(self) -> bool:
         """Planned, and neither made nor cancelled."""
         return self.betaald_op is None and self.geannuleerd_op is None
+
+    @property
+    def netto_betaald(self) -> Decimal:
+        """What this payment moved to the recipient: paid out positive, a clawback received
+        negative, nothing while it is planned or when it was cancelled."""
+        if self.betaald_bedrag is None:
+            return NUL
+        return -self.betaald_bedrag if self.is_terugvordering else self.betaald_bedrag
+
+    @property
+    def status(self) -> str:
+        if self.geannuleerd_op is not None:
+            return "geannuleerd"
+        if self.betaald_op is not None:
+            return "ontvangen" if self.is_terugvordering else "betaald"
+        return "gepland"
 
 
 class VerantwoordingStatus(Keuze):

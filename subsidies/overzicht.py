@@ -138,7 +138,7 @@ def rij(beschikking: Beschikking, vandaag: date) -> Rij:
     )
 
 
-def _laad(*voorwaarden: ColumnElement[bool], met_regeling: bool = False) -> list[Beschikking]:
+def laad(*voorwaarden: ColumnElement[bool], met_regeling: bool = False) -> list[Beschikking]:
     """Decisions with everything a row needs, in a fixed number of queries."""
     opties: list[Any] = [
         joinedload(Beschikking.gemeente),
@@ -156,7 +156,7 @@ def _laad(*voorwaarden: ColumnElement[bool], met_regeling: bool = False) -> list
 # --- Totals ---------------------------------------------------------------------------------
 
 
-def _som(waarden: Iterable[Decimal | None]) -> Decimal:
+def som(waarden: Iterable[Decimal | None]) -> Decimal:
     return sum((w for w in waarden if w is not None), NUL)
 
 
@@ -175,15 +175,15 @@ class Totalen:
 
 def totalen(rijen: Sequence[Rij], doelen: Sequence[Bestedingsdoel] = ()) -> Totalen:
     return Totalen(
-        toegekend=_som(r.toegekend for r in rijen),
+        toegekend=som(r.toegekend for r in rijen),
         nog_vast_te_stellen=sum(1 for r in rijen if r.toegekend is None and not r.concept),
-        in_concept=_som(r.in_concept for r in rijen),
+        in_concept=som(r.in_concept for r in rijen),
         concepten=sum(1 for r in rijen if r.concept),
-        betaald=_som(r.betaald for r in rijen),
-        besteed_per_doel={d.id: _som(r.besteed_per_doel.get(d.id) for r in rijen) for d in doelen},
-        besteed=_som(r.besteed for r in rijen),
-        vastgesteld=_som(r.vastgesteld for r in rijen),
-        saldo=_som(r.saldo for r in rijen),
+        betaald=som(r.betaald for r in rijen),
+        besteed_per_doel={d.id: som(r.besteed_per_doel.get(d.id) for r in rijen) for d in doelen},
+        besteed=som(r.besteed for r in rijen),
+        vastgesteld=som(r.vastgesteld for r in rijen),
+        saldo=som(r.saldo for r in rijen),
     )
 
 
@@ -306,7 +306,7 @@ def overzicht(
     kolom = next((k for k in alle_kolommen if k.sleutel == sortering.kolom), None)
     if kolom is None:
         kolom, sortering = alle_kolommen[0], Sortering()
-    beschikkingen = _laad(Beschikking.regeling_jaar_id == regeling_jaar.id)
+    beschikkingen = laad(Beschikking.regeling_jaar_id == regeling_jaar.id)
     rijen = sorteer(
         (r for b in beschikkingen if filter.laat_door(r := rij(b, vandaag))),
         kolom,
@@ -342,7 +342,7 @@ def met_voorgangers(gemeente: Gemeente) -> list[Gemeente]:
 def geschiedenis(gemeente: Gemeente, *, vandaag: date) -> list[Rij]:
     """Every decision of the municipality and its predecessors, newest year first."""
     ids = [g.id for g in met_voorgangers(gemeente)]
-    beschikkingen = _laad(Beschikking.gemeente_id.in_(ids), met_regeling=True)
+    beschikkingen = laad(Beschikking.gemeente_id.in_(ids), met_regeling=True)
     beschikkingen.sort(key=lambda b: (b.regeling_jaar.regeling.naam, b.gemeente.naam))
     beschikkingen.sort(key=lambda b: b.regeling_jaar.jaar, reverse=True)
     return [rij(b, vandaag) for b in beschikkingen]

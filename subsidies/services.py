@@ -7,7 +7,7 @@ Changes reach the audit trail through `kern.audit` (every model here is `Geaudit
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -478,14 +478,79 @@ def plan_betaling(
     return betaling
 
 
-def registreer_betaling(betaling: Betaling, *, betaald_op: date, versie: int | None) -> None:
-    controleer_versie(betaling, versie, "deze betaling")
+def registratie_geweigerd(betaling: Betaling) -> str | None:
+    """Why ``betaling`` cannot be registered as paid (or received); None when it can."""
     if betaling.betaald_op is not None:
-        raise SubsidieFout(f"Deze betaling is al op {betaling.betaald_op:%d-%m-%Y} geregistreerd.")
+        return f"Deze betaling is al op {betaling.betaald_op:%d-%m-%Y} geregistreerd."
     if betaling.geannuleerd_op is not None:
-        raise SubsidieFout("Deze betaling is geannuleerd en wordt niet meer betaald.")
+        return "Deze betaling is geannuleerd en wordt niet meer betaald."
+    return None
+
+
+def controleer_registratie(betaling: Betaling, bedrag: Decimal) -> None:
+    """Refuse a registration the rules do not allow, before anything changes."""
+    geweigerd = registratie_geweigerd(betaling)
+    if geweigerd is not None:
+        raise SubsidieFout(geweigerd)
+    if bedrag <= 0:
+        raise SubsidieFout("Het betaalde bedrag is groter dan nul.")
+    if bedrag > betaling.bedrag:
+        werkwoord = "ontvangen" if betaling.is_terugvordering else "betaald"
+        raise SubsidieFout(
+            f"Er kan niet meer {werkwoord} worden geregistreerd dan gepland "
+            f"({geld(betaling.bedrag)}); het verschil is {geld(bedrag - betaling.bedrag)}."
+        )
+
+
+def registreer_betaling(
+    betaling: Betaling,
+    *,
+    betaald_op: date,
+    versie: int | None,
+    bedrag: Decimal | None = None,
+    kenmerk: str | None = None,
+) -> None:
+    """Register a planned payment as made (a clawback: as received), with the amount that
+    actually went out (the planned amount when None) and the bank's reference, if any.
+
+    Less than planned may be registered: the rest is no longer planned, and room for a new
+    payment opens on the decision. More than planned is refused.
+    """
+    controleer_versie(betaling, versie, "deze betaling")
+    betaald = betaling.bedrag if bedrag is None else bedrag
+    controleer_registratie(betaling, betaald)
     betaling.betaald_op = betaald_op
+    betaling.betaald_bedrag = betaald
+    betaling.betalingskenmerk = (kenmerk or "").strip() or None
     db.session.flush()
+
+
+def registreer_betalingen(
+    betalingen: Sequence[Betaling], *, betaald_op: date, kenmerk: str | None = None
+) -> None:
+    """Register a batch of planned payments as made, each at its planned amount, on one date
+    and under one reference. All or nothing (`controleer_batch`)."""
+    controleer_batch(betalingen)
+    for betaling in betalingen:
+        registreer_betaling(
+            betaling, betaald_op=betaald_op, versie=betaling.versie, kenmerk=kenmerk
+        )
+
+
+def controleer_batch(betalingen: Sequence[Betaling]) -> None:
+    """Refuse a batch with nothing in it, or with a payment that cannot be registered (named)."""
+    if not betalingen:
+        raise SubsidieFout("Kies minstens één betaling.")
+    for betaling in betalingen:
+        geweigerd = registratie_geweigerd(betaling)
+        if geweigerd is not None:
+            raise SubsidieFout(f"{_betaling_naam(betaling)}: {geweigerd}")
+
+
+def _betaling_naam(betaling: Betaling) -> str:
+    return (
+        f"{betaling.soort.label} van {geld(betaling.bedrag)} aan {betaling.beschikking.ontvanger}"
+    )
 
 
 def _annuleer(betaling: Betaling, reden: str, door: str) -> None:

@@ -17,6 +17,11 @@ class Formulier:
     velden: dict[str, str] = field(default_factory=dict)
     keuzes: dict[str, list[str]] = field(default_factory=dict)  # select/radio: the options
     bestanden: set[str] = field(default_factory=set)  # names of the file fields
+    herhaald: dict[str, list[str]] = field(default_factory=dict)  # hidden fields sent repeatedly
+
+    def als_data(self) -> dict[str, str | list[str]]:
+        """What a browser sends: every value of a repeated hidden field."""
+        return {**self.velden, **{n: w for n, w in self.herhaald.items() if len(w) > 1}}
 
 
 class _Lezer(HTMLParser):
@@ -43,6 +48,7 @@ class _Lezer(HTMLParser):
                     huidig.velden[naam] = a.get("value", "y")
             elif soort not in ("submit", "button"):
                 huidig.velden[naam] = a.get("value", "")
+                huidig.herhaald.setdefault(naam, []).append(a.get("value", ""))
                 if soort == "file":
                     huidig.bestanden.add(naam)
         elif tag == "select" and naam:
@@ -97,3 +103,12 @@ def verstuur(client: FlaskClient, pagina: str, actie: str, **invoer: str) -> Tes
         assert namen, f"no field {sleutel} in the form posting to {f.actie}"
         f.velden[namen[0]] = waarde
     return client.post(f.actie, data=f.velden)
+
+
+def verstuur_antwoord(
+    client: FlaskClient, antwoord: TestResponse, actie: str, pagina: str = ""
+) -> TestResponse:
+    """Send the form posting to ``actie`` on a page that was itself an answer to a POST (a
+    confirmation step), as it is: its hidden fields carry what was entered."""
+    f = formulier(antwoord.get_data(as_text=True), actie, pagina)
+    return client.post(f.actie, data=f.als_data())

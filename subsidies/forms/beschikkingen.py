@@ -188,10 +188,3 @@ class AnnuleerForm(Formulier):
         ],
     )
     versie = VersieField()
-
-
-class BetaaldForm(Formulier):
-    """Register one payment as made; drawn once per payment with the prefix ``betaling<id>``."""
-
-    betaald_op = datumveld("Betaald op")
-    versie = VersieField()

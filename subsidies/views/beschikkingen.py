@@ -19,10 +19,8 @@ from kern.db import db
 from kern.formatting import datum, geld
 from subsidies import historie, services
 from subsidies.forms.beschikkingen import (
-    AnnuleerForm,
     BeschikkenForm,
     BeschikkingForm,
-    BetaaldForm,
     BetalingForm,
     IntrekkenForm,
     NieuweBeschikkingForm,
@@ -35,7 +33,7 @@ from subsidies.models import (
     BeschikkingStatus,
     BeschikkingVersie,
 )
-from subsidies.views import beschikking_of_404, betaling_of_404, bp, door, jaar_of_404, weiger
+from subsidies.views import beschikking_of_404, bp, door, jaar_of_404, weiger
 
 Pagina = str | tuple[str, int]
 
@@ -102,24 +100,9 @@ def _beschikkingpagina(
     *,
     beschikken_form: BeschikkenForm | None = None,
     betaling_form: BetalingForm | None = None,
-    betaald_form: BetaaldForm | None = None,
-    betaald_id: int | None = None,
     toon_bevestiging: bool = False,
 ) -> Pagina:
     """The decision's page; a form that was refused is drawn again with its input and errors."""
-    betaald_forms = {
-        b.id: (
-            betaald_form
-            if betaald_form is not None and b.id == betaald_id
-            else BetaaldForm(
-                prefix=f"betaling{b.id}",
-                formdata=None,
-                data={"versie": b.versie, "betaald_op": tijd.vandaag()},
-            )
-        )
-        for b in beschikking.betalingen
-        if b.is_open
-    }
     html = render_template(
         "subsidies/beschikking.html",
         beschikking=beschikking,
@@ -130,7 +113,6 @@ def _beschikkingpagina(
         ),
         betaling_form=betaling_form
         or BetalingForm(formdata=None, data={"gepland_op": tijd.vandaag()}),
-        betaald_forms=betaald_forms,
         wijzigbaar=_wijzigbaar(beschikking),
         toon_bevestiging=toon_bevestiging,
     )
@@ -349,54 +331,6 @@ def betaling_plannen(beschikking_id: int) -> Pagina | Response:
             )
             return _naar(beschikking)
     return _beschikkingpagina(beschikking, 400, betaling_form=form)
-
-
-@bp.route("/betalingen/<int:betaling_id>/betaald", methods=["POST"])
-@toegang(Rol.BELEIDSMEDEWERKER, Rol.FINANCIEN)
-def betaling_registreren(betaling_id: int) -> Pagina | Response:
-    betaling = betaling_of_404(betaling_id)
-    beschikking = betaling.beschikking
-    form = BetaaldForm(prefix=f"betaling{betaling.id}")
-    status = 400
-    if form.validate_on_submit():
-        try:
-            services.registreer_betaling(
-                betaling, betaald_op=form.betaald_op.data, versie=form.versie.data
-            )
-        except services.SubsidieFout as fout:
-            status = weiger(fout, form, betaling)
-        else:
-            db.session.commit()
-            flash(
-                f"{betaling.soort.label} van {geld(betaling.bedrag)} geregistreerd als betaald "
-                f"op {datum(betaling.betaald_op)}.",
-                "succes",
-            )
-            return _naar(beschikking)
-    return _beschikkingpagina(beschikking, status, betaald_form=form, betaald_id=betaling.id)
-
-
-@bp.route("/betalingen/<int:betaling_id>/annuleren", methods=["GET", "POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
-def betaling_annuleren(betaling_id: int) -> Pagina | Response:
-    betaling = betaling_of_404(betaling_id)
-    data = {"versie": betaling.versie} if request.method == "GET" else {}
-    form = AnnuleerForm(data=data)
-    status = 400 if form.is_submitted() else 200
-    if form.validate_on_submit():
-        try:
-            services.annuleer_betaling(
-                betaling, reden=form.reden.data, door=door(), versie=form.versie.data
-            )
-        except services.SubsidieFout as fout:
-            status = weiger(fout, form, betaling)
-        else:
-            db.session.commit()
-            flash(f"{betaling.soort.label} van {geld(betaling.bedrag)} geannuleerd.", "succes")
-            return _naar(betaling.beschikking)
-    return render_template(
-        "subsidies/betaling_annuleren.html", betaling=betaling, form=form
-    ), status
 
 
 @bp.route("/beschikkingen/<int:beschikking_id>/historie")

@@ -170,8 +170,12 @@ def _controleer_xlsx(inhoud: bytes, wat: str) -> list[str]:
     for blad in werkmap.worksheets:
         for rij in blad.iter_rows():
             for cel in rij:
-                if cel.data_type == "f" and not SOM.match(str(cel.value)):
-                    fouten.append(f"{wat}: {blad.title}!{cel.coordinate} is a formula: {cel.value}")
+                if cel.data_type == "f":  # only the totals may be formulas
+                    if not SOM.match(str(cel.value)):
+                        fouten.append(
+                            f"{wat}: {blad.title}!{cel.coordinate} is a formula: {cel.value}"
+                        )
+                    continue
                 kan_rekenen = cel.data_type != "s" or not cel.quotePrefix
                 if isinstance(cel.value, str) and cel.value.startswith("=") and kan_rekenen:
                     fouten.append(f"{wat}: {blad.title}!{cel.coordinate} could run")

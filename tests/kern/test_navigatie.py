@@ -19,11 +19,13 @@ from kern.navigatie import Menuitem, Tegel
 OVERZICHT = ("Overzicht", "/")
 GEMEENTEN = ("Gemeenten", "/gemeenten/")
 VERSTERKINGSGELDEN = ("Versterkingsgelden", "/versterkingsgelden/")
+BETALINGEN = ("Betalingen", "/versterkingsgelden/betalingen")
 TE_BEOORDELEN = ("Te beoordelen", "/versterkingsgelden/te-beoordelen")
 GEBRUIKERS = ("Gebruikers", "/beheer/gebruikers")
 
 TEGEL_GEMEENTEN = "Gemeenten"
 TEGEL_GEBRUIKERS = "Gebruikers"
+TEGEL_BETALINGEN = "Betalingen"
 TEGEL_WACHTWOORD = "Wachtwoord wijzigen"
 
 
@@ -64,19 +66,19 @@ def titels(pagina: str) -> list[str]:
     [
         (
             Rol.BELEIDSMEDEWERKER,
-            [OVERZICHT, GEMEENTEN, VERSTERKINGSGELDEN, TE_BEOORDELEN],
-            [TEGEL_GEMEENTEN, TEGEL_WACHTWOORD],
+            [OVERZICHT, GEMEENTEN, VERSTERKINGSGELDEN, BETALINGEN, TE_BEOORDELEN],
+            [TEGEL_GEMEENTEN, TEGEL_BETALINGEN, TEGEL_WACHTWOORD],
         ),
         # Financiën may open the returns waiting for review, so the menu offers them.
         (
             Rol.FINANCIEN,
-            [OVERZICHT, GEMEENTEN, VERSTERKINGSGELDEN, TE_BEOORDELEN],
-            [TEGEL_GEMEENTEN, TEGEL_WACHTWOORD],
+            [OVERZICHT, GEMEENTEN, VERSTERKINGSGELDEN, BETALINGEN, TE_BEOORDELEN],
+            [TEGEL_GEMEENTEN, TEGEL_BETALINGEN, TEGEL_WACHTWOORD],
         ),
         (
             Rol.BEHEERDER,
-            [OVERZICHT, GEMEENTEN, VERSTERKINGSGELDEN, TE_BEOORDELEN, GEBRUIKERS],
-            [TEGEL_GEMEENTEN, TEGEL_GEBRUIKERS, TEGEL_WACHTWOORD],
+            [OVERZICHT, GEMEENTEN, VERSTERKINGSGELDEN, BETALINGEN, TE_BEOORDELEN, GEBRUIKERS],
+            [TEGEL_GEMEENTEN, TEGEL_BETALINGEN, TEGEL_GEBRUIKERS, TEGEL_WACHTWOORD],
         ),
     ],
 )
@@ -99,6 +101,11 @@ def test_the_tiles_link_and_explain(login_as):
             "Gemeenten",
             "Het gemeenteregister: CBS-codes, provincies, herindelingen en deelname aan de "
             "versterkingsgelden, de onderwijsaanpak en de behoefte-inventarisatie.",
+        ),
+        (
+            "/versterkingsgelden/betalingen",
+            "Betalingen",
+            "Wat te betalen en terug te vorderen is, en wat deze maand is geregistreerd.",
         ),
         ("/beheer/gebruikers", "Gebruikers", "Accounts aanmaken, blokkeren en deblokkeren."),
         (
@@ -199,10 +206,11 @@ def test_a_registered_entry_and_tile_appear_without_template_changes(app, login_
         OVERZICHT,
         GEMEENTEN,
         VERSTERKINGSGELDEN,
+        BETALINGEN,
         ("Proefprogramma", "/proef/"),
         TE_BEOORDELEN,
     ]
-    assert tegels(bij_financien)[1] == (
+    assert tegels(bij_financien)[2] == (
         "/proef/",
         "Proefprogramma",
         "Een programma dat zichzelf aanmeldt.",

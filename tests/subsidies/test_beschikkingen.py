@@ -73,9 +73,14 @@ def plan(client: FlaskClient, beschikking: Beschikking, **velden):
 
 
 def registreer(client: FlaskClient, betaling: Betaling, betaald_op: str = "2015-11-02", **extra):
-    prefix = f"betaling{betaling.id}"
-    data = {f"{prefix}-betaald_op": betaald_op, f"{prefix}-versie": str(betaling.versie)}
-    data.update({f"{prefix}-{k}": v for k, v in extra.items()})
+    """Register a payment as the confirmation step sends it (the planned amount by default)."""
+    data = {
+        "betaald_op": betaald_op,
+        "bedrag": f"{betaling.bedrag}",
+        "versie": str(betaling.versie),
+        "bevestigd": "ja",
+        **extra,
+    }
     return client.post(f"/versterkingsgelden/betalingen/{betaling.id}/betaald", data=data)
 
 
@@ -669,13 +674,7 @@ def test_registering_a_payment_twice_or_with_a_stale_version_is_refused(officier
     registreer(officier, betaling, "2015-11-02")
 
     nogmaals = registreer(officier, betaling, "2015-11-03")
-    verouderd = officier.post(
-        f"/versterkingsgelden/betalingen/{betaling.id}/betaald",
-        data={
-            f"betaling{betaling.id}-betaald_op": "2015-11-03",
-            f"betaling{betaling.id}-versie": str(oude_versie),
-        },
-    )
+    verouderd = registreer(officier, betaling, "2015-11-03", versie=str(oude_versie))
 
     assert nogmaals.status_code == 400
     assert "Deze betaling is al op 02-11-2015 geregistreerd." in alle_meldingen(nogmaals)
@@ -693,7 +692,7 @@ def test_finance_may_register_a_payment_but_not_plan_one(officier, beschikking, 
 
     assert "Betaling plannen" not in tekst(pagina)
     assert "Beschikking wijzigen" not in tekst(pagina)
-    assert f'action="/versterkingsgelden/betalingen/{betaling.id}/betaald"' in pagina.text
+    assert f'href="/versterkingsgelden/betalingen/{betaling.id}/betaald"' in pagina.text
     assert geregistreerd.status_code == 302
     assert gepland.status_code == 403
     assert betaling.betaald_op == date(2015, 11, 2)

@@ -22,7 +22,7 @@ from subsidies.models import (
     Verantwoording,
     VerantwoordingStatus,
 )
-from tests.formulieren import verstuur
+from tests.formulieren import verstuur, verstuur_antwoord
 from tests.gemeenten.factories import maak_gemeente
 from tests.kern.factories import WACHTWOORD, maak_gebruiker
 
@@ -118,9 +118,12 @@ def test_from_scheme_to_clawback_through_the_forms(app, db, client):
     )
     assert antwoord.status_code == 302, tekst(antwoord)
     betaling = db.session.execute(select(Betaling)).scalar_one()
-    antwoord = verstuur(
-        client, pagina, f"/betalingen/{betaling.id}/betaald", betaald_op="2015-11-02"
-    )
+    registreren = f"/versterkingsgelden/betalingen/{betaling.id}/betaald"
+    assert f'href="{registreren}"' in tekst(client.get(pagina))
+    controle = verstuur(client, registreren, registreren, betaald_op="2015-11-02")
+    assert controle.status_code == 200, tekst(controle)
+    assert "Dit wordt vastgelegd" in tekst(controle)
+    antwoord = verstuur_antwoord(client, controle, registreren, registreren)
     assert antwoord.status_code == 302, tekst(antwoord)
     afmelden(client)
 
