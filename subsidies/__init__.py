@@ -62,6 +62,15 @@ def init_app(app: Flask) -> None:
             20,
         ),
     )
+    navigatie.registreer_tegel(
+        app,
+        navigatie.Tegel(
+            "Bestedingsoverzicht",
+            "subsidies.bestedingen_overzicht",
+            "Per ontvanger en jaar toegekend, betaald, besteed en vastgesteld, als Excel-werkmap.",
+            25,
+        ),
+    )
     # Finance's start page opens with its work: the payments due, overdue first.
     navigatie.registreer_startblok(
         app,

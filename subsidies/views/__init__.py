@@ -69,6 +69,7 @@ def door() -> str:
 # The route modules register themselves on `bp`.
 from subsidies.views import (  # noqa: E402
     beschikkingen,  # noqa: F401
+    bestedingen,  # noqa: F401
     betalingen,  # noqa: F401
     bulkimport,  # noqa: F401
     excel,  # noqa: F401

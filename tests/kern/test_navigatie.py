@@ -26,6 +26,7 @@ GEBRUIKERS = ("Gebruikers", "/beheer/gebruikers")
 TEGEL_GEMEENTEN = "Gemeenten"
 TEGEL_GEBRUIKERS = "Gebruikers"
 TEGEL_BETALINGEN = "Betalingen"
+TEGEL_BESTEDINGEN = "Bestedingsoverzicht"
 TEGEL_WACHTWOORD = "Wachtwoord wijzigen"
 
 
@@ -67,18 +68,24 @@ def titels(pagina: str) -> list[str]:
         (
             Rol.BELEIDSMEDEWERKER,
             [OVERZICHT, GEMEENTEN, VERSTERKINGSGELDEN, BETALINGEN, TE_BEOORDELEN],
-            [TEGEL_GEMEENTEN, TEGEL_BETALINGEN, TEGEL_WACHTWOORD],
+            [TEGEL_GEMEENTEN, TEGEL_BETALINGEN, TEGEL_BESTEDINGEN, TEGEL_WACHTWOORD],
         ),
         # Financiën may open the returns waiting for review, so the menu offers them.
         (
             Rol.FINANCIEN,
             [OVERZICHT, GEMEENTEN, VERSTERKINGSGELDEN, BETALINGEN, TE_BEOORDELEN],
-            [TEGEL_GEMEENTEN, TEGEL_BETALINGEN, TEGEL_WACHTWOORD],
+            [TEGEL_GEMEENTEN, TEGEL_BETALINGEN, TEGEL_BESTEDINGEN, TEGEL_WACHTWOORD],
         ),
         (
             Rol.BEHEERDER,
             [OVERZICHT, GEMEENTEN, VERSTERKINGSGELDEN, BETALINGEN, TE_BEOORDELEN, GEBRUIKERS],
-            [TEGEL_GEMEENTEN, TEGEL_BETALINGEN, TEGEL_GEBRUIKERS, TEGEL_WACHTWOORD],
+            [
+                TEGEL_GEMEENTEN,
+                TEGEL_BETALINGEN,
+                TEGEL_BESTEDINGEN,
+                TEGEL_GEBRUIKERS,
+                TEGEL_WACHTWOORD,
+            ],
         ),
     ],
 )
@@ -106,6 +113,11 @@ def test_the_tiles_link_and_explain(login_as):
             "/versterkingsgelden/betalingen",
             "Betalingen",
             "Wat te betalen en terug te vorderen is, en wat deze maand is geregistreerd.",
+        ),
+        (
+            "/versterkingsgelden/bestedingen",
+            "Bestedingsoverzicht",
+            "Per ontvanger en jaar toegekend, betaald, besteed en vastgesteld, als Excel-werkmap.",
         ),
         ("/beheer/gebruikers", "Gebruikers", "Accounts aanmaken, blokkeren en deblokkeren."),
         (
@@ -210,7 +222,7 @@ def test_a_registered_entry_and_tile_appear_without_template_changes(app, login_
         ("Proefprogramma", "/proef/"),
         TE_BEOORDELEN,
     ]
-    assert tegels(bij_financien)[2] == (
+    assert tegels(bij_financien)[3] == (
         "/proef/",
         "Proefprogramma",
         "Een programma dat zichzelf aanmeldt.",

@@ -1,0 +1,238 @@
+"""The spending summary: the page, its workbook read back (openpyxl, and LibreOffice where it is
+installed), its filters, and a municipality's own summary."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from kern.db import db
+from subsidies.models import Betaling, VerantwoordingRegel
+from tests.kern.test_export import _filters
+from tests.subsidies.test_betalingen import aanmelden, html, op_1_juni_2016  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("op_1_juni_2016")
+
+PAGINA = "/versterkingsgelden/bestedingen"
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def bedrag(tekst_: str) -> Decimal:
+    """``€ 4.477.000,00`` (or ``€ -80.000,00``) as a Decimal."""
+    schoon = tekst_.replace("€", "").replace("\xa0", "").replace(" ", "").replace(".", "")
+    return Decimal(schoon.replace(",", ".").replace("−", "-"))
+
+
+def paginatotalen(html: str) -> list[Decimal]:
+    voet = re.search(r'<table class="tabel" id="samenvatting">.*?<tfoot>(.*?)</tfoot>', html, re.S)
+    return [bedrag(t) for t in re.findall(r"<strong>([^<]*)</strong>", voet.group(1))]
+
+
+@pytest.fixture
+def financien(app, demo):
+    return aanmelden(app, "financien@demo.example", app.config["DEMO_PASSWORD"])
+
+
+@pytest.fixture
+def regeling_2015(demo) -> str:
+    return f"?regeling={demo.regeling_id}&van=2015&tot=2015"
+
+
+def bestand(client, url: str) -> tuple[bytes, object]:
+    """The export's bytes and its answer (closed: the answer streams a temporary file)."""
+    antwoord = client.get(url)
+    inhoud = antwoord.get_data()
+    antwoord.close()
+    return inhoud, antwoord
+
+
+def totaalrij(blad) -> list:
+    rijen = list(blad.iter_rows())
+    laatste = rijen[-1]
+    assert laatste[0].value == "Totaal"
+    return laatste
+
+
+def test_the_demo_summary_as_a_workbook_has_the_pages_totals_as_sums(financien, regeling_2015):
+    pagina = html(financien.get(PAGINA + regeling_2015))
+    inhoud, antwoord = bestand(financien, PAGINA + regeling_2015 + "&formaat=xlsx")
+
+    assert antwoord.status_code == 200
+    assert re.fullmatch(
+        r'attachment; filename="versterkingsgelden-2015-20160601\.xlsx"',
+        antwoord.headers["Content-Disposition"],
+    )
+    werkmap = load_workbook(io.BytesIO(inhoud))
+    waarden = load_workbook(io.BytesIO(inhoud), data_only=True)
+    assert werkmap.sheetnames == ["Samenvatting", "Details", "Betalingen", "Toelichting"]
+    blad = werkmap["Samenvatting"]
+    koppen = [c.value for c in blad[1]]
+    toegekend = koppen.index("Toegekend")
+    rijen = list(blad.iter_rows(min_row=2, max_row=blad.max_row - 1))
+    assert [r[0].value for r in rijen] == [
+        "Amsterdam",
+        "Arnhem",
+        "Delft",
+        "Den Haag ('s-Gravenhage)",
+        "Gouda",
+        "Huizen",
+        "Rotterdam",
+        "Utrecht",
+        "Zoetermeer",
+    ]
+    assert all(r[toegekend].data_type == "n" for r in rijen)
+    assert sum(1 for r in rijen if r[toegekend].value is None) == 1  # Gouda: not yet set
+
+    totaal = totaalrij(blad)
+    formules = [c for c in totaal if c.data_type == "f"]
+    letter = totaal[toegekend].column_letter
+    assert totaal[toegekend].value == f"=SUM({letter}2:{letter}10)"
+    opgeslagen = totaalrij(waarden["Samenvatting"])
+    assert opgeslagen[toegekend].value == 4477000
+    assert Decimal(str(opgeslagen[toegekend].value)) == Decimal("4477000.00")
+    assert "€" in totaal[toegekend].number_format
+    assert [
+        Decimal(str(opgeslagen[c.column - 1].value)).quantize(Decimal("0.01")) for c in formules
+    ] == (paginatotalen(pagina))
+
+
+def test_the_details_and_payments_are_every_line_and_payment(financien, regeling_2015):
+    werkmap = load_workbook(
+        io.BytesIO(bestand(financien, PAGINA + regeling_2015 + "&formaat=xlsx")[0]),
+        data_only=True,
+    )
+
+    regels = db.session.scalar(select(func.count()).select_from(VerantwoordingRegel))
+    betalingen = db.session.scalar(select(func.count()).select_from(Betaling))
+    assert werkmap["Details"].max_row == 1 + regels  # no totals: versions are not added up
+    assert werkmap["Betalingen"].max_row == 1 + betalingen + 1
+    netto = totaalrij(werkmap["Betalingen"])
+    samenvatting = werkmap["Samenvatting"]
+    betaald = [c.value for c in samenvatting[1]].index("Betaald")
+    koppen = [c.value for c in werkmap["Betalingen"][1]]
+    assert netto[koppen.index("Netto betaald")].value == totaalrij(samenvatting)[betaald].value
+    detail = {c.value: i for i, c in enumerate(werkmap["Details"][1])}
+    eerste = next(werkmap["Details"].iter_rows(min_row=2, values_only=True))
+    assert eerste[detail["Ontvanger"]] == "Amsterdam"
+    assert eerste[detail["Versie"]] == 1
+    assert isinstance(eerste[detail["Besteed in jaar"]], int | float)
+    assert _filters(werkmap["Toelichting"]) == {
+        "Regeling": "Versterkingsgelden",
+        "Van jaar": "2015",
+        "Tot en met jaar": "2015",
+        "Beschikkingen in concept": "niet opgenomen",
+    }
+    assert werkmap["Toelichting"]["B4"].value == "Demo Financiën (financien@demo.example)"
+
+
+def test_the_filters_narrow_the_summary_and_a_wrong_range_is_said(financien):
+    zuid = html(financien.get(PAGINA + "?provincie=Zuid-Holland"))
+    omgekeerd = html(financien.get(PAGINA + "?van=2015&tot=2014"))
+    amsterdam = html(financien.get(PAGINA + "?gemeente=GM0363"))
+
+    assert "Amsterdam" not in re.search(r"<tbody>(.*?)</tbody>", zuid, re.S).group(1)
+    assert "Delft" in zuid
+    assert "Kies een jaar uit de lijst." in omgekeerd  # 2014 is no year of any scheme
+    assert "1 beschikking;" in amsterdam
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+def test_libreoffice_recalculates_the_totals_to_the_pages(financien, regeling_2015, tmp_path):
+    pagina = html(financien.get(PAGINA + regeling_2015))
+    inhoud, _ = bestand(financien, PAGINA + regeling_2015 + "&formaat=xlsx")
+
+    # Every stored total zeroed, so only a real recalculation can give the page's totals.
+    zonder = _zonder_opgeslagen_totalen(inhoud)
+    assert set(_totalen(zonder)) == {0}
+    herrekend = _door_libreoffice(zonder, tmp_path)
+
+    assert [Decimal(str(t)).quantize(Decimal("0.01")) for t in _totalen(herrekend)] == (
+        paginatotalen(pagina)
+    )
+
+
+def _totalen(inhoud: bytes) -> list:
+    blad = load_workbook(io.BytesIO(inhoud), data_only=True)["Samenvatting"]
+    formules = load_workbook(io.BytesIO(inhoud))["Samenvatting"]
+    return [blad.cell(c.row, c.column).value for c in totaalrij(formules) if c.data_type == "f"]
+
+
+def _zonder_opgeslagen_totalen(inhoud: bytes) -> bytes:
+    uit = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(inhoud)) as bron, zipfile.ZipFile(uit, "w") as doel:
+        for deel in bron.infolist():
+            data = bron.read(deel)
+            if deel.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb"(<f>SUM\([^<]*\)</f>)<v>[^<]*</v>", rb"\1<v>0</v>", data)
+            doel.writestr(deel, data)
+    return uit.getvalue()
+
+
+# LibreOffice keeps a workbook's stored results unless told to recalculate on load.
+ALTIJD_HERREKENEN = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+  <prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop>
+</item>
+</oor:items>
+"""
+
+
+def _door_libreoffice(inhoud: bytes, map_: Path) -> bytes:
+    profiel = map_ / "profiel"
+    (profiel / "user").mkdir(parents=True)
+    (profiel / "user" / "registrymodifications.xcu").write_text(ALTIJD_HERREKENEN)
+    invoer, uitvoer = map_ / "in" / "bestedingen.xlsx", map_ / "uit"
+    invoer.parent.mkdir()
+    invoer.write_bytes(inhoud)
+    assert SOFFICE is not None
+    subprocess.run(  # noqa: S603 (a fixed program with our own arguments)
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profiel.as_uri()}",
+            "--headless",
+            "--calc",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(uitvoer),
+            str(invoer),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return (uitvoer / "bestedingen.xlsx").read_bytes()
+
+
+# --- A municipality's own summary -----------------------------------------------------------
+
+
+def test_a_municipality_user_exports_only_their_own_summary(app, demo):
+    gemeente = aanmelden(app, "gemeente@demo.example", app.config["DEMO_PASSWORD"])
+
+    inhoud, eigen = bestand(
+        gemeente, "/versterkingsgelden/gemeenten/GM0363/bestedingen?formaat=xlsx"
+    )
+    andere = gemeente.get("/versterkingsgelden/gemeenten/GM0599/bestedingen?formaat=xlsx")
+    alles = gemeente.get(PAGINA + "?formaat=xlsx")
+
+    assert eigen.status_code == 200
+    werkmap = load_workbook(io.BytesIO(inhoud))
+    for blad in ("Samenvatting", "Details", "Betalingen"):
+        ontvangers = {r[0] for r in werkmap[blad].iter_rows(min_row=2, values_only=True)}
+        assert ontvangers <= {"Amsterdam", "Totaal"}, (blad, ontvangers)
+        assert "Amsterdam" in ontvangers
+    assert andere.status_code == 404
+    assert alles.status_code == 403
