@@ -3,13 +3,13 @@
     make bench                      (or: .venv/bin/python bench/excel_import.py)
 
 For workbooks of 1,000, 10,000 and 100,000 rows in the layout of the historical import
-(`subsidies.bulkimport`, 8 columns) it measures, in one run and on this machine:
+(`subsidies.historische_import`, 8 columns) it measures, in one run and on this machine:
 
 - openpyxl: a bare ``read_only=True, data_only=True`` loop over every row's values;
 - calamine: a bare python-calamine read of the first sheet, row by row;
 - pipeline: what an officer's upload costs: store the original, check it (`kern.excel`'s scan
-  and reader, every cell through the validation of `subsidies.bulkimport`, every row against
-  the scheme and the database) and stage every row in SQLite, committed.
+  and reader, every cell through the validation of `subsidies.historische_import`, every row
+  against the scheme and the database) and stage every row in SQLite, committed.
 
 Each measurement runs in a fresh child process, so that its peak memory (the child's maximum
 resident set size, which also counts what calamine allocates outside Python) is its own. The
@@ -157,14 +157,14 @@ def meet_pipeline(pad: Path, database: Path) -> tuple[float, int]:
 
     from kern.db import db
     from kern.uploads import UploadStatus
-    from subsidies import bulkimport
+    from subsidies import historische_import
     from subsidies.models import Regeling
 
     app = _app(database)
     with app.app_context():
         regeling = db.session.execute(sa.select(Regeling).filter_by(naam=REGELING)).scalar_one()
         begin = time.perf_counter()
-        upload, _ = bulkimport.ontvang(
+        upload, _ = historische_import.ontvang(
             regeling, pad.read_bytes(), bestandsnaam=pad.name, door="bench@minbzk.nl"
         )
         db.session.commit()

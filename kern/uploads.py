@@ -211,6 +211,16 @@ def onaf(upload: Upload) -> bool:
     return upload.status is UploadStatus.GEWEIGERD and teksten == [STORING]
 
 
+def niet_te_importeren(
+    upload: Upload, anders: str = "Deze upload kan niet worden ingelezen."
+) -> str | None:
+    """Why the staged rows of ``upload`` cannot be imported (None: they can): it was imported
+    already, or its check did not pass (``anders`` says so in the domain's words)."""
+    if upload.status is UploadStatus.GECONTROLEERD:
+        return None
+    return "Deze upload is al ingelezen." if upload.status is UploadStatus.GEIMPORTEERD else anders
+
+
 def al_eerder(upload: Upload) -> str:
     """What the user is told when `ontvang` found the identical file sent before."""
     return (

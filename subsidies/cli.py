@@ -14,7 +14,7 @@ from kern import audit, tijd
 from kern.accounts.models import Gebruiker, Rol
 from kern.db import db
 from kern.uploads import Upload, UploadStatus
-from subsidies import bulkimport, services
+from subsidies import historische_import, services
 from subsidies.models import Regeling
 
 cli = AppGroup("versterkingsgelden", help="De versterkingsgelden.")
@@ -68,7 +68,7 @@ def importeer(pad: Path, regeling_id: int, door: str, bevestig: bool) -> None:
 
     with audit.als(medewerker.email):
         with click.progressbar(_onbekende_lengte(), label="Controleren", show_pos=True) as balk:
-            upload, nieuw = bulkimport.ontvang(
+            upload, nieuw = historische_import.ontvang(
                 regeling,
                 inhoud,
                 bestandsnaam=pad.name,
@@ -83,14 +83,14 @@ def importeer(pad: Path, regeling_id: int, door: str, bevestig: bool) -> None:
                 if upload.status is UploadStatus.GEIMPORTEERD:
                     click.echo(
                         f"Het is al ingelezen op {upload.geimporteerd_op:%d-%m-%Y} door "
-                        f"{upload.geimporteerd_door}: {bulkimport.ingelezen(upload)}."
+                        f"{upload.geimporteerd_door}: {historische_import.ingelezen(upload)}."
                     )
                     return
-                if upload.status is not UploadStatus.GECONTROLEERD or bulkimport.verouderd(
+                if upload.status is not UploadStatus.GECONTROLEERD or historische_import.verouderd(
                     regeling, upload
                 ):
                     click.echo("Het wordt opnieuw gecontroleerd.")
-                    bulkimport.controleer(regeling, upload, voortgang=balk.update)
+                    historische_import.controleer(regeling, upload, voortgang=balk.update)
         db.session.commit()
         click.echo("")
         _verslag(upload)
@@ -101,9 +101,9 @@ def importeer(pad: Path, regeling_id: int, door: str, bevestig: bool) -> None:
             return
         try:
             with click.progressbar(
-                length=max(bulkimport.te_importeren(upload), 1), label="Inlezen"
+                length=max(historische_import.te_importeren(upload), 1), label="Inlezen"
             ) as balk:
-                resultaat = bulkimport.importeer(
+                resultaat = historische_import.importeer(
                     regeling,
                     upload,
                     door=medewerker.email,
@@ -137,10 +137,10 @@ def _verslag(upload: Upload) -> None:
         return
     click.echo(f"{upload.bestandsnaam} is goedgekeurd (upload {upload.id}).")
     click.echo(f"{'':12}{'nieuw':>10}{'gewijzigd':>12}{'ongewijzigd':>14}")
-    for soort in bulkimport.SOORTEN:
+    for soort in historische_import.SOORTEN:
         aantal = upload.gegevens["aantallen"][soort]
         click.echo(
-            f"{soort:12}{aantal[bulkimport.NIEUW]:>10}{aantal[bulkimport.GEWIJZIGD]:>12}"
-            f"{aantal[bulkimport.ONGEWIJZIGD]:>14}"
+            f"{soort:12}{aantal[historische_import.NIEUW]:>10}{aantal[historische_import.GEWIJZIGD]:>12}"
+            f"{aantal[historische_import.ONGEWIJZIGD]:>14}"
         )
-    click.echo(f"Bij inlezen: {bulkimport.gevolgen(upload)}.")
+    click.echo(f"Bij inlezen: {historische_import.gevolgen(upload)}.")

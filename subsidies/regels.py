@@ -1,10 +1,10 @@
 """The grant rules, each in one place: small pure functions on values, no database.
 
-The web forms (through `services`), the return upload (`subsidies.excel`) and the historical
-import (`subsidies.bulkimport.controle`) all ask these, so that one case gets one verdict
-wherever it is entered (`tests/subsidies/test_regels.py` sends the same cases through each).
-A verdict is None (allowed) or a Dutch message, to which the caller adds where the case is (a
-purpose, a cell, the year's total). The import counts in whole cents, so the
+The web forms (through `services`), the return upload (`subsidies.verantwoording_import`) and
+the historical import (`subsidies.historische_import.controle`) all ask these, so that one case
+gets one verdict wherever it is entered (`tests/subsidies/test_regels.py` sends the same cases
+through each). A verdict is None (allowed) or a Dutch message, to which the caller adds where
+the case is (a purpose, a cell, the year's total). The import counts in whole cents, so the
 comparisons take cents (int) as well as euros (Decimal). Which decisions count against the
 ceiling is `Beschikking.telt_mee` (its statuses: `subsidies.models.TOEGEKEND`); the noise
 margin of a number from Excel is generic and lives in `kern.excel.cellen`.

@@ -16,8 +16,10 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 
 from gemeenten.models import Gemeente
+from kern import uploads
 from kern.db import db, utcnow
 from kern.formatting import geld
+from kern.uploads import Upload
 from subsidies import regels
 from subsidies.models import (
     NUL,
@@ -76,6 +78,14 @@ def controleer_versie(obj: Any, versie: int | None, wat: str) -> None:
             f"Iemand anders heeft {wat} intussen gewijzigd. Uw wijziging is niet opgeslagen; "
             "bekijk de nieuwe gegevens en probeer het opnieuw."
         )
+
+
+def controleer_upload(upload: Upload, versie: int | None, **anders: str) -> None:
+    """Refuse a step on a checked upload (import it, check it again) when the user saw another
+    version of it, or it cannot be imported (`kern.uploads.niet_te_importeren`)."""
+    controleer_versie(upload, versie, "deze upload")
+    if (waarom := uploads.niet_te_importeren(upload, **anders)) is not None:
+        raise SubsidieFout(waarom)
 
 
 # --- Schemes ------------------------------------------------------------------------------

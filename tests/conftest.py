@@ -44,7 +44,7 @@ from kern.accounts.models import Gebruiker, Rol
 from kern.app import create_app
 from kern.db import db as _db
 from kern.uploads import Upload
-from subsidies import bulkimport, excel_import, services
+from subsidies import historische_import, services, verantwoording_import
 from subsidies.models import Beschikking, BetalingSoort, Regeling
 from tests.gemeenten.factories import maak_deelname, maak_gemeente
 from tests.kern.factories import WACHTWOORD, maak_gebruiker
@@ -166,8 +166,8 @@ def app_config(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, obje
 # Modules written before requests ran in contexts of their own: their `app` keeps one app
 # context (and session) open for the whole test. Emptied package by package (issue 9, item 8).
 _OUDE_STIJL = (
-    "tests/subsidies/test_bulkimport.py",
-    "tests/subsidies/test_bulkimport_cli.py",
+    "tests/subsidies/test_historische_import.py",
+    "tests/subsidies/test_historische_import_cli.py",
     "tests/subsidies/test_de_hele_cyclus.py",
     "tests/subsidies/test_excel_libreoffice.py",
     "tests/subsidies/test_excel_sjabloon.py",
@@ -392,15 +392,15 @@ def twee_gemeenten(db: SQLAlchemy) -> TweeGemeenten:
     uploads = {}
     for gemeente in (eigen, andere):
         db.session.commit()
-        uploads[gemeente.id] = excel_import.ontvang(
+        uploads[gemeente.id] = verantwoording_import.ontvang(
             beschikkingen[gemeente.id],
             f"geen werkmap van {gemeente.naam}".encode(),
             bestandsnaam="verantwoording.xlsx",
             door="test",
         )[0]
     db.session.commit()
-    historische_import = bulkimport.ontvang(
-        regeling, bulkimport.sjabloon(regeling), bestandsnaam="leeg.xlsx", door="test"
+    historie = historische_import.ontvang(
+        regeling, historische_import.sjabloon(regeling), bestandsnaam="leeg.xlsx", door="test"
     )[0]
     twee = TweeGemeenten(
         eigen=eigen,
@@ -412,7 +412,7 @@ def twee_gemeenten(db: SQLAlchemy) -> TweeGemeenten:
         andere_beschikking=beschikkingen[andere.id],
         eigen_upload=uploads[eigen.id],
         andere_upload=uploads[andere.id],
-        historische_import=historische_import,
+        historische_import=historie,
         gebruikers={
             rol: maak_gebruiker(rol, gemeente=eigen if rol is Rol.GEMEENTE else None) for rol in Rol
         },

@@ -41,7 +41,7 @@ from kern.accounts.access import rollen_van
 from kern.accounts.models import Gebruiker, Rol
 from kern.db import db as database
 from kern.uploads import Upload, UploadStatus
-from subsidies import bulkimport, excel_import, services
+from subsidies import historische_import, services, verantwoording_import
 from subsidies.models import Beschikking
 from tests.conftest import TweeGemeenten
 from tests.formulieren import Formulier, alle_formulieren
@@ -49,8 +49,8 @@ from tests.gemeenten.factories import maak_gemeente
 from tests.kern.factories import maak_gebruiker
 from tests.kern.test_toegang import _APP, VOORBEELDEN, client_voor, regel_in
 from tests.subsidies.factories import maak_beschikking, maak_verantwoording
-from tests.subsidies.test_bulkimport import toekenningen, werkmap
 from tests.subsidies.test_excel_upload import ingevuld
+from tests.subsidies.test_historische_import import toekenningen, werkmap
 
 VOORBEELDEN_PER_FORMULIER = int(os.environ.get("FORMULIEREN_VOORBEELDEN", "15"))
 
@@ -248,8 +248,8 @@ class Omgeving:
 VOORBEELDEN_PER_ROUTE: dict[str, dict[str, Callable[[Omgeving], object]]] = {
     "subsidies.beschikking_beschikken": {"beschikking_id": lambda o: o.concept.id},
     "subsidies.vaststellen": {"beschikking_id": lambda o: o.af_te_rekenen.id},
-    "subsidies.upload_inlezen": {"upload_id": lambda o: o.gecontroleerd.id},
-    "subsidies.upload_opnieuw": {"upload_id": lambda o: o.verouderd.id},
+    "subsidies.verantwoording_import_bevestigen": {"upload_id": lambda o: o.gecontroleerd.id},
+    "subsidies.verantwoording_import_opnieuw": {"upload_id": lambda o: o.verouderd.id},
     "subsidies.verantwoording_goedkeuren": {"verantwoording_id": lambda o: o.laatste},
     "subsidies.verantwoording_terugsturen": {"verantwoording_id": lambda o: o.laatste},
     "subsidies.historische_import_bevestigen": {"import_id": lambda o: o.historie.id},
@@ -271,7 +271,7 @@ def omgeving(app: Flask, db, login_as, twee_gemeenten: TweeGemeenten) -> Omgevin
     maak_gemeente("GM0193", "Zwolle", "Overijssel")
     db.session.commit()
     officier = client_voor(app, login_as, twee_gemeenten.gebruikers[Rol.BELEIDSMEDEWERKER])
-    verouderd, _ = excel_import.ontvang(
+    verouderd, _ = verantwoording_import.ontvang(
         twee_gemeenten.eigen_beschikking,
         ingevuld(officier, twee_gemeenten.eigen_beschikking, {14: (1, 1), 15: (0, 0), 16: (0, 0)}),
         bestandsnaam="verantwoording.xlsx",
@@ -280,14 +280,14 @@ def omgeving(app: Flask, db, login_as, twee_gemeenten: TweeGemeenten) -> Omgevin
     db.session.commit()
     maak_verantwoording(twee_gemeenten.eigen_beschikking)  # a newer version: the upload is stale
     db.session.commit()
-    gecontroleerd, _ = excel_import.ontvang(
+    gecontroleerd, _ = verantwoording_import.ontvang(
         twee_gemeenten.eigen_beschikking,
         ingevuld(officier, twee_gemeenten.eigen_beschikking),
         bestandsnaam="verantwoording.xlsx",
         door="test",
     )
     db.session.commit()
-    historie, _ = bulkimport.ontvang(
+    historie, _ = historische_import.ontvang(
         twee_gemeenten.regeling,
         werkmap(*toekenningen("GM0193", "Zwolle", 2015, 10_000, 5_000, 0)),
         bestandsnaam="historie.xlsx",

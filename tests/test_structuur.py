@@ -130,7 +130,7 @@ def test_the_kernel_imports_no_domain_except_the_app_factory() -> None:
         ("from kern.excel import cellen\ncellen._geheel(1)", ["cellen._geheel"]),
         ("import kern.excel.cellen\nkern.excel.cellen._geheel(1)", ["cellen._geheel"]),
         ("import kern.excel.cellen as c\nc._leeg(1)", ["cellen._leeg"]),
-        ("def f():\n    from subsidies.bulkimport.basis import _euro", ["_euro"]),
+        ("def f():\n    from subsidies.historische_import.basis import _euro", ["_euro"]),
         ("from kern.excel.cellen import bedrag as _bedrag", []),
         ("from __future__ import annotations\nx.__class__", []),
         ("class A:\n    def f(self):\n        return self._x", []),

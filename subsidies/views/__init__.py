@@ -7,15 +7,19 @@ over in a merger is its own (`gemeenten.services.zichtbaar_of_404`).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Blueprint, abort, flash
+from werkzeug.wrappers import Response
 
 from gemeenten.services import zichtbaar_of_404
 from kern.accounts.access import gebruiker
 from kern.db import db
 from subsidies.models import Beschikking, Betaling, RegelingJaar, Verantwoording
 from subsidies.services import Conflict, SubsidieFout
+
+T = TypeVar("T")
 
 bp = Blueprint("subsidies", __name__, url_prefix="/versterkingsgelden")
 
@@ -61,6 +65,28 @@ def weiger(fout: SubsidieFout, form: Any = None, obj: Any = None) -> int:
     return 400
 
 
+def uploadstap(
+    form: Any,
+    *,
+    verlopen: str,
+    doe: Callable[[], T],
+    gedaan: Callable[[T], Response],
+    pagina: Callable[[int], tuple[str, int]],
+) -> Response | tuple[str, int]:
+    """A step on an upload's page (confirm it, check it again): ``doe`` it and commit, then
+    answer with ``gedaan``. An expired form (400) or a refusal (`weiger`: rolled back) shows
+    the upload's ``pagina`` again with the message."""
+    if not form.validate_on_submit():
+        flash(verlopen, "fout")
+        return pagina(400)
+    try:
+        uitkomst = doe()
+    except SubsidieFout as fout:
+        return pagina(weiger(fout))
+    db.session.commit()
+    return gedaan(uitkomst)
+
+
 def door() -> str:
     """Who acts, as recorded on decisions, returns and settlements."""
     return gebruiker().email
@@ -71,9 +97,9 @@ from subsidies.views import (  # noqa: E402
     beschikkingen,  # noqa: F401
     bestedingen,  # noqa: F401
     betalingen,  # noqa: F401
-    bulkimport,  # noqa: F401
-    excel,  # noqa: F401
+    historische_import,  # noqa: F401
     overzichten,  # noqa: F401
     regelingen,  # noqa: F401
+    verantwoording_import,  # noqa: F401
     verantwoordingen,  # noqa: F401
 )

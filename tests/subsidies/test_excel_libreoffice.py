@@ -17,8 +17,8 @@ from kern.accounts.models import Rol
 from kern.db import db as database
 from kern.excel.sjabloon import METADATA_BLAD
 from kern.uploads import UploadStatus
-from subsidies import excel
-from subsidies.excel import BLAD, CEL_EINDVERANTWOORDING, CEL_TOELICHTING
+from subsidies.verantwoording_import import basis
+from subsidies.verantwoording_import.basis import BLAD, CEL_EINDVERANTWOORDING, CEL_TOELICHTING
 from tests.gemeenten.factories import maak_gemeente
 from tests.kern.factories import maak_gebruiker
 from tests.subsidies.factories import maak_beschikking, maak_regeling
@@ -111,7 +111,7 @@ def test_metadata_unhidden_after_a_libreoffice_save_and_edited_is_refused(app, d
     for rij in metadata.iter_rows():
         if rij[0].value == "beschikking_id":
             rij[1].value = str(amsterdam.id + 1)  # another decision, still "this" one's year
-    assert [r[1].value for r in metadata.iter_rows() if r[0].value == "versie"] == [excel.VERSIE]
+    assert [r[1].value for r in metadata.iter_rows() if r[0].value == "versie"] == [basis.VERSIE]
     uit = io.BytesIO()
     werkmap.save(uit)
 

@@ -18,8 +18,10 @@ from kern.excel.sjabloon import (
     metadata_sleutel,
     ondertekend,
 )
-from subsidies import excel, services
-from subsidies.excel import (
+from subsidies import services
+from subsidies.models import Beschikking
+from subsidies.verantwoording_import import basis
+from subsidies.verantwoording_import.basis import (
     CEL_CBS_CODE,
     CEL_EINDVERANTWOORDING,
     CEL_GEMEENTE,
@@ -34,7 +36,6 @@ from subsidies.excel import (
     KOLOM_IN_JAAR,
     KOLOM_TOEGEKEND,
 )
-from subsidies.models import Beschikking
 from tests.gemeenten.factories import maak_gemeente
 from tests.kern.factories import maak_gebruiker
 from tests.kern.test_excel_schrijven import GEVAARLIJK, als_tekst_gelezen
@@ -70,7 +71,7 @@ def download(app, beschikking: Beschikking, rol: Rol = Rol.GEMEENTE):
 
 
 def blad_van(inhoud: bytes) -> Worksheet:
-    blad = load_workbook(io.BytesIO(inhoud))[excel.BLAD]
+    blad = load_workbook(io.BytesIO(inhoud))[basis.BLAD]
     assert isinstance(blad, Worksheet)
     return blad
 
@@ -152,11 +153,11 @@ def test_final_return_is_a_yes_no_choice_and_the_explanation_free_text(app, amst
 
 def test_heading_frozen_printed_on_one_page_and_instructions_in_dutch(app, amsterdam):
     werkmap = load_workbook(io.BytesIO(download(app, amsterdam).data))
-    blad = werkmap[excel.BLAD]
+    blad = werkmap[basis.BLAD]
 
     assert blad.freeze_panes == f"A{EERSTE_DOELRIJ}"
-    assert blad[f"E{excel.KOPRIJ}"].value == "Besteed in 2015"
-    assert blad[f"F{excel.KOPRIJ}"].value == "Besteed cumulatief t/m 2015"
+    assert blad[f"E{basis.KOPRIJ}"].value == "Besteed in 2015"
+    assert blad[f"F{basis.KOPRIJ}"].value == "Besteed cumulatief t/m 2015"
     assert blad.sheet_properties.pageSetUpPr.fitToPage
     assert (blad.page_setup.fitToWidth, blad.page_setup.fitToHeight) == (1, 1)
     instructies = "\n".join(str(c.value) for c in werkmap["Instructies"]["A"] if c.value)
@@ -171,7 +172,7 @@ def test_the_hidden_metadata_names_the_decision(app, amsterdam):
     metadata = lees_metadata(inhoud)
     assert metadata == {
         "soort": "verantwoording",
-        "versie": excel.VERSIE,
+        "versie": basis.VERSIE,
         "beschikking_id": str(amsterdam.id),
         "cbs_code": "GM0363",
         "jaar": "2015",

@@ -22,9 +22,10 @@ from kern.audit import AuditRegel
 from kern.db import db as database
 from kern.excel.sjabloon import METADATA_BLAD
 from kern.uploads import Upload, UploadRegel, UploadStatus, gestaged
-from subsidies import excel, excel_import, services
-from subsidies.excel import BLAD, CEL_EINDVERANTWOORDING, CEL_TOELICHTING
+from subsidies import services, verantwoording_import
 from subsidies.models import Beschikking, Verantwoording, VerantwoordingStatus
+from subsidies.verantwoording_import import controle
+from subsidies.verantwoording_import.basis import BLAD, CEL_EINDVERANTWOORDING, CEL_TOELICHTING
 from tests.formulieren import formulier
 from tests.gemeenten.factories import maak_gemeente
 from tests.kern.factories import maak_gebruiker
@@ -340,7 +341,7 @@ def test_the_import_is_all_or_nothing(app, klerk, amsterdam, monkeypatch):
         raise RuntimeError("the database went away after the rows were written")
 
     # The return and its rows are flushed before this step fails.
-    monkeypatch.setattr(excel_import.uploads, "markeer_geimporteerd", faalt)
+    monkeypatch.setattr(verantwoording_import.importeren.uploads, "markeer_geimporteerd", faalt)
     assert klerk.post(f.actie, data=f.velden).status_code == 500
 
     assert verantwoordingen(amsterdam) == []
@@ -669,7 +670,7 @@ def test_a_crash_while_checking_keeps_the_file_and_says_so(app, klerk, amsterdam
     def kapot(*args, **kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(excel, "lees_verantwoording", kapot)
+    monkeypatch.setattr(controle, "lees", kapot)
     app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: the bug is answered
     inhoud = ingevuld(klerk, amsterdam)
 
@@ -694,7 +695,7 @@ def test_a_return_of_thousands_of_rows_is_refused_before_anything_else_is_read(
     def niet_lezen(inhoud: bytes) -> dict[str, str]:
         raise AssertionError("the metadata is read before the rows are counted")
 
-    monkeypatch.setattr(excel, "lees_metadata", niet_lezen)
+    monkeypatch.setattr(controle, "lees_metadata", niet_lezen)
     antwoord = stuur(klerk, amsterdam, inhoud)
 
     upload = laatste_upload()
@@ -712,7 +713,7 @@ def test_a_worker_stopped_while_checking_leaves_the_upload_refused(klerk, amster
     def te_lang(*args, **kwargs):
         raise SystemExit(1)
 
-    monkeypatch.setattr(excel, "lees_verantwoording", te_lang)
+    monkeypatch.setattr(controle, "lees", te_lang)
     inhoud = ingevuld(klerk, amsterdam)
 
     with pytest.raises(SystemExit):
@@ -726,7 +727,7 @@ def test_a_worker_stopped_while_checking_leaves_the_upload_refused(klerk, amster
 def test_the_same_file_after_a_stopped_worker_is_checked_again(klerk, amsterdam, monkeypatch):
     inhoud = ingevuld(klerk, amsterdam)
     with monkeypatch.context() as m:
-        m.setattr(excel, "lees_verantwoording", lambda *args, **kwargs: sys.exit(1))
+        m.setattr(controle, "lees", lambda *args, **kwargs: sys.exit(1))
         with pytest.raises(SystemExit):
             stuur(klerk, amsterdam, inhoud)
 
@@ -840,6 +841,6 @@ def test_the_decision_page_links_to_the_upload(klerk, amsterdam):
 def test_the_template_module_reads_without_a_request(app, amsterdam):
     """`lees_verantwoording` is the check the upload uses; it never raises, whatever it gets."""
     for rommel in (b"", b"PK\x03\x04rommel", bytes(range(256)) * 10):
-        controle = excel.lees_verantwoording(rommel, amsterdam)
+        controle = verantwoording_import.lees(rommel, amsterdam)
         assert not controle.goed
         assert controle.meldingen

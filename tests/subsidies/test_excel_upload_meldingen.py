@@ -11,10 +11,7 @@ import zipfile
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kern.uploads import UploadStatus, gestaged
-from tests.subsidies import test_bulkimport, test_excel_upload
-from tests.subsidies.test_bulkimport import AMSTERDAM_2015, controleer
-from tests.subsidies.test_bulkimport import meldingen as bulk_meldingen
-from tests.subsidies.test_bulkimport import werkmap as bulk_werkmap
+from tests.subsidies import test_excel_upload, test_historische_import
 from tests.subsidies.test_excel_upload import (
     KENNIS,
     PERSOON,
@@ -25,12 +22,15 @@ from tests.subsidies.test_excel_upload import (
     meldingen,
     stuur,
 )
+from tests.subsidies.test_historische_import import AMSTERDAM_2015, controleer
+from tests.subsidies.test_historische_import import meldingen as historie_meldingen
+from tests.subsidies.test_historische_import import werkmap as historie_werkmap
 from tests.subsidies.test_verantwoordingen import tekst
 
 # The fixtures of the modules whose uploads these tests send.
 amsterdam = test_excel_upload.amsterdam
 klerk = test_excel_upload.klerk
-regeling = test_bulkimport.regeling
+regeling = test_historische_import.regeling
 
 HERSTEL = "Herstel de formule of vul de waarde zelf in."
 ONZICHTBAAR = "Typ de waarde opnieuw in de cel, zonder te kopiëren en plakken."
@@ -117,9 +117,9 @@ def test_the_historical_import_names_error_values_too(regeling):
     rijen = [list(r) for r in AMSTERDAM_2015]
     rijen[0][5] = "#N/A"  # a grant's amount
     rijen[-1] = [*rijen[-1], "#DIV/0!"]  # a cumulative amount, which may be left blank
-    upload = controleer(regeling, bulk_werkmap(*rijen))
+    upload = controleer(regeling, historie_werkmap(*rijen))
     assert upload.status is UploadStatus.GEWEIGERD
-    assert bulk_meldingen(upload) == [
+    assert historie_meldingen(upload) == [
         "Blad1!F2: Deze cel bevat de foutwaarde #N/B (#N/A in Engelstalige Excel): de formule "
         f"vindt een gezochte waarde niet. {HERSTEL}",
         f"Blad1!G{len(rijen) + 1}: Deze cel bevat de foutwaarde #DEEL/0! (#DIV/0! in "
@@ -183,11 +183,11 @@ def test_the_historical_import_cleans_and_names_too(regeling):
     rijen[0][0] = "toekenning\u200b"
     rijen[0][1] = "\ufeffGM0363"
     rijen[1][4] = "vroeg\u200bsignalering"
-    assert controleer(regeling, bulk_werkmap(*rijen)).status is UploadStatus.GECONTROLEERD
+    assert controleer(regeling, historie_werkmap(*rijen)).status is UploadStatus.GECONTROLEERD
 
     rijen[2][2] = "Amster\u200edam"
     rijen[3][0] = "betaling\u2069"
-    assert bulk_meldingen(controleer(regeling, bulk_werkmap(*rijen))) == [
+    assert historie_meldingen(controleer(regeling, historie_werkmap(*rijen))) == [
         f'Blad1!C4: "Amsterdam" bevat een onzichtbaar teken (U+200E, left-to-right mark). '
         f"{ONZICHTBAAR}",
         f'Blad1!A5: "betaling" bevat een onzichtbaar teken (U+2069, pop directional isolate). '
@@ -201,9 +201,9 @@ def test_the_historical_import_cleans_and_names_too(regeling):
 def test_the_historical_import_gives_one_message_per_cell(regeling):
     boek_rijen = [list(r) for r in AMSTERDAM_2015]
     boek_rijen[0][5] = "=1+1"
-    inhoud = bulk_werkmap(*boek_rijen)
+    inhoud = historie_werkmap(*boek_rijen)
     upload = controleer(regeling, inhoud)
-    assert bulk_meldingen(upload) == [
+    assert historie_meldingen(upload) == [
         "Blad1!F2: Deze formule heeft geen berekende waarde; open het bestand in Excel, sla het "
         "op en upload het opnieuw.",
     ]

@@ -12,11 +12,10 @@ import pytest
 
 from kern.db import db
 from kern.uploads import UploadStatus
-from subsidies import bulkimport
+from subsidies import historische_import
 from subsidies.models import Beschikking
 from tests.gemeenten.factories import maak_gemeente
 from tests.subsidies.factories import maak_beschikking
-from tests.subsidies.test_bulkimport import werkmap
 from tests.subsidies.test_excel_upload import (
     KENNIS,
     PERSOON,
@@ -28,6 +27,7 @@ from tests.subsidies.test_excel_upload import (
     medewerker,  # noqa: F401 (fixture)
     stuur,
 )
+from tests.subsidies.test_historische_import import werkmap
 from tests.subsidies.test_verantwoordingen import formulier, indienen_url
 
 
@@ -131,7 +131,7 @@ def via_import(client, beschikking, geval: Geval) -> Uitkomst:
         [*regel, "vroegsignalering", geval.overige, geval.overige],
         [*regel, "persoonsgerichte_aanpak", 0, 0],
     )
-    upload, _ = bulkimport.ontvang(
+    upload, _ = historische_import.ontvang(
         beschikking.regeling_jaar.regeling, inhoud, bestandsnaam="historie.xlsx", door="test"
     )
     return _upload(upload)
@@ -207,7 +207,7 @@ def toekenning_via_import(client, beschikking: Beschikking, geval: Toekenning) -
     maak_gemeente("GM0599", "Rotterdam", "Zuid-Holland")
     db.session.commit()
     inhoud = werkmap(["toekenning", "GM0599", "Rotterdam", 2015, "kennisbevordering", geval.bedrag])
-    upload, _ = bulkimport.ontvang(
+    upload, _ = historische_import.ontvang(
         beschikking.regeling_jaar.regeling, inhoud, bestandsnaam="historie.xlsx", door="test"
     )
     return _upload(upload)

@@ -8,7 +8,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kern.excel import schrijven
-from subsidies.bulkimport.basis import KOPPEN, MAX_RIJEN, SOORTEN
+from subsidies.historische_import.basis import KOPPEN, MAX_RIJEN, SOORTEN
 from subsidies.models import Regeling
 
 _KOP = PatternFill("solid", fgColor="D9E1F2")

@@ -1,16 +1,10 @@
-"""The spending return (verantwoording) as an Excel template, for one decision and its year.
+"""Receiving an uploaded return and checking it cell by cell against its decision.
 
-The layout is fixed by the constants below: the upload reads the same cells. Change the
-layout only together with `VERSIE`, so that an old template is recognised as old.
-
-Sheet "Verantwoording" (everything locked except the yellow input cells)::
-
-    B4  gemeente              B8  kenmerk of the decision
-    B5  CBS code              B9  granted amount
-    B6  scheme                B10 eindverantwoording (input: ja/nee)
-    B7  year                  B11 toelichting afwijking (input: text)
-    row 13: heading; from row 14 one row per purpose:
-    A code | B purpose | C measures | D granted | E spent in year (input) | F cumulative (input)
+`lees` reads the file and words every problem; `ontvang` and `controleer` keep the upload and
+stage its rows or refuse it. An upload is checked against the return that was current when it
+arrived (its basis): when another version is submitted after that, it is `verouderd` (stale)
+and cannot be confirmed until it is checked again against the current version
+(`controleer_opnieuw`), so that an older file never silently replaces a newer return.
 """
 
 from __future__ import annotations
@@ -19,24 +13,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 
+from kern import uploads
+from kern.db import db
 from kern.excel import ExcelFout, bladnamen, lees_blad, ontbrekend_blad, te_veel_regels
 from kern.excel.cellen import bedrag, foutwaarde, ja_nee, schoon, tekst
+from kern.excel.sjabloon import SOORT as SOORT_SLEUTEL
+from kern.excel.sjabloon import VERSIE as VERSIE_SLEUTEL
 from kern.excel.sjabloon import (
-    INSTRUCTIES_BLAD,
-    Kolom,
-    Sjabloon,
     als_tekst,
     controleer_koppen,
     lees_metadata,
-    metadata_sleutel,
     ondertekend,
 )
-from kern.excel.sjabloon import SOORT as SOORT_SLEUTEL
-from kern.excel.sjabloon import VERSIE as VERSIE_SLEUTEL
 from kern.meldingen import Meldingen
+from kern.uploads import Upload, UploadStatus
+from subsidies import services
 from subsidies.models import NUL, Beschikking
 from subsidies.regels import (
     boven_toekenning,
@@ -44,138 +37,29 @@ from subsidies.regels import (
     doel_boven_toekenning,
     totaal_te_groot,
 )
-
-SOORT = "verantwoording"
-VERSIE = "2"  # 2: the metadata is signed
-BLAD = "Verantwoording"
-
-# Identification (locked) and the two cells about the return as a whole (input).
-CEL_GEMEENTE = "B4"
-CEL_CBS_CODE = "B5"
-CEL_REGELING = "B6"
-CEL_JAAR = "B7"
-CEL_KENMERK = "B8"
-CEL_TOEGEKEND = "B9"
-CEL_EINDVERANTWOORDING = "B10"
-CEL_TOELICHTING = "B11"
-
-# The table of purposes: one row each, from EERSTE_DOELRIJ, in the scheme's order.
-KOPRIJ = 13
-EERSTE_DOELRIJ = KOPRIJ + 1
-KOLOM_CODE = "A"  # the purpose's code: what the upload matches rows on
-KOLOM_DOEL = "B"
-KOLOM_MAATREGELEN = "C"
-KOLOM_TOEGEKEND = "D"
-KOLOM_IN_JAAR = "E"  # input
-KOLOM_CUMULATIEF = "F"  # input
-
-# Metadata keys, besides the kind and version every template has.
-META_BESCHIKKING = "beschikking_id"
-META_CBS_CODE = "cbs_code"
-META_JAAR = "jaar"
-
-
-def bestandsnaam(beschikking: Beschikking) -> str:
-    return f"verantwoording-{beschikking.gemeente.cbs_code}-{beschikking.regeling_jaar.jaar}.xlsx"
-
-
-def verantwoording_sjabloon(beschikking: Beschikking) -> bytes:
-    """The return template for ``beschikking``, pre-filled with its latest return if any."""
-    regeling_jaar = beschikking.regeling_jaar
-    jaar = regeling_jaar.jaar
-    gemeente = beschikking.gemeente
-    sjabloon = Sjabloon(
-        BLAD,
-        soort=SOORT,
-        versie=VERSIE,
-        ids={META_BESCHIKKING: beschikking.id, META_CBS_CODE: gemeente.cbs_code, META_JAAR: jaar},
-        sleutel=_sleutel(),
-    )
-
-    sjabloon.tekst("A1", f"Verantwoording {regeling_jaar.label}", vet=True, grootte=14)
-    sjabloon.tekst(
-        "A2",
-        "Vul alleen de gele cellen in; de grijze cellen staan vast. "
-        f"Lees eerst het blad {INSTRUCTIES_BLAD}.",
-    )
-    for cel, label in (
-        (CEL_GEMEENTE, "Gemeente"),
-        (CEL_CBS_CODE, "CBS-code"),
-        (CEL_REGELING, "Regeling"),
-        (CEL_JAAR, "Jaar"),
-        (CEL_KENMERK, "Kenmerk beschikking"),
-        (CEL_TOEGEKEND, "Toegekend bedrag"),
-        (CEL_EINDVERANTWOORDING, "Eindverantwoording (ja/nee)"),
-        (CEL_TOELICHTING, "Toelichting afwijking"),
-    ):
-        sjabloon.tekst(f"A{sjabloon.blad[cel].row}", label, vet=True)
-    sjabloon.vast(CEL_GEMEENTE, beschikking.ontvanger)
-    sjabloon.vast(CEL_CBS_CODE, gemeente.cbs_code)
-    sjabloon.vast(CEL_REGELING, regeling_jaar.regeling.naam)
-    sjabloon.vast(CEL_JAAR, jaar, formaat="0")
-    sjabloon.vast(CEL_KENMERK, beschikking.kenmerk or "")
-    sjabloon.vast_bedrag(CEL_TOEGEKEND, beschikking.bedrag, leeg="nog vast te stellen")
-
-    laatste = beschikking.laatste_verantwoording
-    sjabloon.invoer_ja_nee(CEL_EINDVERANTWOORDING, laatste.eindverantwoording if laatste else None)
-    sjabloon.invoer_tekst(
-        CEL_TOELICHTING, laatste.toelichting_afwijking if laatste else None, hoogte=60
-    )
-
-    sjabloon.koprij(KOPRIJ, _kolommen(jaar))
-    toegekend = {d.doel_id: d.bedrag for d in beschikking.doelbedragen}
-    for rij, doel in enumerate(regeling_jaar.regeling.doelen, EERSTE_DOELRIJ):
-        regel = laatste.regel_voor(doel.id) if laatste else None
-        sjabloon.vast(f"{KOLOM_CODE}{rij}", doel.code)
-        sjabloon.vast(f"{KOLOM_DOEL}{rij}", doel.naam)
-        sjabloon.vast(f"{KOLOM_MAATREGELEN}{rij}", doel.maatregelen or "")
-        sjabloon.vast_bedrag(f"{KOLOM_TOEGEKEND}{rij}", toegekend.get(doel.id))
-        sjabloon.invoer_bedrag(f"{KOLOM_IN_JAAR}{rij}", regel.besteed_in_jaar if regel else None)
-        sjabloon.invoer_bedrag(
-            f"{KOLOM_CUMULATIEF}{rij}", regel.besteed_cumulatief if regel else None
-        )
-
-    sjabloon.instructies(
-        f"Instructies bij de verantwoording {regeling_jaar.label}",
-        [
-            f"Dit sjabloon hoort bij beschikking {beschikking.kenmerk or '(zonder kenmerk)'} "
-            f"voor {beschikking.ontvanger} ({gemeente.cbs_code}). Gebruik het alleen voor "
-            "deze beschikking en dit jaar.",
-            "Vul op het blad Verantwoording alleen de gele cellen in. De grijze cellen "
-            "(gemeente, CBS-code, kenmerk, jaar en toegekende bedragen) zijn beveiligd en "
-            "kunnen niet worden gewijzigd.",
-            f"Besteed in {jaar}: wat in {jaar} aan dit doel is uitgegeven. Besteed cumulatief "
-            f"t/m {jaar}: alles wat sinds het begin van de subsidie aan dit doel is "
-            f"uitgegeven, inclusief {jaar}. Het cumulatieve bedrag is dus nooit lager dan het "
-            "bedrag van het jaar.",
-            "Bedragen in euro's, 0 of meer, met hoogstens twee decimalen, bijvoorbeeld "
-            "12500 of 12500,50. Vul een 0 in als er niets aan een doel is besteed.",
-            "Eindverantwoording: kies ja als dit de laatste verantwoording voor deze "
-            "beschikking is, anders nee.",
-            "Toelichting afwijking: leg uit waarom de besteding afwijkt van het toegekende "
-            "bedrag, als dat zo is.",
-            "Was er al een verantwoording ingediend, dan zijn de cellen ingevuld met de "
-            "gegevens van de laatste versie.",
-            "Sla het bestand op als Excel-werkmap (.xlsx). Voeg geen bladen, rijen of "
-            "kolommen toe en verander de naam van de bladen niet.",
-        ],
-    )
-    return sjabloon.als_bytes()
-
-
-def _kolommen(jaar: int) -> list[Kolom]:
-    """The table's columns from A, as the template has them and the upload checks them."""
-    return [
-        Kolom("Code", 26),
-        Kolom("Bestedingsdoel", 34),
-        Kolom("Maatregelen", 13),
-        Kolom("Toegekend voor dit doel", 18),
-        Kolom(f"Besteed in {jaar}", 18),
-        Kolom(f"Besteed cumulatief t/m {jaar}", 18),
-    ]
-
-
-# --- Reading an uploaded return -------------------------------------------------------------
+from subsidies.verantwoording_import.basis import (
+    BASIS,
+    BLAD,
+    CEL_CBS_CODE,
+    CEL_EINDVERANTWOORDING,
+    CEL_JAAR,
+    CEL_TOELICHTING,
+    EERSTE_DOELRIJ,
+    KOLOM_CODE,
+    KOLOM_CUMULATIEF,
+    KOLOM_IN_JAAR,
+    KOPRIJ,
+    META_BESCHIKKING,
+    META_CBS_CODE,
+    META_JAAR,
+    SJABLOONSOORT,
+    SOORT,
+    VERSIE,
+    handtekeningsleutel,
+    huidige_basis,
+    kolommen,
+    sleutel,
+)
 
 LEGE_RIJEN = 20  # rows allowed below the purposes' rows (blank rows a clerk left, say)
 MAX_KOLOMMEN = 26  # columns that are read (A-Z); content further right refuses the file
@@ -199,7 +83,7 @@ class Controle:
         return not self.meldingen.heeft_fouten
 
 
-def lees_verantwoording(inhoud: bytes, beschikking: Beschikking) -> Controle:
+def lees(inhoud: bytes, beschikking: Beschikking) -> Controle:
     """Check an uploaded return template for ``beschikking`` cell by cell; never raises.
 
     Refuses a file that is not this decision's template (another decision, another
@@ -215,7 +99,7 @@ def lees_verantwoording(inhoud: bytes, beschikking: Beschikking) -> Controle:
             blad = lees_blad(inhoud, blad=BLAD, max_rijen=max_rijen, max_kolommen=MAX_KOLOMMEN)
         metadata = lees_metadata(inhoud)
         if blad is None:
-            if metadata.get(SOORT_SLEUTEL) == SOORT:
+            if metadata.get(SOORT_SLEUTEL) == SJABLOONSOORT:
                 raise ExcelFout(ontbrekend_blad(BLAD))
             _herken(metadata, {}, beschikking, meldingen)  # not the template: says so
             return Controle(meldingen)
@@ -272,7 +156,7 @@ def lees_verantwoording(inhoud: bytes, beschikking: Beschikking) -> Controle:
         max_lengte=MAX_TOELICHTING,
     )
     regels = _lees_doelen(rijen, beschikking, meldingen)
-    _controleer_extra_kolommen(rijen, meldingen)
+    _controleer_extrakolommen(rijen, meldingen)
     if regels is not None and not meldingen.heeft_fouten:
         _waarschuw_boven_toekenning(regels, beschikking, meldingen)
     return Controle(meldingen, eind, toelichting, regels or [])
@@ -285,7 +169,7 @@ def _herken(
     meldingen: Meldingen,
 ) -> bool:
     """Whether the file is this decision's return template, in the current version."""
-    if metadata.get(SOORT_SLEUTEL) != SOORT:
+    if metadata.get(SOORT_SLEUTEL) != SJABLOONSOORT:
         meldingen.fout(
             "",
             "",
@@ -301,7 +185,7 @@ def _herken(
             "Download het nieuwe sjabloon bij de beschikking en neem uw gegevens daarin over.",
         )
         return False
-    if not ondertekend(metadata, _sleutel()):
+    if not ondertekend(metadata, handtekeningsleutel()):
         # Nothing of what the file says is repeated: it cannot be trusted.
         meldingen.fout(
             "",
@@ -338,7 +222,7 @@ def _herken(
                 "het sjabloon opnieuw als u niet weet wat er is veranderd.",
             )
             goed = False
-    koppen = [kolom.kop for kolom in _kolommen(beschikking.regeling_jaar.jaar)]
+    koppen = [kolom.kop for kolom in kolommen(beschikking.regeling_jaar.jaar)]
     koprij = rijen.get(KOPRIJ, ())
     if not {als_tekst(w).strip().casefold() for w in koprij} & {k.casefold() for k in koppen}:
         meldingen.fout(
@@ -441,7 +325,7 @@ def _lees_doelen(
     return regels if leesbaar else None
 
 
-def _controleer_extra_kolommen(rijen: dict[int, tuple[Any, ...]], meldingen: Meldingen) -> None:
+def _controleer_extrakolommen(rijen: dict[int, tuple[Any, ...]], meldingen: Meldingen) -> None:
     """A column right of the table is not read: say so once per column, at its first value."""
     for index in range(_LAATSTE_KOLOM + 1, MAX_KOLOMMEN):
         eerste = next((r for r in sorted(rijen) if rijen[r][index] is not None), None)
@@ -473,10 +357,6 @@ def _waarschuw_boven_toekenning(
         meldingen.waarschuwing(BLAD, "", f"{boven} De beleidsmedewerker beoordeelt dit.")
 
 
-def _sleutel() -> bytes:
-    return metadata_sleutel(current_app.config["SECRET_KEY"])
-
-
 def _waarde(rijen: dict[int, tuple[Any, ...]], adres: str) -> Any:
     rij, kolom = coordinate_to_tuple(adres)
     return rijen[rij][kolom - 1] if rij in rijen else None
@@ -496,8 +376,8 @@ def _kolomkop(cel: str, jaar: int) -> str:
     if cel == CEL_TOELICHTING:
         return "Toelichting afwijking"
     rij, kolom = coordinate_to_tuple(cel)
-    kolommen = _kolommen(jaar)
-    return kolommen[kolom - 1].kop if rij > KOPRIJ and kolom <= len(kolommen) else ""
+    koppen = kolommen(jaar)
+    return koppen[kolom - 1].kop if rij > KOPRIJ and kolom <= len(koppen) else ""
 
 
 def _raakt_invoer(bereik: str) -> bool:
@@ -507,3 +387,64 @@ def _raakt_invoer(bereik: str) -> bool:
         return True  # the table of purposes
     invoer = (CEL_EINDVERANTWOORDING, CEL_TOELICHTING, CEL_CBS_CODE, CEL_JAAR)
     return any(k1 <= k <= k2 and r1 <= r <= r2 for r, k in (coordinate_to_tuple(c) for c in invoer))
+
+
+# --- The upload -------------------------------------------------------------------------------
+
+
+def ontvang(
+    beschikking: Beschikking, inhoud: bytes, *, bestandsnaam: str, door: str
+) -> tuple[Upload, bool]:
+    """Store and check an upload for ``beschikking``; returns it and whether it is new.
+
+    The identical file uploaded before is recognised by its hash: the earlier upload is
+    returned and nothing is stored again, nor checked again unless its check never finished
+    (`uploads.onaf`). Flushes; the caller commits.
+    """
+    upload, nieuw = uploads.ontvang(
+        inhoud, soort=SOORT, sleutel=sleutel(beschikking), bestandsnaam=bestandsnaam, door=door
+    )
+    if nieuw:
+        controleer(beschikking, upload, inhoud)
+    return upload, nieuw
+
+
+def controleer(beschikking: Beschikking, upload: Upload, inhoud: bytes) -> None:
+    """Check the file cell by cell; stage its rows, or record why it is refused. Flushes; the
+    caller commits."""
+    controle = lees(inhoud, beschikking)
+    if not controle.goed:
+        uploads.weiger(upload, controle.meldingen)
+        return
+    uploads.stage(
+        upload,
+        controle.regels,
+        gegevens={
+            "eindverantwoording": controle.eindverantwoording,
+            "toelichting": controle.toelichting,
+            BASIS: huidige_basis(beschikking),
+        },
+        meldingen=controle.meldingen,
+    )
+
+
+def verouderd(beschikking: Beschikking, upload: Upload) -> bool:
+    """Was another version of the return submitted since this checked upload was checked?
+
+    An upload stored without its basis (before the basis was kept) counts as checked against
+    no return: stale once there is one.
+    """
+    if upload.status is not UploadStatus.GECONTROLEERD:
+        return False
+    return upload.gegevens.get(BASIS) != huidige_basis(beschikking)
+
+
+def controleer_opnieuw(beschikking: Beschikking, upload: Upload, *, versie: int | None) -> None:
+    """Check a stale upload again, against the current return. Flushes; the caller commits.
+
+    The staged rows do not depend on the return, only what they change does: the upload
+    takes the current return as its basis, and the preview shows the changes against it.
+    """
+    services.controleer_upload(upload, versie)
+    upload.gegevens = {**upload.gegevens, BASIS: huidige_basis(beschikking)}
+    db.session.flush()

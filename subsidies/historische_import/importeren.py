@@ -16,9 +16,9 @@ from gemeenten.models import Gemeente
 from kern import uploads
 from kern.db import db
 from kern.formatting import getal
-from kern.uploads import Upload, UploadStatus
+from kern.uploads import Upload
 from subsidies import services
-from subsidies.bulkimport.basis import (
+from subsidies.historische_import.basis import (
     BETALING,
     GEWIJZIGD,
     NIEUW,
@@ -29,7 +29,7 @@ from subsidies.bulkimport.basis import (
     hoort_bij,
     kenmerk,
 )
-from subsidies.bulkimport.controle import verouderd
+from subsidies.historische_import.controle import verouderd
 from subsidies.models import BetalingSoort, Regeling
 
 
@@ -89,15 +89,11 @@ def importeer(
     back) when the upload changed, is not checked, or anything of the scheme changed since the
     check; and whatever a service refuses.
     """
-    services.controleer_versie(upload, versie, "deze upload")
     if not hoort_bij(upload, regeling):
         raise services.SubsidieFout("Deze upload hoort niet bij deze regeling.")
-    if upload.status is not UploadStatus.GECONTROLEERD:
-        raise services.SubsidieFout(
-            "Deze upload is al ingelezen."
-            if upload.status is UploadStatus.GEIMPORTEERD
-            else "Deze upload is niet goedgekeurd en kan niet worden ingelezen."
-        )
+    services.controleer_upload(
+        upload, versie, anders="Deze upload is niet goedgekeurd en kan niet worden ingelezen."
+    )
     if verouderd(regeling, upload):
         raise services.Conflict(
             "Sinds de controle van dit bestand zijn gegevens van deze regeling gewijzigd. Er is "

@@ -16,7 +16,7 @@ from subsidies.models import Beschikking, Betaling, RegelingJaar, Verantwoording
 from tests.gemeenten.factories import maak_gemeente
 from tests.kern.factories import maak_gebruiker
 from tests.subsidies.factories import maak_regeling
-from tests.subsidies.test_bulkimport import AMSTERDAM_2015, toekenningen, werkmap
+from tests.subsidies.test_historische_import import AMSTERDAM_2015, toekenningen, werkmap
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from __future__ import annotations
 from kern.forms import Formulier, VersieField, xlsx_veld
 
 
-class BulkimportForm(Formulier):
+class UploadForm(Formulier):
     bestand = xlsx_veld(
         "Excel-bestand (.xlsx)", "Kies het Excel-bestand met de historische gegevens."
     )

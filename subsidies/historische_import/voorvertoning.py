@@ -1,4 +1,4 @@
-"""The preview of a checked upload, a page at a time, and the error workbook of a refused one."""
+"""The preview of a checked upload, a page at a time."""
 
 from __future__ import annotations
 
@@ -11,10 +11,8 @@ import sqlalchemy as sa
 
 from gemeenten.models import Gemeente
 from kern.db import db
-from kern.excel import ExcelFout
-from kern.excel import foutwerkmap as werkmap_met_meldingen
 from kern.uploads import Upload, UploadRegel
-from subsidies.bulkimport.basis import BESTEDING, BETALING, KOPPEN, euro
+from subsidies.historische_import.basis import BESTEDING, BETALING, KOPPEN, euro
 
 PER_PAGINA = 50
 
@@ -83,11 +81,3 @@ def _voorbeeldregel(regel: UploadRegel, naam: str) -> Voorbeeldregel:
 
 def _euro_of_niets(centen: int | None) -> Decimal | None:
     return None if centen is None else euro(centen)
-
-
-def foutwerkmap(upload: Upload) -> bytes | None:
-    """The upload with its messages marked; None when the file is no workbook at all."""
-    try:
-        return werkmap_met_meldingen.foutwerkmap(upload.inhoud, upload.alle_meldingen)
-    except ExcelFout:
-        return None

@@ -37,7 +37,7 @@ from kern.geld import MAXIMUM
 from kern.meldingen import Meldingen
 from kern.uploads import Upload, UploadStatus
 from subsidies import services
-from subsidies.bulkimport.basis import (
+from subsidies.historische_import.basis import (
     AANTAL,
     BESTEDING,
     BETALING,
@@ -127,8 +127,8 @@ def ontvang(
 def controleer(
     regeling: Regeling,
     upload: Upload,
-    *,
     inhoud: bytes | None = None,
+    *,
     voortgang: Voortgang | None = None,
 ) -> None:
     """Check the upload against the scheme and the database now; stage its rows or refuse it.

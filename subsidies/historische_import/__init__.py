@@ -7,9 +7,12 @@ heading row and one row per municipality, year and purpose (`KOPPEN`)::
 
 A *toekenning* row grants an amount for a purpose, a *betaling* row is a payment made on a
 date, a *besteding* row is the spending on a purpose in a year. The steps, each its own
-request (or one CLI run)::
+request (the views: `subsidies.views.historische_import`), or one run of
+``flask versterkingsgelden importeer`` (`subsidies.cli`)::
 
-    ontvang()       store the original (kern.uploads, committed), read it as a stream, check
+    sjabloon()      the empty workbook to fill in, with its instructions
+    ontvang()       store the original (kern.uploads, through its own session), then
+      controleer()  read it as a stream, check
                     every row against the scheme and the database, count what each row does
                     (nieuw, gewijzigd, ongewijzigd) and stage the new and changed ones, with
                     the old values (amounts in cents); or refuse the upload with every message
@@ -46,14 +49,13 @@ The check runs once per upload, on the database as it was; `importeer` refuses w
 of the scheme changed since (`verouderd`), and the officer has the file checked again.
 
 The modules, in the order of the steps: `basis` (the columns and the words above, shared by
-all), `controle` (`ontvang`, `controleer`, `stand`, `verouderd`), `voorvertoning` (the
-preview and the error workbook), `importeren` (`importeer` and its `Resultaat`) and
-`leeg_sjabloon` (the empty workbook to fill in).
+all), `sjabloon`, `controle` (`ontvang`, `controleer`, `stand`, `verouderd`), `voorvertoning`
+(the preview, a page at a time) and `importeren` (`importeer` and its `Resultaat`).
 """
 
 from __future__ import annotations
 
-from subsidies.bulkimport.basis import (
+from subsidies.historische_import.basis import (
     BESTEDING,
     BETALING,
     GEWIJZIGD,
@@ -68,20 +70,19 @@ from subsidies.bulkimport.basis import (
     kenmerk,
     sleutel,
 )
-from subsidies.bulkimport.controle import controleer, ontvang, stand, verouderd
-from subsidies.bulkimport.importeren import (
+from subsidies.historische_import.controle import controleer, ontvang, stand, verouderd
+from subsidies.historische_import.importeren import (
     Resultaat,
     gevolgen,
     importeer,
     ingelezen,
     te_importeren,
 )
-from subsidies.bulkimport.leeg_sjabloon import sjabloon
-from subsidies.bulkimport.voorvertoning import (
+from subsidies.historische_import.sjabloon import sjabloon
+from subsidies.historische_import.voorvertoning import (
     PER_PAGINA,
     Cel,
     Voorbeeldregel,
-    foutwerkmap,
     voorbeeldregels,
     wijzigingen,
 )
@@ -102,7 +103,6 @@ __all__ = [
     "Voorbeeldregel",
     "Voortgang",
     "controleer",
-    "foutwerkmap",
     "gevolgen",
     "hoort_bij",
     "importeer",
