@@ -55,6 +55,7 @@ FORMATEN = ("xlsx", "csv")
 TABEL = "tabel"  # the query argument that picks a CSV file's table
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BREEDTE = 60
+KOP_BREEDTE = 14
 EURO = "€ #,##0.00;€ -#,##0.00"
 DATUM = "dd-mm-yyyy"
 MOMENT = "dd-mm-yyyy hh:mm"
@@ -206,54 +207,97 @@ def schrijf_xlsx(export: Export, uitvoer: IO[bytes], *, door: str, moment: datet
 
 def _schrijf_blad(werkmap: xlsxwriter.Workbook, opmaak: _Opmaak, tabel: Tabel) -> None:
     blad = werkmap.add_worksheet(tabel.naam[:31])
-    breedtes = [len(k.kop) for k in tabel.kolommen]
-    for kolom_nr, kolom in enumerate(tabel.kolommen):
+    kolommen = tabel.kolommen
+    for kolom_nr, kolom in enumerate(kolommen):
         blad.write_string(0, kolom_nr, kolom.kop, opmaak.kop)
-    totalen = {nr: Decimal(0) for nr, k in enumerate(tabel.kolommen) if k.totaal}
-    rij_nr = 0
-    for rij in tabel.rijen():
-        rij_nr += 1
-        for kolom_nr, kolom in enumerate(tabel.kolommen):
-            waarde = kolom.waarde(rij)
-            breedte = _schrijf_cel(blad, opmaak, rij_nr, kolom_nr, kolom.soort, waarde)
-            breedtes[kolom_nr] = max(breedtes[kolom_nr], breedte)
-            if kolom_nr in totalen and isinstance(waarde, Decimal | int):
-                totalen[kolom_nr] += waarde
-    laatste = rij_nr
-    if totalen:
-        rij_nr += 1
+    laatste = _schrijf_rijen(blad, opmaak, tabel)
+    breedtes = [
+        max(_breedte_kop(k.kop), b) for k, b in zip(kolommen, laatste.breedtes, strict=True)
+    ]
+    if laatste.totalen:
+        rij_nr = laatste.rij_nr + 1
         blad.write_string(rij_nr, 0, "Totaal", opmaak.totaal_label)
-        for kolom_nr, som in totalen.items():
-            soort = tabel.kolommen[kolom_nr].soort
+        for kolom_nr, som in laatste.totalen.items():
+            soort = kolommen[kolom_nr].soort
             vorm = opmaak.totaal_per_soort.get(soort, opmaak.totaal_per_soort[Soort.GETAL])
-            if laatste == 0:
+            breedtes[kolom_nr] = max(breedtes[kolom_nr], _breedte_getal(som, soort))
+            if laatste.rij_nr == 0:
                 blad.write_number(rij_nr, kolom_nr, som, vorm)
                 continue
-            bereik = f"{xl_rowcol_to_cell(1, kolom_nr)}:{xl_rowcol_to_cell(laatste, kolom_nr)}"
+            bereik = (
+                f"{xl_rowcol_to_cell(1, kolom_nr)}:{xl_rowcol_to_cell(laatste.rij_nr, kolom_nr)}"
+            )
             blad.write_formula(rij_nr, kolom_nr, f"=SUM({bereik})", vorm, som)
-            breedte = _breedte_geld(som) if soort is Soort.GELD else len(f"{som:,}")
-            breedtes[kolom_nr] = max(breedtes[kolom_nr], breedte)
     for kolom_nr, breedte in enumerate(breedtes):
         blad.set_column(kolom_nr, kolom_nr, min(breedte + 2, MAX_BREEDTE))
     blad.freeze_panes(1, 0)
-    blad.autofilter(0, 0, max(laatste, 1), max(len(tabel.kolommen) - 1, 0))
+    blad.autofilter(0, 0, max(laatste.rij_nr, 1), max(len(kolommen) - 1, 0))
     blad.set_landscape()
     blad.fit_to_pages(1, 0)
     blad.repeat_rows(0)
     blad.set_paper(9)  # A4
 
 
-def _schrijf_cel(
-    blad: Any, opmaak: _Opmaak, rij: int, kolom: int, soort: Soort, waarde: Any
-) -> int:
-    """Write one value by its type; returns the width it needs, in characters."""
-    if waarde is None:
-        return 0
+@dataclass
+class _Geschreven:
+    """What writing a table's rows leaves for its last row and its column widths."""
+
+    rij_nr: int  # the last row written (0: none)
+    breedtes: list[int]  # per column, the widest value, in characters
+    totalen: dict[int, Decimal]  # per totalled column, the sum of its values
+
+
+def _schrijf_rijen(blad: Any, opmaak: _Opmaak, tabel: Tabel) -> _Geschreven:
+    """Every row, one at a time. The hot loop of a large export: texts and numbers, by far the
+    most cells, are written here directly; the rest through `_schrijf_cel`. A number's width is
+    worked out once per column, from its largest value."""
+    kolommen = tabel.kolommen
+    waarden = [k.waarde for k in kolommen]
+    getalvormen = [opmaak.per_soort.get(k.soort, opmaak.per_soort[Soort.GETAL]) for k in kolommen]
+    breedtes = [0] * len(kolommen)
+    grootste: list[Decimal | int] = [0] * len(kolommen)
+    totalen = {nr: Decimal(0) for nr, k in enumerate(kolommen) if k.totaal}
+    schrijf_tekst, schrijf_getal = blad.write_string, blad.write_number
+    rij_nr = 0
+    for rij in tabel.rijen():
+        rij_nr += 1
+        for kolom_nr, waarde_van in enumerate(waarden):
+            waarde = waarde_van(rij)
+            soort = type(waarde)
+            if soort is str:
+                tekst = waarde if waarde.isprintable() else zonder_stuurtekens(waarde)
+                vorm = opmaak.formule_tekst if lijkt_formule(tekst) else None
+                schrijf_tekst(rij_nr, kolom_nr, tekst, vorm)
+                breedte = len(tekst) if "\n" not in tekst else max(map(len, tekst.splitlines()))
+            elif soort is Decimal or soort is int:
+                schrijf_getal(rij_nr, kolom_nr, waarde, getalvormen[kolom_nr])
+                if abs(waarde) > grootste[kolom_nr]:
+                    grootste[kolom_nr] = abs(waarde)
+                if kolom_nr in totalen:
+                    totalen[kolom_nr] += waarde
+                continue
+            elif waarde is None:
+                continue
+            else:
+                breedte = _schrijf_cel(blad, opmaak, rij_nr, kolom_nr, waarde)
+            if breedte > breedtes[kolom_nr]:
+                breedtes[kolom_nr] = breedte
+    for kolom_nr, kolom in enumerate(kolommen):
+        if grootste[kolom_nr]:
+            getal = _breedte_getal(-grootste[kolom_nr], kolom.soort)
+            breedtes[kolom_nr] = max(breedtes[kolom_nr], getal)
+    return _Geschreven(rij_nr, breedtes, totalen)
+
+
+def _schrijf_cel(blad: Any, opmaak: _Opmaak, rij: int, kolom: int, waarde: Any) -> int:
+    """Write a value that is no plain text or number (yes/no, a date, a moment); returns the
+    width it needs, in characters."""
+    if isinstance(waarde, str):  # a subclass of str, such as a StrEnum
+        tekst = _schrijf_tekst(blad, opmaak, rij, kolom, str(waarde), None)
+        return max(map(len, tekst.splitlines()), default=0)
     if isinstance(waarde, bool):
-        waarde = "ja" if waarde else "nee"
-    if isinstance(waarde, str):
-        tekst = _schrijf_tekst(blad, opmaak, rij, kolom, waarde, opmaak.tekst)
-        return max((len(regel) for regel in tekst.splitlines()), default=0)
+        blad.write_string(rij, kolom, "ja" if waarde else "nee")
+        return 3
     if isinstance(waarde, datetime):
         lokaal = waarde.astimezone(TIJDZONE).replace(tzinfo=None)
         blad.write_datetime(rij, kolom, lokaal, opmaak.per_soort[Soort.MOMENT])
@@ -261,11 +305,21 @@ def _schrijf_cel(
     if isinstance(waarde, date):
         blad.write_datetime(rij, kolom, waarde, opmaak.per_soort[Soort.DATUM])
         return len(DATUM)
-    if isinstance(waarde, Decimal | int):
-        formaat = opmaak.per_soort.get(soort, opmaak.per_soort[Soort.GETAL])
-        blad.write_number(rij, kolom, waarde, formaat)
-        return _breedte_geld(waarde) if soort is Soort.GELD else len(f"{waarde:,}") + 1
     raise TypeError(f"an export cell cannot hold {type(waarde).__name__}")
+
+
+def _breedte_kop(kop: str) -> int:
+    """A heading wraps (its format says so): it needs its longest word, and asks for no more
+    than `KOP_BREEDTE` characters, so that a long heading over short amounts keeps the sheet
+    narrow enough to print one page wide."""
+    return max(max(map(len, kop.split()), default=0), min(len(kop), KOP_BREEDTE))
+
+
+def _breedte_getal(getal: Decimal | int, soort: Soort) -> int:
+    """The width of a number as the column's format shows it."""
+    if soort is Soort.GELD:
+        return _breedte_geld(getal)
+    return len(f"{getal:,}") + 1
 
 
 def _breedte_geld(bedrag: Decimal | int) -> int:

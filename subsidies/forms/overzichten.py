@@ -78,6 +78,17 @@ class OverzichtFilterForm(Formulier):
             termijn=self._geldig("termijn") or None,
         )
 
+    def gekozen(self) -> list[tuple[str, str]]:
+        """The valid filters as (label, value as shown), for an export's explanation."""
+        uit = []
+        if zoekterm := self._geldig("q").strip():
+            uit.append((str(self.q.label.text), zoekterm))
+        for veld in (self.status, self.verantwoording, self.termijn):
+            if waarde := self._geldig(veld.name):
+                keuzes = {str(k.value): k.label for k in veld.choices}
+                uit.append((str(veld.label.text), keuzes[waarde]))
+        return uit
+
     def sortering(self) -> Sortering:
         return Sortering(
             kolom=self._geldig("sorteer") or "gemeente",

@@ -12,10 +12,11 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from gemeenten.models import Gemeente
-from kern import tijd
+from kern import export, tijd
 from kern.accounts.access import ALLE_ROLLEN, MINISTERIE, toegang
 from kern.accounts.models import Rol
 from kern.db import db
+from kern.export import Kolom, Soort, exporteerbaar
 from kern.formatting import datum, geld
 from subsidies import historie, services
 from subsidies.forms.beschikkingen import (
@@ -32,6 +33,7 @@ from subsidies.models import (
     Beschikking,
     BeschikkingStatus,
     BeschikkingVersie,
+    RegelingJaar,
 )
 from subsidies.views import beschikking_of_404, bp, door, jaar_of_404, weiger
 
@@ -124,19 +126,51 @@ def _beschikkingpagina(
 
 @bp.route("/jaren/<int:jaar_id>")
 @toegang(MINISTERIE)
-def jaar(jaar_id: int) -> str:
+@exporteerbaar
+def jaar(jaar_id: int) -> str | Response:
     regeling_jaar = jaar_of_404(jaar_id)
     beschikkingen = sorted(
         regeling_jaar.beschikkingen, key=lambda b: (b.ontvanger.casefold(), b.id)
     )
     meetellend = [b for b in beschikkingen if b.telt_mee]
-    return render_template(
+    return export.toon(
         "subsidies/regeling_jaar.html",
+        _jaar_export(regeling_jaar, beschikkingen),
         jaar=regeling_jaar,
         beschikkingen=beschikkingen,
         stand=services.plafondstand(regeling_jaar),
-        betaald=sum((b.betaald for b in meetellend), NUL),
+        # Every decision's payments, as the column shows them: a withdrawn decision's too,
+        # until its clawback has come back.
+        betaald=sum((b.betaald for b in beschikkingen), NUL),
         nog_vast_te_stellen=sum(1 for b in meetellend if b.bedrag is None),
+    )
+
+
+def _jaar_export(regeling_jaar: RegelingJaar, beschikkingen: list[Beschikking]) -> export.Export:
+    kolommen = [
+        Kolom("Ontvanger", lambda b: b.ontvanger, uitleg="De gemeente, of de regio"),
+        Kolom("Kenmerk", lambda b: b.kenmerk, uitleg="Het kenmerk van de beschikking"),
+        Kolom("Status", lambda b: b.status.label, uitleg="Van de beschikking"),
+        Kolom(
+            "Toegekend",
+            lambda b: b.bedrag if b.telt_mee else None,
+            Soort.GELD,
+            "Beschikt, gewijzigd of vastgesteld; leeg: nog vast te stellen, een concept of "
+            "ingetrokken",
+            totaal=True,
+        ),
+        Kolom(
+            "Niet meegeteld",
+            lambda b: None if b.telt_mee else b.bedrag,
+            Soort.GELD,
+            "Het bedrag van een concept (nog niet beschikt) of een ingetrokken beschikking",
+        ),
+        Kolom("Betaald", lambda b: b.betaald, Soort.GELD, "Betaald min ontvangen", totaal=True),
+    ]
+    return export.Export(
+        naam=f"beschikkingen-{export.slug(regeling_jaar.regeling.naam)}-{regeling_jaar.jaar}",
+        titel=f"Beschikkingen {regeling_jaar.label}",
+        tabellen=[export.Tabel("Beschikkingen", kolommen, lambda: beschikkingen)],
     )
 
 

@@ -163,6 +163,19 @@ def startblok() -> Markup:
     )
 
 
+# --- Registering: fill in, see what will be recorded, record it -----------------------------
+
+INVULLEN, BEVESTIGEN, VASTLEGGEN = "invullen", "bevestigen", "vastleggen"
+
+
+def _stap(form: BetaaldForm | BatchBetaaldForm) -> str:
+    """Where a valid registration form goes next: back to the fields (the confirmation's
+    "Wijzigen"), to the confirmation (what will be recorded), or to record it."""
+    if "wijzigen" in request.form:
+        return INVULLEN
+    return VASTLEGGEN if form.bevestigd.data == "ja" else BEVESTIGEN
+
+
 # --- Registering one payment ----------------------------------------------------------------
 
 
@@ -195,7 +208,7 @@ def betaling_registreren(betaling_id: int) -> Pagina | Response:
     geweigerd = services.registratie_geweigerd(betaling)
     if geweigerd is not None and not form.is_submitted():
         flash(geweigerd, "fout")
-    stap, status = "invullen", 200
+    stap, status = INVULLEN, 200
     if form.is_submitted():
         status = 400
         if form.validate_on_submit():
@@ -203,10 +216,9 @@ def betaling_registreren(betaling_id: int) -> Pagina | Response:
             try:
                 services.controleer_versie(betaling, form.versie.data, "deze betaling")
                 services.controleer_registratie(betaling, form.bedrag.data)
-                if "wijzigen" in request.form:  # back from the confirmation, to change it
+                stap = _stap(form)
+                if stap != VASTLEGGEN:
                     status = 200
-                elif form.bevestigd.data != "ja":
-                    stap, status = "bevestigen", 200
                 else:
                     services.registreer_betaling(
                         betaling,
@@ -230,7 +242,7 @@ def betaling_registreren(betaling_id: int) -> Pagina | Response:
         betaling=betaling,
         form=form,
         woorden=woorden,
-        bevestigen=stap == "bevestigen",
+        bevestigen=stap == BEVESTIGEN,
         geweigerd=geweigerd,
     ), status
 
@@ -244,16 +256,15 @@ def betalingen_registreren() -> Pagina | Response:
     form = BatchBetaaldForm()
     ids = sorted(set(form.betalingen.data or ()))
     gekozen = betalingen.met_ids(ids)
-    stap, status = "invullen", 400
+    stap, status = INVULLEN, 400
     if form.validate_on_submit():
         try:
             if len(gekozen) != len(ids):
                 raise services.SubsidieFout("Een gekozen betaling bestaat niet (meer).")
             services.controleer_batch(gekozen)
-            if "wijzigen" in request.form:  # back from the confirmation, to change it
+            stap = _stap(form)
+            if stap != VASTLEGGEN:
                 status = 200
-            elif form.bevestigd.data != "ja":
-                stap, status = "bevestigen", 200
             else:
                 services.registreer_betalingen(
                     gekozen, betaald_op=form.betaald_op.data, kenmerk=form.betalingskenmerk.data
@@ -268,7 +279,7 @@ def betalingen_registreren() -> Pagina | Response:
         form=form,
         gekozen=gekozen,
         totaal=betalingen.gepland(gekozen),
-        bevestigen=stap == "bevestigen",
+        bevestigen=stap == BEVESTIGEN,
     ), status
 
 

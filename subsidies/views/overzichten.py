@@ -6,15 +6,17 @@ from typing import Any
 
 from flask import render_template, request, url_for
 from markupsafe import Markup
+from werkzeug.wrappers import Response
 
 from gemeenten.models import Gemeente
-from kern import tijd
+from kern import export, tijd
 from kern.accounts.access import MINISTERIE, gebruiker, toegang
 from kern.accounts.models import Rol
+from kern.export import Kolom, Soort, exporteerbaar
 from subsidies import demo, grafiek
 from subsidies import overzicht as overzichten
 from subsidies.forms.overzichten import OverzichtFilterForm
-from subsidies.models import Beschikking, BeschikkingStatus
+from subsidies.models import Beschikking, BeschikkingStatus, Bestedingsdoel
 from subsidies.views import bp, jaar_of_404
 
 FILTERS = ("q", "status", "verantwoording", "termijn")  # kept when the sort order changes
@@ -22,7 +24,8 @@ FILTERS = ("q", "status", "verantwoording", "termijn")  # kept when the sort ord
 
 @bp.route("/jaren/<int:jaar_id>/overzicht")
 @toegang(MINISTERIE)
-def overzicht(jaar_id: int) -> str:
+@exporteerbaar
+def overzicht(jaar_id: int) -> str | Response:
     regeling_jaar = jaar_of_404(jaar_id)
     form = OverzichtFilterForm(request.args)
     form.validate()  # an invalid filter is shown with its message and then ignored
@@ -51,8 +54,9 @@ def overzicht(jaar_id: int) -> str:
             "staan er niet in. De bedragen staan bij de staven en in de tabel onder de grafiek."
         ),
     )
-    return render_template(
+    return export.toon(
         "subsidies/overzicht.html",
+        overzicht_export(resultaat, [*form.gekozen(), _sortering(resultaat)]),
         regeling_jaar=regeling_jaar,
         regeling=regeling_jaar.regeling,
         is_demo=demo.is_demo(regeling_jaar.regeling),
@@ -62,6 +66,80 @@ def overzicht(jaar_id: int) -> str:
         grafiek=grafiek_svg,
         grafiekrijen=grafiekrijen,
         vandaag=vandaag,
+    )
+
+
+def _sortering(ov: overzichten.Overzicht) -> tuple[str, str]:
+    kolom = next(k for k in ov.kolommen if k.sleutel == ov.sortering.kolom)
+    return ("Gesorteerd op", f"{kolom.kop}, {'aflopend' if ov.sortering.aflopend else 'oplopend'}")
+
+
+def overzicht_export(ov: overzichten.Overzicht, filters: list[tuple[str, str]]) -> export.Export:
+    """The overview's table as on screen: its rows in its order, under its filters."""
+    regeling_jaar = ov.regeling_jaar
+
+    def per_doel(doel: Bestedingsdoel) -> Kolom:
+        return Kolom(
+            f"Besteed: {doel.naam.lower()}",
+            lambda r: r.besteed_per_doel.get(doel.id),
+            Soort.GELD,
+            f"Cumulatief besteed aan {doel.naam.lower()}",
+            totaal=True,
+        )
+
+    kolommen = [
+        Kolom("Gemeente", lambda r: r.ontvanger, uitleg="De ontvanger"),
+        Kolom("Kenmerk", lambda r: r.beschikking.kenmerk, uitleg="Het kenmerk"),
+        Kolom("Status", lambda r: r.beschikking.status.label, uitleg="Van de beschikking"),
+        Kolom(
+            "Toegekend",
+            lambda r: r.toegekend,
+            Soort.GELD,
+            "Alleen genomen beschikkingen; leeg: nog vast te stellen, of een concept",
+            totaal=True,
+        ),
+        Kolom(
+            "In concept",
+            lambda r: r.in_concept,
+            Soort.GELD,
+            "Het bedrag van een beschikking die nog een concept is: nog niet toegekend",
+            totaal=True,
+        ),
+        Kolom("Betaald", lambda r: r.betaald, Soort.GELD, "Betaald min ontvangen", totaal=True),
+        *(per_doel(d) for d in ov.doelen),
+        Kolom(
+            "Besteed totaal",
+            lambda r: r.besteed,
+            Soort.GELD,
+            "Cumulatief, uit de laatst goedgekeurde verantwoording, anders de laatst ingediende",
+            totaal=True,
+        ),
+        Kolom(
+            "Vastgesteld",
+            lambda r: r.vastgesteld,
+            Soort.GELD,
+            "Het vastgestelde bedrag",
+            totaal=True,
+        ),
+        Kolom(
+            "Saldo",
+            lambda r: r.saldo,
+            Soort.GELD,
+            "Vastgesteld (of toegekend) min betaald; negatief wordt teruggevorderd",
+            totaal=True,
+        ),
+        Kolom("Verantwoording", lambda r: r.verantwoordingslabel, uitleg="De laatste versie"),
+        Kolom(
+            "Termijn",
+            lambda r: r.termijn,
+            uitleg="Waar de verantwoording staat tegen de uiterste datum",
+        ),
+    ]
+    return export.Export(
+        naam=f"overzicht-{export.slug(regeling_jaar.regeling.naam)}-{regeling_jaar.jaar}",
+        titel=f"Overzicht {regeling_jaar.label}",
+        tabellen=[export.Tabel("Overzicht", kolommen, lambda: ov.rijen)],
+        filters=filters,
     )
 
 

@@ -15,9 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from kern import export
 from kern.accounts.access import ALLE_ROLLEN, MINISTERIE, gebruiker, toegang
 from kern.accounts.models import Rol
 from kern.db import db
+from kern.export import Kolom, Soort, exporteerbaar
 from kern.formatting import geld
 from subsidies import services
 from subsidies.forms.verantwoordingen import (
@@ -243,6 +245,7 @@ def verantwoording_terugsturen(verantwoording_id: int) -> Antwoord:
 
 @bp.route("/te-beoordelen")
 @toegang(MINISTERIE)
+@exporteerbaar
 def te_beoordelen() -> Antwoord:
     wachtend = (
         db.session.execute(
@@ -261,7 +264,39 @@ def te_beoordelen() -> Antwoord:
         .all()
     )
     rijen = [(v, services.waarschuwingen(v)) for v in wachtend]
-    return render_template("subsidies/verantwoordingen_te_beoordelen.html", rijen=rijen)
+    return export.toon(
+        "subsidies/verantwoordingen_te_beoordelen.html",
+        export.Export(
+            naam="te-beoordelen",
+            titel="Te beoordelen verantwoordingen",
+            tabellen=[export.Tabel("Te beoordelen", TE_BEOORDELEN_KOLOMMEN, lambda: rijen)],
+        ),
+        rijen=rijen,
+    )
+
+
+TE_BEOORDELEN_KOLOMMEN = [
+    Kolom("Ingediend", lambda r: r[0].ingediend_op, Soort.MOMENT, "Wanneer, oudste eerst"),
+    Kolom("Ontvanger", lambda r: r[0].beschikking.ontvanger, uitleg="De gemeente, of de regio"),
+    Kolom("Regeling en jaar", lambda r: r[0].beschikking.regeling_jaar.label, uitleg="Waarvoor"),
+    Kolom("Versie", lambda r: r[0].volgnummer, Soort.GETAL, "Het volgnummer van de versie"),
+    Kolom(
+        "Soort",
+        lambda r: "Eindverantwoording" if r[0].eindverantwoording else "Tussentijds",
+        uitleg="Eindverantwoording of tussentijds",
+    ),
+    Kolom(
+        "Toegekend",
+        lambda r: r[0].beschikking.bedrag,
+        Soort.GELD,
+        "Het bedrag van de beschikking; leeg: nog vast te stellen",
+    ),
+    Kolom("Besteed in jaar", lambda r: r[0].besteed_in_jaar, Soort.GELD, "Volgens deze versie"),
+    Kolom(
+        "Besteed cumulatief", lambda r: r[0].besteed_cumulatief, Soort.GELD, "Volgens deze versie"
+    ),
+    Kolom("Aandachtspunten", lambda r: "; ".join(r[1]), uitleg="Wat de beoordelaar moet bekijken"),
+]
 
 
 # --- Settlement -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ without being listed here.
 from __future__ import annotations
 
 import csv
+import enum
 import io
 import re
 from datetime import UTC, date, datetime
@@ -128,6 +129,55 @@ def test_an_empty_export_has_its_headings_and_a_zero_total():
 
     assert [c.value for c in blad[1]] == ["Ontvanger", "Bedrag", "Datum"]
     assert (blad["A2"].value, blad["B2"].value) == ("Totaal", 0)
+
+
+class Kleur(enum.StrEnum):
+    ROOD = "=rood"
+
+
+def _twee_tabellen() -> export.Export:
+    aantallen = [
+        export.Kolom("Een heel lange kop die omloopt", lambda r: r[0], uitleg="Tekst"),
+        export.Kolom("Jaar", lambda r: r[1], export.Soort.JAAR, "Een jaar"),
+        export.Kolom("Aantal", lambda r: r[2], export.Soort.GETAL, "Geteld", totaal=True),
+    ]
+    kleuren = [export.Kolom("Kleur", lambda r: r, uitleg="Een keuze")]
+    return export.Export(
+        naam="twee",
+        titel="Twee",
+        tabellen=[
+            export.Tabel("Aantallen", aantallen, lambda: [("a", 2015, 1200), ("b", 2016, 34)]),
+            export.Tabel("Terug te vorderen", kleuren, lambda: [Kleur.ROOD]),
+        ],
+    )
+
+
+def test_a_number_total_a_year_a_wrapped_heading_and_a_sheet_without_totals():
+    werkmap = load_workbook(io.BytesIO(_werkmap(_twee_tabellen())))
+    aantallen, kleuren = werkmap["Aantallen"], werkmap["Terug te vorderen"]
+
+    assert (aantallen["C4"].value, aantallen["C4"].number_format) == ("=SUM(C2:C3)", "#,##0")
+    assert (aantallen["B2"].value, aantallen["B2"].number_format) == (2015, "0")
+    assert aantallen["A1"].alignment.wrap_text
+    assert aantallen.column_dimensions["A"].width < 17  # 14 and a margin: the heading wraps
+    assert list(kleuren.iter_rows(values_only=True)) == [("Kleur",), ("=rood",)]
+    assert kleuren["A2"].data_type == "s"  # a StrEnum is text
+    assert kleuren["A2"].quotePrefix
+
+
+def test_a_csv_file_holds_the_table_the_address_asks_for(app):
+    with app.test_request_context("/?formaat=csv&tabel=2"):
+        antwoord = export.csv_antwoord(_twee_tabellen())
+        tekst = "".join(antwoord.response)  # type: ignore[arg-type]
+    with app.test_request_context("/?formaat=csv&tabel=9"):
+        eerste = export.csv_antwoord(_twee_tabellen())
+        eerste_naam = eerste.headers["Content-Disposition"]
+
+    assert tekst == "\ufeffKleur\r\n'=rood\r\n"
+    assert re.search(
+        r'filename="twee-terug-te-vorderen-\d{8}\.csv"', antwoord.headers["Content-Disposition"]
+    )
+    assert re.search(r'filename="twee-\d{8}\.csv"', eerste_naam)  # an unknown table: the first
 
 
 def test_csv_is_what_dutch_excel_opens():

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -18,12 +15,12 @@ from sqlalchemy import func, select
 from kern.db import db
 from subsidies.models import Betaling, VerantwoordingRegel
 from tests.kern.test_export import _filters
+from tests.libreoffice import SOFFICE, opnieuw_opgeslagen
 from tests.subsidies.test_betalingen import aanmelden, html, op_1_juni_2016  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("op_1_juni_2016")
 
 PAGINA = "/versterkingsgelden/bestedingen"
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def bedrag(tekst_: str) -> Decimal:
@@ -153,7 +150,7 @@ def test_libreoffice_recalculates_the_totals_to_the_pages(financien, regeling_20
     # Every stored total zeroed, so only a real recalculation can give the page's totals.
     zonder = _zonder_opgeslagen_totalen(inhoud)
     assert set(_totalen(zonder)) == {0}
-    herrekend = _door_libreoffice(zonder, tmp_path)
+    herrekend = opnieuw_opgeslagen(zonder, tmp_path, herrekenen=True)
 
     assert [Decimal(str(t)).quantize(Decimal("0.01")) for t in _totalen(herrekend)] == (
         paginatotalen(pagina)
@@ -175,45 +172,6 @@ def _zonder_opgeslagen_totalen(inhoud: bytes) -> bytes:
                 data = re.sub(rb"(<f>SUM\([^<]*\)</f>)<v>[^<]*</v>", rb"\1<v>0</v>", data)
             doel.writestr(deel, data)
     return uit.getvalue()
-
-
-# LibreOffice keeps a workbook's stored results unless told to recalculate on load.
-ALTIJD_HERREKENEN = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
-    xmlns:xs="http://www.w3.org/2001/XMLSchema"
-    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
-  <prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop>
-</item>
-</oor:items>
-"""
-
-
-def _door_libreoffice(inhoud: bytes, map_: Path) -> bytes:
-    profiel = map_ / "profiel"
-    (profiel / "user").mkdir(parents=True)
-    (profiel / "user" / "registrymodifications.xcu").write_text(ALTIJD_HERREKENEN)
-    invoer, uitvoer = map_ / "in" / "bestedingen.xlsx", map_ / "uit"
-    invoer.parent.mkdir()
-    invoer.write_bytes(inhoud)
-    assert SOFFICE is not None
-    subprocess.run(  # noqa: S603 (a fixed program with our own arguments)
-        [
-            SOFFICE,
-            f"-env:UserInstallation={profiel.as_uri()}",
-            "--headless",
-            "--calc",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(uitvoer),
-            str(invoer),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return (uitvoer / "bestedingen.xlsx").read_bytes()
 
 
 # --- A municipality's own summary -----------------------------------------------------------

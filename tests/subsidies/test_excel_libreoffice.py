@@ -5,10 +5,7 @@ LibreOffice is not installed (Debian: ``apt-get install libreoffice-calc``)."""
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -21,6 +18,7 @@ from subsidies.verantwoording_import import basis
 from subsidies.verantwoording_import.basis import BLAD, CEL_EINDVERANTWOORDING, CEL_TOELICHTING
 from tests.gemeenten.factories import maak_gemeente
 from tests.kern.factories import maak_gebruiker
+from tests.libreoffice import SOFFICE, opnieuw_opgeslagen
 from tests.subsidies.factories import maak_beschikking, maak_regeling
 from tests.subsidies.test_excel_upload import (
     KENNIS,
@@ -35,33 +33,7 @@ from tests.subsidies.test_excel_upload import (
 )
 from tests.subsidies.test_verantwoordingen import als
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
-
-
-def opnieuw_opgeslagen(inhoud: bytes, map_: Path) -> bytes:
-    """``inhoud`` opened and saved as .xlsx by LibreOffice Calc."""
-    invoer, uitvoer = map_ / "in" / "verantwoording.xlsx", map_ / "uit"
-    invoer.parent.mkdir()
-    invoer.write_bytes(inhoud)
-    assert SOFFICE is not None
-    subprocess.run(  # noqa: S603 (a fixed program with our own arguments)
-        [
-            SOFFICE,
-            f"-env:UserInstallation={(map_ / 'profiel').as_uri()}",
-            "--headless",
-            "--calc",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(uitvoer),
-            str(invoer),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    return (uitvoer / "verantwoording.xlsx").read_bytes()
 
 
 def test_a_template_saved_by_libreoffice_goes_all_the_way(app, db, tmp_path):
