@@ -116,7 +116,7 @@ def meet_calamine(pad: Path) -> tuple[float, int]:
     return time.perf_counter() - begin, aantal
 
 
-def _app(database: Path):
+def app_voor(database: Path):
     from kern.app import create_app
 
     return create_app(
@@ -134,7 +134,7 @@ def opzet(database: Path) -> None:
     from kern.db import db
     from subsidies import services
 
-    app = _app(database)
+    app = app_voor(database)
     with app.app_context():
         db.create_all()
         for nummer in range(1, GEMEENTEN + 1):
@@ -160,7 +160,7 @@ def meet_pipeline(pad: Path, database: Path) -> tuple[float, int]:
     from subsidies import historische_import
     from subsidies.models import Regeling
 
-    app = _app(database)
+    app = app_voor(database)
     with app.app_context():
         regeling = db.session.execute(sa.select(Regeling).filter_by(naam=REGELING)).scalar_one()
         begin = time.perf_counter()
