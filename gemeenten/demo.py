@@ -66,12 +66,10 @@ DEMO_GEMEENTEN = (
 )
 ROEPNAMEN = {"GM0518": "Den Haag"}
 
-# Membership of the versterkingsgelden follows from the decisions (the demo scheme's loader);
-# these two programmes keep their flags set by hand.
-DEMO_DEELNAMES = (
-    (Programma.ONDERWIJSAANPAK, 18, "Demo-cohort (de echte deelnemers zijn niet openbaar)"),
-    (Programma.BEHOEFTE_INVENTARISATIE, 49, "Demo-respondent"),
-)
+# Membership of the versterkingsgelden follows from the decisions (the demo scheme's loader),
+# that of the onderwijsaanpak from its cohort (the onderwijsaanpak's loader); the needs
+# inventory keeps its flags set by hand.
+DEMO_DEELNAMES = ((Programma.BEHOEFTE_INVENTARISATIE, 49, "Demo-respondent"),)
 
 
 def laad_demo(verslag: Verslag) -> None:

@@ -2,9 +2,9 @@
 
 The register knows the programmes (`Programma`) but not their data. A programme whose
 membership follows from its own data registers here how to find its members, as a query of
-municipality ids (the versterkingsgelden: a decided decision). A programme that registers
-nothing keeps the manual flag: a `Deelname` an officer sets by hand (for now the onderwijsaanpak's
-cohort and the needs inventory). The register's filter and the municipality page ask only this
+municipality ids (the versterkingsgelden: a decided decision; the onderwijsaanpak: its cohort). A
+programme that registers nothing keeps the manual flag: a `Deelname` an officer sets by hand (for
+now the needs inventory). The register's filter and the municipality page ask only this
 module, and say on screen which membership is derived and which is set by hand.
 """
 

@@ -67,10 +67,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.cli.add_command(demo.cli)
 
     import gemeenten
+    import onderwijsaanpak
     import subsidies
 
     gemeenten.init_app(app)
     subsidies.init_app(app)
+    onderwijsaanpak.init_app(app)
     demo.registreer(app, 90, demo.laad_accounts)
 
     app.jinja_env.globals["mag"] = mag

@@ -5,3 +5,18 @@ Words: a *cohort* of municipalities takes part in a *fase* (phase): the *pilot* 
 *schoolbesturen* (school boards) and *onderwijsprofessionals*, and citizenship and debate
 activities for *leerlingen* (pupils), in secondary schools and MBO.
 """
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from gemeenten import programmas
+    from gemeenten.models import Programma
+    from onderwijsaanpak import models, services  # noqa: F401 (models: the tables)
+
+    # The cohort is the membership: a municipality in the pilot or the rollout takes part.
+    programmas.registreer(
+        app, Programma.ONDERWIJSAANPAK, services.cohortleden, "volgt uit het cohort"
+    )

@@ -405,8 +405,8 @@ def twee_gemeenten(db: SQLAlchemy) -> TweeGemeenten:
     twee = TweeGemeenten(
         eigen=eigen,
         andere=andere,
-        eigen_deelname=maak_deelname(eigen, Programma.ONDERWIJSAANPAK),
-        andere_deelname=maak_deelname(andere, Programma.ONDERWIJSAANPAK),
+        eigen_deelname=maak_deelname(eigen, Programma.BEHOEFTE_INVENTARISATIE),
+        andere_deelname=maak_deelname(andere, Programma.BEHOEFTE_INVENTARISATIE),
         regeling=regeling,
         eigen_beschikking=beschikkingen[eigen.id],
         andere_beschikking=beschikkingen[andere.id],

@@ -32,7 +32,7 @@ def test_a_refused_request_leaves_nothing_in_the_tests_session(db, login_as, ams
 
     geweigerd = officier.post(
         "/gemeenten/GM0363/deelnames",
-        data={"programma": "onderwijsaanpak", "toelichting": "x" * 201},
+        data={"programma": "behoefte_inventarisatie", "toelichting": "x" * 201},
         follow_redirects=True,
     )
 
@@ -90,6 +90,6 @@ def test_a_command_runs_in_a_context_of_its_own(db, runner, amsterdam):
 def test_a_membership_through_the_form_is_in_the_tests_session(db, login_as, amsterdam):
     officier = login_as(Rol.BELEIDSMEDEWERKER)
 
-    officier.post("/gemeenten/GM0363/deelnames", data={"programma": "onderwijsaanpak"})
+    officier.post("/gemeenten/GM0363/deelnames", data={"programma": "behoefte_inventarisatie"})
 
-    assert [d.programma for d in amsterdam.deelnames] == [Programma.ONDERWIJSAANPAK]
+    assert [d.programma for d in amsterdam.deelnames] == [Programma.BEHOEFTE_INVENTARISATIE]

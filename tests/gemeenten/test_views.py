@@ -12,8 +12,12 @@ from gemeenten.models import Deelname, GemeenteMutatie, MutatieSoort, Programma
 from kern.accounts.models import Rol
 from tests.gemeenten.factories import maak_deelname, maak_gemeente
 from tests.gemeenten.lijsten import aantal, registerinhoud
+from tests.onderwijsaanpak.factories import maak_cohortlid
 from tests.pagina import csrf_token, meldingen, tekst
 from tests.subsidies.factories import maak_beschikking
+
+# The programme whose membership is still set by hand.
+BEHOEFTE = {"programma": "behoefte_inventarisatie"}
 
 
 def codes_in_lijst(antwoord) -> list[str]:
@@ -72,7 +76,7 @@ def test_list_filters_by_province(officier, amsterdam, den_haag, rotterdam):
 
 
 def test_list_filters_by_programme(officier, amsterdam, den_haag, rotterdam):
-    maak_deelname(amsterdam, Programma.ONDERWIJSAANPAK)
+    maak_cohortlid(amsterdam)  # the onderwijsaanpak follows from the cohort
     maak_deelname(rotterdam, Programma.BEHOEFTE_INVENTARISATIE, demo=True)
     maak_beschikking(den_haag)  # the versterkingsgelden follow from a decided decision
 
@@ -142,7 +146,7 @@ def test_invalid_filter_is_shown_as_an_error_and_ignored(
 
 def test_detail_shows_name_province_and_programmes(officier, amsterdam):
     maak_deelname(amsterdam, Programma.BEHOEFTE_INVENTARISATIE, demo=True)
-    maak_deelname(amsterdam, Programma.ONDERWIJSAANPAK)
+    maak_cohortlid(amsterdam)
 
     antwoord = officier.get("/gemeenten/GM0363")
 
@@ -198,8 +202,8 @@ def test_municipality_user_sees_only_their_own_municipality(login_as, amsterdam,
 
 
 def test_municipality_user_cannot_change_memberships(login_as, amsterdam, den_haag):
-    eigen_deelname = maak_deelname(amsterdam, Programma.ONDERWIJSAANPAK)
-    andere_deelname = maak_deelname(den_haag, Programma.ONDERWIJSAANPAK)
+    eigen_deelname = maak_deelname(amsterdam, Programma.BEHOEFTE_INVENTARISATIE)
+    andere_deelname = maak_deelname(den_haag, Programma.BEHOEFTE_INVENTARISATIE)
     client = login_as(Rol.GEMEENTE, gemeente=amsterdam)
     voor = registerinhoud()
 
@@ -213,13 +217,13 @@ def test_municipality_user_cannot_change_memberships(login_as, amsterdam, den_ha
         f"/gemeenten/GM0363/deelnames/{andere_deelname.id}/beeindigen",
         f"/gemeenten/GM0363/deelnames/{eigen_deelname.id}/beeindigen",
     ):
-        antwoord = client.post(url, data={"programma": "onderwijsaanpak"})
+        antwoord = client.post(url, data=BEHOEFTE)
         assert antwoord.status_code == 403, url
     assert registerinhoud() == voor
 
 
 def test_finance_reads_but_cannot_change_memberships(login_as, amsterdam):
-    deelname = maak_deelname(amsterdam, Programma.ONDERWIJSAANPAK)
+    deelname = maak_deelname(amsterdam, Programma.BEHOEFTE_INVENTARISATIE)
     client = login_as(Rol.FINANCIEN)
     voor = registerinhoud()
 
@@ -229,7 +233,7 @@ def test_finance_reads_but_cannot_change_memberships(login_as, amsterdam):
     assert "Beëindigen" not in tekst(pagina)
     assert codes_in_lijst(client.get("/gemeenten/")) == ["GM0363"]
 
-    toevoegen = client.post("/gemeenten/GM0363/deelnames", data={"programma": "onderwijsaanpak"})
+    toevoegen = client.post("/gemeenten/GM0363/deelnames", data=BEHOEFTE)
     beeindigen = client.post(f"/gemeenten/GM0363/deelnames/{deelname.id}/beeindigen")
 
     assert (toevoegen.status_code, beeindigen.status_code) == (403, 403)
@@ -249,20 +253,22 @@ def test_anonymous_visitor_is_sent_to_the_login_page(client, amsterdam):
 def test_officer_adds_a_membership(db, officier, amsterdam, beleidsmedewerker):
     antwoord = officier.post(
         "/gemeenten/GM0363/deelnames",
-        data={"programma": "onderwijsaanpak", "toelichting": "Pilot vanaf najaar 2015"},
+        data={**BEHOEFTE, "toelichting": "Respondent sinds oktober 2015"},
         follow_redirects=True,
     )
 
     assert antwoord.status_code == 200
-    assert meldingen(antwoord) == [("succes", "Amsterdam neemt deel aan Onderwijsaanpak.")]
-    assert "Pilot vanaf najaar 2015" in deelnames_op_pagina(antwoord)["Onderwijsaanpak"]
+    assert meldingen(antwoord) == [("succes", "Amsterdam neemt deel aan Behoefte-inventarisatie.")]
+    assert (
+        "Respondent sinds oktober 2015" in deelnames_op_pagina(antwoord)["Behoefte-inventarisatie"]
+    )
     assert "Geschiedenis in het register" in tekst(antwoord)
 
     deelname = db.session.execute(select(Deelname)).scalar_one()
     assert (deelname.gemeente, deelname.programma, deelname.toelichting, deelname.demo) == (
         amsterdam,
-        Programma.ONDERWIJSAANPAK,
-        "Pilot vanaf najaar 2015",
+        Programma.BEHOEFTE_INVENTARISATIE,
+        "Respondent sinds oktober 2015",
         False,
     )
     mutatie = db.session.execute(select(GemeenteMutatie)).scalar_one()
@@ -270,22 +276,18 @@ def test_officer_adds_a_membership(db, officier, amsterdam, beleidsmedewerker):
         amsterdam,
         MutatieSoort.DEELNAME,
         None,
-        "Onderwijsaanpak",
+        "Behoefte-inventarisatie",
     )
     assert (mutatie.uitgevoerd_door, mutatie.cbs_import) == (beleidsmedewerker.email, None)
 
 
 def test_adding_the_same_membership_twice_is_refused(officier, amsterdam):
-    eerste = officier.post(
-        "/gemeenten/GM0363/deelnames", data={"programma": "onderwijsaanpak"}, follow_redirects=True
-    )
-    assert meldingen(eerste) == [("succes", "Amsterdam neemt deel aan Onderwijsaanpak.")]
+    eerste = officier.post("/gemeenten/GM0363/deelnames", data=BEHOEFTE, follow_redirects=True)
+    assert meldingen(eerste) == [("succes", "Amsterdam neemt deel aan Behoefte-inventarisatie.")]
 
-    antwoord = officier.post(
-        "/gemeenten/GM0363/deelnames", data={"programma": "onderwijsaanpak"}, follow_redirects=True
-    )
+    antwoord = officier.post("/gemeenten/GM0363/deelnames", data=BEHOEFTE, follow_redirects=True)
 
-    assert meldingen(antwoord) == [("fout", "Amsterdam neemt al deel aan Onderwijsaanpak.")]
+    assert meldingen(antwoord) == [("fout", "Amsterdam neemt al deel aan Behoefte-inventarisatie.")]
     assert aantal(Deelname) == 1
     assert aantal(GemeenteMutatie) == 1
 
@@ -297,7 +299,7 @@ def test_adding_the_same_membership_twice_is_refused(officier, amsterdam):
         ({"programma": ""}, "Kies een programma."),
         ({}, "Kies een programma."),
         (
-            {"programma": "onderwijsaanpak", "toelichting": "x" * 201},
+            {**BEHOEFTE, "toelichting": "x" * 201},
             "Een toelichting is hooguit 200 tekens lang.",
         ),
     ],
@@ -314,37 +316,35 @@ def test_invalid_membership_is_refused_with_a_message(officier, amsterdam, gegev
 
 
 def test_an_ended_municipality_gets_no_new_membership(officier, fusie):
-    antwoord = officier.post(
-        "/gemeenten/GM0738/deelnames", data={"programma": "onderwijsaanpak"}, follow_redirects=True
-    )
+    antwoord = officier.post("/gemeenten/GM0738/deelnames", data=BEHOEFTE, follow_redirects=True)
 
     assert meldingen(antwoord) == [("fout", "Aalburg bestaat niet meer.")]
     assert aantal(Deelname) == 0
 
 
 def test_officer_ends_a_membership(db, officier, amsterdam):
-    deelname = maak_deelname(amsterdam, Programma.ONDERWIJSAANPAK)
-    blijft = maak_deelname(amsterdam, Programma.BEHOEFTE_INVENTARISATIE)
+    deelname = maak_deelname(amsterdam, Programma.BEHOEFTE_INVENTARISATIE)
+    maak_cohortlid(amsterdam)  # the onderwijsaanpak, derived: it stays
 
     antwoord = officier.post(
         f"/gemeenten/GM0363/deelnames/{deelname.id}/beeindigen", follow_redirects=True
     )
 
     assert meldingen(antwoord) == [
-        ("succes", "Amsterdam neemt niet meer deel aan Onderwijsaanpak.")
+        ("succes", "Amsterdam neemt niet meer deel aan Behoefte-inventarisatie.")
     ]
-    assert set(deelnames_op_pagina(antwoord)) == {"Behoefte-inventarisatie"}
-    assert db.session.execute(select(Deelname)).scalars().all() == [blijft]
+    assert set(deelnames_op_pagina(antwoord)) == {"Onderwijsaanpak"}
+    assert db.session.execute(select(Deelname)).scalars().all() == []
     mutatie = db.session.execute(select(GemeenteMutatie)).scalar_one()
     assert (mutatie.soort, mutatie.oud, mutatie.nieuw) == (
         MutatieSoort.DEELNAME,
-        "Onderwijsaanpak",
+        "Behoefte-inventarisatie",
         None,
     )
 
 
 def test_ending_another_municipalitys_membership_is_404(db, officier, amsterdam, den_haag):
-    van_den_haag = maak_deelname(den_haag, Programma.ONDERWIJSAANPAK)
+    van_den_haag = maak_deelname(den_haag, Programma.BEHOEFTE_INVENTARISATIE)
     voor = registerinhoud()
 
     antwoord = officier.post(f"/gemeenten/GM0363/deelnames/{van_den_haag.id}/beeindigen")
@@ -357,15 +357,15 @@ def test_ending_another_municipalitys_membership_is_404(db, officier, amsterdam,
 
 @pytest.mark.csrf
 def test_membership_form_works_with_csrf_protection_and_refuses_without(officier, amsterdam):
-    zonder = officier.post("/gemeenten/GM0363/deelnames", data={"programma": "onderwijsaanpak"})
+    zonder = officier.post("/gemeenten/GM0363/deelnames", data=BEHOEFTE)
     assert zonder.status_code == 400
     assert aantal(Deelname) == 0
 
     formulier = officier.get("/gemeenten/GM0363")
     met = officier.post(
         "/gemeenten/GM0363/deelnames",
-        data={"programma": "onderwijsaanpak", "csrf_token": csrf_token(formulier)},
+        data={**BEHOEFTE, "csrf_token": csrf_token(formulier)},
         follow_redirects=True,
     )
-    assert meldingen(met) == [("succes", "Amsterdam neemt deel aan Onderwijsaanpak.")]
+    assert meldingen(met) == [("succes", "Amsterdam neemt deel aan Behoefte-inventarisatie.")]
     assert aantal(Deelname) == 1

@@ -5,6 +5,7 @@ Runs on SQLite and on PostgreSQL (``TEST_DATABASE_URL``), like the rest of the s
 
 from __future__ import annotations
 
+import logging
 import logging.config
 
 import flask_migrate
@@ -90,3 +91,93 @@ def test_0005_moves_the_manual_versterkingsgelden_flags_into_the_history() -> No
                 "migratie 0005",
             )
         ]
+
+
+@pytest.mark.usefixtures("leeg")
+def test_0007_turns_the_manual_onderwijsaanpak_flags_into_cohort_members() -> None:
+    flask_migrate.upgrade(revision="0006")
+    with db.engine.begin() as verbinding:
+        verbinding.execute(
+            text(
+                "INSERT INTO gemeenten (id, cbs_code, naam, provincie) VALUES "
+                "(1, 'GM0363', 'Amsterdam', 'Noord-Holland'), "
+                "(2, 'GM0599', 'Rotterdam', 'Zuid-Holland')"
+            )
+        )
+        verbinding.execute(
+            text(
+                "INSERT INTO deelnames (gemeente_id, programma, toelichting, demo) VALUES "
+                "(1, 'onderwijsaanpak', 'Sinds 2015', false), "
+                "(2, 'onderwijsaanpak', 'Demo-cohort', true), "
+                "(2, 'behoefte_inventarisatie', NULL, false)"
+            )
+        )
+
+    flask_migrate.upgrade(revision="0007")
+
+    with db.engine.connect() as verbinding:
+        assert verbinding.execute(text("SELECT programma FROM deelnames")).scalars().all() == [
+            "behoefte_inventarisatie"
+        ]
+        assert verbinding.execute(
+            text("SELECT gemeente_id, fase, toelichting, demo FROM cohortleden")
+        ).all() == [(1, "uitrol", "Sinds 2015", False)]
+        [(fase, gepland, gestart, reden)] = verbinding.execute(
+            text("SELECT fase, gepland_start, gestart_op, reden FROM faseperioden")
+        ).all()
+        assert (fase, str(gepland), gestart) == ("uitrol", "2016-01-01", None)
+        assert "Controleer de fase" in reden
+        assert verbinding.execute(
+            text("SELECT gemeente_id, oud, nieuw FROM gemeente_mutaties ORDER BY gemeente_id")
+        ).all() == [
+            (
+                1,
+                "Onderwijsaanpak (met de hand): Sinds 2015",
+                "Onderwijsaanpak: volgt uit het cohort (uitrol)",
+            ),
+            (
+                2,
+                "Onderwijsaanpak (demogegevens, met de hand): Demo-cohort",
+                "Onderwijsaanpak: demogegevens opnieuw te laden",
+            ),
+        ]
+
+    flask_migrate.downgrade(revision="0006")
+
+    with db.engine.connect() as verbinding:
+        assert verbinding.execute(
+            text("SELECT gemeente_id, programma, toelichting FROM deelnames ORDER BY id")
+        ).all() == [
+            (2, "behoefte_inventarisatie", None),
+            (1, "onderwijsaanpak", "Fase uitrol: Sinds 2015"),
+        ]
+        assert verbinding.execute(text("SELECT COUNT(*) FROM gemeente_mutaties")).scalar() == 0
+
+
+@pytest.mark.usefixtures("leeg")
+def test_0007_refuses_a_downgrade_that_would_lose_activities(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    flask_migrate.upgrade(revision="0007")
+    with db.engine.begin() as verbinding:
+        verbinding.execute(
+            text(
+                "INSERT INTO gemeenten (id, cbs_code, naam, provincie) "
+                "VALUES (1, 'GM0363', 'Amsterdam', 'Noord-Holland')"
+            )
+        )
+        verbinding.execute(
+            text(
+                "INSERT INTO activiteiten (gemeente_id, soort, datum, school, niveau, deelnemers, "
+                "bron, gemeld_door, gemeld_op, versie) VALUES (1, 'burgerschap', '2016-03-01', "
+                "'ROC', 'mbo', 30, 'web', 'test', '2016-03-02 10:00:00+00:00', 1)"
+            )
+        )
+
+    with caplog.at_level(logging.ERROR, logger="flask_migrate"), pytest.raises(SystemExit):
+        flask_migrate.downgrade(revision="0006")
+
+    assert "This downgrade would lose 1 activiteit(en) of the onderwijsaanpak" in caplog.text
+
+    with db.engine.connect() as verbinding:
+        assert MigrationContext.configure(verbinding).get_current_revision() == "0007"

@@ -57,7 +57,8 @@ def test_the_filter_lists_every_municipality_with_a_decided_decision(officier, v
     assert "GM0268" not in codes  # a draft does not make a member
     pagina = tekst(antwoord)
     assert "Versterkingsgelden: volgt uit de beschikkingen" in pagina
-    assert "Onderwijsaanpak: met de hand bijgehouden" in pagina
+    assert "Onderwijsaanpak: volgt uit het cohort" in pagina
+    assert "Behoefte-inventarisatie: met de hand bijgehouden" in pagina
 
 
 def test_the_municipality_page_says_membership_is_derived(officier, vier_in_2016):
@@ -68,14 +69,14 @@ def test_the_municipality_page_says_membership_is_derived(officier, vier_in_2016
     [vg] = [i for i in items if "<strong>Versterkingsgelden</strong>" in i]
     assert "volgt uit de beschikkingen" in vg
     assert "Beëindigen" not in vg  # nothing to end by hand
-    [oa] = [i for i in items if "<strong>Onderwijsaanpak</strong>" in i]
-    assert "met de hand bijgehouden" in oa
-    assert "Beëindigen" in oa
+    [bi] = [i for i in items if "<strong>Behoefte-inventarisatie</strong>" in i]
+    assert "met de hand bijgehouden" in bi
+    assert "Beëindigen" in bi
     assert 'value="versterkingsgelden"' not in zwolle  # not offered as a manual flag
     blok = re.search(r'<ul class="deelnames">(.*?)</ul>', nijmegen, re.S)
     assert blok is not None
     assert "Versterkingsgelden" not in blok[1]
-    assert "Onderwijsaanpak" in blok[1]
+    assert "Behoefte-inventarisatie" in blok[1]
     assert "met de hand bijgehouden" in blok[1]
 
 
