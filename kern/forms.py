@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -14,6 +15,9 @@ from wtforms.validators import ValidationError
 
 from kern.bestanden import XLSX
 from kern.geld import BedragFout, lees_bedrag
+
+# A count as typed: ASCII digits only (\d would take other scripts' digits too).
+_CIJFERS = re.compile(r"[0-9]{1,9}")
 
 # WTForms' own Dutch catalogue (wtforms/locale/nl), loaded once.
 NEDERLANDS = get_translations(["nl"])
@@ -55,6 +59,29 @@ class BedragField(StringField):
         if self.data is None:
             return ""
         return f"{self.data:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+class AantalField(StringField):
+    """A count (participants, pupils), typed with the digits 0 to 9 only; ``data`` is an `int`,
+    or None when empty. Signs, decimals, separators and the digits of other scripts (which
+    Python's `int` would accept) are refused."""
+
+    data: int | None
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = None
+        tekst = valuelist[0].strip() if valuelist else ""
+        if valuelist and not tekst:
+            self.raw_data = [""]  # only white space: InputRequired sees an empty field
+        if tekst:
+            if not _CIJFERS.fullmatch(tekst):
+                raise ValueError("Vul een heel getal in, met alleen cijfers, zoals 25.")
+            self.data = int(tekst)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return "" if self.data is None else str(self.data)
 
 
 class VersieField(HiddenField):

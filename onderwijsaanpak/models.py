@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kern.audit import Geaudit
 from kern.db import Keuze, Model, tekst_enum, utcnow
+from kern.tijd import TIJDZONE
 
 if TYPE_CHECKING:
     from gemeenten.models import Gemeente
@@ -290,3 +291,8 @@ class Rapportage(Geaudit, Model):
     gemeente: Mapped[Gemeente] = relationship()
 
     __mapper_args__ = {"version_id_col": versie}
+
+    @property
+    def na_de_termijn(self) -> bool:
+        """Submitted after the round's due date (a Dutch date)."""
+        return self.ingediend_op.astimezone(TIJDZONE).date() > self.ronde.uiterlijk

@@ -44,10 +44,18 @@ from kern.accounts.models import Gebruiker, Rol
 from kern.app import create_app
 from kern.db import db as _db
 from kern.uploads import Upload
+from onderwijsaanpak import services as onderwijsaanpak
+from onderwijsaanpak.models import Activiteit, Fase, Les, Rapportage, Rapportageronde
 from subsidies import historische_import, services, verantwoording_import
 from subsidies.models import Beschikking, BetalingSoort, Regeling
 from tests.gemeenten.factories import maak_deelname, maak_gemeente
 from tests.kern.factories import WACHTWOORD, maak_gebruiker
+from tests.onderwijsaanpak.factories import (
+    maak_activiteit,
+    maak_cohortlid,
+    maak_rapportage,
+    maak_ronde,
+)
 from tests.pagina import csrf_token
 from tests.subsidies.factories import maak_beschikking, maak_regeling, maak_verantwoording
 
@@ -355,6 +363,20 @@ def utrecht(db: SQLAlchemy) -> Gemeente:
 
 
 @dataclass
+class Onderwijs:
+    """The onderwijsaanpak of both municipalities: pilots, each with an activity, a lesson and
+    a report waiting for review in an open round."""
+
+    eigen_activiteit: Activiteit
+    andere_activiteit: Activiteit
+    eigen_les: Les
+    andere_les: Les
+    ronde: Rapportageronde
+    eigen_rapportage: Rapportage
+    andere_rapportage: Rapportage
+
+
+@dataclass
 class TweeGemeenten:
     """Two municipalities with one of everything each, and an account per role; the
     municipality user is of the own one (Amsterdam), never to see the other (Rotterdam)."""
@@ -371,6 +393,7 @@ class TweeGemeenten:
     historische_import: Upload  # an officer's bulk import of the scheme
     gebruikers: dict[Rol, Gebruiker]
     doelwit: Gebruiker  # the account that views about "a user" act on
+    onderwijs: Onderwijs
 
 
 @pytest.fixture
@@ -417,8 +440,32 @@ def twee_gemeenten(db: SQLAlchemy) -> TweeGemeenten:
             rol: maak_gebruiker(rol, gemeente=eigen if rol is Rol.GEMEENTE else None) for rol in Rol
         },
         doelwit=maak_gebruiker(Rol.FINANCIEN),
+        onderwijs=_onderwijs(eigen, andere),
     )
     return twee
+
+
+def _onderwijs(eigen: Gemeente, andere: Gemeente) -> Onderwijs:
+    activiteiten, lessen, rapportages = {}, {}, {}
+    ronde = maak_ronde()
+    for gemeente in (eigen, andere):
+        maak_cohortlid(gemeente, Fase.PILOT)
+        activiteiten[gemeente.id] = maak_activiteit(gemeente, school=f"School in {gemeente.naam}")
+        lessen[gemeente.id] = onderwijsaanpak.leg_les_vast(
+            gemeente,
+            onderwijsaanpak.LesGegevens("Ouders", f"Les uit {gemeente.naam}", date(2015, 12, 1)),
+            door="test",
+        )
+        rapportages[gemeente.id] = maak_rapportage(ronde, gemeente)
+    return Onderwijs(
+        eigen_activiteit=activiteiten[eigen.id],
+        andere_activiteit=activiteiten[andere.id],
+        eigen_les=lessen[eigen.id],
+        andere_les=lessen[andere.id],
+        ronde=ronde,
+        eigen_rapportage=rapportages[eigen.id],
+        andere_rapportage=rapportages[andere.id],
+    )
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ GEMEENTEN = ("Gemeenten", "/gemeenten/")
 VERSTERKINGSGELDEN = ("Versterkingsgelden", "/versterkingsgelden/")
 BETALINGEN = ("Betalingen", "/versterkingsgelden/betalingen")
 TE_BEOORDELEN = ("Te beoordelen", "/versterkingsgelden/te-beoordelen")
+ONDERWIJSAANPAK = ("Onderwijsaanpak", "/onderwijsaanpak/")
 GEBRUIKERS = ("Gebruikers", "/beheer/gebruikers")
 
 TEGEL_GEMEENTEN = "Gemeenten"
@@ -67,18 +68,26 @@ def titels(pagina: str) -> list[str]:
     [
         (
             Rol.BELEIDSMEDEWERKER,
-            [OVERZICHT, GEMEENTEN, VERSTERKINGSGELDEN, BETALINGEN, TE_BEOORDELEN],
+            [OVERZICHT, GEMEENTEN, VERSTERKINGSGELDEN, BETALINGEN, TE_BEOORDELEN, ONDERWIJSAANPAK],
             [TEGEL_GEMEENTEN, TEGEL_BETALINGEN, TEGEL_BESTEDINGEN, TEGEL_WACHTWOORD],
         ),
         # Financiën may open the returns waiting for review, so the menu offers them.
         (
             Rol.FINANCIEN,
-            [OVERZICHT, GEMEENTEN, VERSTERKINGSGELDEN, BETALINGEN, TE_BEOORDELEN],
+            [OVERZICHT, GEMEENTEN, VERSTERKINGSGELDEN, BETALINGEN, TE_BEOORDELEN, ONDERWIJSAANPAK],
             [TEGEL_GEMEENTEN, TEGEL_BETALINGEN, TEGEL_BESTEDINGEN, TEGEL_WACHTWOORD],
         ),
         (
             Rol.BEHEERDER,
-            [OVERZICHT, GEMEENTEN, VERSTERKINGSGELDEN, BETALINGEN, TE_BEOORDELEN, GEBRUIKERS],
+            [
+                OVERZICHT,
+                GEMEENTEN,
+                VERSTERKINGSGELDEN,
+                BETALINGEN,
+                TE_BEOORDELEN,
+                ONDERWIJSAANPAK,
+                GEBRUIKERS,
+            ],
             [
                 TEGEL_GEMEENTEN,
                 TEGEL_BETALINGEN,
@@ -144,6 +153,7 @@ def test_a_municipality_user_sees_only_their_municipality(login_as, amsterdam):
         (Rol.BELEIDSMEDEWERKER, "/gemeenten/", ["Gemeenten"]),
         (Rol.BELEIDSMEDEWERKER, "/gemeenten/GM0363", ["Gemeenten"]),
         (Rol.BELEIDSMEDEWERKER, "/versterkingsgelden/", ["Versterkingsgelden"]),
+        (Rol.FINANCIEN, "/onderwijsaanpak/lessen", ["Onderwijsaanpak"]),
         (Rol.FINANCIEN, "/versterkingsgelden/te-beoordelen", ["Te beoordelen"]),
         (Rol.BEHEERDER, "/beheer/gebruikers", ["Gebruikers"]),
         (Rol.BEHEERDER, "/beheer/gebruikers/nieuw", ["Gebruikers"]),
@@ -221,6 +231,7 @@ def test_a_registered_entry_and_tile_appear_without_template_changes(app, login_
         BETALINGEN,
         ("Proefprogramma", "/proef/"),
         TE_BEOORDELEN,
+        ONDERWIJSAANPAK,
     ]
     assert tegels(bij_financien)[3] == (
         "/proef/",

@@ -21,11 +21,12 @@ from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 import gemeenten
-from gemeenten.models import Deelname, GemeenteMutatie
+from gemeenten.models import Deelname, Gemeente, GemeenteMutatie
 from kern.accounts.access import controleer_declaraties, openbaar, rollen_van, toegang
 from kern.accounts.models import Gebruiker, Rol
 from kern.app import create_app
 from kern.uploads import Upload
+from onderwijsaanpak.models import Activiteit, Cohortlid, Les
 from tests.kern.test_security import koppen_fouten
 
 if TYPE_CHECKING:
@@ -52,6 +53,8 @@ VOORBEELDEN: dict[str, Callable[[TweeGemeenten], object]] = {
     "verantwoording_id": lambda w: w.eigen_beschikking.verantwoordingen[0].id,
     "upload_id": lambda w: w.eigen_upload.id,
     "import_id": lambda w: w.historische_import.id,
+    "activiteit_id": lambda w: w.onderwijs.eigen_activiteit.id,
+    "les_id": lambda w: w.onderwijs.eigen_les.id,
 }
 
 # The same arguments naming something of the other municipality. Every argument of a route
@@ -63,6 +66,8 @@ VAN_DE_ANDERE_GEMEENTE: dict[str, Callable[[TweeGemeenten], object]] = {
     "betaling_id": lambda w: w.andere_beschikking.betalingen[0].id,
     "verantwoording_id": lambda w: w.andere_beschikking.verantwoordingen[0].id,
     "upload_id": lambda w: w.andere_upload.id,
+    "activiteit_id": lambda w: w.onderwijs.andere_activiteit.id,
+    "les_id": lambda w: w.onderwijs.andere_les.id,
 }
 NIET_GEMEENTEGEBONDEN: set[str] = set()
 
@@ -227,6 +232,19 @@ def _sporen_van_de_andere(db, twee_gemeenten: TweeGemeenten) -> tuple[object, ..
             select(func.count(Upload.id)).where(Upload.sleutel == str(beschikking.id))
         ).scalar_one(),
         (twee_gemeenten.andere_upload.status, twee_gemeenten.andere_upload.versie),
+        _onderwijsaanpak_van(db, twee_gemeenten.andere),
+    )
+
+
+def _onderwijsaanpak_van(db, gemeente: Gemeente) -> tuple[object, ...]:
+    """A municipality's onderwijsaanpak: each row's id and version, per kind."""
+    return tuple(
+        tuple(
+            db.session.execute(
+                select(model.id, model.versie).where(model.gemeente_id == gemeente.id)
+            ).all()
+        )
+        for model in (Cohortlid, Activiteit, Les)
     )
 
 

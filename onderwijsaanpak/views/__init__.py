@@ -1,0 +1,76 @@
+"""The onderwijsaanpak's pages, one module per part: the cohort and its phases, activities,
+lessons from the pilots, reporting rounds.
+
+A municipality's pages live under ``/onderwijsaanpak/gemeenten/<cbs_code>`` and load it through
+`lid_of_404`: a municipality user asking for another municipality, or for an object of another
+municipality under their own code, gets 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash
+
+from gemeenten import services as register
+from gemeenten.models import Gemeente
+from kern.accounts.access import gebruiker
+from kern.accounts.models import Rol
+from kern.db import db
+from kern.forms import Formulier
+from onderwijsaanpak import services
+from onderwijsaanpak.models import Cohortlid
+from onderwijsaanpak.services import Conflict, OnderwijsFout
+
+bp = Blueprint("onderwijsaanpak", __name__, url_prefix="/onderwijsaanpak")
+
+
+def gemeente_of_404(cbs_code: str) -> Gemeente:
+    gemeente = register.op_code(cbs_code)
+    if gemeente is None:
+        abort(404)
+    register.zichtbaar_of_404(gemeente)
+    return gemeente
+
+
+def lid_of_404(cbs_code: str) -> tuple[Gemeente, Cohortlid]:
+    """The municipality and its place in the cohort; 404 when it never took part."""
+    gemeente = gemeente_of_404(cbs_code)
+    lid = services.cohortlid_van(gemeente)
+    if lid is None:
+        abort(404)
+    return gemeente, lid
+
+
+def van_gemeente_of_404(obj: object, gemeente: Gemeente) -> None:
+    """An object named in the URL under ``gemeente`` must be that municipality's."""
+    if obj is None or getattr(obj, "gemeente_id", None) != gemeente.id:
+        abort(404)
+
+
+def weiger(fout: OnderwijsFout, form: Formulier | None = None, obj: object = None) -> int:
+    """Undo the change and tell the user why: on the field the refusal names, else as a message.
+    Answer 409 for a concurrent edit (the form then carries the current version, so that a
+    second try is an informed one), 400 for any other refusal."""
+    db.session.rollback()
+    if form is not None and fout.veld is not None and fout.veld in form:
+        veld = form[fout.veld]
+        veld.errors = [*veld.errors, str(fout)]
+    else:
+        flash(str(fout), "fout")
+    if isinstance(fout, Conflict):
+        if form is not None and obj is not None and "versie" in form:
+            form.versie.data = getattr(obj, "versie")  # noqa: B009 (any versioned record)
+        return 409
+    return 400
+
+
+def door() -> str:
+    """Who acts, as recorded on phases, activities, lessons and reports."""
+    return gebruiker().email
+
+
+def is_beleidsmedewerker() -> bool:
+    return gebruiker().rol is Rol.BELEIDSMEDEWERKER
+
+
+# The route modules register themselves on `bp`.
+from onderwijsaanpak.views import activiteiten, cohort, lessen  # noqa: E402, F401
