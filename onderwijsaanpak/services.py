@@ -690,16 +690,27 @@ def stand_van_ronde(ronde: Rapportageronde, vandaag: date) -> list[Stand]:
     return [Stand(ronde, g, laatste.get(g.id), vandaag) for g in gemeenten]
 
 
+def standen_van(gemeente: Gemeente, vandaag: date, *, alleen_open: bool = False) -> list[Stand]:
+    """The municipality's place in every round (or every open one), latest period first: the
+    rounds of a member, and any other round it reported in."""
+    lid = cohortlid_van(gemeente)
+    doet_mee = lid is not None and lid.doet_mee
+    laatste = {
+        r.ronde_id: r
+        for r in _laatste_rapportages(
+            select(Rapportage).where(Rapportage.gemeente_id == gemeente.id)
+        )
+    }
+    return [
+        Stand(ronde, gemeente, laatste.get(ronde.id), vandaag)
+        for ronde in rondes(alleen_open=alleen_open)
+        if doet_mee or ronde.id in laatste
+    ]
+
+
 def open_standen(gemeente: Gemeente, vandaag: date) -> list[Stand]:
     """The municipality's place in every open round, due date first."""
-    lid = cohortlid_van(gemeente)
-    if lid is None or not lid.doet_mee:
-        return []
-    uit = []
-    for ronde in sorted(rondes(alleen_open=True), key=lambda r: r.uiterlijk):
-        eerdere = rapportages_van(ronde, gemeente)
-        uit.append(Stand(ronde, gemeente, eerdere[-1] if eerdere else None, vandaag))
-    return uit
+    return sorted(standen_van(gemeente, vandaag, alleen_open=True), key=lambda s: s.ronde.uiterlijk)
 
 
 # --- The municipality's page ----------------------------------------------------------------

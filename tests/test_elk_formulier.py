@@ -26,6 +26,7 @@ import io
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
@@ -41,6 +42,7 @@ from kern.accounts.access import rollen_van
 from kern.accounts.models import Gebruiker, Rol
 from kern.db import db as database
 from kern.uploads import Upload, UploadStatus
+from onderwijsaanpak.models import Rapportageronde
 from subsidies import historische_import, services, verantwoording_import
 from subsidies.models import Beschikking
 from tests.conftest import TweeGemeenten
@@ -48,6 +50,7 @@ from tests.formulieren import Formulier, alle_formulieren
 from tests.gemeenten.factories import maak_gemeente
 from tests.kern.factories import maak_gebruiker
 from tests.kern.test_toegang import _APP, VOORBEELDEN, client_voor, regel_in
+from tests.onderwijsaanpak.factories import maak_ronde
 from tests.subsidies.factories import maak_beschikking, maak_verantwoording
 from tests.subsidies.test_excel_upload import ingevuld
 from tests.subsidies.test_historische_import import toekenningen, werkmap
@@ -224,6 +227,7 @@ class Omgeving:
     verouderd: Upload  # checked against a return that was replaced since: check it again
     historie: Upload  # a checked historical import: its confirm form
     geblokkeerd: Gebruiker  # a blocked account: the unblock button
+    te_rapporteren: Rapportageronde  # an open round the own municipality did not report in
 
     @property
     def laatste(self) -> int:
@@ -254,6 +258,7 @@ VOORBEELDEN_PER_ROUTE: dict[str, dict[str, Callable[[Omgeving], object]]] = {
     "subsidies.verantwoording_terugsturen": {"verantwoording_id": lambda o: o.laatste},
     "subsidies.historische_import_bevestigen": {"import_id": lambda o: o.historie.id},
     "accounts.deblokkeren": {"gebruiker_id": lambda o: o.geblokkeerd.id},
+    "onderwijsaanpak.indienen": {"ronde_id": lambda o: o.te_rapporteren.id},
 }
 
 
@@ -297,9 +302,19 @@ def omgeving(app: Flask, db, login_as, twee_gemeenten: TweeGemeenten) -> Omgevin
     assert gecontroleerd.status is UploadStatus.GECONTROLEERD, gecontroleerd.alle_meldingen
     assert historie.status is UploadStatus.GECONTROLEERD, historie.alle_meldingen
     geblokkeerd = maak_gebruiker(Rol.FINANCIEN, actief=False)
+    te_rapporteren = maak_ronde(
+        "Schooljaar 2015-2016", date(2015, 8, 1), date(2016, 7, 31), date(2016, 10, 1)
+    )
     db.session.commit()
     return Omgeving(
-        twee_gemeenten, concept, af_te_rekenen, gecontroleerd, verouderd, historie, geblokkeerd
+        twee_gemeenten,
+        concept,
+        af_te_rekenen,
+        gecontroleerd,
+        verouderd,
+        historie,
+        geblokkeerd,
+        te_rapporteren,
     )
 
 

@@ -83,6 +83,7 @@ def gemeente(cbs_code: str) -> str:
         samenvatting=services.samenvatting(gemeente, vandaag),
         activiteiten=services.activiteiten_van(gemeente),
         lessen=services.lessen(gemeente),
+        standen=services.standen_van(gemeente, vandaag),
         melden_geweigerd=services.melden_geweigerd(gemeente, vandaag),
     )
 

@@ -26,7 +26,7 @@ from kern.accounts.access import controleer_declaraties, openbaar, rollen_van, t
 from kern.accounts.models import Gebruiker, Rol
 from kern.app import create_app
 from kern.uploads import Upload
-from onderwijsaanpak.models import Activiteit, Cohortlid, Les
+from onderwijsaanpak.models import Activiteit, Cohortlid, Les, Rapportage
 from tests.kern.test_security import koppen_fouten
 
 if TYPE_CHECKING:
@@ -55,6 +55,8 @@ VOORBEELDEN: dict[str, Callable[[TweeGemeenten], object]] = {
     "import_id": lambda w: w.historische_import.id,
     "activiteit_id": lambda w: w.onderwijs.eigen_activiteit.id,
     "les_id": lambda w: w.onderwijs.eigen_les.id,
+    "ronde_id": lambda w: w.onderwijs.ronde.id,
+    "rapportage_id": lambda w: w.onderwijs.eigen_rapportage.id,
 }
 
 # The same arguments naming something of the other municipality. Every argument of a route
@@ -68,8 +70,10 @@ VAN_DE_ANDERE_GEMEENTE: dict[str, Callable[[TweeGemeenten], object]] = {
     "upload_id": lambda w: w.andere_upload.id,
     "activiteit_id": lambda w: w.onderwijs.andere_activiteit.id,
     "les_id": lambda w: w.onderwijs.andere_les.id,
+    "rapportage_id": lambda w: w.onderwijs.andere_rapportage.id,
 }
-NIET_GEMEENTEGEBONDEN: set[str] = set()
+# A round is the whole cohort's: the municipality in the URL says whose report in it.
+NIET_GEMEENTEGEBONDEN: set[str] = {"ronde_id"}
 
 
 def client_voor(app: Flask, login_as: Callable[..., FlaskClient], gebruiker: Gebruiker | None):
@@ -244,7 +248,7 @@ def _onderwijsaanpak_van(db, gemeente: Gemeente) -> tuple[object, ...]:
                 select(model.id, model.versie).where(model.gemeente_id == gemeente.id)
             ).all()
         )
-        for model in (Cohortlid, Activiteit, Les)
+        for model in (Cohortlid, Activiteit, Les, Rapportage)
     )
 
 

@@ -1,0 +1,275 @@
+"""Reporting rounds: officers open, change and close them and see who reported and who is late;
+a municipality submits its report of the round's period, which the officer approves or sends
+back with a reason."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from gemeenten.models import Gemeente
+from kern import tijd
+from kern.accounts.access import ALLE_ROLLEN, MINISTERIE, gebruiker, toegang
+from kern.accounts.models import Rol
+from kern.db import db
+from onderwijsaanpak import services
+from onderwijsaanpak.forms import (
+    GoedkeurForm,
+    IndienForm,
+    RondeForm,
+    RondeWijzigForm,
+    TerugstuurForm,
+    VersieForm,
+)
+from onderwijsaanpak.models import Rapportage, Rapportageronde
+from onderwijsaanpak.services import OnderwijsFout
+from onderwijsaanpak.views import (
+    bp,
+    door,
+    is_beleidsmedewerker,
+    lid_of_404,
+    van_gemeente_of_404,
+    weiger,
+)
+
+Pagina = str | tuple[str, int]
+
+# The review forms share the report's page; prefixes keep their fields apart.
+GOEDKEUREN = "goedkeuren"
+TERUGSTUREN = "terugsturen"
+SLUITEN = "sluiten"
+
+
+def ronde_of_404(ronde_id: int) -> Rapportageronde:
+    return db.get_or_404(Rapportageronde, ronde_id)
+
+
+def _gegevens(form: RondeForm) -> services.RondeGegevens:
+    return services.RondeGegevens(
+        naam=form.naam.data or "",
+        periode_van=form.periode_van.data,
+        periode_tot=form.periode_tot.data,
+        uiterlijk=form.uiterlijk.data,
+    )
+
+
+# --- The officer's side ---------------------------------------------------------------------
+
+
+@bp.route("/rondes")
+@toegang(MINISTERIE)
+def rondes() -> str:
+    vandaag = tijd.vandaag()
+    return render_template(
+        "onderwijsaanpak/rondes.html",
+        rondes=[(r, services.stand_van_ronde(r, vandaag)) for r in services.rondes()],
+        mag_wijzigen=is_beleidsmedewerker(),
+    )
+
+
+@bp.route("/rondes/nieuw", methods=["GET", "POST"])
+@toegang(Rol.BELEIDSMEDEWERKER)
+def ronde_nieuw() -> Pagina | Response:
+    form = RondeForm()
+    if not form.is_submitted():
+        return render_template("onderwijsaanpak/ronde_form.html", form=form, ronde=None)
+    status = 400
+    if form.validate():
+        try:
+            ronde = services.open_ronde(_gegevens(form), door=door())
+        except OnderwijsFout as fout:
+            status = weiger(fout, form)
+        else:
+            db.session.commit()
+            flash(f"De ronde {ronde.naam} is geopend.", "succes")
+            return redirect(url_for("onderwijsaanpak.ronde", ronde_id=ronde.id))
+    return render_template("onderwijsaanpak/ronde_form.html", form=form, ronde=None), status
+
+
+def _rondepagina(
+    ronde: Rapportageronde, sluit_form: VersieForm | None = None, status: int = 200
+) -> tuple[str, int]:
+    standen = services.stand_van_ronde(ronde, tijd.vandaag())
+    return render_template(
+        "onderwijsaanpak/ronde.html",
+        ronde=ronde,
+        standen=standen,
+        sluit_form=sluit_form or VersieForm(formdata=None, prefix=SLUITEN, versie=ronde.versie),
+        mag_wijzigen=is_beleidsmedewerker(),
+    ), status
+
+
+@bp.route("/rondes/<int:ronde_id>")
+@toegang(MINISTERIE)
+def ronde(ronde_id: int) -> Pagina:
+    return _rondepagina(ronde_of_404(ronde_id))
+
+
+@bp.route("/rondes/<int:ronde_id>/wijzigen", methods=["GET", "POST"])
+@toegang(Rol.BELEIDSMEDEWERKER)
+def ronde_wijzigen(ronde_id: int) -> Pagina | Response:
+    ronde = ronde_of_404(ronde_id)
+    if request.method != "POST":
+        form = RondeWijzigForm(formdata=None, obj=ronde)
+        return render_template("onderwijsaanpak/ronde_form.html", form=form, ronde=ronde)
+    form = RondeWijzigForm()
+    status = 400
+    if form.validate():
+        try:
+            services.wijzig_ronde(ronde, _gegevens(form), versie=form.versie.data)
+        except OnderwijsFout as fout:
+            status = weiger(fout, form, ronde)
+        else:
+            db.session.commit()
+            flash(f"De ronde {ronde.naam} is gewijzigd.", "succes")
+            return redirect(url_for("onderwijsaanpak.ronde", ronde_id=ronde.id))
+    return render_template("onderwijsaanpak/ronde_form.html", form=form, ronde=ronde), status
+
+
+@bp.route("/rondes/<int:ronde_id>/sluiten", methods=["POST"])
+@toegang(Rol.BELEIDSMEDEWERKER)
+def ronde_sluiten(ronde_id: int) -> Pagina | Response:
+    ronde = ronde_of_404(ronde_id)
+    form = VersieForm(prefix=SLUITEN)
+    status = 400
+    if form.validate():
+        try:
+            services.sluit_ronde(ronde, door=door(), versie=form.versie.data)
+        except OnderwijsFout as fout:
+            status = weiger(fout, form, ronde)
+        else:
+            db.session.commit()
+            flash(f"De ronde {ronde.naam} is gesloten.", "succes")
+            return redirect(url_for("onderwijsaanpak.ronde", ronde_id=ronde.id))
+    return _rondepagina(ronde, form, status)
+
+
+# --- A municipality's report ----------------------------------------------------------------
+
+
+def _rapportagepagina(
+    gemeente: Gemeente,
+    ronde: Rapportageronde,
+    *,
+    indien_form: IndienForm | None = None,
+    goedkeur_form: GoedkeurForm | None = None,
+    terugstuur_form: TerugstuurForm | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    vandaag = tijd.vandaag()
+    rapportages = services.rapportages_van(ronde, gemeente)
+    laatste = rapportages[-1] if rapportages else None
+    # Forms not being answered are drawn fresh from the current version (never from the body).
+    versie = laatste.versie if laatste else None
+    return render_template(
+        "onderwijsaanpak/rapportage.html",
+        gemeente=gemeente,
+        lid=services.cohortlid_van(gemeente),
+        ronde=ronde,
+        stand=services.Stand(ronde, gemeente, laatste, vandaag),
+        rapportages=rapportages,
+        activiteiten=services.activiteiten_van(gemeente, ronde),
+        indienen_geweigerd=services.indienen_geweigerd(ronde, gemeente, vandaag),
+        indien_form=indien_form or IndienForm(formdata=None),
+        beoordelen=gebruiker().rol is Rol.BELEIDSMEDEWERKER
+        and laatste is not None
+        and laatste.status.value == "ingediend",
+        goedkeur_form=goedkeur_form
+        or GoedkeurForm(formdata=None, prefix=GOEDKEUREN, versie=versie),
+        terugstuur_form=terugstuur_form
+        or TerugstuurForm(formdata=None, prefix=TERUGSTUREN, versie=versie),
+    ), status
+
+
+def _naar(gemeente: Gemeente, ronde: Rapportageronde) -> Response:
+    return redirect(
+        url_for("onderwijsaanpak.rapportage", cbs_code=gemeente.cbs_code, ronde_id=ronde.id)
+    )
+
+
+@bp.route("/gemeenten/<cbs_code>/rondes/<int:ronde_id>")
+@toegang(ALLE_ROLLEN)
+def rapportage(cbs_code: str, ronde_id: int) -> Pagina:
+    gemeente, _ = lid_of_404(cbs_code)
+    return _rapportagepagina(gemeente, ronde_of_404(ronde_id))
+
+
+@bp.route("/gemeenten/<cbs_code>/rondes/<int:ronde_id>/indienen", methods=["POST"])
+@toegang(Rol.GEMEENTE, Rol.BELEIDSMEDEWERKER)
+def indienen(cbs_code: str, ronde_id: int) -> Pagina | Response:
+    gemeente, _ = lid_of_404(cbs_code)
+    ronde = ronde_of_404(ronde_id)
+    form = IndienForm()
+    status = 400
+    if form.validate():
+        try:
+            ingediend = services.dien_in(
+                ronde,
+                gemeente,
+                toelichting=form.toelichting.data,
+                door=door(),
+                vandaag=tijd.vandaag(),
+            )
+        except OnderwijsFout as fout:
+            status = weiger(fout, form)
+        else:
+            db.session.commit()
+            flash(
+                f"De rapportage over {ronde.naam} is ingediend, met "
+                f"{ingediend.aantal_activiteiten} activiteit(en); zij wacht op beoordeling "
+                "door het ministerie.",
+                "succes",
+            )
+            return _naar(gemeente, ronde)
+    return _rapportagepagina(gemeente, ronde, indien_form=form, status=status)
+
+
+def _rapportage_of_404(gemeente: Gemeente, rapportage_id: int) -> Rapportage:
+    rapportage = db.session.get(Rapportage, rapportage_id)
+    van_gemeente_of_404(rapportage, gemeente)
+    assert rapportage is not None
+    return rapportage
+
+
+@bp.route("/gemeenten/<cbs_code>/rapportages/<int:rapportage_id>/goedkeuren", methods=["POST"])
+@toegang(Rol.BELEIDSMEDEWERKER)
+def goedkeuren(cbs_code: str, rapportage_id: int) -> Pagina | Response:
+    gemeente, _ = lid_of_404(cbs_code)
+    rapportage = _rapportage_of_404(gemeente, rapportage_id)
+    ronde = rapportage.ronde
+    form = GoedkeurForm(prefix=GOEDKEUREN)
+    status = 400
+    if form.validate():
+        try:
+            services.keur_goed(
+                rapportage, door=door(), versie=form.versie.data, reactie=form.reactie.data
+            )
+        except OnderwijsFout as fout:
+            status = weiger(fout, form, rapportage)
+        else:
+            db.session.commit()
+            flash(f"De rapportage van {gemeente.weergavenaam} is goedgekeurd.", "succes")
+            return _naar(gemeente, ronde)
+    return _rapportagepagina(gemeente, ronde, goedkeur_form=form, status=status)
+
+
+@bp.route("/gemeenten/<cbs_code>/rapportages/<int:rapportage_id>/terugsturen", methods=["POST"])
+@toegang(Rol.BELEIDSMEDEWERKER)
+def terugsturen(cbs_code: str, rapportage_id: int) -> Pagina | Response:
+    gemeente, _ = lid_of_404(cbs_code)
+    rapportage = _rapportage_of_404(gemeente, rapportage_id)
+    ronde = rapportage.ronde
+    form = TerugstuurForm(prefix=TERUGSTUREN)
+    status = 400
+    if form.validate():
+        try:
+            services.stuur_terug(
+                rapportage, reden=form.reden.data or "", door=door(), versie=form.versie.data
+            )
+        except OnderwijsFout as fout:
+            status = weiger(fout, form, rapportage)
+        else:
+            db.session.commit()
+            flash(f"De rapportage is teruggestuurd naar {gemeente.weergavenaam}.", "succes")
+            return _naar(gemeente, ronde)
+    return _rapportagepagina(gemeente, ronde, terugstuur_form=form, status=status)
