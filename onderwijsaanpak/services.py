@@ -670,6 +670,14 @@ class Stand:
         return self.te_doen and self.vandaag > self.ronde.uiterlijk
 
     @property
+    def ingediend(self) -> bool:
+        """A report came in and was not sent back: submitted, or approved."""
+        return self.laatste is not None and self.laatste.status in (
+            RapportageStatus.INGEDIEND,
+            RapportageStatus.GOEDGEKEURD,
+        )
+
+    @property
     def label(self) -> str:
         if self.laatste is not None:
             return self.laatste.status.label

@@ -13,7 +13,12 @@ from kern.accounts.models import Rol
 from kern.db import db
 from onderwijsaanpak.models import Rapportage, Rapportageronde, RapportageStatus
 from tests.gemeenten.factories import maak_gemeente
-from tests.onderwijsaanpak.factories import maak_activiteit, maak_cohortlid, maak_ronde
+from tests.onderwijsaanpak.factories import (
+    maak_activiteit,
+    maak_cohortlid,
+    maak_rapportage,
+    maak_ronde,
+)
 from tests.pagina import meldingen, tekst
 
 RONDE = {
@@ -270,3 +275,21 @@ def test_a_municipality_that_joined_late_is_in_the_round_and_one_outside_is_not(
     assert "Rotterdam" in pagina
     assert utrecht.naam not in pagina
     assert officier.get(f"/onderwijsaanpak/gemeenten/GM0344/rondes/{ronde.id}").status_code == 404
+
+
+def test_a_closed_round_counts_only_the_reports_that_came_in(login_as, amsterdam, rotterdam):
+    maak_cohortlid(amsterdam)
+    maak_cohortlid(rotterdam)
+    ronde = maak_ronde()
+    maak_rapportage(ronde, amsterdam)
+    officier = login_as(Rol.BELEIDSMEDEWERKER)
+    officier.post(f"/onderwijsaanpak/rondes/{ronde.id}/sluiten", data={"sluiten-versie": "1"})
+
+    lijst = rijen(officier.get("/onderwijsaanpak/rondes").text)
+    pagina = tekst(officier.get(f"/onderwijsaanpak/rondes/{ronde.id}"))
+
+    assert lijst[1] == (
+        "Schooljaar 2016-2017 1 augustus 2016 tot en met 31 juli 2017 1 oktober 2017 Gesloten "
+        "1 van 2 0"
+    )
+    assert "1 van 2 gemeenten hebben ingediend." in pagina
