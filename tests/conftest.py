@@ -184,8 +184,6 @@ _OUDE_STIJL = (
     "tests/subsidies/test_gelijktijdig.py",
     "tests/subsidies/test_overzichten.py",
     "tests/subsidies/test_regels.py",
-    "tests/subsidies/test_vaststelling.py",
-    "tests/subsidies/test_verantwoordingen.py",
     "tests/test_elk_formulier",
 )
 

@@ -3,6 +3,7 @@ the municipalities and the officer in `tests/conftest.py`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,9 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import select
 
 from gemeenten.models import Gemeente
+from kern.accounts.models import Gebruiker, Rol
 from subsidies.models import Beschikking, Regeling, RegelingJaar
+from tests.kern.factories import maak_gebruiker
 from tests.subsidies.factories import maak_beschikking, maak_regeling
 
 
@@ -34,3 +37,32 @@ def demo(db: SQLAlchemy, runner: FlaskCliRunner) -> RegelingJaar:
 def beschikking(regeling: Regeling, amsterdam: Gemeente) -> Beschikking:
     """Amsterdam's grant of 100,000 under `regeling`, decided as VG-1."""
     return maak_beschikking(amsterdam, regeling, Decimal("100000.00"), kenmerk="VG-1")
+
+
+@dataclass
+class Wereld:
+    """Two decided grants of one scheme and the people who act on them."""
+
+    amsterdam: Gemeente
+    rotterdam: Gemeente
+    regeling: Regeling  # 2015, ceiling 5,000,000
+    eigen: Beschikking  # Amsterdam's, granted 100,000
+    andere: Beschikking  # Rotterdam's, granted 200,000
+    gebruiker: Gebruiker  # a municipality user of Amsterdam
+    beleidsmedewerker: Gebruiker
+    medewerker_financien: Gebruiker
+
+
+@pytest.fixture
+def wereld(amsterdam: Gemeente, rotterdam: Gemeente) -> Wereld:
+    regeling = maak_regeling()
+    return Wereld(
+        amsterdam=amsterdam,
+        rotterdam=rotterdam,
+        regeling=regeling,
+        eigen=maak_beschikking(amsterdam, regeling, Decimal("100000.00")),
+        andere=maak_beschikking(rotterdam, regeling, Decimal("200000.00")),
+        gebruiker=maak_gebruiker(Rol.GEMEENTE, gemeente=amsterdam),
+        beleidsmedewerker=maak_gebruiker(Rol.BELEIDSMEDEWERKER),
+        medewerker_financien=maak_gebruiker(Rol.FINANCIEN),
+    )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
@@ -13,33 +11,20 @@ from flask_login import login_user
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from gemeenten.models import Gemeente
 from kern.accounts.models import Gebruiker, Rol
 from kern.audit import historie
 from kern.formatting import geld
 from subsidies.models import (
     Beschikking,
-    Regeling,
     Verantwoording,
     VerantwoordingStatus,
 )
 from tests.gemeenten.factories import maak_gemeente
-from tests.kern.factories import WACHTWOORD, maak_gebruiker
-from tests.subsidies.factories import maak_beschikking, maak_regeling, maak_verantwoording
+from tests.kern.factories import maak_gebruiker
+from tests.pagina import csrf_token
+from tests.subsidies.factories import maak_beschikking, maak_verantwoording
 
 # --- Helpers, also used by test_vaststelling ------------------------------------------------
-
-
-def als(app: Flask, gebruiker: Gebruiker) -> FlaskClient:
-    """A client of its own, signed in as ``gebruiker`` through the login form."""
-    client = app.test_client()
-    antwoord = client.post("/aanmelden", data={"email": gebruiker.email, "wachtwoord": WACHTWOORD})
-    assert antwoord.status_code == 302
-    return client
-
-
-def tekst(antwoord: TestResponse) -> str:
-    return antwoord.get_data(as_text=True)
 
 
 def indienen_url(beschikking: Beschikking) -> str:
@@ -86,7 +71,6 @@ def terugsturen(
 
 
 def versies(db, beschikking: Beschikking) -> list[Verantwoording]:
-    db.session.expire_all()
     return list(
         db.session.execute(
             select(Verantwoording)
@@ -100,53 +84,18 @@ def aantal_verantwoordingen(db) -> int:
     return db.session.execute(select(func.count(Verantwoording.id))).scalar_one()
 
 
-@dataclass
-class Wereld:
-    amsterdam: Gemeente
-    rotterdam: Gemeente
-    regeling: Regeling
-    eigen: Beschikking  # Amsterdam's, granted 100.000
-    andere: Beschikking  # Rotterdam's
-    gebruiker: Gebruiker  # a municipality user of Amsterdam
-    officier: Gebruiker
-    financien: Gebruiker
-
-
-def bouw_wereld(db) -> Wereld:
-    amsterdam = maak_gemeente("GM0363", "Amsterdam", "Noord-Holland")
-    rotterdam = maak_gemeente("GM0599", "Rotterdam", "Zuid-Holland")
-    regeling = maak_regeling()
-    wereld = Wereld(
-        amsterdam=amsterdam,
-        rotterdam=rotterdam,
-        regeling=regeling,
-        eigen=maak_beschikking(amsterdam, regeling, Decimal("100000.00")),
-        andere=maak_beschikking(rotterdam, regeling, Decimal("200000.00")),
-        gebruiker=maak_gebruiker(Rol.GEMEENTE, gemeente=amsterdam),
-        officier=maak_gebruiker(Rol.BELEIDSMEDEWERKER),
-        financien=maak_gebruiker(Rol.FINANCIEN),
-    )
-    db.session.commit()
-    return wereld
-
-
-@pytest.fixture
-def wereld(app: Flask, db) -> Wereld:
-    return bouw_wereld(db)
-
-
 # --- The happy path ------------------------------------------------------------------------
 
 
-def test_submit_send_back_correct_and_approve(app, db, wereld):
-    gemeente = als(app, wereld.gebruiker)
-    officier = als(app, wereld.officier)
+def test_submit_send_back_correct_and_approve(db, wereld, login_as):
+    gemeente = login_as(wereld.gebruiker)
+    officier = login_as(wereld.beleidsmedewerker)
 
     # The municipality fills in the form for its own decision.
     leeg = gemeente.get(indienen_url(wereld.eigen))
     assert leeg.status_code == 200
-    assert "Verantwoording indienen" in tekst(leeg)
-    assert "Besteding in 2015" in tekst(leeg)
+    assert "Verantwoording indienen" in leeg.text
+    assert "Besteding in 2015" in leeg.text
     antwoord = gemeente.post(
         indienen_url(wereld.eigen),
         data=formulier(
@@ -167,29 +116,29 @@ def test_submit_send_back_correct_and_approve(app, db, wereld):
     assert v1.besteed_in_jaar == Decimal("30000.50")
     assert v1.besteed_cumulatief == Decimal("32500.50")
 
-    pagina = tekst(gemeente.get(pagina_url(v1)))
+    pagina = gemeente.get(pagina_url(v1)).text
     assert "Ingediend" in pagina
     assert geld(Decimal("32500.50")) in pagina
     assert "Eerste jaar." in pagina
     assert "Goedkeuren" not in pagina  # no review forms for the municipality
 
     # The officer sees it in the work list and sends it back with a reason.
-    lijst = tekst(officier.get("/versterkingsgelden/te-beoordelen"))
+    lijst = officier.get("/versterkingsgelden/te-beoordelen").text
     assert "Amsterdam" in lijst
     assert pagina_url(v1) in lijst
-    assert "Goedkeuren" in tekst(officier.get(pagina_url(v1)))
+    assert "Goedkeuren" in officier.get(pagina_url(v1)).text
     antwoord = terugsturen(officier, v1, v1.versie, "Onderbouw de besteding aan vroegsignalering.")
     assert antwoord.status_code == 302
     [v1] = versies(db, wereld.eigen)
     assert v1.status is VerantwoordingStatus.TERUGGESTUURD
-    assert v1.beoordeeld_door == wereld.officier.email
-    assert pagina_url(v1) not in tekst(officier.get("/versterkingsgelden/te-beoordelen"))
+    assert v1.beoordeeld_door == wereld.beleidsmedewerker.email
+    assert pagina_url(v1) not in officier.get("/versterkingsgelden/te-beoordelen").text
 
     # The municipality sees the reason and starts the new version from the old values.
-    pagina = tekst(gemeente.get(pagina_url(v1)))
+    pagina = gemeente.get(pagina_url(v1)).text
     assert "Teruggestuurd" in pagina
     assert "Onderbouw de besteding aan vroegsignalering." in pagina
-    opnieuw = tekst(gemeente.get(indienen_url(wereld.eigen)))
+    opnieuw = gemeente.get(indienen_url(wereld.eigen)).text
     assert "Onderbouw de besteding aan vroegsignalering." in opnieuw
     assert 'value="12.500,50"' in opnieuw
     assert "Eerste jaar." in opnieuw
@@ -216,30 +165,30 @@ def test_submit_send_back_correct_and_approve(app, db, wereld):
     assert v1.reactie == "Onderbouw de besteding aan vroegsignalering."
     assert v1.besteed_cumulatief == Decimal("32500.50")
     assert v1.eindverantwoording is False
-    eerste = tekst(gemeente.get(pagina_url(v1)))
+    eerste = gemeente.get(pagina_url(v1)).text
     assert "Onderbouw de besteding aan vroegsignalering." in eerste
     assert pagina_url(v2) in eerste  # links to the other versions
 
     # The officer approves the final return with a remark; the municipality sees it.
     antwoord = goedkeuren(officier, v2, v2.versie, "Dank voor de aanvulling.")
     assert antwoord.status_code == 302
-    assert "is goedgekeurd" in tekst(officier.get(antwoord.location))
-    pagina = tekst(gemeente.get(pagina_url(v2)))
+    assert "is goedgekeurd" in officier.get(antwoord.location).text
+    pagina = gemeente.get(pagina_url(v2)).text
     assert "Goedgekeurd" in pagina
     assert "Dank voor de aanvulling." in pagina
 
     # Nothing more can be submitted after an approved final return.
     dicht = gemeente.get(indienen_url(wereld.eigen))
-    assert "De eindverantwoording is al goedgekeurd." in tekst(dicht)
-    assert '<form method="post" novalidate>' not in tekst(dicht)
+    assert "De eindverantwoording is al goedgekeurd." in dicht.text
+    assert '<form method="post" novalidate>' not in dicht.text
     geweigerd = gemeente.post(indienen_url(wereld.eigen), data=formulier(wereld.eigen, eind="ja"))
     assert geweigerd.status_code == 400
-    assert "De eindverantwoording is al goedgekeurd." in tekst(geweigerd)
+    assert "De eindverantwoording is al goedgekeurd." in geweigerd.text
     assert len(versies(db, wereld.eigen)) == 2
 
 
-def test_an_officer_submits_on_behalf_of_the_municipality(app, db, wereld):
-    officier = als(app, wereld.officier)
+def test_an_officer_submits_on_behalf_of_the_municipality(db, wereld, login_as):
+    officier = login_as(wereld.beleidsmedewerker)
 
     antwoord = officier.post(
         indienen_url(wereld.andere),
@@ -248,15 +197,15 @@ def test_an_officer_submits_on_behalf_of_the_municipality(app, db, wereld):
 
     assert antwoord.status_code == 302
     [v] = versies(db, wereld.andere)
-    assert v.ingediend_door == wereld.officier.email
+    assert v.ingediend_door == wereld.beleidsmedewerker.email
     assert v.besteed_cumulatief == Decimal("1000.00")
 
 
-def test_a_new_version_replaces_one_awaiting_review(app, db, wereld):
-    gemeente = als(app, wereld.gebruiker)
+def test_a_new_version_replaces_one_awaiting_review(db, wereld, login_as):
+    gemeente = login_as(wereld.gebruiker)
     gemeente.post(indienen_url(wereld.eigen), data=formulier(wereld.eigen))
 
-    pagina = tekst(gemeente.get(indienen_url(wereld.eigen)))
+    pagina = gemeente.get(indienen_url(wereld.eigen)).text
     assert "wacht nog op beoordeling" in pagina
     gemeente.post(
         indienen_url(wereld.eigen),
@@ -267,11 +216,11 @@ def test_a_new_version_replaces_one_awaiting_review(app, db, wereld):
     assert v1.status is VerantwoordingStatus.VERVANGEN
     assert v1.besteed_cumulatief == Decimal("0.00")
     assert v2.status is VerantwoordingStatus.INGEDIEND
-    assert "Vervangen" in tekst(gemeente.get(pagina_url(v1)))
+    assert "Vervangen" in gemeente.get(pagina_url(v1)).text
 
 
-def test_warnings_are_shown_after_submitting_and_in_the_work_list(app, db, wereld):
-    gemeente = als(app, wereld.gebruiker)
+def test_warnings_are_shown_after_submitting_and_in_the_work_list(db, wereld, login_as):
+    gemeente = login_as(wereld.gebruiker)
 
     antwoord = gemeente.post(
         indienen_url(wereld.eigen),
@@ -279,27 +228,26 @@ def test_warnings_are_shown_after_submitting_and_in_the_work_list(app, db, werel
         follow_redirects=True,
     )
 
-    pagina = tekst(antwoord)
+    pagina = antwoord.text
     assert f"De cumulatieve besteding ({geld(Decimal('150000'))}) is hoger" in pagina
     assert "zonder toelichting" in pagina
-    lijst = tekst(als(app, wereld.financien).get("/versterkingsgelden/te-beoordelen"))
+    lijst = login_as(wereld.medewerker_financien).get("/versterkingsgelden/te-beoordelen").text
     assert "Let op" in lijst
     assert "is hoger dan het toegekende bedrag" in lijst
 
 
-def test_the_work_list_shows_waiting_returns_oldest_first(app, db, wereld):
+def test_the_work_list_shows_waiting_returns_oldest_first(db, wereld, login_as):
     rotterdam = maak_verantwoording(wereld.andere, Decimal("1000.00"))
     amsterdam = maak_verantwoording(wereld.eigen, Decimal("2000.00"))
     beoordeeld = maak_verantwoording(
         maak_beschikking(maak_gemeente("GM0518", "'s-Gravenhage", "Zuid-Holland"), wereld.regeling)
     )
     beoordeeld.status = VerantwoordingStatus.GOEDGEKEURD
-    db.session.commit()
 
-    antwoord = als(app, wereld.officier).get("/versterkingsgelden/te-beoordelen")
+    antwoord = login_as(wereld.beleidsmedewerker).get("/versterkingsgelden/te-beoordelen")
 
     assert antwoord.status_code == 200
-    lijst = tekst(antwoord)
+    lijst = antwoord.text
     assert lijst.index(pagina_url(rotterdam)) < lijst.index(pagina_url(amsterdam))
     assert pagina_url(beoordeeld) not in lijst
     assert geld(Decimal("2000")) in lijst
@@ -322,8 +270,8 @@ def test_the_work_list_shows_waiting_returns_oldest_first(app, db, wereld):
         (" ", "Vul de besteding in 2015 in"),
     ],
 )
-def test_bad_amounts_are_refused_and_nothing_is_saved(app, db, wereld, invoer, melding):
-    gemeente = als(app, wereld.gebruiker)
+def test_bad_amounts_are_refused_and_nothing_is_saved(db, wereld, invoer, melding, login_as):
+    gemeente = login_as(wereld.gebruiker)
 
     antwoord = gemeente.post(
         indienen_url(wereld.eigen),
@@ -331,21 +279,21 @@ def test_bad_amounts_are_refused_and_nothing_is_saved(app, db, wereld, invoer, m
     )
 
     assert antwoord.status_code == 400
-    assert melding in tekst(antwoord)
-    assert "Het formulier is niet verwerkt" in tekst(antwoord)
+    assert melding in antwoord.text
+    assert "Het formulier is niet verwerkt" in antwoord.text
     assert aantal_verantwoordingen(db) == 0
 
 
-def test_cumulative_below_the_year_is_refused(app, db, wereld):
-    antwoord = als(app, wereld.gebruiker).post(
+def test_cumulative_below_the_year_is_refused(db, wereld, login_as):
+    antwoord = login_as(wereld.gebruiker).post(
         indienen_url(wereld.eigen),
         data=formulier(wereld.eigen, {"kennisbevordering": ("5.000", "4.999,99")}),
     )
 
     assert antwoord.status_code == 400
-    assert "Kennisbevordering: het cumulatieve bedrag" in tekst(antwoord)
-    assert "is kleiner dan het bedrag in 2015" in tekst(antwoord)
-    assert "Er is niets opgeslagen." in tekst(antwoord)
+    assert "Kennisbevordering: het cumulatieve bedrag" in antwoord.text
+    assert "is kleiner dan het bedrag in 2015" in antwoord.text
+    assert "Er is niets opgeslagen." in antwoord.text
     assert aantal_verantwoordingen(db) == 0
 
 
@@ -353,34 +301,32 @@ def test_cumulative_below_the_year_is_refused(app, db, wereld):
     ("eind", "melding"),
     [("", "Geef aan of dit de eindverantwoording is."), ("misschien", "Kies ja of nee.")],
 )
-def test_final_yes_or_no_is_required(app, db, wereld, eind, melding):
+def test_final_yes_or_no_is_required(db, wereld, eind, melding, login_as):
     data = formulier(wereld.eigen, eind=eind)
     if not eind:
         del data["eindverantwoording"]
 
-    antwoord = als(app, wereld.gebruiker).post(indienen_url(wereld.eigen), data=data)
+    antwoord = login_as(wereld.gebruiker).post(indienen_url(wereld.eigen), data=data)
 
     assert antwoord.status_code == 400
-    assert melding in tekst(antwoord)
+    assert melding in antwoord.text
     assert aantal_verantwoordingen(db) == 0
 
 
-def test_an_empty_post_saves_nothing_even_after_an_earlier_version(app, db, wereld):
+def test_an_empty_post_saves_nothing_even_after_an_earlier_version(db, wereld, login_as):
     maak_verantwoording(wereld.eigen)
-    db.session.commit()
 
-    antwoord = als(app, wereld.gebruiker).post(indienen_url(wereld.eigen), data={})
+    antwoord = login_as(wereld.gebruiker).post(indienen_url(wereld.eigen), data={})
 
     assert antwoord.status_code == 400
     assert len(versies(db, wereld.eigen)) == 1
 
 
-def test_no_return_for_a_decision_that_is_not_decided(app, db, wereld):
+def test_no_return_for_a_decision_that_is_not_decided(db, wereld, login_as):
     concept = maak_beschikking(
         maak_gemeente("GM0202", "Arnhem", "Gelderland"), wereld.regeling, beschikt=False
     )
-    db.session.commit()
-    officier = als(app, wereld.officier)
+    officier = login_as(wereld.beleidsmedewerker)
 
     pagina = officier.get(indienen_url(concept))
     antwoord = officier.post(indienen_url(concept), data=formulier(concept))
@@ -389,20 +335,19 @@ def test_no_return_for_a_decision_that_is_not_decided(app, db, wereld):
         "Deze beschikking is nog een concept; er kan geen verantwoording voor worden ingediend."
     )
     assert pagina.status_code == 200
-    assert melding in tekst(pagina)
-    assert "Indienen</button>" not in tekst(pagina)
+    assert melding in pagina.text
+    assert "Indienen</button>" not in pagina.text
     assert antwoord.status_code == 400
-    assert melding in tekst(antwoord)
+    assert melding in antwoord.text
     assert aantal_verantwoordingen(db) == 0
 
 
 # --- Review -------------------------------------------------------------------------------
 
 
-def test_approving_twice_is_refused(app, db, wereld):
+def test_approving_twice_is_refused(db, wereld, login_as):
     v = maak_verantwoording(wereld.eigen)
-    db.session.commit()
-    officier = als(app, wereld.officier)
+    officier = login_as(wereld.beleidsmedewerker)
     goedkeuren(officier, v, v.versie, "Prima.")
     [v] = versies(db, wereld.eigen)
     eerst = (v.versie, v.beoordeeld_op, v.reactie)
@@ -410,7 +355,7 @@ def test_approving_twice_is_refused(app, db, wereld):
     antwoord = goedkeuren(officier, v, v.versie, "Nog een keer.")
 
     assert antwoord.status_code == 302
-    vervolg = tekst(officier.get(antwoord.location))
+    vervolg = officier.get(antwoord.location).text
     assert "Deze verantwoording is goedgekeurd en kan niet meer worden beoordeeld." in vervolg
     [v] = versies(db, wereld.eigen)
     assert (v.versie, v.beoordeeld_op, v.reactie) == eerst
@@ -418,88 +363,84 @@ def test_approving_twice_is_refused(app, db, wereld):
 
 
 @pytest.mark.parametrize("reden", ["", "   "])
-def test_sending_back_needs_a_reason(app, db, wereld, reden):
+def test_sending_back_needs_a_reason(db, wereld, reden, login_as):
     v = maak_verantwoording(wereld.eigen)
-    db.session.commit()
 
-    antwoord = terugsturen(als(app, wereld.officier), v, v.versie, reden)
+    antwoord = terugsturen(login_as(wereld.beleidsmedewerker), v, v.versie, reden)
 
     assert antwoord.status_code == 400
-    assert "Geef aan wat de gemeente moet verbeteren." in tekst(antwoord)
+    assert "Geef aan wat de gemeente moet verbeteren." in antwoord.text
     [v] = versies(db, wereld.eigen)
     assert v.status is VerantwoordingStatus.INGEDIEND
     assert v.reactie is None
 
 
-def test_a_replaced_version_cannot_be_approved(app, db, wereld):
+def test_a_replaced_version_cannot_be_approved(db, wereld, login_as):
     v1 = maak_verantwoording(wereld.eigen)
     maak_verantwoording(wereld.eigen, Decimal("40000.00"))
-    db.session.commit()
-    officier = als(app, wereld.officier)
-    assert "Goedkeuren</button>" not in tekst(officier.get(pagina_url(v1)))
+    officier = login_as(wereld.beleidsmedewerker)
+    assert "Goedkeuren</button>" not in officier.get(pagina_url(v1)).text
 
     antwoord = goedkeuren(officier, v1, v1.versie)
 
     assert antwoord.status_code == 302
-    assert "Deze verantwoording is vervangen" in tekst(officier.get(antwoord.location))
+    assert "Deze verantwoording is vervangen" in officier.get(antwoord.location).text
     v1, v2 = versies(db, wereld.eigen)
     assert v1.status is VerantwoordingStatus.VERVANGEN
     assert v1.beoordeeld_op is None
     assert v2.status is VerantwoordingStatus.INGEDIEND
 
 
-def test_a_stale_version_is_refused_with_409(app, db, wereld):
+def test_a_stale_version_is_refused_with_409(db, wereld, login_as):
     v = maak_verantwoording(wereld.eigen)
-    db.session.commit()
     getekend = v.versie  # the versie in the first officer's form
-    collega = als(app, wereld.officier)
+    collega = login_as(wereld.beleidsmedewerker)
     terugsturen(collega, v, getekend, "Bijlage ontbreekt.")
 
-    antwoord = goedkeuren(als(app, maak_gebruiker(Rol.BELEIDSMEDEWERKER)), v, getekend)
+    antwoord = goedkeuren(login_as(maak_gebruiker(Rol.BELEIDSMEDEWERKER)), v, getekend)
 
     assert antwoord.status_code == 409
-    assert "Iemand anders heeft deze verantwoording intussen gewijzigd" in tekst(antwoord)
+    assert "Iemand anders heeft deze verantwoording intussen gewijzigd" in antwoord.text
     [v] = versies(db, wereld.eigen)
     assert v.status is VerantwoordingStatus.TERUGGESTUURD
     assert v.reactie == "Bijlage ontbreekt."
-    assert v.beoordeeld_door == wereld.officier.email
+    assert v.beoordeeld_door == wereld.beleidsmedewerker.email
 
 
 @pytest.mark.parametrize("versie", ["", "abc"])
-def test_a_missing_or_malformed_version_is_a_form_error(app, db, wereld, versie):
+def test_a_missing_or_malformed_version_is_a_form_error(db, wereld, versie, login_as):
     v = maak_verantwoording(wereld.eigen)
-    db.session.commit()
 
-    antwoord = als(app, wereld.officier).post(
+    antwoord = login_as(wereld.beleidsmedewerker).post(
         pagina_url(v) + "/goedkeuren", data={"goedkeuren-versie": versie}
     )
 
     assert antwoord.status_code == 400
-    assert "laad de pagina opnieuw" in tekst(antwoord)
+    assert "laad de pagina opnieuw" in antwoord.text
     [v] = versies(db, wereld.eigen)
     assert v.status is VerantwoordingStatus.INGEDIEND
 
 
-def test_audit_trail_of_submission_and_review(app, db, wereld):
-    gemeente = als(app, wereld.gebruiker)
+def test_audit_trail_of_submission_and_review(db, wereld, login_as):
+    gemeente = login_as(wereld.gebruiker)
     gemeente.post(indienen_url(wereld.eigen), data=formulier(wereld.eigen))
     [v1] = versies(db, wereld.eigen)
-    terugsturen(als(app, wereld.officier), v1, v1.versie, "Toelichting ontbreekt.")
+    terugsturen(login_as(wereld.beleidsmedewerker), v1, v1.versie, "Toelichting ontbreekt.")
     gemeente.post(indienen_url(wereld.eigen), data=formulier(wereld.eigen))
     v1, v2 = versies(db, wereld.eigen)
-    goedkeuren(als(app, wereld.officier), v2, v2.versie)
+    goedkeuren(login_as(wereld.beleidsmedewerker), v2, v2.versie)
 
     spoor1 = historie("verantwoording", v1.id)
     spoor2 = historie("verantwoording", v2.id)
 
     assert [(r.actie, r.door, r.wijzigingen["status"]) for r in spoor1] == [
         ("aangemaakt", wereld.gebruiker.email, [None, "ingediend"]),
-        ("gewijzigd", wereld.officier.email, ["ingediend", "teruggestuurd"]),
+        ("gewijzigd", wereld.beleidsmedewerker.email, ["ingediend", "teruggestuurd"]),
     ]
     assert spoor1[1].wijzigingen["reactie"] == [None, "Toelichting ontbreekt."]
     assert [(r.actie, r.door, r.wijzigingen["status"]) for r in spoor2] == [
         ("aangemaakt", wereld.gebruiker.email, [None, "ingediend"]),
-        ("gewijzigd", wereld.officier.email, ["ingediend", "goedgekeurd"]),
+        ("gewijzigd", wereld.beleidsmedewerker.email, ["ingediend", "goedgekeurd"]),
     ]
 
 
@@ -510,12 +451,11 @@ def _stand_van(db, beschikking: Beschikking) -> list[tuple[int, int, Verantwoord
     return [(v.id, v.versie, v.status) for v in versies(db, beschikking)]
 
 
-def test_a_municipality_user_cannot_touch_another_municipality(app, db, wereld):
+def test_a_municipality_user_cannot_touch_another_municipality(db, wereld, login_as):
     andere = maak_verantwoording(wereld.andere)
     eigen = maak_verantwoording(wereld.eigen)
-    db.session.commit()
     voor = _stand_van(db, wereld.andere)
-    gemeente = als(app, wereld.gebruiker)
+    gemeente = login_as(wereld.gebruiker)
 
     # Reading and submitting: the other municipality's things do not exist.
     assert gemeente.get(pagina_url(andere)).status_code == 404
@@ -536,11 +476,11 @@ def test_a_municipality_user_cannot_touch_another_municipality(app, db, wereld):
     [v] = versies(db, wereld.eigen)
     assert v.status is VerantwoordingStatus.INGEDIEND
     # The own return's page does not name the other municipality.
-    assert "Rotterdam" not in tekst(gemeente.get(pagina_url(eigen)))
+    assert "Rotterdam" not in gemeente.get(pagina_url(eigen)).text
 
 
-def test_forged_fields_naming_another_decision_are_ignored(app, db, wereld):
-    gemeente = als(app, wereld.gebruiker)
+def test_forged_fields_naming_another_decision_are_ignored(db, wereld, login_as):
+    gemeente = login_as(wereld.gebruiker)
     data = formulier(wereld.eigen, {"kennisbevordering": ("7", "7")})
     data |= {
         "beschikking_id": str(wereld.andere.id),
@@ -572,16 +512,15 @@ def render_blok(app: Flask, gebruiker: Gebruiker, beschikking: Beschikking) -> s
         return render_template("subsidies/_verantwoordingen_blok.html", beschikking=beschikking)
 
 
-def test_the_block_shows_versions_and_the_actions_each_role_may_take(app, db, wereld):
+def test_the_block_shows_versions_and_the_actions_each_role_may_take(app, db, wereld, login_as):
     assert "Er is nog geen verantwoording ingediend." in render_blok(
         app, wereld.gebruiker, wereld.eigen
     )
     v1 = maak_verantwoording(wereld.eigen, door="gemeente@amsterdam.nl")
-    db.session.commit()
 
     voor_gemeente = render_blok(app, wereld.gebruiker, wereld.eigen)
-    voor_officier = render_blok(app, wereld.officier, wereld.eigen)
-    voor_financien = render_blok(app, wereld.financien, wereld.eigen)
+    voor_officier = render_blok(app, wereld.beleidsmedewerker, wereld.eigen)
+    voor_financien = render_blok(app, wereld.medewerker_financien, wereld.eigen)
 
     assert pagina_url(v1) in voor_gemeente
     assert "Ingediend" in voor_gemeente
@@ -595,16 +534,14 @@ def test_the_block_shows_versions_and_the_actions_each_role_may_take(app, db, we
     assert "indienen" not in voor_financien
     assert "Vaststellen" not in voor_officier  # no approved final return yet
 
-    officier = als(app, wereld.officier)
+    officier = login_as(wereld.beleidsmedewerker)
     terugsturen(officier, v1, v1.versie, "Graag per doel uitsplitsen.")
     [v1] = versies(db, wereld.eigen)
     assert "Graag per doel uitsplitsen." in render_blok(app, wereld.gebruiker, wereld.eigen)
     v2 = maak_verantwoording(wereld.eigen, Decimal("90000.00"), eind=True)
-    db.session.commit()
     goedkeuren(officier, v2, v2.versie)
-    db.session.expire_all()
 
-    voor_officier = render_blok(app, wereld.officier, wereld.eigen)
+    voor_officier = render_blok(app, wereld.beleidsmedewerker, wereld.eigen)
     voor_gemeente = render_blok(app, wereld.gebruiker, wereld.eigen)
     assert f"/versterkingsgelden/beschikkingen/{wereld.eigen.id}/vaststellen" in voor_officier
     assert "Vaststellen" not in voor_gemeente
@@ -612,13 +549,10 @@ def test_the_block_shows_versions_and_the_actions_each_role_may_take(app, db, we
 
 
 @pytest.mark.csrf
-def test_the_review_forms_carry_their_own_csrf_token(app, db, wereld):
+def test_the_review_forms_carry_their_own_csrf_token(db, wereld, login_as):
     v = maak_verantwoording(wereld.eigen)
-    db.session.commit()
-    officier = als_met_csrf(app, wereld.officier)
-    pagina = tekst(officier.get(pagina_url(v)))
-    token = re.search(r'name="goedkeuren-csrf_token" type="hidden" value="([^"]+)"', pagina)
-    assert token is not None
+    officier = login_as(wereld.beleidsmedewerker)
+    token = csrf_token(officier.get(pagina_url(v)), "goedkeuren-csrf_token")
 
     zonder = officier.post(pagina_url(v) + "/goedkeuren", data={"goedkeuren-versie": v.versie})
     assert zonder.status_code == 400
@@ -626,21 +560,7 @@ def test_the_review_forms_carry_their_own_csrf_token(app, db, wereld):
 
     met = officier.post(
         pagina_url(v) + "/goedkeuren",
-        data={"goedkeuren-versie": v.versie, "goedkeuren-csrf_token": token.group(1)},
+        data={"goedkeuren-versie": v.versie, "goedkeuren-csrf_token": token},
     )
     assert met.status_code == 302
     assert versies(db, wereld.eigen)[0].status is VerantwoordingStatus.GOEDGEKEURD
-
-
-def als_met_csrf(app: Flask, gebruiker: Gebruiker) -> FlaskClient:
-    """Sign in through the login form with its CSRF token, as a browser does."""
-    client = app.test_client()
-    login = tekst(client.get("/aanmelden"))
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login)
-    assert token is not None
-    antwoord = client.post(
-        "/aanmelden",
-        data={"email": gebruiker.email, "wachtwoord": WACHTWOORD, "csrf_token": token.group(1)},
-    )
-    assert antwoord.status_code == 302
-    return client
