@@ -33,7 +33,7 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from flask import Flask, g, has_app_context, request_started
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import inspect, text
@@ -171,56 +171,14 @@ def app_config(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, obje
     }
 
 
-# Modules written before requests ran in contexts of their own: their `app` keeps one app
-# context (and session) open for the whole test. Emptied package by package (issue 9, item 8).
-_OUDE_STIJL = (
-    "tests/subsidies/test_historische_import.py",
-    "tests/subsidies/test_historische_import_cli.py",
-    "tests/subsidies/test_de_hele_cyclus.py",
-    "tests/subsidies/test_excel_libreoffice.py",
-    "tests/subsidies/test_excel_sjabloon.py",
-    "tests/subsidies/test_excel_upload.py",
-    "tests/subsidies/test_excel_upload_meldingen.py",
-    "tests/subsidies/test_gelijktijdig.py",
-    "tests/subsidies/test_overzichten.py",
-    "tests/subsidies/test_regels.py",
-    "tests/test_elk_formulier",
-)
-
-
-def _oude_stijl(request: pytest.FixtureRequest) -> bool:
-    pad = Path(request.node.path).resolve().relative_to(Path(__file__).resolve().parents[1])
-    return pad.as_posix().startswith(_OUDE_STIJL)
-
-
-def _lege_g(sender: Flask, **extra: object) -> None:
-    for naam in list(g):
-        g.pop(naam)
-
-
 @pytest.fixture
 def app(
-    request: pytest.FixtureRequest,
-    app_config: dict[str, object],
-    tmp_path: Path,
-    sqlite_sjabloon: Path | None,
+    app_config: dict[str, object], tmp_path: Path, sqlite_sjabloon: Path | None
 ) -> Iterator[Flask]:
     if sqlite_sjabloon is not None:
         shutil.copyfile(sqlite_sjabloon, tmp_path / "test.sqlite")
     app = create_app(app_config)
     app.instance_path = str(tmp_path / "instance")
-    if _oude_stijl(request):
-        request_started.connect(_lege_g, app)
-        with app.app_context():
-            if sqlite_sjabloon is None and not _schema_compleet():
-                _leeg_schema()
-                _db.create_all()
-            yield app
-            _db.session.remove()
-            if sqlite_sjabloon is None and _schema_compleet():
-                _tabellen_legen()
-            _db.engine.dispose()
-        return
     app.test_client_class = Client
     app.test_cli_runner_class = CliRunner
     if sqlite_sjabloon is None:
@@ -239,9 +197,6 @@ def app(
 def db(app: Flask) -> Iterator[SQLAlchemy]:
     """The database, for a test that builds or reads rows itself: an app context, and so a
     session, held for the whole test."""
-    if has_app_context():  # an old-style module's `app` holds one already
-        yield _db
-        return
     with app.app_context():
         yield _db
 
@@ -294,20 +249,6 @@ def login_as(app: Flask) -> Callable[..., FlaskClient]:
         assert antwoord.status_code == 302, f"{email} is not signed in: {antwoord.text}"
         with client.session_transaction() as sessie:
             sessie.pop("_flashes")  # the welcome, shown on the start page a browser opens next
-        return client
-
-    return aanmelden
-
-
-@pytest.fixture
-def login(client: FlaskClient) -> Callable[[Gebruiker], FlaskClient]:
-    """Old-style modules only (see `_OUDE_STIJL`); new tests use `login_as`."""
-
-    def aanmelden(gebruiker: Gebruiker, wachtwoord: str = WACHTWOORD) -> FlaskClient:
-        antwoord = client.post(
-            "/aanmelden", data={"email": gebruiker.email, "wachtwoord": wachtwoord}
-        )
-        assert antwoord.status_code == 302, antwoord.get_data(as_text=True)
         return client
 
     return aanmelden

@@ -97,7 +97,7 @@ def verstuur(client: FlaskClient, pagina: str, actie: str, **invoer: str) -> Tes
     """
     geopend = client.get(pagina)
     assert geopend.status_code == 200, f"{pagina}: {geopend.status_code}"
-    f = formulier(geopend.get_data(as_text=True), actie, pagina)
+    f = formulier(geopend.text, actie, pagina)
     for sleutel, waarde in invoer.items():
         namen = [n for n in (*f.velden, *f.keuzes) if n == sleutel or n.endswith("-" + sleutel)]
         assert namen, f"no field {sleutel} in the form posting to {f.actie}"

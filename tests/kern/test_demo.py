@@ -131,4 +131,4 @@ def test_every_demo_account_signs_in_with_the_demo_password(app, db, runner, ema
     start = client.get("/", follow_redirects=True)
     assert start.status_code == 200
     assert start.request.path == startpagina
-    assert f"Welkom, {naam}." in start.get_data(as_text=True)
+    assert f"Welkom, {naam}." in start.text

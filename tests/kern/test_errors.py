@@ -96,7 +96,7 @@ def test_an_unexpected_error_shows_a_dutch_page_without_the_traceback(app, login
     _zonder_sporen(html)
 
 
-def test_a_view_that_kept_something_sends_the_user_there_when_it_then_fails(app, db, login):
+def test_a_view_that_kept_something_sends_the_user_there_when_it_then_fails(app, db, login_as):
     stuk = Blueprint("bewaard", __name__)
 
     @stuk.route("/bewaard")
@@ -108,9 +108,7 @@ def test_a_view_that_kept_something_sends_the_user_there_when_it_then_fails(app,
 
     app.register_blueprint(stuk)
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
-    db.session.commit()
-    client = login(officer)
+    client = login_as(Rol.BELEIDSMEDEWERKER)
 
     antwoord = client.get("/bewaard")
 
@@ -118,7 +116,7 @@ def test_a_view_that_kept_something_sends_the_user_there_when_it_then_fails(app,
     assert antwoord.location == "/bewaard/pagina"
     with client.session_transaction() as sessie:
         assert ("fout", "Het is bewaard, maar niet verwerkt.") in sessie["_flashes"]
-    assert _db.session.execute(select(Gemeente)).first() is None  # rolled back
+    assert db.session.execute(select(Gemeente)).first() is None  # rolled back
 
 
 ONBEREIKBAAR = {

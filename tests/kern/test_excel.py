@@ -268,7 +268,7 @@ def test_the_hand_written_sheet_is_read_without_a_doctype(codering: str) -> None
 
 
 @pytest.fixture(scope="module")
-def zipbom() -> bytes:
+def zipbom_100mb() -> bytes:
     """A workbook whose sheet is followed by just over 100 MB of spaces (about 100 kB zipped)."""
     megabytes = MAX_ONGECOMPRIMEERD // 2**20 + 1
     return met_opvulling(werkmap(["a"]), BLAD, megabytes)
@@ -287,13 +287,15 @@ def controleer_zuinig(inhoud: bytes) -> ExcelFout:
     return fout.value
 
 
-def test_refuses_a_zip_bomb_by_its_declared_size(zipbom: bytes) -> None:
-    assert len(zipbom) < 1 * 2**20
-    assert str(controleer_zuinig(zipbom)).startswith(TE_GROOT + "een werkblad beslaat uitgepakt")
+def test_refuses_a_zip_bomb_by_its_declared_size(zipbom_100mb: bytes) -> None:
+    assert len(zipbom_100mb) < 1 * 2**20
+    assert str(controleer_zuinig(zipbom_100mb)).startswith(
+        TE_GROOT + "een werkblad beslaat uitgepakt"
+    )
 
 
-def test_refuses_a_zip_bomb_that_lies_about_its_size(zipbom: bytes) -> None:
-    leugen = met_opgegeven_grootte(zipbom, BLAD, 1_000)
+def test_refuses_a_zip_bomb_that_lies_about_its_size(zipbom_100mb: bytes) -> None:
+    leugen = met_opgegeven_grootte(zipbom_100mb, BLAD, 1_000)
     with zipfile.ZipFile(io.BytesIO(leugen)) as archief:
         assert archief.getinfo(BLAD).file_size == 1_000
     # Only the claimed 1,000 bytes are unpacked; their checksum then gives the lie away.

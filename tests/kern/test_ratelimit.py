@@ -26,7 +26,7 @@ def test_sixth_failed_login_for_one_address_is_refused_even_with_the_right_passw
     geweigerd = _poging(client, officer.email, WACHTWOORD)
 
     assert geweigerd.status_code == 429
-    assert "Te veel pogingen" in geweigerd.get_data(as_text=True)
+    assert "Te veel pogingen" in geweigerd.text
     assert client.get("/").status_code == 302  # still not signed in
 
 

@@ -46,9 +46,7 @@ def koppen_fouten(antwoord, wat: str, hsts: bool = True) -> list[str]:
     ]
     if hsts and antwoord.headers.get("Strict-Transport-Security") != HSTS:
         fouten.append(f"{wat}: no Strict-Transport-Security {HSTS!r}")
-    if antwoord.mimetype == "text/html" and (
-        gevonden := INLINE.search(antwoord.get_data(as_text=True))
-    ):
+    if antwoord.mimetype == "text/html" and (gevonden := INLINE.search(antwoord.text)):
         fouten.append(f"{wat}: inline code the policy blocks: {gevonden.group(0)[:80]!r}")
     return fouten
 

@@ -56,7 +56,6 @@ def test_the_checks_outcome_is_committed_with_the_request(db):
     upload, _ = uploads.ontvang(b"inhoud", soort="proef", sleutel="7", bestandsnaam="a", door="x")
     uploads.stage(upload, [(2, {"a": "1"})])
     database.session.commit()
-    database.session.expire_all()
 
     assert upload.status is UploadStatus.GECONTROLEERD
     assert upload.meldingen == []

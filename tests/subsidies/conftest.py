@@ -3,16 +3,18 @@ the municipalities and the officer in `tests/conftest.py`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from flask.testing import FlaskCliRunner
+from flask.testing import FlaskClient, FlaskCliRunner
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import select
 
 from gemeenten.models import Gemeente
 from kern.accounts.models import Gebruiker, Rol
+from subsidies import services
 from subsidies.models import Beschikking, Regeling, RegelingJaar
 from tests.kern.factories import maak_gebruiker
 from tests.subsidies.factories import maak_beschikking, maak_regeling
@@ -34,9 +36,32 @@ def demo(db: SQLAlchemy, runner: FlaskCliRunner) -> RegelingJaar:
 
 
 @pytest.fixture
+def regeling_2015_2016(
+    regeling: Regeling, amsterdam: Gemeente, rotterdam: Gemeente, den_haag: Gemeente
+) -> Regeling:
+    """`regeling` with 2016 as well (ceiling 1,000,000), and Amsterdam, Rotterdam and Den Haag
+    in the register: what the historical import's tests fill."""
+    services.voeg_jaar_toe(regeling, 2016, Decimal("1000000.00"))
+    return regeling
+
+
+@pytest.fixture
 def beschikking(regeling: Regeling, amsterdam: Gemeente) -> Beschikking:
     """Amsterdam's grant of 100,000 under `regeling`, decided as VG-1."""
     return maak_beschikking(amsterdam, regeling, Decimal("100000.00"), kenmerk="VG-1")
+
+
+@pytest.fixture
+def beschikking_920000(amsterdam: Gemeente) -> Beschikking:
+    """Amsterdam's grant of 2015 as announced: 920,000, decided as VG-2015-001, in a scheme of
+    its own (ceiling 5,000,000). The Excel tests' decision."""
+    return maak_beschikking(amsterdam, maak_regeling(), Decimal("920000.00"), kenmerk="VG-2015-001")
+
+
+@pytest.fixture
+def klerk(login_as: Callable[..., FlaskClient], amsterdam: Gemeente) -> FlaskClient:
+    """A browser signed in as klerk@amsterdam.nl, a municipality user of Amsterdam."""
+    return login_as(maak_gebruiker(Rol.GEMEENTE, amsterdam, email="klerk@amsterdam.nl"))
 
 
 @dataclass

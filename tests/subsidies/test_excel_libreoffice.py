@@ -10,16 +10,11 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from kern.accounts.models import Rol
-from kern.db import db as database
 from kern.excel.sjabloon import METADATA_BLAD
 from kern.uploads import UploadStatus
 from subsidies.verantwoording_import import basis
 from subsidies.verantwoording_import.basis import BLAD, CEL_EINDVERANTWOORDING, CEL_TOELICHTING
-from tests.gemeenten.factories import maak_gemeente
-from tests.kern.factories import maak_gebruiker
 from tests.libreoffice import SOFFICE, opnieuw_opgeslagen
-from tests.subsidies.factories import maak_beschikking, maak_regeling
 from tests.subsidies.test_excel_upload import (
     KENNIS,
     PERSOON,
@@ -31,18 +26,12 @@ from tests.subsidies.test_excel_upload import (
     stuur,
     verantwoordingen,
 )
-from tests.subsidies.test_verantwoordingen import als
 
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
 
 
-def test_a_template_saved_by_libreoffice_goes_all_the_way(app, db, tmp_path):
-    gemeente = maak_gemeente("GM0363", "Amsterdam", "Noord-Holland")
-    amsterdam = maak_beschikking(gemeente, maak_regeling(), Decimal("920000.00"))
-    gebruiker = maak_gebruiker(Rol.GEMEENTE, gemeente, email="klerk@amsterdam.nl")
-    database.session.commit()
-    klerk = als(app, gebruiker)
-    werkmap = load_workbook(io.BytesIO(klerk.get(sjabloon_url(amsterdam)).data))
+def test_a_template_saved_by_libreoffice_goes_all_the_way(klerk, beschikking_920000, tmp_path):
+    werkmap = load_workbook(io.BytesIO(klerk.get(sjabloon_url(beschikking_920000)).data))
     blad = werkmap[BLAD]
     blad[f"E{KENNIS}"], blad[f"F{KENNIS}"] = 1000, "=E14+1500"  # LibreOffice computes it
     blad[f"E{VROEG}"], blad[f"F{VROEG}"] = "1.234,56", 1234.56
@@ -55,10 +44,10 @@ def test_a_template_saved_by_libreoffice_goes_all_the_way(app, db, tmp_path):
     inhoud = opnieuw_opgeslagen(uit.getvalue(), tmp_path)
     assert inhoud != uit.getvalue()
 
-    antwoord = stuur(klerk, amsterdam, inhoud)
+    antwoord = stuur(klerk, beschikking_920000, inhoud)
     assert meldingen(laatste_upload()) == []
     assert bevestig(klerk, antwoord).status_code == 302
-    [verantwoording] = verantwoordingen(amsterdam)
+    [verantwoording] = verantwoordingen(beschikking_920000)
     assert verantwoording.eindverantwoording is True
     assert verantwoording.toelichting_afwijking == "Opgeslagen met LibreOffice."
     assert [(r.besteed_in_jaar, r.besteed_cumulatief) for r in verantwoording.regels] == [
@@ -68,13 +57,10 @@ def test_a_template_saved_by_libreoffice_goes_all_the_way(app, db, tmp_path):
     ]
 
 
-def test_metadata_unhidden_after_a_libreoffice_save_and_edited_is_refused(app, db, tmp_path):
-    gemeente = maak_gemeente("GM0363", "Amsterdam", "Noord-Holland")
-    amsterdam = maak_beschikking(gemeente, maak_regeling(), Decimal("920000.00"))
-    gebruiker = maak_gebruiker(Rol.GEMEENTE, gemeente, email="klerk@amsterdam.nl")
-    database.session.commit()
-    klerk = als(app, gebruiker)
-    opgeslagen = opnieuw_opgeslagen(klerk.get(sjabloon_url(amsterdam)).data, tmp_path)
+def test_metadata_unhidden_after_a_libreoffice_save_and_edited_is_refused(
+    klerk, beschikking_920000, tmp_path
+):
+    opgeslagen = opnieuw_opgeslagen(klerk.get(sjabloon_url(beschikking_920000)).data, tmp_path)
 
     werkmap = load_workbook(io.BytesIO(opgeslagen))
     metadata = werkmap[METADATA_BLAD]
@@ -82,12 +68,14 @@ def test_metadata_unhidden_after_a_libreoffice_save_and_edited_is_refused(app, d
     metadata.sheet_state = "visible"
     for rij in metadata.iter_rows():
         if rij[0].value == "beschikking_id":
-            rij[1].value = str(amsterdam.id + 1)  # another decision, still "this" one's year
+            rij[1].value = str(
+                beschikking_920000.id + 1
+            )  # another decision, still "this" one's year
     assert [r[1].value for r in metadata.iter_rows() if r[0].value == "versie"] == [basis.VERSIE]
     uit = io.BytesIO()
     werkmap.save(uit)
 
-    stuur(klerk, amsterdam, uit.getvalue())
+    stuur(klerk, beschikking_920000, uit.getvalue())
     upload = laatste_upload()
     assert upload.status is UploadStatus.GEWEIGERD
     assert "De verborgen gegevens van dit sjabloon zijn gewijzigd" in meldingen(upload)[0]

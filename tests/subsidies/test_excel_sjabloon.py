@@ -40,7 +40,7 @@ from tests.gemeenten.factories import maak_gemeente
 from tests.kern.factories import maak_gebruiker
 from tests.kern.test_excel_schrijven import GEVAARLIJK, als_tekst_gelezen
 from tests.subsidies.factories import maak_beschikking, maak_regeling, maak_verantwoording
-from tests.subsidies.test_verantwoordingen import als, indienen_url, tekst
+from tests.subsidies.test_verantwoordingen import indienen_url
 
 VANDAAG = date(2016, 8, 1)  # the date the services are handed as today
 
@@ -56,18 +56,9 @@ def beschikking_url(beschikking: Beschikking) -> str:
     return f"/versterkingsgelden/beschikkingen/{beschikking.id}"
 
 
-@pytest.fixture
-def amsterdam(db):
-    gemeente = maak_gemeente("GM0363", "Amsterdam", "Noord-Holland")
-    regeling = maak_regeling()
-    beschikking = maak_beschikking(gemeente, regeling, Decimal("920000.00"), kenmerk="VG-2015-001")
-    db.session.commit()
-    return beschikking
-
-
-def download(app, beschikking: Beschikking, rol: Rol = Rol.GEMEENTE):
-    gebruiker = maak_gebruiker(rol, gemeente=beschikking.gemeente if rol is Rol.GEMEENTE else None)
-    return als(app, gebruiker).get(sjabloon_url(beschikking))
+def download(login_as, beschikking: Beschikking, rol: Rol = Rol.GEMEENTE):
+    client = login_as(rol, gemeente=beschikking.gemeente if rol is Rol.GEMEENTE else None)
+    return client.get(sjabloon_url(beschikking))
 
 
 def blad_van(inhoud: bytes) -> Worksheet:
@@ -81,8 +72,8 @@ def doelrijen(beschikking: Beschikking) -> list[int]:
     return list(range(EERSTE_DOELRIJ, EERSTE_DOELRIJ + aantal))
 
 
-def test_a_municipality_downloads_its_template_as_an_xlsx_file(app, amsterdam):
-    antwoord = download(app, amsterdam)
+def test_a_municipality_downloads_its_template_as_an_xlsx_file(login_as, beschikking_920000):
+    antwoord = download(login_as, beschikking_920000)
 
     assert antwoord.status_code == 200
     assert antwoord.mimetype == XLSX
@@ -93,8 +84,8 @@ def test_a_municipality_downloads_its_template_as_an_xlsx_file(app, amsterdam):
     assert antwoord.data.startswith(b"PK\x03\x04")
 
 
-def test_the_template_identifies_the_decision_in_locked_cells(app, amsterdam):
-    blad = blad_van(download(app, amsterdam).data)
+def test_the_template_identifies_the_decision_in_locked_cells(login_as, beschikking_920000):
+    blad = blad_van(download(login_as, beschikking_920000).data)
 
     assert blad[CEL_GEMEENTE].value == "Amsterdam"
     assert blad[CEL_CBS_CODE].value == "GM0363"
@@ -108,9 +99,9 @@ def test_the_template_identifies_the_decision_in_locked_cells(app, amsterdam):
         assert blad[cel].protection.locked, cel
 
 
-def test_one_row_per_purpose_with_unlocked_validated_euro_input_cells(app, amsterdam):
-    blad = blad_van(download(app, amsterdam).data)
-    rijen = doelrijen(amsterdam)
+def test_one_row_per_purpose_with_unlocked_validated_euro_input_cells(login_as, beschikking_920000):
+    blad = blad_van(download(login_as, beschikking_920000).data)
+    rijen = doelrijen(beschikking_920000)
     bedragcellen = [f"{kolom}{rij}" for rij in rijen for kolom in INVOER]
 
     assert [blad[f"{KOLOM_CODE}{rij}"].value for rij in rijen] == [
@@ -138,8 +129,10 @@ def test_one_row_per_purpose_with_unlocked_validated_euro_input_cells(app, amste
     )
 
 
-def test_final_return_is_a_yes_no_choice_and_the_explanation_free_text(app, amsterdam):
-    blad = blad_van(download(app, amsterdam).data)
+def test_final_return_is_a_yes_no_choice_and_the_explanation_free_text(
+    login_as, beschikking_920000
+):
+    blad = blad_van(download(login_as, beschikking_920000).data)
 
     assert not blad[CEL_EINDVERANTWOORDING].protection.locked
     assert not blad[CEL_TOELICHTING].protection.locked
@@ -151,8 +144,8 @@ def test_final_return_is_a_yes_no_choice_and_the_explanation_free_text(app, amst
     assert blad[CEL_TOELICHTING].value is None
 
 
-def test_heading_frozen_printed_on_one_page_and_instructions_in_dutch(app, amsterdam):
-    werkmap = load_workbook(io.BytesIO(download(app, amsterdam).data))
+def test_heading_frozen_printed_on_one_page_and_instructions_in_dutch(login_as, beschikking_920000):
+    werkmap = load_workbook(io.BytesIO(download(login_as, beschikking_920000).data))
     blad = werkmap[basis.BLAD]
 
     assert blad.freeze_panes == f"A{EERSTE_DOELRIJ}"
@@ -165,15 +158,15 @@ def test_heading_frozen_printed_on_one_page_and_instructions_in_dutch(app, amste
     assert "gele cellen" in instructies
 
 
-def test_the_hidden_metadata_names_the_decision(app, amsterdam):
-    inhoud = download(app, amsterdam).data
+def test_the_hidden_metadata_names_the_decision(login_as, app, beschikking_920000):
+    inhoud = download(login_as, beschikking_920000).data
 
     assert load_workbook(io.BytesIO(inhoud))[METADATA_BLAD].sheet_state == "veryHidden"
     metadata = lees_metadata(inhoud)
     assert metadata == {
         "soort": "verantwoording",
         "versie": basis.VERSIE,
-        "beschikking_id": str(amsterdam.id),
+        "beschikking_id": str(beschikking_920000.id),
         "cbs_code": "GM0363",
         "jaar": "2015",
         "handtekening": metadata["handtekening"],
@@ -182,11 +175,11 @@ def test_the_hidden_metadata_names_the_decision(app, amsterdam):
     assert not ondertekend(metadata, metadata_sleutel("een ander geheim"))
 
 
-def test_the_latest_return_is_pre_filled(app, db, amsterdam):
-    maak_verantwoording(amsterdam, Decimal("30000.00"))
-    doelen = amsterdam.regeling_jaar.regeling.doelen
+def test_the_latest_return_is_pre_filled(db, login_as, beschikking_920000):
+    maak_verantwoording(beschikking_920000, Decimal("30000.00"))
+    doelen = beschikking_920000.regeling_jaar.regeling.doelen
     services.dien_in(
-        amsterdam,
+        beschikking_920000,
         bestedingen={
             doelen[0].id: services.Besteding(Decimal("41000.50"), Decimal("41000.50")),
             doelen[1].id: services.Besteding(Decimal("0.00"), Decimal("12000.00")),
@@ -196,10 +189,9 @@ def test_the_latest_return_is_pre_filled(app, db, amsterdam):
         toelichting="Training later gestart.",
         door="test",
     )
-    db.session.commit()
 
-    blad = blad_van(download(app, amsterdam).data)
-    eerste, tweede, derde = doelrijen(amsterdam)
+    blad = blad_van(download(login_as, beschikking_920000).data)
+    eerste, tweede, derde = doelrijen(beschikking_920000)
 
     assert blad[f"E{eerste}"].value == pytest.approx(41000.50)
     assert blad[f"F{eerste}"].value == pytest.approx(41000.50)
@@ -211,107 +203,110 @@ def test_the_latest_return_is_pre_filled(app, db, amsterdam):
     assert blad[CEL_TOELICHTING].value == "Training later gestart."
 
 
-def test_the_granted_amount_per_purpose_is_shown_and_an_unset_amount_said_so(app, db):
+def test_the_granted_amount_per_purpose_is_shown_and_an_unset_amount_said_so(db, login_as):
     gouda = maak_gemeente("GM0513", "Gouda", "Zuid-Holland")
     regeling = maak_regeling()
     beschikking = maak_beschikking(gouda, regeling, bedrag=None, kenmerk="VG-2015-GOUDA")
-    db.session.commit()
 
-    blad = blad_van(download(app, beschikking).data)
+    blad = blad_van(download(login_as, beschikking).data)
 
     assert blad[CEL_TOEGEKEND].value == "nog vast te stellen"
     assert blad[f"{KOLOM_TOEGEKEND}{EERSTE_DOELRIJ}"].value is None
 
 
-def test_an_officer_may_download_it_finance_may_not(app, amsterdam):
-    assert download(app, amsterdam, Rol.BELEIDSMEDEWERKER).status_code == 200
-    assert download(app, amsterdam, Rol.FINANCIEN).status_code == 403
+def test_an_officer_may_download_it_finance_may_not(login_as, beschikking_920000):
+    assert download(login_as, beschikking_920000, Rol.BELEIDSMEDEWERKER).status_code == 200
+    assert download(login_as, beschikking_920000, Rol.FINANCIEN).status_code == 403
 
 
-def test_another_municipality_s_template_does_not_exist_for_a_municipality_user(app, db, amsterdam):
-    rotterdam = maak_beschikking(
+def test_another_municipality_s_template_does_not_exist_for_a_municipality_user(
+    db, login_as, beschikking_920000
+):
+    beschikking_rotterdam = maak_beschikking(
         maak_gemeente("GM0599", "Rotterdam", "Zuid-Holland"),
-        amsterdam.regeling_jaar.regeling,
+        beschikking_920000.regeling_jaar.regeling,
         kenmerk="VG-2015-002",
     )
-    gebruiker = maak_gebruiker(Rol.GEMEENTE, gemeente=amsterdam.gemeente)
-    db.session.commit()
-    client = als(app, gebruiker)
+    gebruiker = maak_gebruiker(Rol.GEMEENTE, gemeente=beschikking_920000.gemeente)
+    client = login_as(gebruiker)
 
-    anders = client.get(sjabloon_url(rotterdam))
+    anders = client.get(sjabloon_url(beschikking_rotterdam))
 
     assert anders.status_code == 404
     assert b"Rotterdam" not in anders.data
-    assert client.get(sjabloon_url(amsterdam)).status_code == 200
+    assert client.get(sjabloon_url(beschikking_920000)).status_code == 200
     assert (
         client.get("/versterkingsgelden/beschikkingen/999999/verantwoording.xlsx").status_code
         == 404
     )
 
 
-def test_a_withdrawn_decision_gives_a_message_and_no_file(app, db, amsterdam):
+def test_a_withdrawn_decision_gives_a_message_and_no_file(login_as, beschikking_920000):
     services.trek_in(
-        amsterdam, reden="Dubbel toegekend.", door="test", versie=amsterdam.versie, vandaag=VANDAAG
+        beschikking_920000,
+        reden="Dubbel toegekend.",
+        door="test",
+        versie=beschikking_920000.versie,
+        vandaag=VANDAAG,
     )
-    db.session.commit()
-    client = als(app, maak_gebruiker(Rol.GEMEENTE, gemeente=amsterdam.gemeente))
+    client = login_as(Rol.GEMEENTE, gemeente=beschikking_920000.gemeente)
 
-    antwoord = client.get(sjabloon_url(amsterdam))
+    antwoord = client.get(sjabloon_url(beschikking_920000))
 
     assert antwoord.status_code == 302
-    assert antwoord.location.endswith(beschikking_url(amsterdam))
+    assert antwoord.location.endswith(beschikking_url(beschikking_920000))
     pagina = client.get(antwoord.location)
     assert pagina.mimetype == "text/html"
     assert (
         "Deze beschikking is ingetrokken; er is geen Excel-sjabloon voor de verantwoording."
-        in tekst(pagina)
+        in pagina.text
     )
-    assert "Download het Excel-sjabloon" not in tekst(pagina)
+    assert "Download het Excel-sjabloon" not in pagina.text
 
 
-def test_a_draft_has_no_template(app, db):
+def test_a_draft_has_no_template(db, login_as):
     concept = maak_beschikking(maak_gemeente(), maak_regeling(), beschikt=False)
-    db.session.commit()
 
-    antwoord = download(app, concept, Rol.BELEIDSMEDEWERKER)
+    antwoord = download(login_as, concept, Rol.BELEIDSMEDEWERKER)
 
     assert antwoord.status_code == 302
     assert antwoord.mimetype != XLSX
 
 
-def test_the_decision_page_and_the_submit_page_link_to_the_template(app, amsterdam):
-    client = als(app, maak_gebruiker(Rol.GEMEENTE, gemeente=amsterdam.gemeente))
-    link = f'href="{sjabloon_url(amsterdam)}"'
+def test_the_decision_page_and_the_submit_page_link_to_the_template(login_as, beschikking_920000):
+    client = login_as(Rol.GEMEENTE, gemeente=beschikking_920000.gemeente)
+    link = f'href="{sjabloon_url(beschikking_920000)}"'
 
-    for url in (beschikking_url(amsterdam), indienen_url(amsterdam)):
-        pagina = tekst(client.get(url))
+    for url in (beschikking_url(beschikking_920000), indienen_url(beschikking_920000)):
+        pagina = client.get(url).text
         assert "Download het Excel-sjabloon" in pagina, url
         assert link in pagina, url
 
 
-def test_finance_sees_no_link_it_cannot_follow(app, amsterdam):
-    client = als(app, maak_gebruiker(Rol.FINANCIEN))
+def test_finance_sees_no_link_it_cannot_follow(login_as, beschikking_920000):
+    client = login_as(Rol.FINANCIEN)
 
-    pagina = tekst(client.get(beschikking_url(amsterdam)))
+    pagina = client.get(beschikking_url(beschikking_920000)).text
 
     assert "Download het Excel-sjabloon" not in pagina
 
 
 @pytest.mark.parametrize("waarde", GEVAARLIJK)
-def test_text_that_users_typed_is_text_in_the_template_never_a_formula(app, db, amsterdam, waarde):
-    regeling = amsterdam.regeling_jaar.regeling
+def test_text_that_users_typed_is_text_in_the_template_never_a_formula(
+    login_as, beschikking_920000, waarde
+):
+    regeling = beschikking_920000.regeling_jaar.regeling
     regeling.naam = waarde  # typed by an officer
     regeling.doelen[0].maatregelen = waarde
     verantwoording, _ = services.dien_in(  # typed by the municipality
-        amsterdam,
+        beschikking_920000,
         bestedingen={d.id: services.Besteding(Decimal(0), Decimal(0)) for d in regeling.doelen},
         eindverantwoording=False,
         toelichting=waarde,
         door="test",
     )
-    db.session.commit()
 
-    blad = blad_van(download(app, amsterdam).data)
+    blad = blad_van(download(login_as, beschikking_920000).data)
 
     als_tekst_gelezen(blad[CEL_TOELICHTING], verantwoording.toelichting_afwijking)
     als_tekst_gelezen(blad[CEL_REGELING], waarde)

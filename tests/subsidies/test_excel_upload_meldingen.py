@@ -11,7 +11,6 @@ import zipfile
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kern.uploads import UploadStatus, gestaged
-from tests.subsidies import test_excel_upload, test_historische_import
 from tests.subsidies.test_excel_upload import (
     KENNIS,
     PERSOON,
@@ -25,12 +24,6 @@ from tests.subsidies.test_excel_upload import (
 from tests.subsidies.test_historische_import import AMSTERDAM_2015, controleer
 from tests.subsidies.test_historische_import import meldingen as historie_meldingen
 from tests.subsidies.test_historische_import import werkmap as historie_werkmap
-from tests.subsidies.test_verantwoordingen import tekst
-
-# The fixtures of the modules whose uploads these tests send.
-amsterdam = test_excel_upload.amsterdam
-klerk = test_excel_upload.klerk
-regeling = test_historische_import.regeling
 
 HERSTEL = "Herstel de formule of vul de waarde zelf in."
 ONZICHTBAAR = "Typ de waarde opnieuw in de cel, zonder te kopiëren en plakken."
@@ -70,10 +63,10 @@ def foutcellen(inhoud: bytes) -> dict[str, str]:
 # --- 6. Error values --------------------------------------------------------------------------
 
 
-def test_error_cells_are_named_not_read_as_blank(klerk, amsterdam):
+def test_error_cells_are_named_not_read_as_blank(klerk, beschikking_920000):
     inhoud = ingevuld(
         klerk,
-        amsterdam,
+        beschikking_920000,
         {KENNIS: ("#DIV/0!", 2500), VROEG: (100, "#N/A"), PERSOON: ("#VALUE!", 0)},
         toelichting="#REF!",
     )
@@ -85,7 +78,7 @@ def test_error_cells_are_named_not_read_as_blank(klerk, amsterdam):
         f"E{PERSOON}": "#VALUE!",
     }
 
-    antwoord = stuur(klerk, amsterdam, inhoud)
+    antwoord = stuur(klerk, beschikking_920000, inhoud)
     upload = laatste_upload()
     assert upload.status is UploadStatus.GEWEIGERD
     assert meldingen(upload) == [
@@ -100,24 +93,26 @@ def test_error_cells_are_named_not_read_as_blank(klerk, amsterdam):
         "foutwaarde #WAARDE! (#VALUE! in Engelstalige Excel): de formule rekent met een waarde "
         f"van de verkeerde soort, zoals tekst. {HERSTEL}",
     ]
-    pagina = tekst(klerk.get(antwoord.headers["Location"]))
+    pagina = klerk.get(antwoord.headers["Location"]).text
     assert "Deze cel bevat de foutwaarde #DEEL/0!" in pagina
     assert "Vul een bedrag in." not in pagina
 
 
-def test_an_error_value_in_a_column_that_is_not_read_is_no_reason_to_refuse(klerk, amsterdam):
+def test_an_error_value_in_a_column_that_is_not_read_is_no_reason_to_refuse(
+    klerk, beschikking_920000
+):
     def eigen_berekening(blad: Worksheet) -> None:
         blad["H14"] = "#DIV/0!"
 
-    stuur(klerk, amsterdam, ingevuld(klerk, amsterdam, bewerk=eigen_berekening))
+    stuur(klerk, beschikking_920000, ingevuld(klerk, beschikking_920000, bewerk=eigen_berekening))
     assert laatste_upload().status is UploadStatus.GECONTROLEERD
 
 
-def test_the_historical_import_names_error_values_too(regeling):
+def test_the_historical_import_names_error_values_too(regeling_2015_2016):
     rijen = [list(r) for r in AMSTERDAM_2015]
     rijen[0][5] = "#N/A"  # a grant's amount
     rijen[-1] = [*rijen[-1], "#DIV/0!"]  # a cumulative amount, which may be left blank
-    upload = controleer(regeling, historie_werkmap(*rijen))
+    upload = controleer(regeling_2015_2016, historie_werkmap(*rijen))
     assert upload.status is UploadStatus.GEWEIGERD
     assert historie_meldingen(upload) == [
         "Blad1!F2: Deze cel bevat de foutwaarde #N/B (#N/A in Engelstalige Excel): de formule "
@@ -130,10 +125,10 @@ def test_the_historical_import_names_error_values_too(regeling):
 # --- 7. Invisible characters ------------------------------------------------------------------
 
 
-def test_zero_width_characters_and_the_bom_are_removed_from_every_cell(klerk, amsterdam):
+def test_zero_width_characters_and_the_bom_are_removed_from_every_cell(klerk, beschikking_920000):
     inhoud = ingevuld(
         klerk,
-        amsterdam,
+        beschikking_920000,
         {
             KENNIS: ("12\u200b34", "\ufeff2500"),
             VROEG: ("0\u2060", "1.234\u200c,50"),
@@ -142,7 +137,7 @@ def test_zero_width_characters_and_the_bom_are_removed_from_every_cell(klerk, am
         eind="ja\u200b",
         toelichting="\ufeffMinder\u200b trainingen.",
     )
-    stuur(klerk, amsterdam, inhoud)
+    stuur(klerk, beschikking_920000, inhoud)
     upload = laatste_upload()
     assert meldingen(upload) == []
     assert upload.gegevens["eindverantwoording"] is True
@@ -154,14 +149,14 @@ def test_zero_width_characters_and_the_bom_are_removed_from_every_cell(klerk, am
     ]
 
 
-def test_an_invisible_character_that_remains_is_named(klerk, amsterdam):
+def test_an_invisible_character_that_remains_is_named(klerk, beschikking_920000):
     inhoud = ingevuld(
         klerk,
-        amsterdam,
+        beschikking_920000,
         {KENNIS: ("12\u200e34", 2500), VROEG: (0, 0), PERSOON: (0, 0)},
         toelichting="Zie\u202e bijlage",
     )
-    stuur(klerk, amsterdam, inhoud)
+    stuur(klerk, beschikking_920000, inhoud)
     assert meldingen(laatste_upload()) == [
         'Verantwoording!B11: "Zie bijlage" bevat een onzichtbaar teken (U+202E, right-to-left '
         f"override). {ONZICHTBAAR}",
@@ -170,24 +165,27 @@ def test_an_invisible_character_that_remains_is_named(klerk, amsterdam):
     ]
 
 
-def test_a_purpose_code_with_a_zero_width_space_is_the_purpose(klerk, amsterdam):
+def test_a_purpose_code_with_a_zero_width_space_is_the_purpose(klerk, beschikking_920000):
     def plak(blad: Worksheet) -> None:
         blad[f"A{VROEG}"] = "vroegsignalering\u200b"
 
-    stuur(klerk, amsterdam, ingevuld(klerk, amsterdam, bewerk=plak))
+    stuur(klerk, beschikking_920000, ingevuld(klerk, beschikking_920000, bewerk=plak))
     assert laatste_upload().status is UploadStatus.GECONTROLEERD
 
 
-def test_the_historical_import_cleans_and_names_too(regeling):
+def test_the_historical_import_cleans_and_names_too(regeling_2015_2016):
     rijen = [list(r) for r in AMSTERDAM_2015]
     rijen[0][0] = "toekenning\u200b"
     rijen[0][1] = "\ufeffGM0363"
     rijen[1][4] = "vroeg\u200bsignalering"
-    assert controleer(regeling, historie_werkmap(*rijen)).status is UploadStatus.GECONTROLEERD
+    assert (
+        controleer(regeling_2015_2016, historie_werkmap(*rijen)).status
+        is UploadStatus.GECONTROLEERD
+    )
 
     rijen[2][2] = "Amster\u200edam"
     rijen[3][0] = "betaling\u2069"
-    assert historie_meldingen(controleer(regeling, historie_werkmap(*rijen))) == [
+    assert historie_meldingen(controleer(regeling_2015_2016, historie_werkmap(*rijen))) == [
         f'Blad1!C4: "Amsterdam" bevat een onzichtbaar teken (U+200E, left-to-right mark). '
         f"{ONZICHTBAAR}",
         f'Blad1!A5: "betaling" bevat een onzichtbaar teken (U+2069, pop directional isolate). '
@@ -198,11 +196,11 @@ def test_the_historical_import_cleans_and_names_too(regeling):
 # --- 8. One cell, one message -----------------------------------------------------------------
 
 
-def test_the_historical_import_gives_one_message_per_cell(regeling):
+def test_the_historical_import_gives_one_message_per_cell(regeling_2015_2016):
     boek_rijen = [list(r) for r in AMSTERDAM_2015]
     boek_rijen[0][5] = "=1+1"
     inhoud = historie_werkmap(*boek_rijen)
-    upload = controleer(regeling, inhoud)
+    upload = controleer(regeling_2015_2016, inhoud)
     assert historie_meldingen(upload) == [
         "Blad1!F2: Deze formule heeft geen berekende waarde; open het bestand in Excel, sla het "
         "op en upload het opnieuw.",
@@ -212,11 +210,11 @@ def test_the_historical_import_gives_one_message_per_cell(regeling):
 # --- 9. The purpose named; the preview's totals against the grant ---------------------------
 
 
-def test_messages_on_a_purpose_row_name_the_purpose(klerk, amsterdam):
+def test_messages_on_a_purpose_row_name_the_purpose(klerk, beschikking_920000):
     inhoud = ingevuld(
-        klerk, amsterdam, {KENNIS: ("tien", 2500), VROEG: (500, 400), PERSOON: (0, None)}
+        klerk, beschikking_920000, {KENNIS: ("tien", 2500), VROEG: (500, 400), PERSOON: (0, None)}
     )
-    antwoord = stuur(klerk, amsterdam, inhoud)
+    antwoord = stuur(klerk, beschikking_920000, inhoud)
     assert meldingen(laatste_upload()) == [
         'Verantwoording!E14 (Kennisbevordering, besteed in 2015): "tien" is geen bedrag.',
         "Verantwoording!F15 (Vroegsignalering, besteed cumulatief t/m 2015): Het cumulatieve "
@@ -224,18 +222,18 @@ def test_messages_on_a_purpose_row_name_the_purpose(klerk, amsterdam):
         "Verantwoording!F16 (Persoonsgerichte aanpak, besteed cumulatief t/m 2015): Vul een "
         "bedrag in.",
     ]
-    pagina = tekst(klerk.get(antwoord.headers["Location"]))
+    pagina = klerk.get(antwoord.headers["Location"]).text
     assert "Verantwoording!E14 (Kennisbevordering, besteed in 2015)" in pagina
 
 
-def test_the_preview_sets_the_totals_against_the_grant(klerk, amsterdam):
+def test_the_preview_sets_the_totals_against_the_grant(klerk, beschikking_920000):
     inhoud = ingevuld(
         klerk,
-        amsterdam,
+        beschikking_920000,
         {KENNIS: (1000, 2500), VROEG: ("€ 1.234,56", "1234,56"), PERSOON: (100000, 917000)},
     )
-    antwoord = stuur(klerk, amsterdam, inhoud)
-    pagina = tekst(klerk.get(antwoord.headers["Location"]))
+    antwoord = stuur(klerk, beschikking_920000, inhoud)
+    pagina = klerk.get(antwoord.headers["Location"]).text
     totalen = pagina[pagina.index("<caption>Totaal") :]
     totalen = totalen[: totalen.index("</table>")]
     cellen = [
@@ -255,11 +253,10 @@ def test_the_preview_sets_the_totals_against_the_grant(klerk, amsterdam):
     assert bevestig(klerk, antwoord).status_code == 302  # a warning, which the officer weighs
 
 
-def test_the_preview_says_when_the_grant_is_not_yet_set(app, db, klerk, amsterdam):
-    amsterdam.bedrag = None
-    db.session.commit()
-    antwoord = stuur(klerk, amsterdam, ingevuld(klerk, amsterdam))
-    pagina = tekst(klerk.get(antwoord.headers["Location"]))
+def test_the_preview_says_when_the_grant_is_not_yet_set(klerk, beschikking_920000):
+    beschikking_920000.bedrag = None
+    antwoord = stuur(klerk, beschikking_920000, ingevuld(klerk, beschikking_920000))
+    pagina = klerk.get(antwoord.headers["Location"]).text
     assert (
         '<th scope="row">Toegekend (beschikking VG-2015-001)</th>'
         '<td class="getal">nog vast te stellen</td>'
@@ -267,8 +264,8 @@ def test_the_preview_says_when_the_grant_is_not_yet_set(app, db, klerk, amsterda
     assert "nog niet besteed" not in pagina
 
 
-def test_what_is_left_of_the_grant_is_shown_when_below_it(klerk, amsterdam):
-    antwoord = stuur(klerk, amsterdam, ingevuld(klerk, amsterdam))
-    pagina = tekst(klerk.get(antwoord.headers["Location"]))
+def test_what_is_left_of_the_grant_is_shown_when_below_it(klerk, beschikking_920000):
+    antwoord = stuur(klerk, beschikking_920000, ingevuld(klerk, beschikking_920000))
+    pagina = klerk.get(antwoord.headers["Location"]).text
     assert "Cumulatief nog niet besteed" in pagina
     assert "€\xa0916.265,44" in pagina  # 920.000 - 2.500 - 1.234,56 - 0

@@ -29,11 +29,9 @@ from kern.db import db as database
 from kern.uploads import Upload, UploadStatus
 from subsidies.models import Beschikking, Verantwoording, VerantwoordingStatus
 from tests.formulieren import formulier
-from tests.gemeenten.factories import maak_gemeente
 from tests.kern.factories import maak_gebruiker
-from tests.subsidies.factories import maak_beschikking, maak_regeling, maak_verantwoording
+from tests.subsidies.factories import maak_verantwoording
 from tests.subsidies.test_excel_upload import ingevuld, stuur
-from tests.subsidies.test_verantwoordingen import als, tekst
 
 CONFLICT = "Iemand anders heeft dit intussen gewijzigd"
 
@@ -73,6 +71,7 @@ def tegelijk(app: Flask) -> Callable[..., list[TestResponse]]:
         draden = [
             threading.Thread(target=doe, args=(i, *verzoek)) for i, verzoek in enumerate(verzoeken)
         ]
+        database.session.commit()  # as the test client does before a request (no thread may)
         event.listen(Session, "before_flush", wacht)
         try:
             for draad in draden:
@@ -83,7 +82,6 @@ def tegelijk(app: Flask) -> Callable[..., list[TestResponse]]:
             event.remove(Session, "before_flush", wacht)
         uit = [a for a in antwoorden if isinstance(a, TestResponse)]
         assert len(uit) == len(verzoeken), f"a request did not answer: {antwoorden!r}"
-        database.session.expire_all()
         return uit
 
     return verstuur
@@ -94,8 +92,8 @@ def een_winnaar(antwoorden: list[TestResponse]) -> int:
     codes = sorted(a.status_code for a in antwoorden)
     assert codes == [302, 409], f"expected one success and one 409, got {codes}"
     verliezer = next(a for a in antwoorden if a.status_code == 409)
-    assert CONFLICT in tekst(verliezer)
-    assert "niet opgeslagen" in tekst(verliezer)
+    assert CONFLICT in verliezer.text
+    assert "niet opgeslagen" in verliezer.text
     return next(i for i, a in enumerate(antwoorden) if a.status_code == 302)
 
 
@@ -113,19 +111,10 @@ def audit_sinds(audit_id: int) -> list[AuditRegel]:
 
 
 @pytest.fixture
-def beschikking(db) -> Beschikking:
-    gemeente = maak_gemeente("GM0363", "Amsterdam", "Noord-Holland")
-    beschikking = maak_beschikking(gemeente, maak_regeling(), Decimal("100000.00"))
-    db.session.commit()
-    return beschikking
-
-
-@pytest.fixture
-def officieren(app, db) -> list[tuple[str, FlaskClient]]:
+def officieren(db, login_as) -> list[tuple[str, FlaskClient]]:
     """Two officers, each with a signed-in client: (e-mail address, client)."""
     officieren = [maak_gebruiker(Rol.BELEIDSMEDEWERKER) for _ in range(2)]
-    db.session.commit()
-    return [(o.email, als(app, o)) for o in officieren]
+    return [(o.email, login_as(o)) for o in officieren]
 
 
 def test_the_same_decision_edited_twice_at_once(tegelijk, officieren, beschikking):
@@ -151,9 +140,8 @@ def test_the_same_decision_edited_twice_at_once(tegelijk, officieren, beschikkin
     ]
 
 
-def test_approve_against_send_back_of_one_return(tegelijk, officieren, beschikking, db):
+def test_approve_against_send_back_of_one_return(tegelijk, officieren, beschikking):
     verantwoording = maak_verantwoording(beschikking)
-    db.session.commit()
     url = f"/versterkingsgelden/verantwoordingen/{verantwoording.id}"
     versie = str(verantwoording.versie)
     voor = laatste_audit_id()
@@ -190,16 +178,15 @@ def _verantwoordingen(beschikking: Beschikking) -> list[Verantwoording]:
     )
 
 
-def test_two_returns_submitted_at_once(app, tegelijk, beschikking, db):
+def test_two_returns_submitted_at_once(tegelijk, beschikking, login_as):
     """No earlier version: both would be version 1, and the database's unique key decides."""
     indieners = [
         maak_gebruiker(Rol.GEMEENTE, beschikking.gemeente),
         maak_gebruiker(Rol.BELEIDSMEDEWERKER),
     ]
-    db.session.commit()
-    clients = [als(app, i) for i in indieners]
+    clients = [login_as(i) for i in indieners]
     url = f"/versterkingsgelden/beschikkingen/{beschikking.id}/verantwoording"
-    velden = [formulier(tekst(c.get(url)), "/verantwoording", url).velden for c in clients]
+    velden = [formulier(c.get(url).text, "/verantwoording", url).velden for c in clients]
     for data, bedrag in zip(velden, ("100", "200"), strict=True):
         data.update({n: bedrag for n in data if n.startswith(("in_jaar", "cumulatief"))})
         data["eindverantwoording"] = "nee"
@@ -218,16 +205,16 @@ def test_two_returns_submitted_at_once(app, tegelijk, beschikking, db):
     ]
 
 
-def test_two_confirms_of_one_upload(app, tegelijk, beschikking, db):
+def test_two_confirms_of_one_upload(tegelijk, beschikking, login_as):
     """The clerk and an officer confirm the same preview: one new version, not two."""
-    klerk, officier = maak_gebruiker(Rol.GEMEENTE, beschikking.gemeente), maak_gebruiker()
+    gemeentemedewerker = maak_gebruiker(Rol.GEMEENTE, beschikking.gemeente)
+    beleidsmedewerker = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
     maak_verantwoording(beschikking)  # the return the upload's preview compares with
-    db.session.commit()
-    clients = [als(app, klerk), als(app, officier)]
+    clients = [login_as(gemeentemedewerker), login_as(beleidsmedewerker)]
     geupload = stuur(clients[0], beschikking, ingevuld(clients[0], beschikking))
     assert geupload.status_code == 302
     pagina = geupload.headers["Location"]
-    bevestig = [formulier(tekst(c.get(pagina)), "/inlezen", pagina) for c in clients]
+    bevestig = [formulier(c.get(pagina).text, "/inlezen", pagina) for c in clients]
     upload = database.session.execute(sa.select(Upload)).scalar_one()
     assert upload.status is UploadStatus.GECONTROLEERD
     voor = laatste_audit_id()
@@ -238,7 +225,7 @@ def test_two_confirms_of_one_upload(app, tegelijk, beschikking, db):
     assert [v.volgnummer for v in _verantwoordingen(beschikking)] == [1, 2]
     assert database.session.get(Upload, upload.id).status is UploadStatus.GEIMPORTEERD
     nieuw = audit_sinds(voor)
-    assert {r.door for r in nieuw} == {[klerk, officier][winnaar].email}
+    assert {r.door for r in nieuw} == {[gemeentemedewerker, beleidsmedewerker][winnaar].email}
     eerste, tweede = _verantwoordingen(beschikking)
     assert sorted((r.object_id, r.actie) for r in nieuw if r.soort == "verantwoording") == [
         (eerste.id, "gewijzigd"),  # replaced by the new version

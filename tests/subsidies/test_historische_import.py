@@ -29,9 +29,9 @@ from subsidies.models import (
     Regeling,
     Verantwoording,
 )
-from tests.formulieren import formulier, verstuur
+from tests.formulieren import formulier
 from tests.gemeenten.factories import maak_gemeente
-from tests.kern.factories import WACHTWOORD, maak_gebruiker
+from tests.kern.factories import maak_gebruiker
 from tests.kern.test_excel_schrijven import GEVAARLIJK, als_tekst_gelezen
 from tests.subsidies.factories import maak_beschikking, maak_regeling
 
@@ -68,12 +68,13 @@ def bestedingen(cbs: str, naam: str, jaar: int, *bedragen: object) -> list[list[
     ]
 
 
-def tekst(waarde: object) -> str:
+def met_spaties(waarde: object) -> str:
+    """The value as text, a no-break space (as in amounts) as a plain one."""
     return str(waarde).replace("\xa0", " ")
 
 
 def html(antwoord) -> str:
-    return tekst(antwoord.get_data(as_text=True))
+    return met_spaties(antwoord.text)
 
 
 def rij(soort: str, *aantallen: int) -> str:
@@ -81,25 +82,6 @@ def rij(soort: str, *aantallen: int) -> str:
     return f'<th scope="row">{soort}</th>' + "".join(
         f'<td class="getal">{a}</td>' for a in aantallen
     )
-
-
-@pytest.fixture
-def regeling(db) -> Regeling:
-    maak_gemeente("GM0363", "Amsterdam", "Noord-Holland")
-    maak_gemeente("GM0599", "Rotterdam", "Zuid-Holland")
-    gemeente = maak_gemeente("GM0518", "'s-Gravenhage", "Zuid-Holland")
-    gemeente.roepnaam = "Den Haag"
-    regeling = maak_regeling(plafond=Decimal("1000000.00"))
-    services.voeg_jaar_toe(regeling, 2016, Decimal("1000000.00"))
-    db.session.commit()
-    return regeling
-
-
-@pytest.fixture
-def officier(db):
-    gebruiker = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
-    db.session.commit()
-    return gebruiker
 
 
 def controleer(regeling: Regeling, inhoud: bytes, naam: str = "historie.xlsx") -> Upload:
@@ -112,13 +94,13 @@ def controleer(regeling: Regeling, inhoud: bytes, naam: str = "historie.xlsx") -
 
 
 def meldingen(upload: Upload) -> list[str]:
-    return [tekst(m) for m in upload.alle_meldingen]
+    return [met_spaties(m) for m in upload.alle_meldingen]
 
 
 def fouten(regeling: Regeling, *rijen: list[object], **kwargs: object) -> list[str]:
     upload = controleer(regeling, werkmap(*rijen, **kwargs))  # type: ignore[arg-type]
     assert upload.status is UploadStatus.GEWEIGERD, meldingen(upload)
-    return [tekst(m) for m in upload.fouten]
+    return [met_spaties(m) for m in upload.fouten]
 
 
 AMSTERDAM_2015 = [
@@ -131,17 +113,11 @@ AMSTERDAM_2015 = [
 # --- Through the web forms --------------------------------------------------------------------
 
 
-def aanmelden(client, gebruiker) -> None:
-    """Sign in through the form, CSRF token included."""
-    antwoord = verstuur(client, "/aanmelden", "", email=gebruiker.email, wachtwoord=WACHTWOORD)
-    assert antwoord.status_code == 302
-
-
 def upload_via_formulier(client, regeling: Regeling, inhoud: bytes, naam: str = "historie.xlsx"):
     pagina = f"/versterkingsgelden/regelingen/{regeling.id}/import"
     geopend = client.get(pagina)
     assert geopend.status_code == 200
-    f = formulier(geopend.get_data(as_text=True), "/import", pagina)
+    f = formulier(geopend.text, "/import", pagina)
     return client.post(
         f.actie,
         data={**f.velden, "bestand": (io.BytesIO(inhoud), naam)},
@@ -152,21 +128,22 @@ def upload_via_formulier(client, regeling: Regeling, inhoud: bytes, naam: str = 
 def bevestig(client, pagina: str):
     geopend = client.get(pagina)
     assert geopend.status_code == 200
-    f = formulier(geopend.get_data(as_text=True), "/bevestigen", pagina)
+    f = formulier(geopend.text, "/bevestigen", pagina)
     return client.post(f.actie, data=f.velden)
 
 
 @pytest.mark.csrf
-def test_an_officer_uploads_previews_and_confirms_a_history(app, db, client, regeling, officier):
-    aanmelden(client, officier)
-    scheme_page = client.get(f"/versterkingsgelden/regelingen/{regeling.id}")
+def test_an_officer_uploads_previews_and_confirms_a_history(
+    db, regeling_2015_2016, beleidsmedewerker, officier
+):
+    scheme_page = officier.get(f"/versterkingsgelden/regelingen/{regeling_2015_2016.id}")
     assert "Historische gegevens importeren" in html(scheme_page)
 
-    antwoord = upload_via_formulier(client, regeling, werkmap(*AMSTERDAM_2015))
+    antwoord = upload_via_formulier(officier, regeling_2015_2016, werkmap(*AMSTERDAM_2015))
 
     assert antwoord.status_code == 302
     pagina = antwoord.location
-    voorvertoning = html(client.get(pagina))
+    voorvertoning = html(officier.get(pagina))
     assert "Gecontroleerd" in voorvertoning
     # Counts per kind: 3 new grants, 1 new payment, 3 new spending rows.
     assert rij("Toekenning", 3, 0, 0) in voorvertoning
@@ -179,17 +156,16 @@ def test_an_officer_uploads_previews_and_confirms_a_history(app, db, client, reg
     assert "€ 12.500,50" in voorvertoning
     assert db.session.execute(select(func.count(Beschikking.id))).scalar_one() == 0
 
-    antwoord = bevestig(client, pagina)
+    antwoord = bevestig(officier, pagina)
 
     assert antwoord.status_code == 302
-    na = html(client.get(antwoord.location))
+    na = html(officier.get(antwoord.location))
     assert (
         "Het bestand is ingelezen: 1 nieuwe beschikking, 0 gewijzigde beschikkingen, 1 betaling "
         "en 1 nieuwe versie van een verantwoording." in na
     )
-    db.session.expire_all()
     beschikking = db.session.execute(select(Beschikking)).scalar_one()
-    assert beschikking.kenmerk == f"historisch-{regeling.id}-2015-GM0363"
+    assert beschikking.kenmerk == f"historisch-{regeling_2015_2016.id}-2015-GM0363"
     assert beschikking.status is BeschikkingStatus.BESCHIKT
     assert beschikking.bedrag == Decimal("175000.00")
     assert {d.doel.code: d.bedrag for d in beschikking.doelbedragen} == {
@@ -206,7 +182,7 @@ def test_an_officer_uploads_previews_and_confirms_a_history(app, db, client, reg
     )
     verantwoording = db.session.execute(select(Verantwoording)).scalar_one()
     assert verantwoording.bron == "import"
-    assert verantwoording.ingediend_door == officier.email
+    assert verantwoording.ingediend_door == beleidsmedewerker.email
     assert {
         r.doel.code: (r.besteed_in_jaar, r.besteed_cumulatief) for r in verantwoording.regels
     } == {
@@ -215,53 +191,50 @@ def test_an_officer_uploads_previews_and_confirms_a_history(app, db, client, reg
         "persoonsgerichte_aanpak": (Decimal("0.00"), Decimal("0.00")),
     }
     sporen = db.session.execute(
-        select(AuditRegel.soort, AuditRegel.actie).where(AuditRegel.door == officier.email)
+        select(AuditRegel.soort, AuditRegel.actie).where(AuditRegel.door == beleidsmedewerker.email)
     ).all()
     assert ("beschikking", "aangemaakt") in sporen
     assert ("betaling", "aangemaakt") in sporen
     assert ("verantwoording", "aangemaakt") in sporen
     upload = db.session.execute(select(Upload)).scalar_one()
     assert upload.status is UploadStatus.GEIMPORTEERD
-    assert upload.geimporteerd_door == officier.email
+    assert upload.geimporteerd_door == beleidsmedewerker.email
 
 
 def test_a_file_too_large_for_one_request_points_to_the_cli(
-    app, db, client, regeling, officier, monkeypatch
+    db, regeling_2015_2016, beleidsmedewerker, officier, monkeypatch
 ):
     from subsidies.views import historische_import as historische_import_views
 
-    monkeypatch.setattr(
-        historische_import_views, "MAX_VIA_WEBSITE", 5
-    )  # the file has 7 rows to import
-    aanmelden(client, officier)
-    pagina = upload_via_formulier(client, regeling, werkmap(*AMSTERDAM_2015)).location
-    voorvertoning = html(client.get(pagina))
+    # the file has 7 rows to import
+    monkeypatch.setattr(historische_import_views, "MAX_VIA_WEBSITE", 5)
+    pagina = upload_via_formulier(officier, regeling_2015_2016, werkmap(*AMSTERDAM_2015)).location
+    voorvertoning = html(officier.get(pagina))
     assert "Dit bestand heeft meer dan 5 regels om in te lezen" in voorvertoning
     assert (
-        f"flask versterkingsgelden importeer historie.xlsx --regeling {regeling.id} "
-        f"--door {officier.email} --bevestig" in voorvertoning
+        f"flask versterkingsgelden importeer historie.xlsx --regeling {regeling_2015_2016.id} "
+        f"--door {beleidsmedewerker.email} --bevestig" in voorvertoning
     )
     assert "Bevestigen en inlezen" not in voorvertoning
     # A confirmation sent anyway (an old page, a forged form) imports nothing.
     versie = db.session.execute(select(Upload.versie)).scalar_one()
-    geweigerd = client.post(f"{pagina}/bevestigen", data={"versie": str(versie)})
+    geweigerd = officier.post(f"{pagina}/bevestigen", data={"versie": str(versie)})
     assert geweigerd.status_code == 400
     assert "dat kan niet via de website. Er is niets ingelezen." in html(geweigerd)
     assert db.session.execute(select(func.count(Beschikking.id))).scalar_one() == 0
 
 
 def test_a_worker_stopped_while_checking_leaves_the_upload_refused(
-    db, client, login, regeling, officier, monkeypatch
+    db, regeling_2015_2016, officier, monkeypatch
 ):
     # gunicorn stops a worker past its timeout with SystemExit, which no "except Exception" sees.
     def te_lang(self, *args, **kwargs):
         raise SystemExit(1)
 
     monkeypatch.setattr(Controle, "regels", te_lang)
-    login(officier)
 
     with pytest.raises(SystemExit):
-        upload_via_formulier(client, regeling, werkmap(*AMSTERDAM_2015))
+        upload_via_formulier(officier, regeling_2015_2016, werkmap(*AMSTERDAM_2015))
 
     upload = db.session.execute(select(Upload)).scalar_one()
     assert upload.status is UploadStatus.GEWEIGERD
@@ -269,30 +242,31 @@ def test_a_worker_stopped_while_checking_leaves_the_upload_refused(
 
 
 @pytest.mark.csrf
-def test_the_same_file_again_is_the_earlier_upload(app, db, client, regeling, officier):
-    aanmelden(client, officier)
+def test_the_same_file_again_is_the_earlier_upload(db, regeling_2015_2016, officier):
     inhoud = werkmap(*AMSTERDAM_2015)
-    eerste = upload_via_formulier(client, regeling, inhoud)
+    eerste = upload_via_formulier(officier, regeling_2015_2016, inhoud)
 
-    tweede = upload_via_formulier(client, regeling, inhoud, naam="nogmaals.xlsx")
+    tweede = upload_via_formulier(officier, regeling_2015_2016, inhoud, naam="nogmaals.xlsx")
 
     assert tweede.location == eerste.location
-    assert "Dit bestand is al eerder geüpload" in html(client.get(tweede.location))
+    assert "Dit bestand is al eerder geüpload" in html(officier.get(tweede.location))
     assert db.session.execute(select(func.count(Upload.id))).scalar_one() == 1
     assert db.session.execute(select(func.count(Beschikking.id))).scalar_one() == 0
 
 
 @pytest.mark.csrf
 def test_a_second_file_that_changes_one_amount_amends_the_decision(
-    app, db, client, regeling, officier
+    db, regeling_2015_2016, officier
 ):
-    aanmelden(client, officier)
-    bevestig(client, upload_via_formulier(client, regeling, werkmap(*AMSTERDAM_2015)).location)
+    bevestig(
+        officier,
+        upload_via_formulier(officier, regeling_2015_2016, werkmap(*AMSTERDAM_2015)).location,
+    )
     gewijzigd = [list(r) for r in AMSTERDAM_2015]
     gewijzigd[1][5] = "60.000,00"  # vroegsignalering: 50.000 -> 60.000
 
-    pagina = upload_via_formulier(client, regeling, werkmap(*gewijzigd)).location
-    voorvertoning = html(client.get(pagina))
+    pagina = upload_via_formulier(officier, regeling_2015_2016, werkmap(*gewijzigd)).location
+    voorvertoning = html(officier.get(pagina))
 
     assert rij("Toekenning", 0, 1, 2) in voorvertoning
     assert rij("Betaling", 0, 0, 1) in voorvertoning
@@ -300,9 +274,8 @@ def test_a_second_file_that_changes_one_amount_amends_the_decision(
     assert '€ 50.000,00</td><td class="getal"><strong>€ 60.000,00</strong>' in voorvertoning
     assert "kennisbevordering" not in voorvertoning  # unchanged rows are not listed
 
-    assert bevestig(client, pagina).status_code == 302
+    assert bevestig(officier, pagina).status_code == 302
 
-    db.session.expire_all()
     beschikking = db.session.execute(select(Beschikking)).scalar_one()
     assert beschikking.status is BeschikkingStatus.GEWIJZIGD
     assert beschikking.bedrag == Decimal("185000.00")
@@ -313,16 +286,13 @@ def test_a_second_file_that_changes_one_amount_amends_the_decision(
 
 
 @pytest.mark.csrf
-def test_a_failure_halfway_keeps_nothing_of_the_file(
-    app, db, client, regeling, officier, monkeypatch
-):
-    aanmelden(client, officier)
+def test_a_failure_halfway_keeps_nothing_of_the_file(db, regeling_2015_2016, officier, monkeypatch):
     rijen = [
         *AMSTERDAM_2015,
         *toekenningen("GM0599", "Rotterdam", 2015, 10_000, 10_000, 10_000),
         ["betaling", "GM0599", "Rotterdam", 2015, None, 5_000, None, "01-12-2015"],
     ]
-    pagina = upload_via_formulier(client, regeling, werkmap(*rijen)).location
+    pagina = upload_via_formulier(officier, regeling_2015_2016, werkmap(*rijen)).location
     echte = services.plan_betaling
     aanroepen = []
 
@@ -334,12 +304,11 @@ def test_a_failure_halfway_keeps_nothing_of_the_file(
 
     monkeypatch.setattr(services, "plan_betaling", plan_betaling_tot_de_tweede)
 
-    antwoord = bevestig(client, pagina)
+    antwoord = bevestig(officier, pagina)
 
     assert antwoord.status_code == 400
     assert "De betaalserver is onbereikbaar." in html(antwoord)
     assert len(aanroepen) == 2
-    db.session.expire_all()
     for model in (Beschikking, Betaling, Verantwoording):
         assert db.session.execute(select(func.count(model.id))).scalar_one() == 0
     upload = db.session.execute(select(Upload)).scalar_one()
@@ -349,17 +318,16 @@ def test_a_failure_halfway_keeps_nothing_of_the_file(
 
 @pytest.mark.csrf
 def test_a_change_since_the_check_refuses_the_import_until_checked_again(
-    app, db, client, regeling, officier
+    db, regeling_2015_2016, officier
 ):
-    aanmelden(client, officier)
-    pagina = upload_via_formulier(client, regeling, werkmap(*AMSTERDAM_2015)).location
-    geopend = client.get(pagina)
-    f = formulier(geopend.get_data(as_text=True), "/bevestigen", pagina)
-    jaar = regeling.jaren[0]
+    pagina = upload_via_formulier(officier, regeling_2015_2016, werkmap(*AMSTERDAM_2015)).location
+    geopend = officier.get(pagina)
+    f = formulier(geopend.text, "/bevestigen", pagina)
+    jaar = regeling_2015_2016.jaren[0]
     services.wijzig_plafond(jaar, Decimal("2000000.00"), jaar.versie)
     db.session.commit()
 
-    antwoord = client.post(f.actie, data=f.velden)
+    antwoord = officier.post(f.actie, data=f.velden)
 
     assert antwoord.status_code == 409
     assert (
@@ -367,30 +335,29 @@ def test_a_change_since_the_check_refuses_the_import_until_checked_again(
         "niets ingelezen; laat het bestand opnieuw controleren." in html(antwoord)
     )
     assert db.session.execute(select(func.count(Beschikking.id))).scalar_one() == 0
-    geopend = client.get(pagina)
+    geopend = officier.get(pagina)
     assert "Laat het bestand opnieuw controleren voordat u het inleest." in html(geopend)
-    opnieuw = formulier(geopend.get_data(as_text=True), "/opnieuw", pagina)
-    assert client.post(opnieuw.actie, data=opnieuw.velden).status_code == 302
-    assert bevestig(client, pagina).status_code == 302
+    opnieuw = formulier(geopend.text, "/opnieuw", pagina)
+    assert officier.post(opnieuw.actie, data=opnieuw.velden).status_code == 302
+    assert bevestig(officier, pagina).status_code == 302
     assert db.session.execute(select(func.count(Beschikking.id))).scalar_one() == 1
 
 
 @pytest.mark.csrf
 def test_a_refused_upload_shows_its_messages_and_the_error_workbook(
-    app, db, client, regeling, officier
+    db, regeling_2015_2016, officier
 ):
-    aanmelden(client, officier)
     rijen = [["toekenning", "GM0363", "Amsterdam", 2015, "kennisbevordering", "1.234,5x"]]
 
-    pagina = upload_via_formulier(client, regeling, werkmap(*rijen)).location
-    antwoord = html(client.get(pagina))
+    pagina = upload_via_formulier(officier, regeling_2015_2016, werkmap(*rijen)).location
+    antwoord = html(officier.get(pagina))
 
     assert "Het bestand is niet ingelezen: 1 fout." in antwoord
     assert "Blad1!F2" in antwoord
     assert (
         "&#34;1.234,5x&#34; is geen bedrag." in antwoord or '"1.234,5x" is geen bedrag.' in antwoord
     )
-    werkmap_antwoord = client.get(f"{pagina}/foutwerkmap.xlsx")
+    werkmap_antwoord = officier.get(f"{pagina}/foutwerkmap.xlsx")
     assert werkmap_antwoord.status_code == 200
     boek = load_workbook(io.BytesIO(werkmap_antwoord.data))
     assert boek.sheetnames[0] == "Meldingen"
@@ -398,12 +365,10 @@ def test_a_refused_upload_shows_its_messages_and_the_error_workbook(
     assert "is geen bedrag" in boek["Blad1"]["F2"].comment.text
 
 
-def test_the_empty_template_has_the_headings_and_instructions(
-    app, db, client, login, regeling, officier
-):
-    login(officier)
-
-    antwoord = client.get(f"/versterkingsgelden/regelingen/{regeling.id}/import/sjabloon.xlsx")
+def test_the_empty_template_has_the_headings_and_instructions(db, regeling_2015_2016, officier):
+    antwoord = officier.get(
+        f"/versterkingsgelden/regelingen/{regeling_2015_2016.id}/import/sjabloon.xlsx"
+    )
 
     assert antwoord.status_code == 200
     boek = load_workbook(io.BytesIO(antwoord.data))
@@ -412,35 +377,36 @@ def test_the_empty_template_has_the_headings_and_instructions(
     instructies = [r[1] for r in boek["Instructies"].iter_rows(values_only=True)]
     assert "Een jaar van de regeling: 2015, 2016." in instructies
     # The template read back is a valid file without rows: refused for exactly that.
-    upload = controleer(regeling, antwoord.data)
+    upload = controleer(regeling_2015_2016, antwoord.data)
     assert meldingen(upload) == ["Gegevens!A2: Er staan geen regels onder de kopregel."]
 
 
 @pytest.mark.parametrize("waarde", GEVAARLIJK)
 def test_the_empty_template_writes_the_schemes_texts_as_text(
-    app, db, client, login, regeling, officier, waarde
+    db, regeling_2015_2016, officier, waarde
 ):
-    regeling.naam = waarde
-    regeling.doelen[0].naam = waarde
+    regeling_2015_2016.naam = waarde
+    regeling_2015_2016.doelen[0].naam = waarde
     db.session.commit()
-    login(officier)
 
-    antwoord = client.get(f"/versterkingsgelden/regelingen/{regeling.id}/import/sjabloon.xlsx")
+    antwoord = officier.get(
+        f"/versterkingsgelden/regelingen/{regeling_2015_2016.id}/import/sjabloon.xlsx"
+    )
 
     instructies = load_workbook(io.BytesIO(antwoord.data))["Instructies"]
     als_tekst_gelezen(instructies["B1"], waarde)
-    [rij] = [r for r in instructies.iter_rows() if r[0].value == regeling.doelen[0].code]
+    [rij] = [r for r in instructies.iter_rows() if r[0].value == regeling_2015_2016.doelen[0].code]
     als_tekst_gelezen(rij[1], waarde)
 
 
 @pytest.mark.parametrize("rol", [Rol.GEMEENTE, Rol.FINANCIEN])
-def test_only_officers_import(app, db, client, login, regeling, rol):
+def test_only_officers_import(db, regeling_2015_2016, rol, login_as):
     gemeente = maak_gemeente("GM0344", "Utrecht", "Utrecht") if rol is Rol.GEMEENTE else None
     gebruiker = maak_gebruiker(rol, gemeente=gemeente)
     db.session.commit()
-    login(gebruiker)
-    basis = f"/versterkingsgelden/regelingen/{regeling.id}/import"
-    upload = controleer(regeling, werkmap(*AMSTERDAM_2015))
+    client = login_as(gebruiker)
+    basis = f"/versterkingsgelden/regelingen/{regeling_2015_2016.id}/import"
+    upload = controleer(regeling_2015_2016, werkmap(*AMSTERDAM_2015))
     db.session.commit()
 
     assert client.get(basis).status_code == 403
@@ -451,34 +417,34 @@ def test_only_officers_import(app, db, client, login, regeling, rol):
     assert client.post(f"{basis}/{upload.id}/opnieuw", data={}).status_code == 403
     assert client.get(f"{basis}/{upload.id}/foutwerkmap.xlsx").status_code == 403
     assert "Historische gegevens importeren" not in html(
-        client.get(f"/versterkingsgelden/regelingen/{regeling.id}")
+        client.get(f"/versterkingsgelden/regelingen/{regeling_2015_2016.id}")
     )
 
 
-def test_an_upload_of_another_scheme_is_not_found(app, db, client, login, regeling, officier):
-    login(officier)
+def test_an_upload_of_another_scheme_is_not_found(db, regeling_2015_2016, officier):
     andere = maak_regeling(naam="Andere regeling")
     upload = controleer(andere, werkmap(*AMSTERDAM_2015))
     db.session.commit()
 
     assert (
-        client.get(f"/versterkingsgelden/regelingen/{regeling.id}/import/{upload.id}").status_code
+        officier.get(
+            f"/versterkingsgelden/regelingen/{regeling_2015_2016.id}/import/{upload.id}"
+        ).status_code
         == 404
     )
 
 
-def test_the_preview_pages_fifty_rows_at_a_time(app, db, client, login, officier):
-    regeling = maak_regeling(plafond=Decimal("100000000.00"))
+def test_the_preview_pages_fifty_rows_at_a_time(db, officier):
+    grote_regeling = maak_regeling(plafond=Decimal("100000000.00"))
     rijen = []
     for nummer in range(1, 21):
         maak_gemeente(f"GM{nummer:04d}", f"Gemeente {nummer}", "Utrecht")
         rijen += toekenningen(f"GM{nummer:04d}", f"Gemeente {nummer}", 2015, 1, 2, 3)
-    upload = controleer(regeling, werkmap(*rijen))
+    upload = controleer(grote_regeling, werkmap(*rijen))
     db.session.commit()
-    login(officier)
-    pagina = f"/versterkingsgelden/regelingen/{regeling.id}/import/{upload.id}"
+    pagina = f"/versterkingsgelden/regelingen/{grote_regeling.id}/import/{upload.id}"
 
-    eerste, tweede = html(client.get(pagina)), html(client.get(f"{pagina}?pagina=2"))
+    eerste, tweede = html(officier.get(pagina)), html(officier.get(f"{pagina}?pagina=2"))
 
     assert "Pagina 1 van 2" in eerste
     assert "Pagina 2 van 2" in tweede
@@ -492,7 +458,7 @@ def test_the_preview_pages_fifty_rows_at_a_time(app, db, client, login, officier
 # --- Every check, with its message ------------------------------------------------------------
 
 
-def test_headings_missing_or_misspelled_name_the_expected_heading(regeling):
+def test_headings_missing_or_misspelled_name_the_expected_heading(regeling_2015_2016):
     koppen = [
         "soort ",
         "CBS code",
@@ -505,7 +471,7 @@ def test_headings_missing_or_misspelled_name_the_expected_heading(regeling):
         "Opmerking",
     ]
 
-    upload = controleer(regeling, werkmap(["toekenning"], koppen=koppen))
+    upload = controleer(regeling_2015_2016, werkmap(["toekenning"], koppen=koppen))
 
     assert meldingen(upload) == [
         'Blad1!B1: Hier hoort de kolomkop "CBS-code" te staan, niet "CBS code".',
@@ -514,13 +480,13 @@ def test_headings_missing_or_misspelled_name_the_expected_heading(regeling):
     ]
 
 
-def test_an_extra_column_is_a_warning_and_is_not_read(regeling):
+def test_an_extra_column_is_a_warning_and_is_not_read(regeling_2015_2016):
     rijen = [
         [*r, None, None, None, None, "notitie"]
         for r in toekenningen("GM0363", "Amsterdam", 2015, 1, 2, 3)
     ]
 
-    upload = controleer(regeling, werkmap(*rijen, koppen=[*KOPPEN, "Bron"]))
+    upload = controleer(regeling_2015_2016, werkmap(*rijen, koppen=[*KOPPEN, "Bron"]))
 
     assert upload.status is UploadStatus.GECONTROLEERD
     assert meldingen(upload) == [
@@ -532,32 +498,32 @@ def test_an_extra_column_is_a_warning_and_is_not_read(regeling):
 VOLGORDE = "zet de kolommen in deze volgorde: " + ", ".join(KOPPEN) + "."
 
 
-def test_an_inserted_column_is_refused_not_read_shifted(regeling):
+def test_an_inserted_column_is_refused_not_read_shifted(regeling_2015_2016):
     # "Jaar" typed in a column inserted before "Bedrag": every amount would move one column.
     koppen = [*KOPPEN[:5], "Opmerking", *KOPPEN[5:]]
     rijen = [
         [*r[:5], "zie notitie", *r[5:]] for r in toekenningen("GM0363", "Amsterdam", 2015, 1, 2, 3)
     ]
 
-    upload = controleer(regeling, werkmap(*rijen, koppen=koppen))
+    upload = controleer(regeling_2015_2016, werkmap(*rijen, koppen=koppen))
 
     assert upload.status is UploadStatus.GEWEIGERD
     assert meldingen(upload) == [f"Blad1!F1: Er is een kolom ingevoegd vóór kolom F; {VOLGORDE}"]
 
 
-def test_a_deleted_column_is_refused(regeling):
+def test_a_deleted_column_is_refused(regeling_2015_2016):
     koppen = [k for k in KOPPEN if k != "Gemeente"]
     rijen = [[*r[:2], *r[3:]] for r in toekenningen("GM0363", "Amsterdam", 2015, 1, 2, 3)]
 
-    assert fouten(regeling, *rijen, koppen=koppen) == [
+    assert fouten(regeling_2015_2016, *rijen, koppen=koppen) == [
         f'Blad1!C1: De kolom "Gemeente" is verwijderd; {VOLGORDE}'
     ]
 
 
-def test_moved_columns_are_refused(regeling):
+def test_moved_columns_are_refused(regeling_2015_2016):
     koppen = [*KOPPEN[:5], "Cumulatief", "Bedrag", "Datum"]
 
-    assert fouten(regeling, ["toekenning"], koppen=koppen) == [
+    assert fouten(regeling_2015_2016, ["toekenning"], koppen=koppen) == [
         f'Blad1!F1: Hier hoort de kolomkop "Bedrag" te staan, niet "Cumulatief"; de kolommen '
         f"zijn verplaatst, {VOLGORDE}",
         f'Blad1!G1: Hier hoort de kolomkop "Cumulatief" te staan, niet "Bedrag"; de kolommen '
@@ -565,13 +531,13 @@ def test_moved_columns_are_refused(regeling):
     ]
 
 
-def test_an_empty_first_row_is_no_heading(regeling):
+def test_an_empty_first_row_is_no_heading(regeling_2015_2016):
     boek = Workbook()
     boek.active["A3"] = "toekenning"
     uit = io.BytesIO()
     boek.save(uit)
 
-    upload = controleer(regeling, uit.getvalue())
+    upload = controleer(regeling_2015_2016, uit.getvalue())
 
     assert meldingen(upload) == [
         "Sheet!A1: Rij 1 is leeg; daar horen de kolomkoppen te staan: Soort, CBS-code, Gemeente, "
@@ -579,8 +545,8 @@ def test_an_empty_first_row_is_no_heading(regeling):
     ]
 
 
-def test_a_file_that_is_no_workbook_is_refused_with_the_readers_message(regeling):
-    upload = controleer(regeling, b"Soort;CBS-code\ntoekenning;GM0363\n")
+def test_a_file_that_is_no_workbook_is_refused_with_the_readers_message(regeling_2015_2016):
+    upload = controleer(regeling_2015_2016, b"Soort;CBS-code\ntoekenning;GM0363\n")
 
     assert upload.status is UploadStatus.GEWEIGERD
     assert len(upload.fouten) == 1
@@ -675,13 +641,13 @@ def test_a_file_that_is_no_workbook_is_refused_with_the_readers_message(regeling
         ),
     ],
 )
-def test_a_bad_cell_is_refused_with_its_message(regeling, rij, melding):
-    assert melding in fouten(regeling, rij)
+def test_a_bad_cell_is_refused_with_its_message(regeling_2015_2016, rij, melding):
+    assert melding in fouten(regeling_2015_2016, rij)
 
 
-def test_a_cumulative_below_the_years_spending_is_refused(regeling):
+def test_a_cumulative_below_the_years_spending_is_refused(regeling_2015_2016):
     assert fouten(
-        regeling,
+        regeling_2015_2016,
         *toekenningen("GM0363", "Amsterdam", 2015, 100, 100, 100),
         ["besteding", "GM0363", "Amsterdam", 2015, "kennisbevordering", 50, 40],
         ["besteding", "GM0363", "Amsterdam", 2015, "vroegsignalering", 0],
@@ -689,14 +655,14 @@ def test_a_cumulative_below_the_years_spending_is_refused(regeling):
     ) == ["Blad1!G5: Het cumulatieve bedrag (€ 40,00) is kleiner dan het bedrag in 2015 (€ 50,00)."]
 
 
-def test_codes_names_years_and_amounts_in_every_spelling_are_one_and_the_same(regeling):
+def test_codes_names_years_and_amounts_in_every_spelling_are_one_and_the_same(regeling_2015_2016):
     rijen = [
         ["Toekenning ", "GM0518", "den haag", "2015", "kennisbevordering", "€ 1.000,50"],
         ["toekenning", 518, "'s-Gravenhage", 2015.0, "Vroegsignalering", 0.1 + 0.2],
         ["toekenning", "0518", "  Den  Haag ", 2015, "persoonsgerichte_aanpak", 7],
     ]
 
-    upload = controleer(regeling, werkmap(*rijen))
+    upload = controleer(regeling_2015_2016, werkmap(*rijen))
 
     assert meldingen(upload) == []
     assert [g for _, g in uploads.gestaged(upload)] == [
@@ -712,18 +678,18 @@ def test_codes_names_years_and_amounts_in_every_spelling_are_one_and_the_same(re
     ]
 
 
-def test_blank_rows_are_skipped(regeling):
+def test_blank_rows_are_skipped(regeling_2015_2016):
     rijen = [*toekenningen("GM0363", "Amsterdam", 2015, 1, 2, 3), [None], ["  ", None, " "]]
 
-    upload = controleer(regeling, werkmap(*rijen[:1], [], *rijen[1:]))
+    upload = controleer(regeling_2015_2016, werkmap(*rijen[:1], [], *rijen[1:]))
 
     assert upload.status is UploadStatus.GECONTROLEERD
     assert [r for r, _ in uploads.gestaged(upload)] == [2, 4, 5]
 
 
-def test_a_duplicate_names_the_earlier_row(regeling):
+def test_a_duplicate_names_the_earlier_row(regeling_2015_2016):
     assert fouten(
-        regeling,
+        regeling_2015_2016,
         *toekenningen("GM0363", "Amsterdam", 2015, 1, 2, 3),
         ["toekenning", "363", "Amsterdam", 2015, "vroegsignalering", 9],
         ["betaling", "GM0363", "Amsterdam", 2015, None, 1, None, "01-11-2015"],
@@ -734,9 +700,9 @@ def test_a_duplicate_names_the_earlier_row(regeling):
     ]
 
 
-def test_spending_names_every_missing_purpose(regeling):
+def test_spending_names_every_missing_purpose(regeling_2015_2016):
     assert fouten(
-        regeling,
+        regeling_2015_2016,
         *toekenningen("GM0363", "Amsterdam", 2015, 1, 2, 3),
         ["besteding", "GM0363", "Amsterdam", 2015, "vroegsignalering", 1],
     ) == [
@@ -746,9 +712,9 @@ def test_spending_names_every_missing_purpose(regeling):
     ]
 
 
-def test_payments_and_spending_need_a_decision(regeling):
+def test_payments_and_spending_need_a_decision(regeling_2015_2016):
     assert fouten(
-        regeling,
+        regeling_2015_2016,
         ["betaling", "GM0599", "Rotterdam", 2015, None, 1, None, "01-11-2015"],
         *bestedingen("GM0599", "Rotterdam", 2015, 1, 1, 1),
     ) == [
@@ -759,13 +725,13 @@ def test_payments_and_spending_need_a_decision(regeling):
     ]
 
 
-def test_a_decision_in_the_database_is_enough_for_payments_and_spending(db, regeling):
+def test_a_decision_in_the_database_is_enough_for_payments_and_spending(db, regeling_2015_2016):
     gemeente = db.session.execute(select(Gemeente).filter_by(cbs_code="GM0599")).scalar_one()
-    maak_beschikking(gemeente, regeling, Decimal("10000.00"))
+    maak_beschikking(gemeente, regeling_2015_2016, Decimal("10000.00"))
     db.session.commit()
 
     upload = controleer(
-        regeling,
+        regeling_2015_2016,
         werkmap(
             ["betaling", "GM0599", "Rotterdam", 2015, None, 4000, None, "01-11-2015"],
             *bestedingen("GM0599", "Rotterdam", 2015, 1000, 0, 0),
@@ -781,13 +747,13 @@ def test_a_decision_in_the_database_is_enough_for_payments_and_spending(db, rege
     }
 
 
-def test_the_grants_of_a_year_must_fit_under_the_ceiling(db, regeling):
+def test_the_grants_of_a_year_must_fit_under_the_ceiling(db, regeling_2015_2016):
     rotterdam = db.session.execute(select(Gemeente).filter_by(cbs_code="GM0599")).scalar_one()
-    maak_beschikking(rotterdam, regeling, Decimal("400000.00"))
+    maak_beschikking(rotterdam, regeling_2015_2016, Decimal("400000.00"))
     db.session.commit()
 
     assert fouten(
-        regeling,
+        regeling_2015_2016,
         *toekenningen("GM0363", "Amsterdam", 2015, 300_000, 200_000, "100.000,01"),
         *toekenningen("GM0363", "Amsterdam", 2016, 300_000, 200_000, 100_000),
     ) == [
@@ -796,9 +762,9 @@ def test_the_grants_of_a_year_must_fit_under_the_ceiling(db, regeling):
     ]
 
 
-def test_spending_above_the_grant_is_a_warning(regeling):
+def test_spending_above_the_grant_is_a_warning(regeling_2015_2016):
     upload = controleer(
-        regeling,
+        regeling_2015_2016,
         werkmap(
             *toekenningen("GM0363", "Amsterdam", 2015, 100, 100, 100),
             ["besteding", "GM0363", "Amsterdam", 2015, "kennisbevordering", 100, 250],
@@ -813,9 +779,9 @@ def test_spending_above_the_grant_is_a_warning(regeling):
     ]
 
 
-def test_payments_may_not_exceed_the_grant(regeling):
+def test_payments_may_not_exceed_the_grant(regeling_2015_2016):
     assert fouten(
-        regeling,
+        regeling_2015_2016,
         *toekenningen("GM0363", "Amsterdam", 2015, 100, 100, 100),
         ["betaling", "GM0363", "Amsterdam", 2015, None, 200, None, "01-11-2015"],
         ["betaling", "GM0363", "Amsterdam", 2015, None, 100.01, None, "01-12-2015"],
@@ -825,9 +791,9 @@ def test_payments_may_not_exceed_the_grant(regeling):
     ]
 
 
-def test_a_registered_payment_is_not_changed(db, regeling):
+def test_a_registered_payment_is_not_changed(db, regeling_2015_2016):
     rotterdam = db.session.execute(select(Gemeente).filter_by(cbs_code="GM0599")).scalar_one()
-    beschikking = maak_beschikking(rotterdam, regeling, Decimal("10000.00"))
+    beschikking = maak_beschikking(rotterdam, regeling_2015_2016, Decimal("10000.00"))
     betaling = services.plan_betaling(
         beschikking,
         soort=BetalingSoort.VOORSCHOT,
@@ -838,31 +804,33 @@ def test_a_registered_payment_is_not_changed(db, regeling):
     db.session.commit()
 
     assert fouten(
-        regeling, ["betaling", "GM0599", "Rotterdam", 2015, None, 6000, None, "01-11-2015"]
+        regeling_2015_2016,
+        ["betaling", "GM0599", "Rotterdam", 2015, None, 6000, None, "01-11-2015"],
     ) == [
         "Blad1!F2: Op 01-11-2015 is al € 5.000,00 aan Rotterdam betaald; een geregistreerde "
         "betaling wordt niet gewijzigd."
     ]
     same = controleer(
-        regeling, werkmap(["betaling", "GM0599", "Rotterdam", 2015, None, 5000, None, "01-11-2015"])
+        regeling_2015_2016,
+        werkmap(["betaling", "GM0599", "Rotterdam", 2015, None, 5000, None, "01-11-2015"]),
     )
     assert same.gegevens["aantallen"]["betaling"] == {"nieuw": 0, "gewijzigd": 0, "ongewijzigd": 1}
 
 
-def test_a_draft_decision_is_not_changed_by_the_import(db, regeling):
+def test_a_draft_decision_is_not_changed_by_the_import(db, regeling_2015_2016):
     rotterdam = db.session.execute(select(Gemeente).filter_by(cbs_code="GM0599")).scalar_one()
-    maak_beschikking(rotterdam, regeling, Decimal("10000.00"), beschikt=False)
+    maak_beschikking(rotterdam, regeling_2015_2016, Decimal("10000.00"), beschikt=False)
     db.session.commit()
 
-    assert fouten(regeling, *toekenningen("GM0599", "Rotterdam", 2015, 1, 2, 3)) == [
+    assert fouten(regeling_2015_2016, *toekenningen("GM0599", "Rotterdam", 2015, 1, 2, 3)) == [
         "Blad1!F2: De beschikking van Rotterdam voor 2015 is nog een concept; de toekenning kan "
         "niet worden gewijzigd."
     ]
 
 
-def test_a_grant_cannot_drop_below_what_was_paid(db, regeling):
+def test_a_grant_cannot_drop_below_what_was_paid(db, regeling_2015_2016):
     rotterdam = db.session.execute(select(Gemeente).filter_by(cbs_code="GM0599")).scalar_one()
-    beschikking = maak_beschikking(rotterdam, regeling, Decimal("10000.00"))
+    beschikking = maak_beschikking(rotterdam, regeling_2015_2016, Decimal("10000.00"))
     betaling = services.plan_betaling(
         beschikking,
         soort=BetalingSoort.VOORSCHOT,
@@ -872,43 +840,47 @@ def test_a_grant_cannot_drop_below_what_was_paid(db, regeling):
     services.registreer_betaling(betaling, betaald_op=date(2015, 11, 1), versie=betaling.versie)
     db.session.commit()
 
-    assert fouten(regeling, *toekenningen("GM0599", "Rotterdam", 2015, 1000, 1000, 1000)) == [
+    assert fouten(
+        regeling_2015_2016, *toekenningen("GM0599", "Rotterdam", 2015, 1000, 1000, 1000)
+    ) == [
         "Blad1!F2: Aan Rotterdam is voor 2015 al € 5.000,00 betaald; het toegekende bedrag kan "
         "niet lager worden (€ 3.000,00)."
     ]
 
 
-def test_an_ended_municipality_gets_no_new_decision(db, regeling):
+def test_an_ended_municipality_gets_no_new_decision(db, regeling_2015_2016):
     rotterdam = db.session.execute(select(Gemeente).filter_by(cbs_code="GM0599")).scalar_one()
     rotterdam.geldig_tot = date(2018, 12, 31)
     db.session.commit()
 
-    assert fouten(regeling, *toekenningen("GM0599", "Rotterdam", 2015, 1, 2, 3)) == [
+    assert fouten(regeling_2015_2016, *toekenningen("GM0599", "Rotterdam", 2015, 1, 2, 3)) == [
         "Blad1!B2: Rotterdam bestaat niet meer; voor een opgeheven gemeente kan geen nieuwe "
         "beschikking worden gemaakt."
     ]
 
 
-def test_many_errors_are_all_reported_but_kept_within_bounds(regeling):
+def test_many_errors_are_all_reported_but_kept_within_bounds(regeling_2015_2016):
     rijen = [["toekenning", "GM0363", "Amsterdam", "x", "kennisbevordering", 1]] * 1500
 
-    upload = controleer(regeling, werkmap(*rijen))
+    upload = controleer(regeling_2015_2016, werkmap(*rijen))
 
     assert upload.aantal_fouten == 1500
     assert len(upload.meldingen) == 1001
     assert meldingen(upload)[-1] == "En nog 500 fouten die hier niet worden getoond."
 
 
-def test_a_changed_purpose_resubmits_the_return_with_the_others_as_they_were(db, regeling):
-    eerste = controleer(regeling, werkmap(*AMSTERDAM_2015))
+def test_a_changed_purpose_resubmits_the_return_with_the_others_as_they_were(
+    db, regeling_2015_2016
+):
+    eerste = controleer(regeling_2015_2016, werkmap(*AMSTERDAM_2015))
     historische_import.importeer(
-        regeling, eerste, door="test", versie=eerste.versie, vandaag=VANDAAG
+        regeling_2015_2016, eerste, door="test", versie=eerste.versie, vandaag=VANDAAG
     )
     db.session.commit()
     gewijzigd = [list(r) for r in AMSTERDAM_2015]
     gewijzigd[-1][5:7] = [5_000, 7_500]  # persoonsgerichte aanpak: 0 -> 5.000 (cum. 7.500)
 
-    tweede = controleer(regeling, werkmap(*gewijzigd), naam="correctie.xlsx")
+    tweede = controleer(regeling_2015_2016, werkmap(*gewijzigd), naam="correctie.xlsx")
 
     assert tweede.gegevens["aantallen"]["besteding"] == {
         "nieuw": 0,
@@ -917,7 +889,7 @@ def test_a_changed_purpose_resubmits_the_return_with_the_others_as_they_were(db,
     }
     assert tweede.aantal_regels == 1  # only what changes is staged
     resultaat = historische_import.importeer(
-        regeling, tweede, door="test", versie=tweede.versie, vandaag=VANDAAG
+        regeling_2015_2016, tweede, door="test", versie=tweede.versie, vandaag=VANDAAG
     )
     db.session.commit()
     assert str(resultaat) == (
@@ -935,21 +907,21 @@ def test_a_changed_purpose_resubmits_the_return_with_the_others_as_they_were(db,
     }
     with pytest.raises(services.SubsidieFout, match=r"^Deze upload is al ingelezen\.$"):
         historische_import.importeer(
-            regeling, tweede, door="test", versie=tweede.versie, vandaag=VANDAAG
+            regeling_2015_2016, tweede, door="test", versie=tweede.versie, vandaag=VANDAAG
         )
 
 
-def test_the_preview_rows_show_old_and_new_per_cell(db, regeling):
-    eerste = controleer(regeling, werkmap(*AMSTERDAM_2015))
+def test_the_preview_rows_show_old_and_new_per_cell(db, regeling_2015_2016):
+    eerste = controleer(regeling_2015_2016, werkmap(*AMSTERDAM_2015))
     historische_import.importeer(
-        regeling, eerste, door="test", versie=eerste.versie, vandaag=VANDAAG
+        regeling_2015_2016, eerste, door="test", versie=eerste.versie, vandaag=VANDAAG
     )
     gewijzigd = [list(r) for r in AMSTERDAM_2015]
     gewijzigd[0][5] = 90_000
     gewijzigd[-1][5:7] = [5_000, 7_500]
     gewijzigd.append(["betaling", "GM0363", "Amsterdam", 2015, None, 1_000, None, "02-12-2015"])
 
-    upload = controleer(regeling, werkmap(*gewijzigd), naam="correctie.xlsx")
+    upload = controleer(regeling_2015_2016, werkmap(*gewijzigd), naam="correctie.xlsx")
     regels = historische_import.voorbeeldregels(
         db.session.execute(historische_import.wijzigingen(upload)).scalars()
     )
@@ -971,10 +943,9 @@ def test_the_preview_rows_show_old_and_new_per_cell(db, regeling):
 
 @pytest.mark.csrf
 def test_a_crash_while_checking_keeps_the_file_and_says_so(
-    app, db, client, regeling, officier, monkeypatch, caplog
+    app, db, regeling_2015_2016, officier, monkeypatch, caplog
 ):
     app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: the bug is answered
-    aanmelden(client, officier)
 
     def kapot(self, *args, **kwargs):
         raise RuntimeError("bug")
@@ -982,13 +953,13 @@ def test_a_crash_while_checking_keeps_the_file_and_says_so(
     monkeypatch.setattr(Controle, "regels", kapot)
     inhoud = werkmap(*AMSTERDAM_2015)
 
-    antwoord = upload_via_formulier(client, regeling, inhoud)
+    antwoord = upload_via_formulier(officier, regeling_2015_2016, inhoud)
 
     assert antwoord.status_code == 302
     assert (
         "Het bestand kon door een fout in de toepassing niet worden gecontroleerd. Het is "
         "bewaard; probeer het later opnieuw of neem contact op met de beheerder van de toepassing."
-        in html(client.get(antwoord.location))
+        in html(officier.get(antwoord.location))
     )
     upload = db.session.execute(select(Upload)).scalar_one()
     assert upload.status is UploadStatus.GEWEIGERD
@@ -999,29 +970,27 @@ def test_a_crash_while_checking_keeps_the_file_and_says_so(
 
 @pytest.mark.csrf
 def test_a_crash_while_checking_again_keeps_the_earlier_check(
-    app, db, client, regeling, officier, monkeypatch
+    app, db, regeling_2015_2016, officier, monkeypatch
 ):
     app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: the bug is answered
-    aanmelden(client, officier)
-    pagina = upload_via_formulier(client, regeling, werkmap(*AMSTERDAM_2015)).location
+    pagina = upload_via_formulier(officier, regeling_2015_2016, werkmap(*AMSTERDAM_2015)).location
     upload = db.session.execute(select(Upload)).scalar_one()
     staged = list(uploads.gestaged(upload))
-    geopend = client.get(pagina)
+    geopend = officier.get(pagina)
 
     def kapot(self, *args, **kwargs):
         yield 2, {"soort": "half"}  # staged before the failure: rolled back with it
         raise RuntimeError("bug")
 
     monkeypatch.setattr(Controle, "regels", kapot)
-    opnieuw = formulier(geopend.get_data(as_text=True), "/opnieuw", pagina)
-    antwoord = client.post(opnieuw.actie, data=opnieuw.velden)
+    opnieuw = formulier(geopend.text, "/opnieuw", pagina)
+    antwoord = officier.post(opnieuw.actie, data=opnieuw.velden)
 
     assert antwoord.status_code == 302
     assert antwoord.location == pagina
     assert (
         "Het opnieuw controleren is mislukt door een fout in de toepassing; er is niets "
-        "veranderd. Probeer het later opnieuw." in html(client.get(pagina))
+        "veranderd. Probeer het later opnieuw." in html(officier.get(pagina))
     )
-    db.session.expire_all()
     assert upload.status is UploadStatus.GECONTROLEERD
     assert list(uploads.gestaged(upload)) == staged

@@ -13,20 +13,16 @@ from kern.db import db
 from kern.uploads import Upload, UploadStatus
 from subsidies import services
 from subsidies.models import Beschikking, Betaling, RegelingJaar, Verantwoording
-from tests.gemeenten.factories import maak_gemeente
 from tests.kern.factories import maak_gebruiker
-from tests.subsidies.factories import maak_regeling
 from tests.subsidies.test_historische_import import AMSTERDAM_2015, toekenningen, werkmap
 
 
 @pytest.fixture
-def wereld(app):
-    maak_gemeente("GM0363", "Amsterdam", "Noord-Holland")
-    regeling = maak_regeling(plafond=Decimal("1000000.00"))
-    officier = maak_gebruiker(Rol.BELEIDSMEDEWERKER, email="officier@minbzk.nl")
+def opties(regeling, amsterdam) -> dict[str, str]:
+    """The command's --regeling and --door: the scheme and an officer (finance exists too)."""
+    beleidsmedewerker = maak_gebruiker(Rol.BELEIDSMEDEWERKER, email="officier@minbzk.nl")
     maak_gebruiker(Rol.FINANCIEN, email="financien@minbzk.nl")
-    db.session.commit()
-    return {"regeling": str(regeling.id), "door": officier.email}
+    return {"regeling": str(regeling.id), "door": beleidsmedewerker.email}
 
 
 @pytest.fixture
@@ -56,12 +52,11 @@ def importeer(runner, pad: str, regeling: str, door: str, *, bevestig: bool = Fa
 
 
 def aantal(model) -> int:
-    db.session.rollback()  # what the command wrote is committed, not just flushed
     return db.session.execute(select(func.count(model.id))).scalar_one()
 
 
-def test_without_confirmation_it_only_checks_and_prints_the_counts(runner, wereld, pad):
-    resultaat = importeer(runner, pad(werkmap(*AMSTERDAM_2015)), **wereld)
+def test_without_confirmation_it_only_checks_and_prints_the_counts(db, runner, opties, pad):
+    resultaat = importeer(runner, pad(werkmap(*AMSTERDAM_2015)), **opties)
 
     assert resultaat.exit_code == 0, resultaat.output
     regels = resultaat.stdout.splitlines()
@@ -78,10 +73,10 @@ def test_without_confirmation_it_only_checks_and_prints_the_counts(runner, werel
     assert db.session.execute(select(Upload.status)).scalar_one() is UploadStatus.GECONTROLEERD
 
 
-def test_with_confirmation_it_imports_everything_in_the_officers_name(runner, wereld, pad):
+def test_with_confirmation_it_imports_everything_in_the_officers_name(db, runner, opties, pad):
     bestand = pad(werkmap(*AMSTERDAM_2015))
 
-    resultaat = importeer(runner, bestand, **wereld, bevestig=True)
+    resultaat = importeer(runner, bestand, **opties, bevestig=True)
 
     assert resultaat.exit_code == 0, resultaat.output
     assert resultaat.stdout.splitlines()[-1] == (
@@ -97,7 +92,7 @@ def test_with_confirmation_it_imports_everything_in_the_officers_name(runner, we
     assert {soort for soort, _ in door} == {"beschikking", "betaling", "verantwoording"}
     assert {wie for _, wie in door} == {"officier@minbzk.nl"}
 
-    nogmaals = importeer(runner, bestand, **wereld, bevestig=True)
+    nogmaals = importeer(runner, bestand, **opties, bevestig=True)
 
     assert nogmaals.exit_code == 0, nogmaals.output
     assert "Dit bestand is al eerder geüpload (upload 1" in nogmaals.stdout
@@ -105,13 +100,13 @@ def test_with_confirmation_it_imports_everything_in_the_officers_name(runner, we
     assert (aantal(Beschikking), aantal(Upload)) == (1, 1)
 
 
-def test_an_invalid_file_prints_every_message_and_exits_1(runner, wereld, pad):
+def test_an_invalid_file_prints_every_message_and_exits_1(runner, opties, pad):
     rijen = [
         ["toekenning", "GM0363", "Amsterdam", 2015, "kennisbevordering", "1.234,5x"],
         ["toekenning", "GM0363", "Amsterdam", 2013, "vroegsignalering", 1],
     ]
 
-    resultaat = importeer(runner, pad(werkmap(*rijen)), **wereld, bevestig=True)
+    resultaat = importeer(runner, pad(werkmap(*rijen)), **opties, bevestig=True)
 
     assert resultaat.exit_code == 1
     regels = resultaat.stdout.splitlines()
@@ -123,13 +118,13 @@ def test_an_invalid_file_prints_every_message_and_exits_1(runner, wereld, pad):
     assert aantal(Beschikking) == 0
 
 
-def test_a_failing_service_keeps_nothing_and_exits_1(runner, wereld, pad, monkeypatch):
+def test_a_failing_service_keeps_nothing_and_exits_1(db, runner, opties, pad, monkeypatch):
     def kapot(*args, **kwargs):
         raise services.SubsidieFout("De betaalserver is onbereikbaar.")
 
     monkeypatch.setattr(services, "registreer_betaling", kapot)
 
-    resultaat = importeer(runner, pad(werkmap(*AMSTERDAM_2015)), **wereld, bevestig=True)
+    resultaat = importeer(runner, pad(werkmap(*AMSTERDAM_2015)), **opties, bevestig=True)
 
     assert resultaat.exit_code == 1
     assert (
@@ -151,30 +146,28 @@ def test_a_failing_service_keeps_nothing_and_exits_1(runner, wereld, pad, monkey
         ({"door": "onbekend@minbzk.nl"}, "Er is geen actieve beleidsmedewerker met e-mailadres"),
     ],
 )
-def test_an_unknown_scheme_or_officer_exits_2(runner, wereld, pad, wijziging, melding):
-    resultaat = importeer(runner, pad(werkmap(*AMSTERDAM_2015)), **{**wereld, **wijziging})
+def test_an_unknown_scheme_or_officer_exits_2(runner, opties, pad, wijziging, melding):
+    resultaat = importeer(runner, pad(werkmap(*AMSTERDAM_2015)), **{**opties, **wijziging})
 
     assert resultaat.exit_code == 2
     assert melding in resultaat.stderr
     assert aantal(Upload) == 0
 
 
-def test_a_missing_file_exits_2(runner, wereld, tmp_path):
-    resultaat = importeer(runner, str(tmp_path / "weg.xlsx"), **wereld)
+def test_a_missing_file_exits_2(runner, opties, tmp_path):
+    resultaat = importeer(runner, str(tmp_path / "weg.xlsx"), **opties)
 
     assert resultaat.exit_code == 2
     assert f"Het bestand {tmp_path / 'weg.xlsx'} bestaat niet." in resultaat.stderr
 
 
-def test_a_changed_database_makes_the_same_file_checked_again(runner, wereld, pad):
+def test_a_changed_database_makes_the_same_file_checked_again(db, runner, opties, pad):
     inhoud = werkmap(*toekenningen("GM0363", "Amsterdam", 2015, 1, 2, 3))
-    assert importeer(runner, pad(inhoud), **wereld).exit_code == 0
-    db.session.rollback()
+    assert importeer(runner, pad(inhoud), **opties).exit_code == 0
     jaar = db.session.execute(select(RegelingJaar)).scalar_one()
     services.wijzig_plafond(jaar, Decimal("2000000.00"), jaar.versie)
-    db.session.commit()
 
-    resultaat = importeer(runner, pad(inhoud), **wereld, bevestig=True)
+    resultaat = importeer(runner, pad(inhoud), **opties, bevestig=True)
 
     assert resultaat.exit_code == 0, resultaat.output
     assert "Het wordt opnieuw gecontroleerd." in resultaat.stdout

@@ -10,9 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from kern.db import db
 from kern.uploads import UploadStatus
-from subsidies import historische_import
 from subsidies.models import Beschikking
 from tests.gemeenten.factories import maak_gemeente
 from tests.subsidies.factories import maak_beschikking
@@ -20,14 +18,11 @@ from tests.subsidies.test_excel_upload import (
     KENNIS,
     PERSOON,
     VROEG,
-    amsterdam,  # noqa: F401 (fixture)
     ingevuld,
-    klerk,  # noqa: F401 (fixture)
     laatste_upload,
-    medewerker,  # noqa: F401 (fixture)
     stuur,
 )
-from tests.subsidies.test_historische_import import werkmap
+from tests.subsidies.test_historische_import import controleer, met_spaties, werkmap
 from tests.subsidies.test_verantwoordingen import formulier, indienen_url
 
 
@@ -81,23 +76,19 @@ GEVALLEN = {
 }
 
 
-def _tekst(waarde: object) -> str:
-    return str(waarde).replace("\xa0", " ")
-
-
 def _pagina(client, antwoord) -> Uitkomst:
     """A form's answer: a redirect (accepted) is followed to read what it flashed."""
     if antwoord.status_code == 302:
         volgende = client.get(antwoord.headers["Location"])
-        return Uitkomst(False, _tekst(volgende.get_data(as_text=True)))
+        return Uitkomst(False, met_spaties(volgende.text))
     assert antwoord.status_code == 400
-    return Uitkomst(True, _tekst(antwoord.get_data(as_text=True)))
+    return Uitkomst(True, met_spaties(antwoord.text))
 
 
 def _upload(upload) -> Uitkomst:
     return Uitkomst(
         upload.status is UploadStatus.GEWEIGERD,
-        " ".join(_tekst(m) for m in upload.alle_meldingen),
+        " ".join(met_spaties(m) for m in upload.alle_meldingen),
     )
 
 
@@ -131,10 +122,7 @@ def via_import(client, beschikking, geval: Geval) -> Uitkomst:
         [*regel, "vroegsignalering", geval.overige, geval.overige],
         [*regel, "persoonsgerichte_aanpak", 0, 0],
     )
-    upload, _ = historische_import.ontvang(
-        beschikking.regeling_jaar.regeling, inhoud, bestandsnaam="historie.xlsx", door="test"
-    )
-    return _upload(upload)
+    return _upload(controleer(beschikking.regeling_jaar.regeling, inhoud))
 
 
 KANALEN = {"web form": via_formulier, "return upload": via_upload, "historical import": via_import}
@@ -154,8 +142,8 @@ def _oordeel(uitkomst: Uitkomst, melding: str | None, waarschuwing: str | None) 
 
 @pytest.mark.parametrize("kanaal", KANALEN)
 @pytest.mark.parametrize("geval", GEVALLEN)
-def test_the_same_case_gets_the_same_verdict_everywhere(klerk, amsterdam, geval, kanaal):  # noqa: F811
-    uitkomst = KANALEN[kanaal](klerk, amsterdam, GEVALLEN[geval])
+def test_the_same_case_gets_the_same_verdict_everywhere(klerk, beschikking_920000, geval, kanaal):
+    uitkomst = KANALEN[kanaal](klerk, beschikking_920000, GEVALLEN[geval])
 
     _oordeel(uitkomst, GEVALLEN[geval].melding, GEVALLEN[geval].waarschuwing)
 
@@ -195,7 +183,6 @@ PLAFOND = {
 
 def toekenning_via_formulier(client, beschikking: Beschikking, geval: Toekenning) -> Uitkomst:
     rotterdam = maak_gemeente("GM0599", "Rotterdam", "Zuid-Holland")
-    db.session.commit()
     antwoord = client.post(
         f"/versterkingsgelden/jaren/{beschikking.regeling_jaar.id}/beschikkingen/nieuw",
         data={"gemeente_id": str(rotterdam.id), "bedrag": geval.getypt},
@@ -205,12 +192,8 @@ def toekenning_via_formulier(client, beschikking: Beschikking, geval: Toekenning
 
 def toekenning_via_import(client, beschikking: Beschikking, geval: Toekenning) -> Uitkomst:
     maak_gemeente("GM0599", "Rotterdam", "Zuid-Holland")
-    db.session.commit()
     inhoud = werkmap(["toekenning", "GM0599", "Rotterdam", 2015, "kennisbevordering", geval.bedrag])
-    upload, _ = historische_import.ontvang(
-        beschikking.regeling_jaar.regeling, inhoud, bestandsnaam="historie.xlsx", door="test"
-    )
-    return _upload(upload)
+    return _upload(controleer(beschikking.regeling_jaar.regeling, inhoud))
 
 
 PLAFOND_KANALEN = {
@@ -222,8 +205,8 @@ PLAFOND_KANALEN = {
 @pytest.mark.parametrize("kanaal", PLAFOND_KANALEN)
 @pytest.mark.parametrize("geval", PLAFOND)
 def test_the_same_grant_gets_the_same_ceiling_verdict_everywhere(
-    medewerker,  # noqa: F811
-    amsterdam,  # noqa: F811
+    officier,
+    beschikking_920000,
     geval,
     kanaal,
 ):
@@ -231,10 +214,9 @@ def test_the_same_grant_gets_the_same_ceiling_verdict_everywhere(
     if toekenning.concept is not None:
         utrecht = maak_gemeente("GM0344", "Utrecht", "Utrecht")
         maak_beschikking(
-            utrecht, amsterdam.regeling_jaar.regeling, toekenning.concept, beschikt=False
+            utrecht, beschikking_920000.regeling_jaar.regeling, toekenning.concept, beschikt=False
         )
-        db.session.commit()
 
-    uitkomst = PLAFOND_KANALEN[kanaal](medewerker, amsterdam, toekenning)
+    uitkomst = PLAFOND_KANALEN[kanaal](officier, beschikking_920000, toekenning)
 
     _oordeel(uitkomst, toekenning.melding, None)
