@@ -270,9 +270,15 @@ def officier(login_as: Callable[..., FlaskClient], beleidsmedewerker: Gebruiker)
 
 
 @pytest.fixture
-def financien(login_as: Callable[..., FlaskClient]) -> FlaskClient:
-    """A browser signed in as someone of finance (financiën)."""
-    return login_as(Rol.FINANCIEN)
+def medewerker_financien(db: SQLAlchemy) -> Gebruiker:
+    """An account of finance (financiën)."""
+    return maak_gebruiker(Rol.FINANCIEN)
+
+
+@pytest.fixture
+def financien(login_as: Callable[..., FlaskClient], medewerker_financien: Gebruiker) -> FlaskClient:
+    """A browser signed in as `medewerker_financien`."""
+    return login_as(medewerker_financien)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import select
 
 from gemeenten.models import Gemeente
+from kern import tijd
 from kern.accounts.models import Gebruiker, Rol
 from subsidies import services
 from subsidies.models import Beschikking, Regeling, RegelingJaar
@@ -91,3 +93,10 @@ def wereld(amsterdam: Gemeente, rotterdam: Gemeente) -> Wereld:
         beleidsmedewerker=maak_gebruiker(Rol.BELEIDSMEDEWERKER),
         medewerker_financien=maak_gebruiker(Rol.FINANCIEN),
     )
+
+
+@pytest.fixture
+def op_1_juni_2016(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Today is 1 June 2016: the demo's advances were planned for 1 April 2016, its clawback
+    for 2 November 2016."""
+    monkeypatch.setattr(tijd, "nu", lambda: datetime(2016, 6, 1, 10, 0, tzinfo=UTC))

@@ -12,13 +12,13 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from kern.db import db
+from gemeenten.models import Gemeente
+from kern.accounts.models import Rol
 from subsidies.models import Betaling, VerantwoordingRegel
 from tests.kern.test_export import _filters
 from tests.libreoffice import SOFFICE, opnieuw_opgeslagen
-from tests.subsidies.test_betalingen import aanmelden, html, op_1_juni_2016  # noqa: F401
 
-pytestmark = pytest.mark.usefixtures("op_1_juni_2016")
+pytestmark = pytest.mark.usefixtures("demo", "op_1_juni_2016")
 
 PAGINA = "/versterkingsgelden/bestedingen"
 
@@ -32,11 +32,6 @@ def bedrag(tekst_: str) -> Decimal:
 def paginatotalen(html: str) -> list[Decimal]:
     voet = re.search(r'<table class="tabel" id="samenvatting">.*?<tfoot>(.*?)</tfoot>', html, re.S)
     return [bedrag(t) for t in re.findall(r"<strong>([^<]*)</strong>", voet.group(1))]
-
-
-@pytest.fixture
-def financien(app, demo):
-    return aanmelden(app, "financien@demo.example", app.config["DEMO_PASSWORD"])
 
 
 @pytest.fixture
@@ -60,7 +55,7 @@ def totaalrij(blad) -> list:
 
 
 def test_the_demo_summary_as_a_workbook_has_the_pages_totals_as_sums(financien, regeling_2015):
-    pagina = html(financien.get(PAGINA + regeling_2015))
+    pagina = financien.get(PAGINA + regeling_2015).text
     inhoud, antwoord = bestand(financien, PAGINA + regeling_2015 + "&formaat=xlsx")
 
     assert antwoord.status_code == 200
@@ -102,7 +97,9 @@ def test_the_demo_summary_as_a_workbook_has_the_pages_totals_as_sums(financien, 
     ] == (paginatotalen(pagina))
 
 
-def test_the_details_and_payments_are_every_line_and_payment(financien, regeling_2015):
+def test_the_details_and_payments_are_every_line_and_payment(
+    db, financien, regeling_2015, medewerker_financien
+):
     werkmap = load_workbook(
         io.BytesIO(bestand(financien, PAGINA + regeling_2015 + "&formaat=xlsx")[0]),
         data_only=True,
@@ -128,13 +125,16 @@ def test_the_details_and_payments_are_every_line_and_payment(financien, regeling
         "Tot en met jaar": "2015",
         "Beschikkingen in concept": "niet opgenomen",
     }
-    assert werkmap["Toelichting"]["B4"].value == "Demo Financiën (financien@demo.example)"
+    assert (
+        werkmap["Toelichting"]["B4"].value
+        == f"{medewerker_financien.naam} ({medewerker_financien.email})"
+    )
 
 
 def test_the_filters_narrow_the_summary_and_a_wrong_range_is_said(financien):
-    zuid = html(financien.get(PAGINA + "?provincie=Zuid-Holland"))
-    omgekeerd = html(financien.get(PAGINA + "?van=2015&tot=2014"))
-    amsterdam = html(financien.get(PAGINA + "?gemeente=GM0363"))
+    zuid = financien.get(PAGINA + "?provincie=Zuid-Holland").text
+    omgekeerd = financien.get(PAGINA + "?van=2015&tot=2014").text
+    amsterdam = financien.get(PAGINA + "?gemeente=GM0363").text
 
     assert "Amsterdam" not in re.search(r"<tbody>(.*?)</tbody>", zuid, re.S).group(1)
     assert "Delft" in zuid
@@ -144,7 +144,7 @@ def test_the_filters_narrow_the_summary_and_a_wrong_range_is_said(financien):
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
 def test_libreoffice_recalculates_the_totals_to_the_pages(financien, regeling_2015, tmp_path):
-    pagina = html(financien.get(PAGINA + regeling_2015))
+    pagina = financien.get(PAGINA + regeling_2015).text
     inhoud, _ = bestand(financien, PAGINA + regeling_2015 + "&formaat=xlsx")
 
     # Every stored total zeroed, so only a real recalculation can give the page's totals.
@@ -177,8 +177,9 @@ def _zonder_opgeslagen_totalen(inhoud: bytes) -> bytes:
 # --- A municipality's own summary -----------------------------------------------------------
 
 
-def test_a_municipality_user_exports_only_their_own_summary(app, demo):
-    gemeente = aanmelden(app, "gemeente@demo.example", app.config["DEMO_PASSWORD"])
+def test_a_municipality_user_exports_only_their_own_summary(db, login_as):
+    amsterdam = db.session.execute(select(Gemeente).filter_by(cbs_code="GM0363")).scalar_one()
+    gemeente = login_as(Rol.GEMEENTE, gemeente=amsterdam)
 
     inhoud, eigen = bestand(
         gemeente, "/versterkingsgelden/gemeenten/GM0363/bestedingen?formaat=xlsx"
