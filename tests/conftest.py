@@ -1,5 +1,7 @@
-"""Fixtures shared by the whole suite: `app`, `db`, `client`, `runner`, `login_as`, and the
-municipalities every package's tests grant to, sign in for and look up.
+"""Fixtures shared by the whole suite: `app`, `db`, `client`, `runner` and `login_as`; the
+people (`beleidsmedewerker` and the browser signed in as them, `officier`; `medewerker_financien`
+and `financien`), the municipalities every package's tests use, the `demo`, and
+`twee_gemeenten`, the world the permission matrix, the exports and the form property test use.
 
 As in Flask's tutorial, `app` pushes no context: every request and every command runs in an app
 context of its own (its own `g`, its own database session), as under a real server, whether or
@@ -14,8 +16,9 @@ the fixtures only its tests use.
 
 The suite runs on SQLite by default; set ``TEST_DATABASE_URL`` (``postgresql+psycopg://...``)
 to run it against PostgreSQL, as `.ci/run` does. Each test starts with an empty schema: on
-SQLite a copy of a database file made once per run, on PostgreSQL the tables emptied after each
-test (and made again when a test, such as the migration test, dropped them).
+SQLite a copy of a database file made once per run (with the demo loaded, for a test that asks
+for `demo`), on PostgreSQL the tables emptied after each test (and made again when a test, such
+as the migration test, dropped them).
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from click.testing import Result
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 from werkzeug.test import TestResponse
 
 from gemeenten.models import Deelname, Gemeente, Programma
@@ -47,7 +50,7 @@ from kern.uploads import Upload
 from onderwijsaanpak import services as onderwijsaanpak
 from onderwijsaanpak.models import Activiteit, Fase, Les, Rapportage, Rapportageronde
 from subsidies import historische_import, services, verantwoording_import
-from subsidies.models import Beschikking, BetalingSoort, Regeling
+from subsidies.models import Beschikking, BetalingSoort, Regeling, RegelingJaar
 from tests.gemeenten.factories import maak_deelname, maak_gemeente
 from tests.kern.factories import WACHTWOORD, maak_gebruiker
 from tests.onderwijsaanpak.factories import (
@@ -138,15 +141,51 @@ def _tabellen_legen() -> None:
         verbinding.execute(text(f"TRUNCATE {namen} RESTART IDENTITY CASCADE"))
 
 
+def instellingen(database_url: str, **extra: object) -> dict[str, object]:
+    """The configuration of the app under test."""
+    return {
+        "APP_ENV": "testing",
+        "TESTING": True,
+        "SECRET_KEY": "test-geheim",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "DEMO_PASSWORD": "demo-wachtwoord-voor-tests",
+        # Hundreds of sign-ins: one hashing round keeps them fast (production: scrypt).
+        "WACHTWOORD_HASH": "pbkdf2:sha256:1",
+        "SERVER_NAME": "localhost",
+        **extra,
+    }
+
+
 @pytest.fixture(scope="session")
 def sqlite_sjabloon(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
     """An SQLite file with the empty schema, copied for every test (None on PostgreSQL)."""
     if POSTGRES_URL:
         return None
     pad = tmp_path_factory.mktemp("sjabloon") / "leeg.sqlite"
-    sjabloon_app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{pad}"})
+    sjabloon_app = create_app(instellingen(f"sqlite:///{pad}"))
     with sjabloon_app.app_context():
         _db.create_all()
+        _db.engine.dispose()
+    return pad
+
+
+@pytest.fixture(scope="session")
+def sqlite_demo(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_sjabloon: Path | None
+) -> Path | None:
+    """An SQLite file with the demo loaded, made once and copied for every test that asks for
+    `demo` (None on PostgreSQL, where such a test loads it itself)."""
+    if sqlite_sjabloon is None:
+        return None
+    pad = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    shutil.copyfile(sqlite_sjabloon, pad)
+    demo_app = create_app(instellingen(f"sqlite:///{pad}"))
+    resultaat = demo_app.test_cli_runner().invoke(args=["demo", "laden"])
+    assert resultaat.exit_code == 0, resultaat.output
+    with demo_app.app_context():
         _db.engine.dispose()
     return pad
 
@@ -156,27 +195,24 @@ def sqlite_sjabloon(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
 
 @pytest.fixture
 def app_config(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, object]:
-    return {
-        "APP_ENV": "testing",
-        "TESTING": True,
-        "SECRET_KEY": "test-geheim",
-        "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
-        "WTF_CSRF_ENABLED": request.node.get_closest_marker("csrf") is not None,
-        "RATELIMIT_ENABLED": request.node.get_closest_marker("ratelimit") is not None,
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "DEMO_PASSWORD": "demo-wachtwoord-voor-tests",
-        # Hundreds of sign-ins: one hashing round keeps them fast (production: scrypt).
-        "WACHTWOORD_HASH": "pbkdf2:sha256:1",
-        "SERVER_NAME": "localhost",
-    }
+    return instellingen(
+        database_url(tmp_path),
+        WTF_CSRF_ENABLED=request.node.get_closest_marker("csrf") is not None,
+        RATELIMIT_ENABLED=request.node.get_closest_marker("ratelimit") is not None,
+    )
 
 
 @pytest.fixture
 def app(
-    app_config: dict[str, object], tmp_path: Path, sqlite_sjabloon: Path | None
+    request: pytest.FixtureRequest,
+    app_config: dict[str, object],
+    tmp_path: Path,
+    sqlite_sjabloon: Path | None,
 ) -> Iterator[Flask]:
     if sqlite_sjabloon is not None:
-        shutil.copyfile(sqlite_sjabloon, tmp_path / "test.sqlite")
+        met_demo = "demo" in request.fixturenames  # see `demo`
+        bron = request.getfixturevalue("sqlite_demo") if met_demo else sqlite_sjabloon
+        shutil.copyfile(bron, tmp_path / "test.sqlite")
     app = create_app(app_config)
     app.instance_path = str(tmp_path / "instance")
     app.test_client_class = Client
@@ -302,6 +338,17 @@ def den_haag(db: SQLAlchemy) -> Gemeente:
 @pytest.fixture
 def utrecht(db: SQLAlchemy) -> Gemeente:
     return maak_gemeente("GM0344", "Utrecht", "Utrecht")
+
+
+@pytest.fixture
+def demo(db: SQLAlchemy, runner: FlaskCliRunner, sqlite_demo: Path | None) -> RegelingJaar:
+    """The demo data (`flask demo laden`): 49 municipalities, an account per role and the 2015
+    grants of nine of them, decided; the scheme's year 2015. On SQLite the test's database
+    starts as a copy of the demo loaded once per run (`app` sees that the test asks for it)."""
+    if sqlite_demo is None:
+        resultaat = runner.invoke(args=["demo", "laden"])
+        assert resultaat.exit_code == 0, resultaat.output
+    return db.session.execute(select(RegelingJaar)).scalar_one()
 
 
 # --- Everything twice: the permission matrix's world -----------------------------------------

@@ -9,15 +9,14 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from flask.testing import FlaskClient, FlaskCliRunner
+from flask.testing import FlaskClient
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import select
 
 from gemeenten.models import Gemeente
 from kern import tijd
 from kern.accounts.models import Gebruiker, Rol
 from subsidies import services
-from subsidies.models import Beschikking, Regeling, RegelingJaar
+from subsidies.models import Beschikking, Regeling
 from tests.kern.factories import maak_gebruiker
 from tests.subsidies.factories import maak_beschikking, maak_regeling
 
@@ -26,15 +25,6 @@ from tests.subsidies.factories import maak_beschikking, maak_regeling
 def regeling(db: SQLAlchemy) -> Regeling:
     """The versterkingsgelden for 2015 with a ceiling of 1,000,000 and the standard purposes."""
     return maak_regeling(naam="Versterkingsgelden", jaar=2015, plafond=Decimal("1000000.00"))
-
-
-@pytest.fixture
-def demo(db: SQLAlchemy, runner: FlaskCliRunner) -> RegelingJaar:
-    """The demo data (`flask demo laden`): 49 municipalities and the 2015 grants of nine of
-    them, decided; the scheme's year 2015."""
-    resultaat = runner.invoke(args=["demo", "laden"])
-    assert resultaat.exit_code == 0, resultaat.output
-    return db.session.execute(select(RegelingJaar)).scalar_one()
 
 
 @pytest.fixture
