@@ -177,7 +177,6 @@ def test_sending_back_needs_a_reason_and_the_current_version(login_as, amsterdam
     assert "Geef aan wat de gemeente moet verbeteren." in tekst(zonder_reden)
     assert verouderd.status_code == 409
     assert "Iemand anders heeft deze rapportage intussen gewijzigd" in tekst(verouderd)
-    db.session.expire_all()
     assert rapportage.status is RapportageStatus.INGEDIEND
 
 
@@ -204,7 +203,6 @@ def test_reports_of_another_municipality_do_not_exist_for_a_municipality_user(
         officier.post(f"{onder_amsterdam}/goedkeuren", data={"goedkeuren-versie": "1"}).status_code
         == 404
     )
-    db.session.expire_all()
     assert van_rotterdam.status is RapportageStatus.INGEDIEND
     assert aantal(Rapportage) == 1
 

@@ -90,7 +90,6 @@ def test_moving_from_pilot_to_rollout_keeps_the_pilot_in_the_history(amsterdam):
         versie=lid.versie,
     )
     db.session.commit()
-    db.session.expire_all()
 
     lid = db.session.get(Cohortlid, lid.id)
     assert lid is not None
