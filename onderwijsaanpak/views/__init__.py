@@ -73,4 +73,10 @@ def is_beleidsmedewerker() -> bool:
 
 
 # The route modules register themselves on `bp`.
-from onderwijsaanpak.views import activiteiten, cohort, lessen, rondes  # noqa: E402, F401
+from onderwijsaanpak.views import (  # noqa: E402, F401
+    activiteiten,
+    cohort,
+    lessen,
+    rondes,
+    voortgang,
+)

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
 
 from gemeenten.models import Gemeente
 from kern import tijd
@@ -21,6 +18,7 @@ from subsidies import grafiek, overzicht, services
 from subsidies.models import BeschikkingStatus, BetalingSoort, RegelingJaar
 from tests.gemeenten.factories import maak_gemeente
 from tests.pagina import tekst
+from tests.sql import telling
 from tests.subsidies.factories import maak_beschikking, maak_regeling, maak_verantwoording
 
 VANDAAG = date(2016, 8, 1)  # the date the services are handed as today
@@ -524,20 +522,6 @@ def test_an_unknown_year_is_404(financien, demo):
 
 
 # --- No N+1 ---------------------------------------------------------------------------------
-
-
-@contextmanager
-def telling() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def tel(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", tel)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", tel)
 
 
 CODES = ["GM0363", "GM0599", "GM0344", "GM0503", "GM0518", "GM0202", "GM0637", "GM0406", "GM0513"]
