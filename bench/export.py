@@ -12,7 +12,9 @@ For 10,000 and 100,000 return lines in an SQLite database it measures, in one ru
   constant-memory mode), with the explanation sheet, to a file.
 
 Each measurement runs in a fresh child process, so that its peak memory (VmHWM) is its own; only
-the work is timed, not starting Python or the application. The targets (issue 12): at 100,000
+the work is timed, not starting Python or the application. Both run three times, taking turns,
+and the fastest run of each counts (``--herhaal``): other load on a shared machine only slows a
+run down. The targets (issue 12): at 100,000
 lines the export takes at most 0.7 times the bare openpyxl loop, and its peak memory at 100,000
 lines is within 1.5 times that at 10,000. The exit status is 1 when a target is missed.
 """
@@ -236,12 +238,29 @@ def in_kind(meting: str, aantal: int, database: Path, uitvoer: Path) -> dict[str
     return gegevens
 
 
+def beste_van(herhaal: int, aantal: int, database: Path, map_: Path) -> dict[str, dict[str, float]]:
+    """Each measurement ``herhaal`` times, taking turns, and the fastest of each (with the
+    highest peak memory): on a shared machine the other load only ever slows a run down."""
+    metingen: dict[str, list[dict[str, float]]] = {"openpyxl": [], "export": []}
+    for _ in range(herhaal):
+        for meting, lijst in metingen.items():
+            lijst.append(in_kind(meting, aantal, database, map_ / f"{meting}-{aantal}.xlsx"))
+    return {
+        meting: {
+            **min(lijst, key=lambda m: m["seconden"]),
+            "piek_mb": max(m["piek_mb"] for m in lijst),
+        }
+        for meting, lijst in metingen.items()
+    }
+
+
 # --- The run ---------------------------------------------------------------------------------
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--groottes", type=int, nargs="*", default=list(GROOTTES))
+    parser.add_argument("--herhaal", type=int, default=3, help="runs per measurement (fastest)")
     parser.add_argument("--kind", choices=("openpyxl", "export"))
     parser.add_argument("--aantal", type=int)
     parser.add_argument("--database", type=Path)
@@ -258,10 +277,7 @@ def main() -> int:
         for aantal in args.groottes:
             database = map_ / f"bench-{aantal}.sqlite"
             opzet(database, aantal)
-            uitkomst = {
-                "openpyxl": in_kind("openpyxl", aantal, database, map_ / f"openpyxl-{aantal}.xlsx"),
-                "export": in_kind("export", aantal, database, map_ / f"export-{aantal}.xlsx"),
-            }
+            uitkomst = beste_van(args.herhaal, aantal, database, map_)
             for meting, gegevens in uitkomst.items():
                 if int(gegevens["rijen"]) != aantal:
                     raise SystemExit(f"{meting}: {gegevens['rijen']} lines, not {aantal}")

@@ -38,7 +38,7 @@ import io
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import IO, Any, TypeVar
 
@@ -258,6 +258,7 @@ def _schrijf_rijen(blad: Any, opmaak: _Opmaak, tabel: Tabel) -> _Geschreven:
     grootste: list[Decimal | int] = [0] * len(kolommen)
     totalen = {nr: Decimal(0) for nr, k in enumerate(kolommen) if k.totaal}
     schrijf_tekst, schrijf_getal = blad.write_string, blad.write_number
+    datumvormen = {datetime: opmaak.per_soort[Soort.MOMENT], date: opmaak.per_soort[Soort.DATUM]}
     rij_nr = 0
     for rij in tabel.rijen():
         rij_nr += 1
@@ -278,6 +279,9 @@ def _schrijf_rijen(blad: Any, opmaak: _Opmaak, tabel: Tabel) -> _Geschreven:
                 continue
             elif waarde is None:
                 continue
+            elif soort is datetime or soort is date:
+                schrijf_getal(rij_nr, kolom_nr, excel_datum(waarde), datumvormen[soort])
+                breedte = len(MOMENT) if soort is datetime else len(DATUM)
             else:
                 breedte = _schrijf_cel(blad, opmaak, rij_nr, kolom_nr, waarde)
             if breedte > breedtes[kolom_nr]:
@@ -306,6 +310,20 @@ def _schrijf_cel(blad: Any, opmaak: _Opmaak, rij: int, kolom: int, waarde: Any) 
         blad.write_datetime(rij, kolom, waarde, opmaak.per_soort[Soort.DATUM])
         return len(DATUM)
     raise TypeError(f"an export cell cannot hold {type(waarde).__name__}")
+
+
+EXCEL_NULPUNT = datetime(1899, 12, 30)  # day 0 of Excel's (and LibreOffice's) dates
+DAG = timedelta(days=1)
+
+
+def excel_datum(waarde: date) -> float:
+    """A date, or a moment in Dutch local time, as the day number a spreadsheet stores: what
+    xlsxwriter's ``write_datetime`` writes, without its checks on every cell of a large sheet
+    (the application's dates lie between 2000 and 2100)."""
+    if isinstance(waarde, datetime):
+        lokaal = waarde.astimezone(TIJDZONE).replace(tzinfo=None) if waarde.tzinfo else waarde
+        return (lokaal - EXCEL_NULPUNT) / DAG
+    return float((waarde - EXCEL_NULPUNT.date()).days)
 
 
 def _breedte_kop(kop: str) -> int:

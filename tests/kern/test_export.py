@@ -165,6 +165,25 @@ def test_a_number_total_a_year_a_wrapped_heading_and_a_sheet_without_totals():
     assert kleuren["A2"].quotePrefix
 
 
+def test_a_moment_is_written_in_dutch_time_and_a_date_as_a_date():
+    kolommen = [
+        export.Kolom("Moment", lambda r: r[0], export.Soort.MOMENT, "Wanneer"),
+        export.Kolom("Datum", lambda r: r[1], export.Soort.DATUM, "Welke dag"),
+    ]
+    winter = datetime(2026, 12, 1, 9, 30, 15, tzinfo=UTC)
+    zomer = datetime(2016, 7, 15, 22, 30, tzinfo=UTC)  # already the 16th in Amsterdam
+    werk = export.Export(
+        "m", "M", [export.Tabel("M", kolommen, lambda: [(winter, date(2000, 1, 1)), (zomer, None)])]
+    )
+
+    blad = load_workbook(io.BytesIO(_werkmap(werk)))["M"]
+
+    assert blad["A2"].value == datetime(2026, 12, 1, 10, 30, 15)
+    assert blad["A3"].value == datetime(2016, 7, 16, 0, 30)
+    assert blad["A2"].number_format == export.MOMENT
+    assert (blad["B2"].value, blad["B2"].number_format) == (datetime(2000, 1, 1), export.DATUM)
+
+
 def test_a_csv_file_holds_the_table_the_address_asks_for(app):
     with app.test_request_context("/?formaat=csv&tabel=2"):
         antwoord = export.csv_antwoord(_twee_tabellen())
