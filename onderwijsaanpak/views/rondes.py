@@ -4,6 +4,8 @@ back with a reason."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
@@ -231,45 +233,62 @@ def _rapportage_of_404(gemeente: Gemeente, rapportage_id: int) -> Rapportage:
     return rapportage
 
 
-@bp.route("/gemeenten/<cbs_code>/rapportages/<int:rapportage_id>/goedkeuren", methods=["POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
-def goedkeuren(cbs_code: str, rapportage_id: int) -> Pagina | Response:
+def _beoordeel(
+    cbs_code: str,
+    rapportage_id: int,
+    form: GoedkeurForm | TerugstuurForm,
+    beoordeling: Callable[[Rapportage], None],
+    gelukt: str,
+) -> Pagina | Response:
+    """Approve or send back the report named in the URL; ``gelukt`` names the municipality
+    as ``{gemeente}``."""
     gemeente, _ = lid_of_404(cbs_code)
     rapportage = _rapportage_of_404(gemeente, rapportage_id)
     ronde = rapportage.ronde
-    form = GoedkeurForm(prefix=GOEDKEUREN)
     status = 400
     if form.validate():
         try:
-            services.keur_goed(
-                rapportage, door=door(), versie=form.versie.data, reactie=form.reactie.data
-            )
+            beoordeling(rapportage)
         except OnderwijsFout as fout:
             status = weiger(fout, form, rapportage)
         else:
             db.session.commit()
-            flash(f"De rapportage van {gemeente.weergavenaam} is goedgekeurd.", "succes")
+            flash(gelukt.format(gemeente=gemeente.weergavenaam), "succes")
             return _naar(gemeente, ronde)
-    return _rapportagepagina(gemeente, ronde, goedkeur_form=form, status=status)
+    return _rapportagepagina(
+        gemeente,
+        ronde,
+        goedkeur_form=form if isinstance(form, GoedkeurForm) else None,
+        terugstuur_form=form if isinstance(form, TerugstuurForm) else None,
+        status=status,
+    )
+
+
+@bp.route("/gemeenten/<cbs_code>/rapportages/<int:rapportage_id>/goedkeuren", methods=["POST"])
+@toegang(Rol.BELEIDSMEDEWERKER)
+def goedkeuren(cbs_code: str, rapportage_id: int) -> Pagina | Response:
+    form = GoedkeurForm(prefix=GOEDKEUREN)
+    return _beoordeel(
+        cbs_code,
+        rapportage_id,
+        form,
+        lambda r: services.keur_goed(
+            r, door=door(), versie=form.versie.data, reactie=form.reactie.data
+        ),
+        "De rapportage van {gemeente} is goedgekeurd.",
+    )
 
 
 @bp.route("/gemeenten/<cbs_code>/rapportages/<int:rapportage_id>/terugsturen", methods=["POST"])
 @toegang(Rol.BELEIDSMEDEWERKER)
 def terugsturen(cbs_code: str, rapportage_id: int) -> Pagina | Response:
-    gemeente, _ = lid_of_404(cbs_code)
-    rapportage = _rapportage_of_404(gemeente, rapportage_id)
-    ronde = rapportage.ronde
     form = TerugstuurForm(prefix=TERUGSTUREN)
-    status = 400
-    if form.validate():
-        try:
-            services.stuur_terug(
-                rapportage, reden=form.reden.data or "", door=door(), versie=form.versie.data
-            )
-        except OnderwijsFout as fout:
-            status = weiger(fout, form, rapportage)
-        else:
-            db.session.commit()
-            flash(f"De rapportage is teruggestuurd naar {gemeente.weergavenaam}.", "succes")
-            return _naar(gemeente, ronde)
-    return _rapportagepagina(gemeente, ronde, terugstuur_form=form, status=status)
+    return _beoordeel(
+        cbs_code,
+        rapportage_id,
+        form,
+        lambda r: services.stuur_terug(
+            r, reden=form.reden.data or "", door=door(), versie=form.versie.data
+        ),
+        "De rapportage is teruggestuurd naar {gemeente}.",
+    )

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import EmailField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from kern.forms import BedragField, Formulier
+from kern.forms import AantalField, BedragField, Formulier
 
 
 class _Bedragen(Formulier):
@@ -39,6 +39,45 @@ def test_an_amount_with_spaces_around_it_is_read(app):
 
         assert form.validate()
         assert form.verplicht.data == Decimal("1234.56")
+
+
+class _Aantallen(Formulier):
+    class Meta:
+        csrf = False
+
+    aantal = AantalField("Aantal", validators=[InputRequired("Vul een aantal in.")])
+
+
+@pytest.mark.parametrize(
+    ("ingevuld", "gelezen"), [("25", 25), (" 7 ", 7), ("0", 0), ("000120", 120)]
+)
+def test_a_count_is_read_from_the_digits_0_to_9(app, ingevuld, gelezen):
+    with app.test_request_context(method="POST"):
+        form = _Aantallen(formdata=MultiDict({"aantal": ingevuld}))
+
+        assert form.validate()
+        assert form.aantal.data == gelezen
+
+
+@pytest.mark.parametrize(
+    "ingevuld",
+    ["-3", "+3", "2,5", "2.5", "1.000", "1_000", "1e3", "١٢٣", "１２３", "Ⅻ", "drie", "1234567890"],
+)
+def test_a_count_in_any_other_notation_is_refused(app, ingevuld):
+    with app.test_request_context(method="POST"):
+        form = _Aantallen(formdata=MultiDict({"aantal": ingevuld}))
+
+        assert not form.validate()
+        assert form.errors == {"aantal": ["Vul een heel getal in, met alleen cijfers, zoals 25."]}
+        assert form.aantal.data is None
+
+
+def test_a_count_of_only_whitespace_is_empty_and_required_says_so(app):
+    with app.test_request_context(method="POST"):
+        form = _Aantallen(formdata=MultiDict({"aantal": " \t "}))
+
+        assert not form.validate()
+        assert form.errors == {"aantal": ["Vul een aantal in."]}
 
 
 class _ZonderEigenMeldingen(Formulier):

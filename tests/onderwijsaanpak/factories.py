@@ -85,3 +85,16 @@ def maak_ronde(
 
 def maak_rapportage(ronde: Rapportageronde, gemeente: Gemeente) -> Rapportage:
     return services.dien_in(ronde, gemeente, toelichting=None, door="test", vandaag=VANDAAG)
+
+
+def verplaats(lid: Cohortlid, naar: Fase, vanaf: date, reden: str = "Volgens plan") -> None:
+    """Move a member to ``naar`` from ``vanaf`` (planned; no actual start yet)."""
+    services.verplaats(
+        lid,
+        naar=naar,
+        gepland_start=vanaf,
+        gestart_op=None,
+        reden=reden,
+        door="test",
+        versie=lid.versie,
+    )

@@ -36,6 +36,7 @@ from tests.onderwijsaanpak.factories import (
     maak_cohortlid,
     maak_rapportage,
     maak_ronde,
+    verplaats,
 )
 
 
@@ -155,30 +156,14 @@ def test_leaving_and_rejoining_the_cohort_are_phases_too(amsterdam, rotterdam):
     maak_cohortlid(rotterdam, Fase.PILOT)
     assert leden() == {amsterdam.id, rotterdam.id}
 
-    services.verplaats(
-        lid,
-        naar=Fase.BEEINDIGD,
-        gepland_start=date(2017, 1, 1),
-        gestart_op=None,
-        reden="Geen capaciteit meer",
-        door="test",
-        versie=lid.versie,
-    )
+    verplaats(lid, Fase.BEEINDIGD, date(2017, 1, 1), "Geen capaciteit meer")
 
     assert not lid.doet_mee
     assert leden() == {rotterdam.id}
     assert lid.fase_op(date(2016, 12, 31)) is Fase.UITROL
     assert lid.fase_op(date(2017, 1, 1)) is Fase.BEEINDIGD
 
-    services.verplaats(
-        lid,
-        naar=Fase.UITROL,
-        gepland_start=date(2017, 9, 1),
-        gestart_op=None,
-        reden="Weer opgenomen",
-        door="test",
-        versie=lid.versie,
-    )
+    verplaats(lid, Fase.UITROL, date(2017, 9, 1), "Weer opgenomen")
 
     assert leden() == {amsterdam.id, rotterdam.id}
     assert [p.fase for p in lid.perioden] == [Fase.UITROL, Fase.BEEINDIGD, Fase.UITROL]
@@ -191,15 +176,7 @@ def test_a_municipality_joins_the_cohort_once(amsterdam):
         maak_cohortlid(amsterdam, Fase.PILOT)
     assert fout.value.veld == "gemeente_id"
 
-    services.verplaats(
-        lid,
-        naar=Fase.BEEINDIGD,
-        gepland_start=date(2017, 1, 1),
-        gestart_op=None,
-        reden="Gestopt",
-        door="test",
-        versie=lid.versie,
-    )
+    verplaats(lid, Fase.BEEINDIGD, date(2017, 1, 1), "Gestopt")
     with pytest.raises(OnderwijsFout, match="Amsterdam deed eerder mee; neem haar weer op"):
         maak_cohortlid(amsterdam)
 
@@ -228,15 +205,7 @@ def test_membership_follows_from_the_cohort_and_is_not_set_by_hand(amsterdam):
 
 def test_the_dates_of_the_current_phase_can_be_set_later(amsterdam):
     lid = maak_cohortlid(amsterdam, Fase.PILOT)
-    services.verplaats(
-        lid,
-        naar=Fase.UITROL,
-        gepland_start=date(2016, 1, 4),
-        gestart_op=None,
-        reden="Uitrol",
-        door="test",
-        versie=lid.versie,
-    )
+    verplaats(lid, Fase.UITROL, date(2016, 1, 4), "Uitrol")
     pilot, uitrol = lid.perioden
 
     services.wijzig_startdata(
@@ -329,15 +298,7 @@ def test_an_invalid_activity_is_refused_on_its_field(amsterdam, velden, veld, me
 
 def test_only_a_municipality_taking_part_reports_activities(amsterdam, rotterdam):
     lid = maak_cohortlid(amsterdam)
-    services.verplaats(
-        lid,
-        naar=Fase.BEEINDIGD,
-        gepland_start=date(2017, 1, 1),
-        gestart_op=None,
-        reden="Gestopt",
-        door="test",
-        versie=lid.versie,
-    )
+    verplaats(lid, Fase.BEEINDIGD, date(2017, 1, 1), "Gestopt")
 
     with pytest.raises(
         OnderwijsFout, match=re.escape("Rotterdam neemt niet deel aan de onderwijsaanpak.")
@@ -382,15 +343,7 @@ def test_lessons_are_recorded_for_pilot_municipalities_only(amsterdam, rotterdam
         services.leg_les_vast(rotterdam, les, door="test")
 
     # A pilot municipality that moved on to the rollout keeps its lessons and gets new ones.
-    services.verplaats(
-        pilot,
-        naar=Fase.UITROL,
-        gepland_start=UITROL_START,
-        gestart_op=None,
-        reden="Uitrol",
-        door="test",
-        versie=pilot.versie,
-    )
+    verplaats(pilot, Fase.UITROL, UITROL_START, "Uitrol")
     services.leg_les_vast(amsterdam, les, door="test")
     services.wijzig_les(
         vastgelegd,
