@@ -119,6 +119,7 @@ def detail(cbs_code: str) -> str:
         deelname_form=deelname_form,
         mag_deelnames_wijzigen=gebruiker().rol is Rol.BELEIDSMEDEWERKER,
         secties=secties.render(gemeente),
+        te_doen=secties.te_doen(gemeente),
     )
 
 

@@ -15,13 +15,18 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from gemeenten import programmas
+    from gemeenten import programmas, secties
     from gemeenten.models import Programma
-    from kern import navigatie
+    from kern import demo, navigatie
     from onderwijsaanpak import models, services  # noqa: F401 (models: the tables)
+    from onderwijsaanpak.demo import laad_demo
     from onderwijsaanpak.views import bp
+    from onderwijsaanpak.views.gemeentepagina import gemeente_sectie, te_rapporteren
 
     app.register_blueprint(bp)
+    secties.registreer(app, 30, gemeente_sectie)
+    secties.registreer_te_doen(app, te_rapporteren)
+    demo.registreer(app, 60, laad_demo)
     # The cohort is the membership: a municipality in the pilot or the rollout takes part.
     programmas.registreer(
         app, Programma.ONDERWIJSAANPAK, services.cohortleden, "volgt uit het cohort"
@@ -30,5 +35,15 @@ def init_app(app: Flask) -> None:
         app,
         navigatie.Menuitem(
             "Onderwijsaanpak", "onderwijsaanpak.index", volgorde=35, blueprint="onderwijsaanpak"
+        ),
+    )
+    navigatie.registreer_tegel(
+        app,
+        navigatie.Tegel(
+            "Onderwijsaanpak",
+            "onderwijsaanpak.index",
+            "Maatregel 24: het cohort met zijn pilot en uitrol, de activiteiten op scholen, de "
+            "lessen uit de pilots en de rapportagerondes.",
+            30,
         ),
     )

@@ -25,6 +25,7 @@ ONDERWIJSAANPAK = ("Onderwijsaanpak", "/onderwijsaanpak/")
 GEBRUIKERS = ("Gebruikers", "/beheer/gebruikers")
 
 TEGEL_GEMEENTEN = "Gemeenten"
+TEGEL_ONDERWIJSAANPAK = "Onderwijsaanpak"
 TEGEL_GEBRUIKERS = "Gebruikers"
 TEGEL_BETALINGEN = "Betalingen"
 TEGEL_BESTEDINGEN = "Bestedingsoverzicht"
@@ -69,13 +70,25 @@ def titels(pagina: str) -> list[str]:
         (
             Rol.BELEIDSMEDEWERKER,
             [OVERZICHT, GEMEENTEN, VERSTERKINGSGELDEN, BETALINGEN, TE_BEOORDELEN, ONDERWIJSAANPAK],
-            [TEGEL_GEMEENTEN, TEGEL_BETALINGEN, TEGEL_BESTEDINGEN, TEGEL_WACHTWOORD],
+            [
+                TEGEL_GEMEENTEN,
+                TEGEL_BETALINGEN,
+                TEGEL_BESTEDINGEN,
+                TEGEL_ONDERWIJSAANPAK,
+                TEGEL_WACHTWOORD,
+            ],
         ),
         # Financiën may open the returns waiting for review, so the menu offers them.
         (
             Rol.FINANCIEN,
             [OVERZICHT, GEMEENTEN, VERSTERKINGSGELDEN, BETALINGEN, TE_BEOORDELEN, ONDERWIJSAANPAK],
-            [TEGEL_GEMEENTEN, TEGEL_BETALINGEN, TEGEL_BESTEDINGEN, TEGEL_WACHTWOORD],
+            [
+                TEGEL_GEMEENTEN,
+                TEGEL_BETALINGEN,
+                TEGEL_BESTEDINGEN,
+                TEGEL_ONDERWIJSAANPAK,
+                TEGEL_WACHTWOORD,
+            ],
         ),
         (
             Rol.BEHEERDER,
@@ -92,6 +105,7 @@ def titels(pagina: str) -> list[str]:
                 TEGEL_GEMEENTEN,
                 TEGEL_BETALINGEN,
                 TEGEL_BESTEDINGEN,
+                TEGEL_ONDERWIJSAANPAK,
                 TEGEL_GEBRUIKERS,
                 TEGEL_WACHTWOORD,
             ],
@@ -127,6 +141,12 @@ def test_the_tiles_link_and_explain(login_as):
             "/versterkingsgelden/bestedingen",
             "Bestedingsoverzicht",
             "Per ontvanger en jaar toegekend, betaald, besteed en vastgesteld, als Excel-werkmap.",
+        ),
+        (
+            "/onderwijsaanpak/",
+            "Onderwijsaanpak",
+            "Maatregel 24: het cohort met zijn pilot en uitrol, de activiteiten op scholen, de "
+            "lessen uit de pilots en de rapportagerondes.",
         ),
         ("/beheer/gebruikers", "Gebruikers", "Accounts aanmaken, blokkeren en deblokkeren."),
         (
@@ -233,7 +253,7 @@ def test_a_registered_entry_and_tile_appear_without_template_changes(app, login_
         TE_BEOORDELEN,
         ONDERWIJSAANPAK,
     ]
-    assert tegels(bij_financien)[3] == (
+    assert tegels(bij_financien)[4] == (
         "/proef/",
         "Proefprogramma",
         "Een programma dat zichzelf aanmeldt.",
