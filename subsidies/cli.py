@@ -53,6 +53,28 @@ def importeer(pad: Path, regeling_id: int, door: str, bevestig: bool) -> None:
     regeling = db.session.get(Regeling, regeling_id)
     if regeling is None:
         _stop(f"Er is geen regeling met id {regeling_id}.", GEBRUIK)
+    medewerker = _beleidsmedewerker(door)
+    if pad.stat().st_size > MAX_BESTAND:
+        _stop(f"{pad.name} is groter dan {MAX_BESTAND // 1024 // 1024} MB.", ONGELDIG)
+
+    with audit.als(medewerker.email):
+        upload = _controleer(regeling, pad, medewerker.email)
+        if upload is None:
+            return
+        db.session.commit()
+        click.echo("")
+        _verslag(upload)
+        if upload.status is not UploadStatus.GECONTROLEERD:
+            raise SystemExit(ONGELDIG)
+        if not bevestig:
+            click.echo("Er is niets ingelezen; voeg --bevestig toe om het bestand in te lezen.")
+            return
+        resultaat = _lees_in(regeling, upload, medewerker.email)
+        db.session.commit()
+    click.echo(f"\nIngelezen: {resultaat}.")
+
+
+def _beleidsmedewerker(door: str) -> Gebruiker:
     medewerker = db.session.execute(
         sa.select(Gebruiker).where(
             sa.func.lower(Gebruiker.email) == door.strip().lower(),
@@ -62,64 +84,55 @@ def importeer(pad: Path, regeling_id: int, door: str, bevestig: bool) -> None:
     ).scalar_one_or_none()
     if medewerker is None:
         _stop(f"Er is geen actieve beleidsmedewerker met e-mailadres {door}.", GEBRUIK)
-    if pad.stat().st_size > MAX_BESTAND:
-        _stop(f"{pad.name} is groter dan {MAX_BESTAND // 1024 // 1024} MB.", ONGELDIG)
-    inhoud = pad.read_bytes()
+    return medewerker
 
-    with audit.als(medewerker.email):
-        with click.progressbar(_onbekende_lengte(), label="Controleren", show_pos=True) as balk:
-            upload, nieuw = historische_import.ontvang(
+
+def _controleer(regeling: Regeling, pad: Path, door: str) -> Upload | None:
+    """Keep and check the file, or check the same file sent before again if it needs that;
+    None when that one was imported already (and says so)."""
+    with click.progressbar(_onbekende_lengte(), label="Controleren", show_pos=True) as balk:
+        upload, nieuw = historische_import.ontvang(
+            regeling, pad.read_bytes(), bestandsnaam=pad.name, door=door, voortgang=balk.update
+        )
+        if nieuw:
+            return upload
+        click.echo(
+            f"\nDit bestand is al eerder geüpload (upload {upload.id}, "
+            f"{upload.geupload_op:%d-%m-%Y}); er is niets nieuws opgeslagen."
+        )
+        if upload.status is UploadStatus.GEIMPORTEERD:
+            click.echo(
+                f"Het is al ingelezen op {upload.geimporteerd_op:%d-%m-%Y} door "
+                f"{upload.geimporteerd_door}: {historische_import.ingelezen(upload)}."
+            )
+            return None
+        if upload.status is not UploadStatus.GECONTROLEERD or historische_import.verouderd(
+            regeling, upload
+        ):
+            click.echo("Het wordt opnieuw gecontroleerd.")
+            historische_import.controleer(regeling, upload, voortgang=balk.update)
+    return upload
+
+
+def _lees_in(regeling: Regeling, upload: Upload, door: str) -> historische_import.Resultaat:
+    """Import the checked upload; a refusal exits 1 with nothing changed (the command's
+    session is rolled back when it ends)."""
+    try:
+        with click.progressbar(
+            length=max(historische_import.te_importeren(upload), 1), label="Inlezen"
+        ) as balk:
+            return historische_import.importeer(
                 regeling,
-                inhoud,
-                bestandsnaam=pad.name,
-                door=medewerker.email,
+                upload,
+                door=door,
+                versie=upload.versie,
+                vandaag=tijd.vandaag(),
                 voortgang=balk.update,
             )
-            if not nieuw:
-                click.echo(
-                    f"\nDit bestand is al eerder geüpload (upload {upload.id}, "
-                    f"{upload.geupload_op:%d-%m-%Y}); er is niets nieuws opgeslagen."
-                )
-                if upload.status is UploadStatus.GEIMPORTEERD:
-                    click.echo(
-                        f"Het is al ingelezen op {upload.geimporteerd_op:%d-%m-%Y} door "
-                        f"{upload.geimporteerd_door}: {historische_import.ingelezen(upload)}."
-                    )
-                    return
-                if upload.status is not UploadStatus.GECONTROLEERD or historische_import.verouderd(
-                    regeling, upload
-                ):
-                    click.echo("Het wordt opnieuw gecontroleerd.")
-                    historische_import.controleer(regeling, upload, voortgang=balk.update)
-        db.session.commit()
-        click.echo("")
-        _verslag(upload)
-        if upload.status is not UploadStatus.GECONTROLEERD:
-            raise SystemExit(ONGELDIG)
-        if not bevestig:
-            click.echo("Er is niets ingelezen; voeg --bevestig toe om het bestand in te lezen.")
-            return
-        try:
-            with click.progressbar(
-                length=max(historische_import.te_importeren(upload), 1), label="Inlezen"
-            ) as balk:
-                resultaat = historische_import.importeer(
-                    regeling,
-                    upload,
-                    door=medewerker.email,
-                    versie=upload.versie,
-                    vandaag=tijd.vandaag(),
-                    voortgang=balk.update,
-                )
-        except services.SubsidieFout as fout:
-            db.session.rollback()
-            click.echo(f"\nHet bestand is niet ingelezen; er is niets veranderd. {fout}")
-            raise SystemExit(ONGELDIG) from None
-        except BaseException:
-            db.session.rollback()
-            raise
-        db.session.commit()
-    click.echo(f"\nIngelezen: {resultaat}.")
+    except services.SubsidieFout as fout:
+        db.session.rollback()
+        click.echo(f"\nHet bestand is niet ingelezen; er is niets veranderd. {fout}")
+        raise SystemExit(ONGELDIG) from None
 
 
 def _verslag(upload: Upload) -> None:

@@ -12,18 +12,18 @@ request (the views: `subsidies.views.historische_import`), or one run of
 
     sjabloon()      the empty workbook to fill in, with its instructions
     ontvang()       store the original (kern.uploads, through its own session), then
-      controleer()  read it as a stream, check
-                    every row against the scheme and the database, count what each row does
-                    (nieuw, gewijzigd, ongewijzigd) and stage the new and changed ones, with
-                    the old values (amounts in cents); or refuse the upload with every message
-                    at once
+      controleer()  read it as a stream, check every row against the scheme and the
+                    database, count what each row does (nieuw, gewijzigd, ongewijzigd) and
+                    stage the new and changed ones as `Wijziging` (with the old values,
+                    amounts in cents); or refuse the upload with every message at once
     wijzigingen()   the staged rows, for the paginated preview (`voorbeeldregels`)
     importeer()     the staged rows through the services, in the caller's one transaction
 
 Checking is fast (the bench: 100,000 rows): the reference data is loaded into dictionaries
-once, and a row whose cells are plainly right (`Controle._snel`) costs a few lookups; any
-other row is read again cell by cell through kern.excel.cellen (`Controle._traag`), which
-takes the same values the same way and words every problem.
+once, and a row whose cells are plainly right (`Controle._gewone_rij`) costs a few lookups;
+any other row is read again cell by cell through kern.excel.cellen
+(`Controle._rij_met_meldingen`), which takes the same values the same way and words every
+problem.
 
 What an import does, per municipality and year (the recipient is the municipality named):
 
@@ -49,7 +49,7 @@ The check runs once per upload, on the database as it was; `importeer` refuses w
 of the scheme changed since (`verouderd`), and the officer has the file checked again.
 
 The modules, in the order of the steps: `basis` (the columns and the words above, shared by
-all), `sjabloon`, `controle` (`ontvang`, `controleer`, `stand`, `verouderd`), `voorvertoning`
+all), `sjabloon`, `controle` (`ontvang`, `controleer`, `vingerafdruk`, `verouderd`), `voorvertoning`
 (the preview, a page at a time) and `importeren` (`importeer` and its `Resultaat`).
 """
 
@@ -66,11 +66,12 @@ from subsidies.historische_import.basis import (
     SOORTEN,
     TOEKENNING,
     Voortgang,
+    Wijziging,
     hoort_bij,
     kenmerk,
     sleutel,
 )
-from subsidies.historische_import.controle import controleer, ontvang, stand, verouderd
+from subsidies.historische_import.controle import controleer, ontvang, verouderd, vingerafdruk
 from subsidies.historische_import.importeren import (
     Resultaat,
     gevolgen,
@@ -102,6 +103,7 @@ __all__ = [
     "Resultaat",
     "Voorbeeldregel",
     "Voortgang",
+    "Wijziging",
     "controleer",
     "gevolgen",
     "hoort_bij",
@@ -111,9 +113,9 @@ __all__ = [
     "ontvang",
     "sjabloon",
     "sleutel",
-    "stand",
     "te_importeren",
     "verouderd",
+    "vingerafdruk",
     "voorbeeldregels",
     "wijzigingen",
 ]

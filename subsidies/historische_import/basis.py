@@ -1,13 +1,15 @@
 """What every step of the historical import shares: the columns, the kinds and outcomes of a row.
 
-Also the upload's key, the number a new decision gets, and the scheme's decisions loaded as the
-check and the import both need them.
+Also the upload's key, the number a new decision gets, the staged row (`Wijziging`), and the
+scheme's decisions loaded as the check and the import both need them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import date
 from decimal import Decimal
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -29,6 +31,64 @@ NIEUW, GEWIJZIGD, ONGEWIJZIGD = "nieuw", "gewijzigd", "ongewijzigd"
 UITKOMSTEN = (NIEUW, GEWIJZIGD, ONGEWIJZIGD)
 
 Voortgang = Callable[[int], None]  # called with the number of rows done since the last call
+
+
+class Wijziging(NamedTuple):
+    """A staged row: what confirming does with one row of the file (money in cents). A named
+    tuple: one is made for every row that changes something.
+
+    Kept as JSON in `kern.uploads` (`als_json`, `van_json`), in the keys it always had:
+    ``soort``, ``cbs``, ``jaar``, ``bedrag``, ``uitkomst``, and where they apply ``doel``,
+    ``cumulatief``, ``datum`` (ISO) and ``oud`` (``bedrag``, ``cumulatief``).
+    """
+
+    soort: str  # TOEKENNING, BETALING or BESTEDING
+    cbs: str
+    jaar: int
+    bedrag: int
+    uitkomst: str  # NIEUW or GEWIJZIGD: an unchanged row is counted, not staged
+    doel: str | None = None  # the purpose's code; a payment has none
+    cumulatief: int | None = None  # a spending row's cumulative
+    datum: date | None = None  # a payment's date
+    oud_bedrag: int | None = None  # what a changed row replaces
+    oud_cumulatief: int | None = None
+
+    def als_json(self) -> dict[str, Any]:
+        gegevens: dict[str, Any] = {
+            "soort": self.soort,
+            "cbs": self.cbs,
+            "jaar": self.jaar,
+            "bedrag": self.bedrag,
+            "uitkomst": self.uitkomst,
+        }
+        if self.doel is not None:
+            gegevens["doel"] = self.doel
+        if self.cumulatief is not None:
+            gegevens["cumulatief"] = self.cumulatief
+        if self.datum is not None:
+            gegevens["datum"] = self.datum.isoformat()
+        if self.oud_bedrag is not None:
+            gegevens["oud"] = {"bedrag": self.oud_bedrag}
+            if self.oud_cumulatief is not None:
+                gegevens["oud"]["cumulatief"] = self.oud_cumulatief
+        return gegevens
+
+    @classmethod
+    def van_json(cls, gegevens: Mapping[str, Any]) -> Wijziging:
+        oud = gegevens.get("oud") or {}
+        datum = gegevens.get("datum")
+        return cls(
+            soort=gegevens["soort"],
+            cbs=gegevens["cbs"],
+            jaar=gegevens["jaar"],
+            bedrag=gegevens["bedrag"],
+            uitkomst=gegevens["uitkomst"],
+            doel=gegevens.get("doel"),
+            cumulatief=gegevens.get("cumulatief"),
+            datum=None if datum is None else date.fromisoformat(datum),
+            oud_bedrag=oud.get("bedrag"),
+            oud_cumulatief=oud.get("cumulatief"),
+        )
 
 
 def sleutel(regeling: Regeling) -> str:

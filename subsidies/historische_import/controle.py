@@ -2,7 +2,8 @@
 
 The workbook is read as a stream and every row is checked against the scheme and the database;
 what the import has to do is staged, or the upload is refused with every message at once.
-`stand` is what the check saw of the database, `verouderd` whether that has changed since.
+`vingerafdruk` is what the check saw of the database, `verouderd` whether that has changed
+since.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from babel.lists import format_list
@@ -59,6 +60,7 @@ from subsidies.historische_import.basis import (
     G,
     H,
     Voortgang,
+    Wijziging,
     beschikkingen_van,
     euro,
     kenmerk,
@@ -151,7 +153,10 @@ def controleer(
         # generator finishes with the checks of the file as a whole: both are complete then.
         uploads.stage(
             upload,
-            controle.regels(blad, meldingen, voortgang),
+            (
+                (rij, wijziging.als_json())
+                for rij, wijziging in controle.regels(blad, meldingen, voortgang)
+            ),
             gegevens=controle.gegevens,
             meldingen=meldingen,
         )
@@ -166,10 +171,6 @@ class _Doel:
     id: int
     code: str
     naam: str
-
-
-# A checked row: soort, municipality, year, purpose, amount and cumulative (cents), date.
-_Rij = tuple[str, "_Gemeente", int, "_Doel | None", int, int, "date | None"]
 
 
 @dataclass(slots=True)
@@ -192,12 +193,43 @@ class _Bestaand:
     betaald: int  # on balance: payments made minus clawbacks
     gepland: int
     betaald_op: dict[date, list[int]]  # registered payments (not clawbacks) by date
-    besteding: dict[int, tuple[int, int]]  # the latest return: doel id -> (in year, cumulative)
+    besteding: dict[int, _Besteed]  # the latest return, per doel id
     indienen_geweigerd: str | None
 
     @property
     def besloten(self) -> bool:
         return self.status in services.BESLOTEN
+
+
+class _GelezenRij(NamedTuple):
+    """A row whose every cell was read and is right (money in cents). A named tuple: one is
+    made for every row of the file, and it costs no more than a tuple."""
+
+    soort: str
+    gemeente: _Gemeente
+    jaar: int
+    doel: _Doel | None  # None for a payment
+    bedrag: int
+    cumulatief: int  # 0 but for a spending row
+    datum: date | None  # only for a payment
+
+
+class _Besteed(NamedTuple):
+    in_jaar: int
+    cumulatief: int
+
+
+class _OpRij(NamedTuple):
+    """An amount (cents) and the row of the file that gives it."""
+
+    centen: int
+    rij: int
+
+
+class _BestedingOpRij(NamedTuple):
+    in_jaar: int
+    cumulatief: int
+    rij: int
 
 
 class _Groep:
@@ -222,12 +254,12 @@ class _Groep:
         self.gemeente = gemeente
         self.jaar = jaar
         self.bestaand = bestaand  # the decision in the database, if there is one
-        self.toekenning: dict[int, tuple[int, int]] = {}  # doel -> (cents, row), valid rows
+        self.toekenning: dict[int, _OpRij] = {}  # per doel id, the valid rows
         self.toekenning_gewijzigd: list[int] = []  # rows that change an amount
         self.toekenning_gezien: int | None = None  # the first toekenning row, valid or not
-        self.betalingen_nieuw: list[tuple[int, int]] = []  # (cents, row)
+        self.betalingen_nieuw: list[_OpRij] = []
         self.betaling_eerste: int | None = None
-        self.besteding: dict[int, tuple[int, int, int]] = {}  # doel -> (cents, cents, row)
+        self.besteding: dict[int, _BestedingOpRij] = {}  # per doel id
         self.besteding_gezien: set[int] = set()  # purposes with a row, valid or not
         self.besteding_eerste: int | None = None
         self.besteding_gewijzigd = False
@@ -241,27 +273,12 @@ class Controle:
         self.gegevens: dict[str, Any] = {}
         self.blad = ""
         self.meldingen = Meldingen()
-        self.jaren: dict[object, int] = {}
-        self.plafonds: dict[int, int] = {}
-        for regeling_jaar in regeling.jaren:
-            for vorm in (regeling_jaar.jaar, str(regeling_jaar.jaar)):
-                self.jaren[vorm] = regeling_jaar.jaar
-            self.plafonds[regeling_jaar.jaar] = _centen(regeling_jaar.plafond)
+        # A year and a municipality as a cell may hold them (the year as number or text, the
+        # code with or without GM and leading zeros), for a lookup without conversion.
+        self.jaren = {vorm: j.jaar for j in regeling.jaren for vorm in (j.jaar, str(j.jaar))}
+        self.plafonds = {j.jaar: _centen(j.plafond) for j in regeling.jaren}
         self.doelen = {d.code: _Doel(d.id, d.code, d.naam) for d in regeling.doelen}
-        self.gemeenten: dict[object, _Gemeente] = {}
-        for g in db.session.execute(sa.select(Gemeente)).scalars():
-            namen = {g.naam, g.weergavenaam, *([g.roepnaam] if g.roepnaam else [])}
-            info = _Gemeente(
-                id=g.id,
-                cbs=g.cbs_code,
-                naam=g.naam,
-                namen=frozenset(namen),
-                normaal=frozenset(_normaal(n) for n in namen),
-                actief=g.actief,
-            )
-            nummer = int(g.cbs_code[2:])
-            for vorm in (g.cbs_code, g.cbs_code.lower(), g.cbs_code[2:], str(nummer), nummer):
-                self.gemeenten[vorm] = info
+        self.gemeenten = _gemeenten_per_vorm()
         self.bestaand: dict[tuple[int, int], _Bestaand] = {
             (b.gemeente_id, b.regeling_jaar.jaar): _bestaand(b) for b in beschikkingen_van(regeling)
         }
@@ -270,7 +287,8 @@ class Controle:
                 sa.select(Beschikking.kenmerk).where(Beschikking.kenmerk.like("historisch-%"))
             ).scalars()
         )
-        self.stand = stand(regeling)  # before anything is read: the state the check sees
+        # Before anything is read: the state of the database the check sees.
+        self.vingerafdruk = vingerafdruk(regeling)
         self.groepen: dict[tuple[int, int], _Groep] = {}
         self.sleutels: dict[tuple[Any, ...], int] = {}
         self.aantallen = {soort: dict.fromkeys(UITKOMSTEN, 0) for soort in SOORTEN}
@@ -281,7 +299,7 @@ class Controle:
 
     def regels(
         self, blad: Blad, meldingen: Meldingen, voortgang: Voortgang | None
-    ) -> Iterator[tuple[int, dict[str, Any]]]:
+    ) -> Iterator[tuple[int, Wijziging]]:
         """Check every row and yield the staged form of the valid ones, while there are no
         errors; then check the file as a whole and fill in `gegevens`."""
         self.blad = blad.naam
@@ -301,17 +319,11 @@ class Controle:
                 voortgang(_VOORTGANG_PER)
             if waarden[AANTAL:] != extra_leeg:
                 self._extra_kolommen(nummer, waarden, extra_gemeld)
-            rij = self._snel(waarden) or self._traag(nummer, waarden)
+            rij = self._gewone_rij(waarden) or self._rij_met_meldingen(nummer, waarden)
             if rij is not None:
-                regel = self._verwerk(nummer, rij)
-                # Only what the import has to do is staged: a row equal to the database is
-                # counted, and left out.
-                if (
-                    regel is not None
-                    and regel["uitkomst"] != ONGEWIJZIGD
-                    and not meldingen.heeft_fouten
-                ):
-                    yield nummer, regel
+                wijziging = self._verwerk(nummer, rij)
+                if wijziging is not None and not meldingen.heeft_fouten:
+                    yield nummer, wijziging
         if voortgang is not None:
             voortgang(aantal % _VOORTGANG_PER)
         if not any(sum(a.values()) for a in self.aantallen.values()) and not (
@@ -323,7 +335,7 @@ class Controle:
             regeling_id=self.regeling.id,
             aantallen=self.aantallen,
             gevolgen=self._gevolgen(),
-            stand=self.stand,
+            stand=self.vingerafdruk,
         )
 
     def _kopregel(self, eerste: tuple[int, tuple[Any, ...]] | None) -> bool:
@@ -399,45 +411,51 @@ class Controle:
             if kolom is not None and kolom <= AANTAL:
                 foutwaarde(foutwaarden[cel], self.meldingen, self.blad, cel, KOPPEN[kolom - 1])
 
-    def _snel(self, w: tuple[Any, ...]) -> _Rij | None:
-        """The row when every cell is plainly right as it is; None: check it carefully.
+    def _gewone_rij(self, waarden: tuple[Any, ...]) -> _GelezenRij | None:
+        """The row when every cell is plainly right as it is; None: read it cell by cell.
 
-        Takes a subset of what `_traag` takes, and reads it the same way, so that the common
-        case costs a few dictionary lookups and no Decimal, regex or message.
+        Takes a subset of what `_rij_met_meldingen` takes, and reads it the same way, so that
+        the common case costs a few dictionary lookups and no Decimal, regex or message.
         """
-        soort = w[0]
-        if soort not in SOORTEN_SNEL or w[1].__class__ is bool:
+        soort, code, naam, jaar_cel, doel_cel, bedrag_cel, cumulatief_cel, datum_cel = waarden[
+            :AANTAL
+        ]
+        if soort not in SOORTEN_SNEL or code.__class__ is bool:
             return None
-        gemeente = self.gemeenten.get(w[1])
-        jaar = self.jaren.get(w[3])
-        if gemeente is None or jaar is None or w[2] not in gemeente.namen:
+        gemeente = self.gemeenten.get(code)
+        jaar = self.jaren.get(jaar_cel)
+        if gemeente is None or jaar is None or naam not in gemeente.namen:
             return None
-        bedrag = _centen_snel(w[5])
+        bedrag = _centen_snel(bedrag_cel)
         if bedrag is None:
             return None
         if soort == BETALING:
-            dag = w[7]
+            dag = datum_cel
             soort_dag = dag.__class__
             if soort_dag is datetime:
                 dag = dag.date()
             elif soort_dag is not date:
                 return None
-            if w[4] is not None or w[6] is not None or not bedrag or not 2000 <= dag.year <= 2100:
+            if doel_cel is not None or cumulatief_cel is not None or not bedrag:
                 return None
-            return soort, gemeente, jaar, None, bedrag, 0, dag
-        doel = self.doelen.get(w[4])
-        if doel is None or w[7] is not None:
+            if not 2000 <= dag.year <= 2100:
+                return None
+            return _GelezenRij(soort, gemeente, jaar, None, bedrag, 0, dag)
+        doel = self.doelen.get(doel_cel)
+        if doel is None or datum_cel is not None:
             return None
         if soort == TOEKENNING:
-            return (soort, gemeente, jaar, doel, bedrag, 0, None) if w[6] is None else None
-        if w[6] is None:
-            return soort, gemeente, jaar, doel, bedrag, bedrag, None
-        cumulatief = _centen_snel(w[6])
+            if cumulatief_cel is not None:
+                return None
+            return _GelezenRij(soort, gemeente, jaar, doel, bedrag, 0, None)
+        if cumulatief_cel is None:
+            return _GelezenRij(soort, gemeente, jaar, doel, bedrag, bedrag, None)
+        cumulatief = _centen_snel(cumulatief_cel)
         if cumulatief is None or not cumulatief_past(bedrag, cumulatief):
-            return None  # `_traag` gives the message
-        return soort, gemeente, jaar, doel, bedrag, cumulatief, None
+            return None  # `_rij_met_meldingen` gives the message
+        return _GelezenRij(soort, gemeente, jaar, doel, bedrag, cumulatief, None)
 
-    def _traag(self, nummer: int, waarden: tuple[Any, ...]) -> _Rij | None:
+    def _rij_met_meldingen(self, nummer: int, waarden: tuple[Any, ...]) -> _GelezenRij | None:
         """Check every cell of a row, with a message for each problem; None: blank or wrong."""
         meldingen = self.meldingen
         fouten_voor = meldingen.aantal_fouten
@@ -494,7 +512,7 @@ class Controle:
             return None
         if (soort == BETALING and datum is None) or (soort != BETALING and doel is None):
             return None
-        return soort, gemeente, jaar, doel, bedrag, cumulatief, datum
+        return _GelezenRij(soort, gemeente, jaar, doel, bedrag, cumulatief, datum)
 
     def _uniek(
         self,
@@ -538,108 +556,125 @@ class Controle:
             groep.betaling_eerste = nummer
         return groep
 
-    def _verwerk(self, nummer: int, rij: _Rij) -> dict[str, Any] | None:
-        """A valid row: unique, noted in its group, and compared with the database."""
-        soort, gemeente, jaar, doel, bedrag, cumulatief, datum = rij
-        # What `_uniek` and `_gezien` do, inline: this runs for every row.
+    def _verwerk(self, nummer: int, rij: _GelezenRij) -> Wijziging | None:
+        """A valid row: unique, noted in its group, compared with the database and counted;
+        what the import has to do with it (None: nothing, or it cannot)."""
+        # What `_uniek` and `_gezien` do, inline: this runs for every row. No other row may
+        # share its kind, municipality, year, and purpose or date.
         eerder = self.sleutels.setdefault(
-            (soort, gemeente.id, jaar, datum if doel is None else doel.id), nummer
+            (rij.soort, rij.gemeente.id, rij.jaar, rij.datum if rij.doel is None else rij.doel.id),
+            nummer,
         )
         if eerder != nummer:
-            self._uniek(nummer, soort, gemeente, jaar, doel, datum)
+            self._uniek(nummer, rij.soort, rij.gemeente, rij.jaar, rij.doel, rij.datum)
             return None
-        groep = self.groepen.get((gemeente.id, jaar)) or self._gezien(
-            nummer, soort, gemeente, jaar, doel
+        groep = self.groepen.get((rij.gemeente.id, rij.jaar)) or self._gezien(
+            nummer, rij.soort, rij.gemeente, rij.jaar, rij.doel
         )
-        if soort == TOEKENNING:
+        wijziging: Wijziging | None
+        if rij.soort == TOEKENNING:
             if groep.toekenning_gezien is None:
                 groep.toekenning_gezien = nummer
-        elif soort == BESTEDING:
-            groep.besteding_gezien.add(doel.id)  # type: ignore[union-attr]
+            wijziging = self._toekenning(nummer, rij, groep)
+        elif rij.soort == BESTEDING:
+            groep.besteding_gezien.add(rij.doel.id)  # type: ignore[union-attr]
             if groep.besteding_eerste is None:
                 groep.besteding_eerste = nummer
-        elif groep.betaling_eerste is None:
-            groep.betaling_eerste = nummer
-        bestaand = groep.bestaand
-        regel: dict[str, Any] = {
-            "soort": soort,
-            "cbs": gemeente.cbs,
-            "jaar": jaar,
-            "bedrag": bedrag,
-        }
-        if soort == TOEKENNING:
-            assert doel is not None
-            oud = bestaand.doelbedragen.get(doel.id) if bestaand else None
-            uitkomst = NIEUW if oud is None else ONGEWIJZIGD if oud == bedrag else GEWIJZIGD
-            groep.toekenning[doel.id] = (bedrag, nummer)
-            if uitkomst != ONGEWIJZIGD:
-                groep.toekenning_gewijzigd.append(nummer)
-                if bestaand is not None and not bestaand.besloten:
-                    self._eenmaal(
-                        (TOEKENNING, gemeente.id, jaar),
-                        f"{F}{nummer}",
-                        f"De beschikking van {gemeente.naam} voor {jaar} is "
-                        f"{bestaand.status.toestand}; de toekenning kan niet worden gewijzigd.",
-                    )
-            regel["doel"] = doel.code
-            if uitkomst == GEWIJZIGD:
-                regel["oud"] = {"bedrag": oud}
-        elif soort == BESTEDING:
-            assert doel is not None
-            vorige = bestaand.besteding.get(doel.id) if bestaand else None
-            uitkomst = (
-                NIEUW
-                if vorige is None
-                else ONGEWIJZIGD
-                if vorige == (bedrag, cumulatief)
-                else GEWIJZIGD
-            )
-            groep.besteding[doel.id] = (bedrag, cumulatief, nummer)
-            if uitkomst != ONGEWIJZIGD:
-                groep.besteding_gewijzigd = True
-                if bestaand is not None and bestaand.indienen_geweigerd:
-                    self._eenmaal(
-                        (BESTEDING, gemeente.id, jaar),
-                        f"{F}{nummer}",
-                        f"{gemeente.naam} {jaar}: {bestaand.indienen_geweigerd}",
-                    )
-            regel["doel"] = doel.code
-            regel["cumulatief"] = cumulatief
-            if vorige is not None and uitkomst == GEWIJZIGD:
-                regel["oud"] = {"bedrag": vorige[0], "cumulatief": vorige[1]}
+            wijziging = self._besteding(nummer, rij, groep)
         else:
-            assert datum is not None
-            op_datum = bestaand.betaald_op.get(datum, ()) if bestaand else ()
-            uitkomst = ONGEWIJZIGD if bedrag in op_datum else NIEUW
-            if op_datum and uitkomst == NIEUW:
-                self.meldingen.fout(
-                    self.blad,
+            if groep.betaling_eerste is None:
+                groep.betaling_eerste = nummer
+            wijziging = self._betaling(nummer, rij, groep)
+        if wijziging is None:
+            return None
+        self.aantallen[rij.soort][wijziging.uitkomst] += 1
+        # Only what the import has to do is staged: a row equal to the database is counted.
+        return None if wijziging.uitkomst == ONGEWIJZIGD else wijziging
+
+    def _toekenning(self, nummer: int, rij: _GelezenRij, groep: _Groep) -> Wijziging:
+        """A grant row against the decision's amount for its purpose."""
+        assert rij.doel is not None
+        bestaand = groep.bestaand
+        oud = bestaand.doelbedragen.get(rij.doel.id) if bestaand else None
+        uitkomst = NIEUW if oud is None else ONGEWIJZIGD if oud == rij.bedrag else GEWIJZIGD
+        groep.toekenning[rij.doel.id] = _OpRij(rij.bedrag, nummer)
+        if uitkomst != ONGEWIJZIGD:
+            groep.toekenning_gewijzigd.append(nummer)
+            self._niet_besloten(nummer, rij, bestaand, "de toekenning kan niet worden gewijzigd")
+        return _wijziging(
+            rij, uitkomst, doel=rij.doel.code, oud_bedrag=oud if uitkomst == GEWIJZIGD else None
+        )
+
+    def _besteding(self, nummer: int, rij: _GelezenRij, groep: _Groep) -> Wijziging:
+        """A spending row against the latest return's line for its purpose."""
+        assert rij.doel is not None
+        bestaand = groep.bestaand
+        vorige = bestaand.besteding.get(rij.doel.id) if bestaand else None
+        if vorige is None:
+            uitkomst = NIEUW
+        elif vorige == (rij.bedrag, rij.cumulatief):
+            uitkomst = ONGEWIJZIGD
+        else:
+            uitkomst = GEWIJZIGD
+        groep.besteding[rij.doel.id] = _BestedingOpRij(rij.bedrag, rij.cumulatief, nummer)
+        if uitkomst != ONGEWIJZIGD:
+            groep.besteding_gewijzigd = True
+            if bestaand is not None and bestaand.indienen_geweigerd:
+                self._eenmaal(
+                    (BESTEDING, rij.gemeente.id, rij.jaar),
                     f"{F}{nummer}",
-                    f"Op {datum:%d-%m-%Y} is al {_geld(op_datum[0])} aan {gemeente.naam} "
-                    "betaald; een geregistreerde betaling wordt niet gewijzigd.",
-                    KOPPEN[5],
+                    f"{rij.gemeente.naam} {rij.jaar}: {bestaand.indienen_geweigerd}",
                 )
-                return None
-            if uitkomst == NIEUW:
-                groep.betalingen_nieuw.append((bedrag, nummer))
-                if bestaand is not None and not bestaand.besloten:
-                    self._eenmaal(
-                        (BETALING, gemeente.id, jaar),
-                        f"{F}{nummer}",
-                        f"De beschikking van {gemeente.naam} voor {jaar} is "
-                        f"{bestaand.status.toestand}; er wordt geen betaling op geregistreerd.",
-                    )
-            regel["datum"] = datum.isoformat()
-        self.aantallen[soort][uitkomst] += 1
-        regel["uitkomst"] = uitkomst
-        return regel
+        oud = vorige if uitkomst == GEWIJZIGD else None
+        return _wijziging(
+            rij,
+            uitkomst,
+            doel=rij.doel.code,
+            cumulatief=rij.cumulatief,
+            oud_bedrag=oud.in_jaar if oud else None,
+            oud_cumulatief=oud.cumulatief if oud else None,
+        )
+
+    def _betaling(self, nummer: int, rij: _GelezenRij, groep: _Groep) -> Wijziging | None:
+        """A payment row against the payments registered on its date; None: it would change
+        one, which is an error."""
+        assert rij.datum is not None
+        bestaand = groep.bestaand
+        op_datum = bestaand.betaald_op.get(rij.datum, ()) if bestaand else ()
+        uitkomst = ONGEWIJZIGD if rij.bedrag in op_datum else NIEUW
+        if op_datum and uitkomst == NIEUW:
+            self.meldingen.fout(
+                self.blad,
+                f"{F}{nummer}",
+                f"Op {rij.datum:%d-%m-%Y} is al {_geld(op_datum[0])} aan {rij.gemeente.naam} "
+                "betaald; een geregistreerde betaling wordt niet gewijzigd.",
+                KOPPEN[5],
+            )
+            return None
+        if uitkomst == NIEUW:
+            groep.betalingen_nieuw.append(_OpRij(rij.bedrag, nummer))
+            self._niet_besloten(nummer, rij, bestaand, "er wordt geen betaling op geregistreerd")
+        return _wijziging(rij, uitkomst, datum=rij.datum)
+
+    def _niet_besloten(
+        self, nummer: int, rij: _GelezenRij, bestaand: _Bestaand | None, gevolg: str
+    ) -> None:
+        """A row that would change a decision that is a draft, withdrawn or settled: an
+        error, once per decision and kind of row."""
+        if bestaand is not None and not bestaand.besloten:
+            self._eenmaal(
+                (rij.soort, rij.gemeente.id, rij.jaar),
+                f"{F}{nummer}",
+                f"De beschikking van {rij.gemeente.naam} voor {rij.jaar} is "
+                f"{bestaand.status.toestand}; {gevolg}.",
+            )
 
     def _eenmaal(self, sleutel: tuple[Any, ...], cel: str, tekst: str, kolom: str = "") -> None:
         if sleutel not in self.gemeld:
             self.gemeld.add(sleutel)
             self.meldingen.fout(self.blad, cel, tekst, kolom or KOPPEN[5])
 
-    # The slow paths, for values the fast ones above do not take as they are.
+    # Reading a cell with its message, for values `_gewone_rij` does not take as they are.
 
     def _soort(self, waarde: Any, nummer: int) -> str | None:
         if isinstance(waarde, str) and (soort := waarde.strip().lower()) in SOORTEN:
@@ -824,7 +859,7 @@ class Controle:
             totaal = bestaand.bedrag if bestaand else None
             if groep.toekenning_gewijzigd:
                 verdeling = dict(bestaand.doelbedragen) if bestaand else {}
-                verdeling.update({d: c for d, (c, _) in groep.toekenning.items()})
+                verdeling.update({d: t.centen for d, t in groep.toekenning.items()})
                 totaal = nieuwe_totalen[gemeente_id, jaar] = sum(verdeling.values())
                 if bestaand is not None and bestaand.betaald > totaal:
                     self.meldingen.fout(
@@ -837,17 +872,17 @@ class Controle:
             if groep.betalingen_nieuw and (bestaand is not None or groep.toekenning):
                 self._betalingen(groep, bestaand, totaal)
             te_groot = groep.besteding and totaal_te_groot(
-                euro(c) for _, c, _ in groep.besteding.values()
+                euro(b.cumulatief) for b in groep.besteding.values()
             )
             if te_groot:
-                eerste = min(r for _, _, r in groep.besteding.values())
+                eerste = min(b.rij for b in groep.besteding.values())
                 self.meldingen.fout(self.blad, f"{G}{eerste}", f"{naam} {jaar}: {te_groot}")
-            besteed = sum(c for _, c, _ in groep.besteding.values())
+            besteed = sum(b.cumulatief for b in groep.besteding.values())
             boven = groep.besteding and boven_toekenning(
                 euro(besteed), None if totaal is None else euro(totaal), f"van {naam} in {jaar}"
             )
             if boven:
-                eerste = min(r for _, _, r in groep.besteding.values())
+                eerste = min(b.rij for b in groep.besteding.values())
                 self.meldingen.waarschuwing(self.blad, f"{G}{eerste}", boven, KOPPEN[6])
         self._plafonds(nieuwe_totalen)
 
@@ -883,7 +918,7 @@ class Controle:
 
     def _betalingen(self, groep: _Groep, bestaand: _Bestaand | None, totaal: int | None) -> None:
         naam, jaar = groep.gemeente.naam, groep.jaar
-        eerste, laatste = groep.betalingen_nieuw[0][1], groep.betalingen_nieuw[-1][1]
+        eerste, laatste = groep.betalingen_nieuw[0].rij, groep.betalingen_nieuw[-1].rij
         if totaal is None:
             self.meldingen.fout(
                 self.blad,
@@ -893,7 +928,7 @@ class Controle:
                 KOPPEN[5],
             )
             return
-        samen = sum(c for c, _ in groep.betalingen_nieuw)
+        samen = sum(b.centen for b in groep.betalingen_nieuw)
         if bestaand is not None:
             samen += bestaand.betaald + bestaand.gepland
         if samen > totaal:
@@ -949,6 +984,32 @@ class Controle:
 SOORTEN_SNEL = frozenset(SOORTEN)
 
 
+def _wijziging(
+    rij: _GelezenRij,
+    uitkomst: str,
+    doel: str | None = None,
+    *,
+    cumulatief: int | None = None,
+    datum: date | None = None,
+    oud_bedrag: int | None = None,
+    oud_cumulatief: int | None = None,
+) -> Wijziging:
+    """What the import does with ``rij`` (made for every row: positional, as fast as a
+    tuple)."""
+    return Wijziging(
+        rij.soort,
+        rij.gemeente.cbs,
+        rij.jaar,
+        rij.bedrag,
+        uitkomst,
+        doel,
+        cumulatief,
+        datum,
+        oud_bedrag,
+        oud_cumulatief,
+    )
+
+
 def _blanco(waarden: tuple[Any, ...]) -> bool:
     return all(w is None or (isinstance(w, str) and not w.strip()) for w in waarden[:AANTAL])
 
@@ -983,14 +1044,39 @@ def _bestaand(beschikking: Beschikking) -> _Bestaand:
         gepland=_centen(beschikking.gepland),
         betaald_op=dict(betaald_op),
         besteding={
-            r.doel_id: (_centen(r.besteed_in_jaar), _centen(r.besteed_cumulatief))
+            r.doel_id: _Besteed(_centen(r.besteed_in_jaar), _centen(r.besteed_cumulatief))
             for r in (laatste.regels if laatste else [])
         },
         indienen_geweigerd=services.indienen_geweigerd(beschikking),
     )
 
 
-def stand(regeling: Regeling) -> str:
+def _gemeenten_per_vorm() -> dict[object, _Gemeente]:
+    """Every municipality of the register under each form its code may take in a cell:
+    GM0363, gm0363, 0363, "363" and 363."""
+    per_vorm: dict[object, _Gemeente] = {}
+    for gemeente in db.session.execute(sa.select(Gemeente)).scalars():
+        namen = {
+            gemeente.naam,
+            gemeente.weergavenaam,
+            *([gemeente.roepnaam] if gemeente.roepnaam else []),
+        }
+        info = _Gemeente(
+            id=gemeente.id,
+            cbs=gemeente.cbs_code,
+            naam=gemeente.naam,
+            namen=frozenset(namen),
+            normaal=frozenset(_normaal(n) for n in namen),
+            actief=gemeente.actief,
+        )
+        code = gemeente.cbs_code
+        nummer = int(code[2:])
+        for vorm in (code, code.lower(), code[2:], str(nummer), nummer):
+            per_vorm[vorm] = info
+    return per_vorm
+
+
+def vingerafdruk(regeling: Regeling) -> str:
     """A fingerprint of everything of the scheme a check depends on.
 
     Versions, ids and amounts of its years, purposes, decisions, amounts per purpose, payments
@@ -1026,6 +1112,5 @@ def stand(regeling: Regeling) -> str:
 
 def verouderd(regeling: Regeling, upload: Upload) -> bool:
     """Has anything the check depended on changed since? Only for a checked upload."""
-    return upload.status is UploadStatus.GECONTROLEERD and upload.gegevens.get("stand") != stand(
-        regeling
-    )
+    gezien = upload.gegevens.get("stand")  # the key the fingerprint was always kept under
+    return upload.status is UploadStatus.GECONTROLEERD and gezien != vingerafdruk(regeling)

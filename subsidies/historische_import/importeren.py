@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -24,13 +24,14 @@ from subsidies.historische_import.basis import (
     NIEUW,
     TOEKENNING,
     Voortgang,
+    Wijziging,
     beschikkingen_van,
     euro,
     hoort_bij,
     kenmerk,
 )
 from subsidies.historische_import.controle import verouderd
-from subsidies.models import BetalingSoort, Regeling
+from subsidies.models import Beschikking, BetalingSoort, Regeling, RegelingJaar
 
 
 @dataclass
@@ -74,6 +75,25 @@ def ingelezen(upload: Upload) -> Resultaat | None:
     return None if gedaan is None else Resultaat(**gedaan)
 
 
+GemeenteJaar = tuple[str, int]  # a CBS code and a year: one decision of the scheme
+
+
+@dataclass
+class _Werk:
+    """The staged rows gathered per decision, in the order the import applies them."""
+
+    toekenningen: dict[GemeenteJaar, dict[int, Decimal]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )  # per decision, the new amount per doel id
+    betalingen: list[Wijziging] = field(default_factory=list)
+    bestedingen: dict[GemeenteJaar, dict[int, services.Besteding]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )  # per decision, the whole return to submit, per doel id
+    bestedingsregels: dict[GemeenteJaar, int] = field(
+        default_factory=lambda: defaultdict(int)
+    )  # per decision, the staged spending rows (for the progress bar)
+
+
 def importeer(
     regeling: Regeling,
     upload: Upload,
@@ -99,116 +119,190 @@ def importeer(
             "Sinds de controle van dit bestand zijn gegevens van deze regeling gewijzigd. Er is "
             "niets ingelezen; laat het bestand opnieuw controleren."
         )
-    jaren = {j.jaar: j for j in regeling.jaren}
-    doelen = {d.code: d for d in regeling.doelen}
     bestaand = {(b.gemeente.cbs_code, b.regeling_jaar.jaar): b for b in beschikkingen_van(regeling)}
-    toekenningen: dict[tuple[str, int], dict[int, Decimal]] = defaultdict(dict)
-    betalingen: list[tuple[str, int, Decimal, date]] = []
-    bestedingen: dict[tuple[str, int], dict[int, services.Besteding]] = defaultdict(dict)
-    besteding_gewijzigd: dict[tuple[str, int], int] = defaultdict(int)  # changed rows
-    for _rij, g in uploads.gestaged(upload):  # only what is new or changes something
-        groep = (g["cbs"], g["jaar"])
-        if g["soort"] == TOEKENNING:
-            toekenningen[groep][doelen[g["doel"]].id] = euro(g["bedrag"])
-        elif g["soort"] == BETALING:
-            betalingen.append((*groep, euro(g["bedrag"]), date.fromisoformat(g["datum"])))
+    werk = _verzamel(regeling, upload, bestaand)
+    voortgang = voortgang or (lambda _: None)
+    resultaat = Resultaat()
+    reden = f"Historische import van {upload.bestandsnaam} (upload {upload.id})."
+    _ken_toe(
+        regeling,
+        werk,
+        bestaand,
+        resultaat,
+        door=door,
+        vandaag=vandaag,
+        reden=reden,
+        voortgang=voortgang,
+    )
+    _betaal(werk, bestaand, resultaat, voortgang)
+    _dien_in(werk, bestaand, resultaat, door, voortgang)
+    upload.gegevens = {**upload.gegevens, "resultaat": asdict(resultaat)}
+    uploads.markeer_geimporteerd(
+        upload, door=door, resultaat=f"{getal(te_importeren(upload))} regels ingelezen"
+    )
+    return resultaat
+
+
+def _verzamel(
+    regeling: Regeling, upload: Upload, bestaand: dict[GemeenteJaar, Beschikking]
+) -> _Werk:
+    """The staged rows (only what is new or changes something), per decision."""
+    doelen = {d.code: d for d in regeling.doelen}
+    werk = _Werk()
+    for _rij, gegevens in uploads.gestaged(upload):
+        wijziging = Wijziging.van_json(gegevens)
+        groep = (wijziging.cbs, wijziging.jaar)
+        if wijziging.soort == TOEKENNING:
+            doel_id = doelen[wijziging.doel or ""].id
+            werk.toekenningen[groep][doel_id] = euro(wijziging.bedrag)
+        elif wijziging.soort == BETALING:
+            werk.betalingen.append(wijziging)
         else:
-            if groep not in bestedingen and (vorige := bestaand.get(groep)) is not None:
+            if groep not in werk.bestedingen and (vorige := bestaand.get(groep)) is not None:
                 # The purposes the file left as they were are as the latest return has them
                 # (the check compared the file with it, and nothing changed since).
                 laatste = vorige.laatste_verantwoording
                 for regel in laatste.regels if laatste else []:
-                    bestedingen[groep][regel.doel_id] = services.Besteding(
+                    werk.bestedingen[groep][regel.doel_id] = services.Besteding(
                         regel.besteed_in_jaar, regel.besteed_cumulatief
                     )
-            bestedingen[groep][doelen[g["doel"]].id] = services.Besteding(
-                euro(g["bedrag"]), euro(g["cumulatief"])
+            werk.bestedingen[groep][doelen[wijziging.doel or ""].id] = services.Besteding(
+                euro(wijziging.bedrag), euro(wijziging.cumulatief or 0)
             )
-            besteding_gewijzigd[groep] += 1
+            werk.bestedingsregels[groep] += 1
+    return werk
 
-    resultaat = Resultaat()
+
+def _ken_toe(
+    regeling: Regeling,
+    werk: _Werk,
+    bestaand: dict[GemeenteJaar, Beschikking],
+    resultaat: Resultaat,
+    *,
+    door: str,
+    vandaag: date,
+    reden: str,
+    voortgang: Voortgang,
+) -> None:
+    """Make and decide the missing decisions, amend the others, per year and municipality.
+
+    The ceiling: the check (`controle.Controle._plafonds`) asked `regels.plafond_tekort` about
+    the file's totals per year, all changes together, and refused the file if any exceeds it;
+    the officer then confirmed what the preview showed. The services are told so
+    (`bevestig_overschrijding=True`) because applying the rows one by one would ask about
+    states in between (a raise counted before a cut) that the file as a whole never has.
+    """
+    jaren = {j.jaar: j for j in regeling.jaren}
     gemeenten = {
-        g.cbs_code: g
-        for g in db.session.execute(
-            sa.select(Gemeente).where(Gemeente.cbs_code.in_({c for c, _ in toekenningen}))
+        gemeente.cbs_code: gemeente
+        for gemeente in db.session.execute(
+            sa.select(Gemeente).where(Gemeente.cbs_code.in_({c for c, _ in werk.toekenningen}))
         ).scalars()
     }
-    reden = f"Historische import van {upload.bestandsnaam} (upload {upload.id})."
-    # The ceiling: the check (`controle._plafonds`) asked `regels.plafond_tekort` about the
-    # file's totals per year, all changes together, and refused the file if any exceeds it;
-    # the officer then confirmed what the preview showed. The services are told so
-    # (`bevestig_overschrijding=True`) because applying the rows one by one would ask about
-    # states in between (a raise counted before a cut) that the file as a whole never has.
-    for (cbs, jaar), nieuw in sorted(toekenningen.items(), key=lambda i: (i[0][1], i[0][0])):
+    for (cbs, jaar), nieuw in sorted(werk.toekenningen.items(), key=lambda i: (i[0][1], i[0][0])):
         beschikking = bestaand.get((cbs, jaar))
         if beschikking is None:
-            beschikking = services.maak_beschikking(
-                jaren[jaar],
-                gemeenten[cbs],
-                services.BeschikkingGegevens(
-                    bedrag=sum(nieuw.values(), Decimal(0)), doelbedragen=nieuw
-                ),
-                bevestig_overschrijding=True,  # see above
+            bestaand[cbs, jaar] = _beschik(
+                regeling, jaren[jaar], gemeenten[cbs], nieuw, door=door, vandaag=vandaag
             )
-            services.beschik(
-                beschikking,
-                kenmerk=kenmerk(regeling, jaar, cbs),
-                datum=vandaag,
-                door=door,
-                versie=beschikking.versie,
-                bevestig_overschrijding=True,  # see above
-            )
-            bestaand[cbs, jaar] = beschikking
             resultaat.beschikkingen_nieuw += 1
         else:
-            verdeling = {d.doel_id: d.bedrag for d in beschikking.doelbedragen} | nieuw
-            services.wijzig_beschikking(
-                beschikking,
-                services.BeschikkingGegevens(
-                    bedrag=sum(verdeling.values(), Decimal(0)),
-                    doelbedragen=verdeling,
-                    regio_naam=beschikking.regio_naam,
-                    deelnemers=list(beschikking.deelnemers),
-                    toelichting=beschikking.toelichting,
-                ),
-                door=door,
-                versie=beschikking.versie,
-                reden=reden,
-                bevestig_overschrijding=True,  # see above
-            )
+            _wijzig(beschikking, nieuw, door=door, reden=reden)
             resultaat.beschikkingen_gewijzigd += 1
-        if voortgang is not None:
-            voortgang(len(nieuw))
-    for cbs, jaar, bedrag, op in betalingen:
-        beschikking = bestaand[cbs, jaar]
+        voortgang(len(nieuw))
+
+
+def _beschik(
+    regeling: Regeling,
+    regeling_jaar: RegelingJaar,
+    gemeente: Gemeente,
+    doelbedragen: dict[int, Decimal],
+    *,
+    door: str,
+    vandaag: date,
+) -> Beschikking:
+    """A new decision with the file's amounts, decided today (ceiling: see `_ken_toe`)."""
+    beschikking = services.maak_beschikking(
+        regeling_jaar,
+        gemeente,
+        services.BeschikkingGegevens(
+            bedrag=sum(doelbedragen.values(), Decimal(0)), doelbedragen=doelbedragen
+        ),
+        bevestig_overschrijding=True,
+    )
+    services.beschik(
+        beschikking,
+        kenmerk=kenmerk(regeling, regeling_jaar.jaar, gemeente.cbs_code),
+        datum=vandaag,
+        door=door,
+        versie=beschikking.versie,
+        bevestig_overschrijding=True,
+    )
+    return beschikking
+
+
+def _wijzig(
+    beschikking: Beschikking, doelbedragen: dict[int, Decimal], *, door: str, reden: str
+) -> None:
+    """The decision amended: the file's amounts, the other purposes as they were (ceiling:
+    see `_ken_toe`)."""
+    verdeling = {d.doel_id: d.bedrag for d in beschikking.doelbedragen} | doelbedragen
+    services.wijzig_beschikking(
+        beschikking,
+        services.BeschikkingGegevens(
+            bedrag=sum(verdeling.values(), Decimal(0)),
+            doelbedragen=verdeling,
+            regio_naam=beschikking.regio_naam,
+            deelnemers=list(beschikking.deelnemers),
+            toelichting=beschikking.toelichting,
+        ),
+        door=door,
+        versie=beschikking.versie,
+        reden=reden,
+        bevestig_overschrijding=True,
+    )
+
+
+def _betaal(
+    werk: _Werk,
+    bestaand: dict[GemeenteJaar, Beschikking],
+    resultaat: Resultaat,
+    voortgang: Voortgang,
+) -> None:
+    """Every new payment planned as an advance and registered as paid on its date."""
+    for wijziging in werk.betalingen:
+        assert wijziging.datum is not None
         betaling = services.plan_betaling(
-            beschikking,
+            bestaand[wijziging.cbs, wijziging.jaar],
             soort=BetalingSoort.VOORSCHOT,
-            bedrag=bedrag,
-            gepland_op=op,
+            bedrag=euro(wijziging.bedrag),
+            gepland_op=wijziging.datum,
             omschrijving="Historische import",
         )
-        services.registreer_betaling(betaling, betaald_op=op, versie=betaling.versie)
+        services.registreer_betaling(betaling, betaald_op=wijziging.datum, versie=betaling.versie)
         resultaat.betalingen += 1
-        if voortgang is not None:
-            voortgang(1)
-    for groep in sorted(besteding_gewijzigd, key=lambda g: (g[1], g[0])):
+        voortgang(1)
+
+
+def _dien_in(
+    werk: _Werk,
+    bestaand: dict[GemeenteJaar, Beschikking],
+    resultaat: Resultaat,
+    door: str,
+    voortgang: Voortgang,
+) -> None:
+    """Each changed return submitted as a new version, waiting for review like any other."""
+    for groep in sorted(werk.bestedingsregels, key=lambda g: (g[1], g[0])):
         services.dien_in(
             bestaand[groep],
-            bestedingen=bestedingen[groep],
+            bestedingen=werk.bestedingen[groep],
             eindverantwoording=False,
             toelichting=None,
             door=door,
             bron="import",
         )
         resultaat.verantwoordingen += 1
-        if voortgang is not None:
-            voortgang(besteding_gewijzigd[groep])
-    upload.gegevens = {**upload.gegevens, "resultaat": asdict(resultaat)}
-    uploads.markeer_geimporteerd(
-        upload, door=door, resultaat=f"{getal(te_importeren(upload))} regels ingelezen"
-    )
-    return resultaat
+        voortgang(werk.bestedingsregels[groep])
 
 
 def te_importeren(upload: Upload) -> int:

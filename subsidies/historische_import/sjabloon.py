@@ -18,6 +18,13 @@ _BREEDTES = (14, 12, 26, 8, 28, 16, 16, 14)
 def sjabloon(regeling: Regeling) -> bytes:
     """An empty workbook with the heading row, and a sheet of instructions in Dutch."""
     werkmap = Workbook()
+    _gegevensblad(werkmap, regeling)
+    _instructies(werkmap, regeling)
+    return schrijven.opslaan(werkmap)
+
+
+def _gegevensblad(werkmap: Workbook, regeling: Regeling) -> None:
+    """The sheet to fill in: the heading row, and lists to choose the kind and purpose from."""
     blad = werkmap.active
     assert blad is not None
     blad.title = "Gegevens"
@@ -36,10 +43,26 @@ def sjabloon(regeling: Regeling) -> bytes:
         doelen.add(f"E2:E{MAX_RIJEN}")
         blad.add_data_validation(doelen)
 
+
+def _instructies(werkmap: Workbook, regeling: Regeling) -> None:
+    """A sheet that explains each column, with the scheme's years and purposes."""
     uitleg = werkmap.create_sheet("Instructies")
     uitleg.column_dimensions["A"].width = 22
     uitleg.column_dimensions["B"].width = 100
-    regels: list[tuple[str, str]] = [
+    for rij, (kop, tekst) in enumerate(_uitleg(regeling), 1):
+        # The scheme's name and purposes are what officers typed: text, never a formula.
+        schrijven.tekst(uitleg.cell(row=rij, column=1), kop)
+        schrijven.tekst(uitleg.cell(row=rij, column=2), tekst)
+    for rij in uitleg.iter_rows(min_row=1, max_col=2):
+        rij[0].font = Font(bold=True)
+        rij[1].alignment = Alignment(wrap_text=True, vertical="top")
+    uitleg["B1"].font = Font(bold=True, size=14)
+    uitleg["A1"].font = Font(bold=True, size=14)
+
+
+def _uitleg(regeling: Regeling) -> list[tuple[str, str]]:
+    """The instructions: a heading and a text per row."""
+    return [
         ("Historische import", regeling.naam),
         ("", ""),
         (
@@ -91,14 +114,3 @@ def sjabloon(regeling: Regeling) -> bytes:
         ("", "betaling | GM0363 | Amsterdam | 2015 | | 50.000,00 | | 01-11-2015"),
         ("", "besteding | GM0363 | Amsterdam | 2015 | kennisbevordering | 30.000,00 | 30.000,00"),
     ]
-    for rij, (kop, tekst) in enumerate(regels, 1):
-        # The scheme's name and purposes are what officers typed: text, never a formula.
-        schrijven.tekst(uitleg.cell(row=rij, column=1), kop)
-        schrijven.tekst(uitleg.cell(row=rij, column=2), tekst)
-    for rij in uitleg.iter_rows(min_row=1, max_col=2):
-        rij[0].font = Font(bold=True)
-        rij[1].alignment = Alignment(wrap_text=True, vertical="top")
-    uitleg["B1"].font = Font(bold=True, size=14)
-    uitleg["A1"].font = Font(bold=True, size=14)
-
-    return schrijven.opslaan(werkmap)

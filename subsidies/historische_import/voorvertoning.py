@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -12,7 +11,7 @@ import sqlalchemy as sa
 from gemeenten.models import Gemeente
 from kern.db import db
 from kern.uploads import Upload, UploadRegel
-from subsidies.historische_import.basis import BESTEDING, BETALING, KOPPEN, euro
+from subsidies.historische_import.basis import BESTEDING, BETALING, KOPPEN, Wijziging, euro
 
 PER_PAGINA = 50
 
@@ -51,30 +50,34 @@ def wijzigingen(upload: Upload) -> sa.Select[UploadRegel]:
 
 def voorbeeldregels(regels: Iterable[UploadRegel]) -> list[Voorbeeldregel]:
     """Staged rows as the preview shows them: every cell a row sets, old -> new."""
-    regels = list(regels)
+    gestaged = [(regel.rij, Wijziging.van_json(regel.gegevens)) for regel in regels]
     vraag = sa.select(Gemeente.cbs_code, Gemeente.naam).where(
-        Gemeente.cbs_code.in_({r.gegevens["cbs"] for r in regels})
+        Gemeente.cbs_code.in_({w.cbs for _, w in gestaged})
     )
     namen: dict[str, str] = dict(db.session.execute(vraag).all())
-    return [_voorbeeldregel(r, namen.get(r.gegevens["cbs"], "")) for r in regels]
+    return [_voorbeeldregel(rij, w, namen.get(w.cbs, "")) for rij, w in gestaged]
 
 
-def _voorbeeldregel(regel: UploadRegel, naam: str) -> Voorbeeldregel:
-    g = regel.gegevens
-    oud = g.get("oud") or {}
-    cellen = [Cel(KOPPEN[5], _euro_of_niets(oud.get("bedrag")), euro(g["bedrag"]))]
-    if g["soort"] == BESTEDING:
-        cellen.append(Cel(KOPPEN[6], _euro_of_niets(oud.get("cumulatief")), euro(g["cumulatief"])))
-    if g["soort"] == BETALING:
-        cellen.append(Cel(KOPPEN[7], None, date.fromisoformat(g["datum"])))
+def _voorbeeldregel(rij: int, wijziging: Wijziging, naam: str) -> Voorbeeldregel:
+    cellen = [Cel(KOPPEN[5], _euro_of_niets(wijziging.oud_bedrag), euro(wijziging.bedrag))]
+    if wijziging.soort == BESTEDING:
+        cellen.append(
+            Cel(
+                KOPPEN[6],
+                _euro_of_niets(wijziging.oud_cumulatief),
+                _euro_of_niets(wijziging.cumulatief),
+            )
+        )
+    if wijziging.soort == BETALING:
+        cellen.append(Cel(KOPPEN[7], None, wijziging.datum))
     return Voorbeeldregel(
-        rij=regel.rij,
-        soort=g["soort"],
-        uitkomst=g["uitkomst"],
-        cbs=g["cbs"],
+        rij=rij,
+        soort=wijziging.soort,
+        uitkomst=wijziging.uitkomst,
+        cbs=wijziging.cbs,
         naam=naam,
-        jaar=g["jaar"],
-        doel=g.get("doel"),
+        jaar=wijziging.jaar,
+        doel=wijziging.doel,
         cellen=cellen,
     )
 

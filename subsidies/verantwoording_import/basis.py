@@ -17,8 +17,13 @@ Sheet "Verantwoording" (everything locked except the yellow input cells)::
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
 from flask import current_app
 
+from kern import uploads
 from kern.excel.sjabloon import Kolom, metadata_sleutel
 from kern.uploads import Upload
 from subsidies.models import Beschikking
@@ -53,6 +58,35 @@ KOLOM_CUMULATIEF = "F"  # input
 META_BESCHIKKING = "beschikking_id"
 META_CBS_CODE = "cbs_code"
 META_JAAR = "jaar"
+
+
+@dataclass(frozen=True, slots=True)
+class Doelregel:
+    """A purpose's row of a checked return: what the file says was spent on it.
+
+    Staged as JSON in `kern.uploads` (`als_json`, `van_json`) in the keys it always had:
+    ``doel`` (the purpose's code) and the amounts as text (``in_jaar``, ``cumulatief``).
+    """
+
+    rij: int  # the row in the sheet
+    doel: str
+    in_jaar: Decimal
+    cumulatief: Decimal
+
+    def als_json(self) -> dict[str, str]:
+        return {"doel": self.doel, "in_jaar": str(self.in_jaar), "cumulatief": str(self.cumulatief)}
+
+    @classmethod
+    def van_json(cls, rij: int, gegevens: Mapping[str, str]) -> Doelregel:
+        return cls(
+            rij, gegevens["doel"], Decimal(gegevens["in_jaar"]), Decimal(gegevens["cumulatief"])
+        )
+
+
+def doelregels(upload: Upload) -> Iterator[Doelregel]:
+    """The staged rows of a checked upload, in sheet order."""
+    for rij, gegevens in uploads.gestaged(upload):
+        yield Doelregel.van_json(rij, gegevens)
 
 
 def sleutel(beschikking: Beschikking) -> str:

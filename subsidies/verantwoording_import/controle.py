@@ -10,14 +10,13 @@ and cannot be confirmed until it is checked again against the current version
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 
 from kern import uploads
 from kern.db import db
-from kern.excel import ExcelFout, bladnamen, lees_blad, ontbrekend_blad, te_veel_regels
+from kern.excel import Blad, ExcelFout, bladnamen, lees_blad, ontbrekend_blad, te_veel_regels
 from kern.excel.cellen import bedrag, foutwaarde, ja_nee, schoon, tekst
 from kern.excel.sjabloon import SOORT as SOORT_SLEUTEL
 from kern.excel.sjabloon import VERSIE as VERSIE_SLEUTEL
@@ -55,6 +54,7 @@ from subsidies.verantwoording_import.basis import (
     SJABLOONSOORT,
     SOORT,
     VERSIE,
+    Doelregel,
     handtekeningsleutel,
     huidige_basis,
     kolommen,
@@ -75,8 +75,7 @@ class Controle:
     meldingen: Meldingen
     eindverantwoording: bool | None = None
     toelichting: str | None = None
-    # (row, {"doel": code, "in_jaar": "12.50", "cumulatief": "40.00"}) per purpose
-    regels: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    regels: list[Doelregel] = field(default_factory=list)  # one per purpose, in sheet order
 
     @property
     def goed(self) -> bool:
@@ -90,55 +89,16 @@ def lees(inhoud: bytes, beschikking: Beschikking) -> Controle:
     municipality, an old version); then reports every bad cell at once.
     """
     meldingen = Meldingen()
-    # The template's rows and no more: the scan refuses a sheet of a million rows within its
-    # first megabyte, before anything else of the file is read.
-    max_rijen = KOPRIJ + len(beschikking.regeling_jaar.regeling.doelen) + LEGE_RIJEN
-    try:
-        blad = None
-        if BLAD in bladnamen(inhoud):
-            blad = lees_blad(inhoud, blad=BLAD, max_rijen=max_rijen, max_kolommen=MAX_KOLOMMEN)
-        metadata = lees_metadata(inhoud)
-        if blad is None:
-            if metadata.get(SOORT_SLEUTEL) == SJABLOONSOORT:
-                raise ExcelFout(ontbrekend_blad(BLAD))
-            _herken(metadata, {}, beschikking, meldingen)  # not the template: says so
-            return Controle(meldingen)
-        rijen = dict(blad.rijen)
-    except ExcelFout as fout:
-        tekst_ = str(fout)
-        if tekst_ == te_veel_regels(max_rijen):
-            tekst_ = (
-                f"Het blad {BLAD} heeft gegevens onder rij {max_rijen}, maar het sjabloon heeft "
-                f"alleen de regels van de tabel (rij {EERSTE_DOELRIJ} tot en met "
-                f"{max_rijen - LEGE_RIJEN}). Verwijder wat onder de tabel staat en upload het "
-                "bestand opnieuw."
-            )
-        meldingen.fout("", "", tekst_)
+    gelezen = _open(inhoud, beschikking, meldingen)
+    if gelezen is None:
         return Controle(meldingen)
-    if not _herken(metadata, rijen, beschikking, meldingen):
+    rijen = dict(gelezen.blad.rijen)
+    if not _herken_sjabloon(gelezen.metadata, beschikking, meldingen):
         return Controle(meldingen)
-
-    for bereik in blad.samengevoegd:
-        if _raakt_invoer(bereik):
-            meldingen.fout(
-                BLAD,
-                bereik,
-                "Samengevoegde cellen kunnen niet worden gelezen. Maak het "
-                "samenvoegen ongedaan en vul elke cel apart in.",
-            )
+    if not _herken_blad(rijen, beschikking, meldingen):
+        return Controle(meldingen)
     jaar = beschikking.regeling_jaar.jaar
-    for cel in sorted(blad.formules_zonder_waarde, key=coordinate_to_tuple):
-        meldingen.fout(
-            BLAD,
-            cel,
-            "De formule in deze cel heeft geen berekende waarde. Open het bestand in "
-            "Excel of LibreOffice, sla het op en upload het opnieuw.",
-            _kolomkop(cel, jaar),
-        )
-    for cel in sorted(blad.foutwaarden, key=coordinate_to_tuple):
-        if _wordt_gelezen(cel):
-            foutwaarde(blad.foutwaarden[cel], meldingen, BLAD, cel, _kolomkop(cel, jaar))
-
+    _meld_wat_niet_leesbaar_is(gelezen.blad, jaar, meldingen)
     eind = ja_nee(
         _waarde(rijen, CEL_EINDVERANTWOORDING),
         meldingen,
@@ -162,13 +122,72 @@ def lees(inhoud: bytes, beschikking: Beschikking) -> Controle:
     return Controle(meldingen, eind, toelichting, regels or [])
 
 
-def _herken(
-    metadata: dict[str, str],
-    rijen: dict[int, tuple[Any, ...]],
-    beschikking: Beschikking,
-    meldingen: Meldingen,
+@dataclass(frozen=True)
+class _Gelezen:
+    """The template's sheet as read, and the file's metadata."""
+
+    blad: Blad
+    metadata: dict[str, str]
+
+
+def _open(inhoud: bytes, beschikking: Beschikking, meldingen: Meldingen) -> _Gelezen | None:
+    """The sheet and the metadata; None (with the message) when the file cannot be read or
+    is not a return template at all."""
+    # The template's rows and no more: the scan refuses a sheet of a million rows within its
+    # first megabyte, before anything else of the file is read.
+    max_rijen = KOPRIJ + len(beschikking.regeling_jaar.regeling.doelen) + LEGE_RIJEN
+    try:
+        blad = None
+        if BLAD in bladnamen(inhoud):
+            blad = lees_blad(inhoud, blad=BLAD, max_rijen=max_rijen, max_kolommen=MAX_KOLOMMEN)
+        metadata = lees_metadata(inhoud)
+        if blad is None:
+            if metadata.get(SOORT_SLEUTEL) == SJABLOONSOORT:
+                raise ExcelFout(ontbrekend_blad(BLAD))
+            _herken_sjabloon(metadata, beschikking, meldingen)  # not the template: says so
+            return None
+    except ExcelFout as fout:
+        tekst_ = str(fout)
+        if tekst_ == te_veel_regels(max_rijen):
+            tekst_ = (
+                f"Het blad {BLAD} heeft gegevens onder rij {max_rijen}, maar het sjabloon heeft "
+                f"alleen de regels van de tabel (rij {EERSTE_DOELRIJ} tot en met "
+                f"{max_rijen - LEGE_RIJEN}). Verwijder wat onder de tabel staat en upload het "
+                "bestand opnieuw."
+            )
+        meldingen.fout("", "", tekst_)
+        return None
+    return _Gelezen(blad, metadata)
+
+
+def _meld_wat_niet_leesbaar_is(blad: Blad, jaar: int, meldingen: Meldingen) -> None:
+    """Merged cells over what is read, formulas without a value, error values."""
+    for bereik in blad.samengevoegd:
+        if _raakt_invoer(bereik):
+            meldingen.fout(
+                BLAD,
+                bereik,
+                "Samengevoegde cellen kunnen niet worden gelezen. Maak het "
+                "samenvoegen ongedaan en vul elke cel apart in.",
+            )
+    for cel in sorted(blad.formules_zonder_waarde, key=coordinate_to_tuple):
+        meldingen.fout(
+            BLAD,
+            cel,
+            "De formule in deze cel heeft geen berekende waarde. Open het bestand in "
+            "Excel of LibreOffice, sla het op en upload het opnieuw.",
+            _kolomkop(cel, jaar),
+        )
+    for cel in sorted(blad.foutwaarden, key=coordinate_to_tuple):
+        if _wordt_gelezen(cel):
+            foutwaarde(blad.foutwaarden[cel], meldingen, BLAD, cel, _kolomkop(cel, jaar))
+
+
+def _herken_sjabloon(
+    metadata: dict[str, str], beschikking: Beschikking, meldingen: Meldingen
 ) -> bool:
-    """Whether the file is this decision's return template, in the current version."""
+    """Whether the file's signed metadata says it is this decision's return template, in the
+    current version."""
     if metadata.get(SOORT_SLEUTEL) != SJABLOONSOORT:
         meldingen.fout(
             "",
@@ -211,8 +230,17 @@ def _herken(
             "Download het sjabloon van deze beschikking en upload dat.",
         )
         return False
+    return True
+
+
+def _herken_blad(
+    rijen: dict[int, tuple[Any, ...]], beschikking: Beschikking, meldingen: Meldingen
+) -> bool:
+    """Whether the locked identification and the table's heading are as the template has
+    them."""
     goed = True
-    for adres, verwacht in ((CEL_CBS_CODE, gemeente.cbs_code), (CEL_JAAR, jaar)):
+    cbs_code, jaar = beschikking.gemeente.cbs_code, str(beschikking.regeling_jaar.jaar)
+    for adres, verwacht in ((CEL_CBS_CODE, cbs_code), (CEL_JAAR, jaar)):
         waarde = _waarde(rijen, adres)
         if als_tekst(waarde) != verwacht:
             meldingen.fout(
@@ -238,77 +266,30 @@ def _herken(
 
 def _lees_doelen(
     rijen: dict[int, tuple[Any, ...]], beschikking: Beschikking, meldingen: Meldingen
-) -> list[tuple[int, dict[str, str]]] | None:
+) -> list[Doelregel] | None:
     """The purposes' rows as typed; None when a row could not be read."""
     jaar = beschikking.regeling_jaar.jaar
     doelen = {d.code: d for d in beschikking.regeling_jaar.regeling.doelen}
     gezien: dict[str, int] = {}
     namen: dict[int, str] = {}  # row -> its purpose, named with every message on the row
     meldingen.noem_regels(BLAD, namen)
-    regels: list[tuple[int, dict[str, str]]] = []
-    kolom_jaar, kolom_cumulatief = f"Besteed in {jaar}", f"Besteed cumulatief t/m {jaar}"
+    regels: list[Doelregel] = []
     leesbaar = True
     for rij in sorted(r for r in rijen if r > KOPRIJ):
         waarden = rijen[rij][: _LAATSTE_KOLOM + 1]
         if all(w is None for w in waarden):
             continue
-        code = als_tekst(schoon(waarden[0], meldingen, BLAD, f"{KOLOM_CODE}{rij}", "Code"))
-        code = code.strip()
-        if not code:
-            meldingen.fout(
-                BLAD,
-                f"{KOLOM_CODE}{rij}",
-                "Deze regel heeft geen code van een bestedingsdoel. "
-                "Vul de code in of maak de regel helemaal leeg.",
-                kolom="Code",
-            )
-            leesbaar = False
-            continue
-        if code not in doelen:
-            meldingen.fout(
-                BLAD,
-                f"{KOLOM_CODE}{rij}",
-                f'"{code}" is geen bestedingsdoel van deze regeling.',
-                kolom="Code",
-            )
-            leesbaar = False
-            continue
-        if code in gezien:
-            meldingen.fout(
-                BLAD,
-                f"{KOLOM_CODE}{rij}",
-                f'Het bestedingsdoel "{code}" staat ook op regel {gezien[code]}.',
-                kolom="Code",
-            )
+        code = _doelcode(rij, waarden[0], set(doelen), gezien, meldingen)
+        if code is None:
             leesbaar = False
             continue
         gezien[code] = rij
         namen[rij] = doelen[code].naam
-        in_jaar = bedrag(
-            waarden[_KOLOMMEN.index(KOLOM_IN_JAAR)],
-            meldingen,
-            blad=BLAD,
-            cel=f"{KOLOM_IN_JAAR}{rij}",
-            kolom=kolom_jaar,
-            verplicht=True,
-        )
-        cumulatief = bedrag(
-            waarden[_KOLOMMEN.index(KOLOM_CUMULATIEF)],
-            meldingen,
-            blad=BLAD,
-            cel=f"{KOLOM_CUMULATIEF}{rij}",
-            kolom=kolom_cumulatief,
-            verplicht=True,
-        )
-        if in_jaar is None or cumulatief is None:
+        regel = _bedragen(rij, code, waarden, jaar, meldingen)
+        if regel is None:
             leesbaar = False
             continue
-        te_laag = cumulatief_te_laag(in_jaar, cumulatief, jaar)
-        if te_laag:
-            meldingen.fout(BLAD, f"{KOLOM_CUMULATIEF}{rij}", te_laag, kolom=kolom_cumulatief)
-            leesbaar = False
-            continue
-        regels.append((rij, {"doel": code, "in_jaar": str(in_jaar), "cumulatief": str(cumulatief)}))
+        regels.append(regel)
     for code, doel in doelen.items():
         if code not in gezien:
             meldingen.fout(
@@ -318,11 +299,64 @@ def _lees_doelen(
                 "terug of download het sjabloon opnieuw.",
             )
             leesbaar = False
-    te_groot = leesbaar and totaal_te_groot(Decimal(g["cumulatief"]) for _, g in regels)
+    te_groot = leesbaar and totaal_te_groot(r.cumulatief for r in regels)
     if te_groot:
         meldingen.fout(BLAD, "", te_groot)
         leesbaar = False
     return regels if leesbaar else None
+
+
+def _doelcode(
+    rij: int, waarde: Any, codes: set[str], gezien: dict[str, int], meldingen: Meldingen
+) -> str | None:
+    """The purpose a row is for; None (with the message) when its code is missing, unknown
+    or on another row already."""
+    cel = f"{KOLOM_CODE}{rij}"
+    code = als_tekst(schoon(waarde, meldingen, BLAD, cel, "Code")).strip()
+    if not code:
+        tekst_ = (
+            "Deze regel heeft geen code van een bestedingsdoel. "
+            "Vul de code in of maak de regel helemaal leeg."
+        )
+    elif code not in codes:
+        tekst_ = f'"{code}" is geen bestedingsdoel van deze regeling.'
+    elif code in gezien:
+        tekst_ = f'Het bestedingsdoel "{code}" staat ook op regel {gezien[code]}.'
+    else:
+        return code
+    meldingen.fout(BLAD, cel, tekst_, kolom="Code")
+    return None
+
+
+def _bedragen(
+    rij: int, code: str, waarden: tuple[Any, ...], jaar: int, meldingen: Meldingen
+) -> Doelregel | None:
+    """A purpose's spending in the year and cumulative; None (with the message) when either
+    is no amount, or the cumulative is below the year's."""
+    kolom_jaar, kolom_cumulatief = f"Besteed in {jaar}", f"Besteed cumulatief t/m {jaar}"
+    in_jaar = bedrag(
+        waarden[_KOLOMMEN.index(KOLOM_IN_JAAR)],
+        meldingen,
+        blad=BLAD,
+        cel=f"{KOLOM_IN_JAAR}{rij}",
+        kolom=kolom_jaar,
+        verplicht=True,
+    )
+    cumulatief = bedrag(
+        waarden[_KOLOMMEN.index(KOLOM_CUMULATIEF)],
+        meldingen,
+        blad=BLAD,
+        cel=f"{KOLOM_CUMULATIEF}{rij}",
+        kolom=kolom_cumulatief,
+        verplicht=True,
+    )
+    if in_jaar is None or cumulatief is None:
+        return None
+    te_laag = cumulatief_te_laag(in_jaar, cumulatief, jaar)
+    if te_laag:
+        meldingen.fout(BLAD, f"{KOLOM_CUMULATIEF}{rij}", te_laag, kolom=kolom_cumulatief)
+        return None
+    return Doelregel(rij, code, in_jaar, cumulatief)
 
 
 def _controleer_extrakolommen(rijen: dict[int, tuple[Any, ...]], meldingen: Meldingen) -> None:
@@ -339,19 +373,17 @@ def _controleer_extrakolommen(rijen: dict[int, tuple[Any, ...]], meldingen: Meld
 
 
 def _waarschuw_boven_toekenning(
-    regels: list[tuple[int, dict[str, str]]], beschikking: Beschikking, meldingen: Meldingen
+    regels: list[Doelregel], beschikking: Beschikking, meldingen: Meldingen
 ) -> None:
     """Spending above what was granted does not block the upload: the officer decides."""
     jaar = beschikking.regeling_jaar.jaar
     per_doel = {d.doel.code: d.bedrag for d in beschikking.doelbedragen}
     kolom = f"Besteed cumulatief t/m {jaar}"
-    for rij, gegevens in regels:
-        boven = doel_boven_toekenning(
-            Decimal(gegevens["cumulatief"]), per_doel.get(gegevens["doel"])
-        )
+    for regel in regels:
+        boven = doel_boven_toekenning(regel.cumulatief, per_doel.get(regel.doel))
         if boven:
-            meldingen.waarschuwing(BLAD, f"{KOLOM_CUMULATIEF}{rij}", boven, kolom=kolom)
-    totaal = sum((Decimal(g["cumulatief"]) for _, g in regels), NUL)
+            meldingen.waarschuwing(BLAD, f"{KOLOM_CUMULATIEF}{regel.rij}", boven, kolom=kolom)
+    totaal = sum((r.cumulatief for r in regels), NUL)
     boven = boven_toekenning(totaal, beschikking.bedrag)
     if boven:
         meldingen.waarschuwing(BLAD, "", f"{boven} De beleidsmedewerker beoordeelt dit.")
@@ -418,7 +450,7 @@ def controleer(beschikking: Beschikking, upload: Upload, inhoud: bytes) -> None:
         return
     uploads.stage(
         upload,
-        controle.regels,
+        ((regel.rij, regel.als_json()) for regel in controle.regels),
         gegevens={
             "eindverantwoording": controle.eindverantwoording,
             "toelichting": controle.toelichting,

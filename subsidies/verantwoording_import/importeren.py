@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from kern import uploads
 from kern.uploads import Upload
 from subsidies import services
 from subsidies.models import Beschikking, Verantwoording
+from subsidies.verantwoording_import.basis import doelregels
 from subsidies.verantwoording_import.controle import verouderd
 
 
@@ -33,15 +32,13 @@ def importeer(
         )
     doelen = {d.code: d for d in beschikking.regeling_jaar.regeling.doelen}
     bestedingen: dict[int, services.Besteding] = {}
-    for _rij, gegevens in uploads.gestaged(upload):
-        doel = doelen.get(gegevens["doel"])
+    for regel in doelregels(upload):
+        doel = doelen.get(regel.doel)
         if doel is None:
             raise services.SubsidieFout(
-                f'Het bestedingsdoel "{gegevens["doel"]}" hoort niet meer bij de regeling.'
+                f'Het bestedingsdoel "{regel.doel}" hoort niet meer bij de regeling.'
             )
-        bestedingen[doel.id] = services.Besteding(
-            Decimal(gegevens["in_jaar"]), Decimal(gegevens["cumulatief"])
-        )
+        bestedingen[doel.id] = services.Besteding(regel.in_jaar, regel.cumulatief)
     verantwoording, waarschuwingen = services.dien_in(
         beschikking,
         bestedingen=bestedingen,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kern import uploads
 from kern.uploads import Upload
 from subsidies.models import NUL, Beschikking, Verantwoording
+from subsidies.verantwoording_import.basis import doelregels
 
 
 @dataclass(frozen=True)
@@ -63,11 +63,11 @@ def voorvertoning(beschikking: Beschikking, upload: Upload) -> Voorvertoning:
     doelen = {d.code: d for d in beschikking.regeling_jaar.regeling.doelen}
     regels: list[Regel] = []
     totaal_in_jaar = totaal_cumulatief = NUL
-    for rij, gegevens in uploads.gestaged(upload):
-        doel = doelen.get(gegevens["doel"])
+    for regel in doelregels(upload):
+        doel = doelen.get(regel.doel)
         if doel is None:  # the scheme lost a purpose since the check: confirm will refuse
             continue
-        nieuw = (Decimal(gegevens["in_jaar"]), Decimal(gegevens["cumulatief"]))
+        nieuw = (regel.in_jaar, regel.cumulatief)
         totaal_in_jaar += nieuw[0]
         totaal_cumulatief += nieuw[1]
         oud_regel = basis.regel_voor(doel.id) if basis else None
@@ -79,7 +79,7 @@ def voorvertoning(beschikking: Beschikking, upload: Upload) -> Voorvertoning:
             oud = (oud_regel.besteed_in_jaar, oud_regel.besteed_cumulatief)
             cellen = [Cel(k, o, n) for k, o, n in zip(kolommen, oud, nieuw, strict=True) if o != n]
             soort = "gewijzigd" if cellen else "ongewijzigd"
-        regels.append(Regel(rij, doel.code, doel.naam, soort, cellen))
+        regels.append(Regel(regel.rij, doel.code, doel.naam, soort, cellen))
     kop: list[Cel] = []
     eind, toelichting = upload.gegevens["eindverantwoording"], upload.gegevens["toelichting"]
     if basis is None or basis.eindverantwoording != eind:

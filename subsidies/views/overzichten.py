@@ -61,7 +61,7 @@ def overzicht(jaar_id: int) -> str | Response:
         regeling=regeling_jaar.regeling,
         is_demo=demo.is_demo(regeling_jaar.regeling),
         form=form,
-        ov=resultaat,
+        overzicht=resultaat,
         sorteer_url=sorteer_url,
         grafiek=grafiek_svg,
         grafiekrijen=grafiekrijen,

@@ -431,6 +431,20 @@ def test_what_clerks_send_blank_rows_extra_columns_text_amounts(klerk, beschikki
     ]
 
 
+def test_a_staged_row_reads_and_writes_the_stored_form():
+    # As uploads checked before the rows were typed keep them (kern.uploads, JSON).
+    gegevens = {"doel": "kennisbevordering", "in_jaar": "1234.56", "cumulatief": "2000.00"}
+
+    regel = verantwoording_import.basis.Doelregel.van_json(14, gegevens)
+
+    assert (regel.rij, regel.in_jaar, regel.cumulatief) == (
+        14,
+        Decimal("1234.56"),
+        Decimal("2000.00"),
+    )
+    assert regel.als_json() == gegevens
+
+
 def test_spending_above_the_grant_is_a_warning_the_officer_weighs(klerk, beschikking_920000):
     inhoud = ingevuld(
         klerk,

@@ -678,6 +678,30 @@ def test_codes_names_years_and_amounts_in_every_spelling_are_one_and_the_same(re
     ]
 
 
+# Staged rows as uploads checked before the rows were typed keep them (kern.uploads, JSON).
+GESTAGED = [
+    {"soort": "toekenning", "cbs": "GM0363", "jaar": 2015, "bedrag": 9000000, "doel": "vroeg",
+     "oud": {"bedrag": 10000000}, "uitkomst": "gewijzigd"},
+    {"soort": "besteding", "cbs": "GM0363", "jaar": 2015, "bedrag": 500000, "doel": "vroeg",
+     "cumulatief": 750000, "oud": {"bedrag": 0, "cumulatief": 0}, "uitkomst": "gewijzigd"},
+    {"soort": "besteding", "cbs": "GM0599", "jaar": 2016, "bedrag": 1, "doel": "kennis",
+     "cumulatief": 1, "uitkomst": "nieuw"},
+    {"soort": "betaling", "cbs": "GM0363", "jaar": 2015, "bedrag": 100000,
+     "datum": "2015-12-02", "uitkomst": "nieuw"},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("gegevens", GESTAGED, ids=lambda g: f"{g['soort']}-{g['uitkomst']}")
+def test_a_staged_row_reads_and_writes_the_stored_form(gegevens):
+    wijziging = historische_import.Wijziging.van_json(gegevens)
+
+    assert wijziging.als_json() == gegevens
+    assert wijziging.bedrag == gegevens["bedrag"]
+    assert wijziging.oud_bedrag == gegevens.get("oud", {}).get("bedrag")
+    if gegevens["soort"] == "betaling":
+        assert wijziging.datum == date(2015, 12, 2)
+
+
 def test_blank_rows_are_skipped(regeling_2015_2016):
     rijen = [*toekenningen("GM0363", "Amsterdam", 2015, 1, 2, 3), [None], ["  ", None, " "]]
 
