@@ -69,14 +69,17 @@ def overzicht(jaar_id: int) -> str | Response:
     )
 
 
-def _sortering(ov: overzichten.Overzicht) -> tuple[str, str]:
-    kolom = next(k for k in ov.kolommen if k.sleutel == ov.sortering.kolom)
-    return ("Gesorteerd op", f"{kolom.kop}, {'aflopend' if ov.sortering.aflopend else 'oplopend'}")
+def _sortering(resultaat: overzichten.Overzicht) -> tuple[str, str]:
+    kolom = next(k for k in resultaat.kolommen if k.sleutel == resultaat.sortering.kolom)
+    richting = "aflopend" if resultaat.sortering.aflopend else "oplopend"
+    return ("Gesorteerd op", f"{kolom.kop}, {richting}")
 
 
-def overzicht_export(ov: overzichten.Overzicht, filters: list[tuple[str, str]]) -> export.Export:
+def overzicht_export(
+    resultaat: overzichten.Overzicht, filters: list[tuple[str, str]]
+) -> export.Export:
     """The overview's table as on screen: its rows in its order, under its filters."""
-    regeling_jaar = ov.regeling_jaar
+    regeling_jaar = resultaat.regeling_jaar
 
     def per_doel(doel: Bestedingsdoel) -> Kolom:
         return Kolom(
@@ -106,7 +109,7 @@ def overzicht_export(ov: overzichten.Overzicht, filters: list[tuple[str, str]]) 
             totaal=True,
         ),
         Kolom("Betaald", lambda r: r.betaald, Soort.GELD, "Betaald min ontvangen", totaal=True),
-        *(per_doel(d) for d in ov.doelen),
+        *(per_doel(d) for d in resultaat.doelen),
         Kolom(
             "Besteed totaal",
             lambda r: r.besteed,
@@ -138,7 +141,7 @@ def overzicht_export(ov: overzichten.Overzicht, filters: list[tuple[str, str]]) 
     return export.Export(
         naam=f"overzicht-{export.slug(regeling_jaar.regeling.naam)}-{regeling_jaar.jaar}",
         titel=f"Overzicht {regeling_jaar.label}",
-        tabellen=[export.Tabel("Overzicht", kolommen, lambda: ov.rijen)],
+        tabellen=[export.Tabel("Overzicht", kolommen, lambda: resultaat.rijen)],
         filters=filters,
     )
 
