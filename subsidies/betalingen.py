@@ -76,9 +76,14 @@ def geregistreerd(filter: Filter, van: date, tot: date) -> list[Betaling]:
     return list(db.session.scalars(query.order_by(Betaling.betaald_op, Betaling.id)))
 
 
+GROOTSTE_ID = 2**63 - 1  # no database here holds a larger key; SQLite cannot even compare one
+
+
 def met_ids(ids: Sequence[int]) -> list[Betaling]:
-    """The payments with these ids, in the work list's order (a batch)."""
-    query = _betalingen(Filter(), Betaling.id.in_(ids))
+    """The payments with these ids, in the work list's order (a batch); an id no payment can
+    have finds nothing."""
+    mogelijk = [i for i in ids if 0 < i <= GROOTSTE_ID]
+    query = _betalingen(Filter(), Betaling.id.in_(mogelijk))
     return list(db.session.scalars(query.order_by(Betaling.gepland_op, Betaling.id)))
 
 

@@ -280,6 +280,19 @@ def test_a_wrong_batch_is_refused(financien, velden, melding):
     assert betaling_van("GM0202").betaald_op is None
 
 
+@pytest.mark.parametrize("vreemd", ["999999", str(2**63), str(2**70), "-1"])
+def test_a_batch_with_an_id_that_no_payment_has_records_nothing(financien, vreemd):
+    f = formulier(financien.get(WERKLIJST).text, BATCH, WERKLIJST)
+    arnhem = betaling_van("GM0202")
+    data = {**f.velden, "betalingen": [str(arnhem.id), vreemd]}
+
+    antwoord = financien.post(BATCH, data=data)
+
+    assert antwoord.status_code == 400
+    assert "Een gekozen betaling bestaat niet (meer)." in antwoord.text
+    assert betaling_van("GM0202").betaald_op is None
+
+
 def test_a_batch_without_a_choice_says_so(financien):
     antwoord = _batch(financien)
 
