@@ -59,6 +59,7 @@ KOP_BREEDTE = 14
 EURO = "€ #,##0.00;€ -#,##0.00"
 DATUM = "dd-mm-yyyy"
 MOMENT = "dd-mm-yyyy hh:mm"
+PROCENT = '0.0" %"'  # the value is already in percent: no % sign that multiplies by 100
 
 V = TypeVar("V", bound=Callable[..., Any])
 
@@ -70,6 +71,8 @@ class Soort(enum.Enum):
     JAAR = "jaar"  # a number without a thousands separator
     DATUM = "datum"
     MOMENT = "moment"
+    PROCENT = "procent"  # a percentage as a number to one decimal: 42.9 shows "42,9 %"
+    DECIMAAL = "decimaal"  # a number to two decimals, such as a mean
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,8 @@ class _Opmaak:
             Soort.GELD: werkmap.add_format({"num_format": EURO}),
             Soort.GETAL: werkmap.add_format({"num_format": "#,##0"}),
             Soort.JAAR: werkmap.add_format({"num_format": "0"}),
+            Soort.PROCENT: werkmap.add_format({"num_format": PROCENT}),
+            Soort.DECIMAAL: werkmap.add_format({"num_format": "0.00"}),
             Soort.DATUM: werkmap.add_format({"num_format": DATUM}),
             Soort.MOMENT: werkmap.add_format({"num_format": MOMENT}),
         }

@@ -165,6 +165,19 @@ def test_a_number_total_a_year_a_wrapped_heading_and_a_sheet_without_totals():
     assert kleuren["A2"].quotePrefix
 
 
+def test_a_share_in_percent_and_a_mean_keep_their_decimals():
+    kolommen = [
+        export.Kolom("Aandeel", lambda r: r[0], export.Soort.PROCENT, "Met behoefte"),
+        export.Kolom("Gemiddelde", lambda r: r[1], export.Soort.DECIMAAL, "Prioriteit"),
+    ]
+    tabel = export.Tabel("Thema's", kolommen, lambda: [(Decimal("42.9"), Decimal("1.67"))])
+
+    blad = load_workbook(io.BytesIO(_werkmap(export.Export("t", "T", [tabel]))))["Thema's"]
+
+    assert (blad["A2"].value, blad["A2"].number_format) == (42.9, '0.0" %"')
+    assert (blad["B2"].value, blad["B2"].number_format) == (1.67, "0.00")
+
+
 def test_a_moment_is_written_in_dutch_time_and_a_date_as_a_date():
     kolommen = [
         export.Kolom("Moment", lambda r: r[0], export.Soort.MOMENT, "Wanneer"),
