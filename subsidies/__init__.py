@@ -15,12 +15,10 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from gemeenten import programmas, secties
     from gemeenten.models import Programma
-    from kern import demo, navigatie
-    from kern.accounts.models import Rol
+    from kern import demo
     from subsidies import cli, models, services  # noqa: F401 (models: the tables)
     from subsidies.demo import laad_demo
     from subsidies.views import bp
-    from subsidies.views.betalingen import startblok
     from subsidies.views.overzichten import gemeente_sectie
 
     app.register_blueprint(bp)
@@ -31,40 +29,60 @@ def init_app(app: Flask) -> None:
         app, Programma.VERSTERKINGSGELDEN, services.ontvangers, "volgt uit de beschikkingen"
     )
     demo.registreer(app, 50, laad_demo)
-    navigatie.registreer_menuitem(
+    _registreer_menu(app)
+    _registreer_startpagina(app)
+
+
+def _registreer_menu(app: Flask) -> None:
+    from kern.navigatie import Menuitem, registreer_menuitem
+
+    registreer_menuitem(
         app,
-        navigatie.Menuitem(
-            "Versterkingsgelden", "subsidies.regelingen", volgorde=20, blueprint="subsidies"
-        ),
+        Menuitem("Versterkingsgelden", "subsidies.regelingen", volgorde=20, blueprint="subsidies"),
     )
-    navigatie.registreer_menuitem(
+    betalingen = {
+        "subsidies.betalingen_werklijst",
+        "subsidies.betalingen_registreren",
+        "subsidies.betaling_registreren",
+        "subsidies.betaling_annuleren",
+    }
+    registreer_menuitem(
         app,
-        navigatie.Menuitem(
+        Menuitem(
             "Betalingen",
             "subsidies.betalingen_werklijst",
             volgorde=25,
-            huidig_bij=frozenset(
-                {
-                    "subsidies.betalingen_werklijst",
-                    "subsidies.betalingen_registreren",
-                    "subsidies.betaling_registreren",
-                    "subsidies.betaling_annuleren",
-                }
-            ),
+            huidig_bij=frozenset(betalingen),
         ),
     )
-    navigatie.registreer_tegel(
+    registreer_menuitem(
         app,
-        navigatie.Tegel(
+        Menuitem(
+            "Te beoordelen",
+            "subsidies.te_beoordelen",
+            volgorde=30,
+            huidig_bij=frozenset({"subsidies.te_beoordelen"}),
+        ),
+    )
+
+
+def _registreer_startpagina(app: Flask) -> None:
+    from kern.accounts.models import Rol
+    from kern.navigatie import Startblok, Tegel, registreer_startblok, registreer_tegel
+    from subsidies.views.betalingen import startblok
+
+    registreer_tegel(
+        app,
+        Tegel(
             "Betalingen",
             "subsidies.betalingen_werklijst",
             "Wat te betalen en terug te vorderen is, en wat deze maand is geregistreerd.",
             20,
         ),
     )
-    navigatie.registreer_tegel(
+    registreer_tegel(
         app,
-        navigatie.Tegel(
+        Tegel(
             "Bestedingsoverzicht",
             "subsidies.bestedingen_overzicht",
             "Per ontvanger en jaar toegekend, betaald, besteed en vastgesteld, als Excel-werkmap.",
@@ -72,18 +90,6 @@ def init_app(app: Flask) -> None:
         ),
     )
     # Finance's start page opens with its work: the payments due, overdue first.
-    navigatie.registreer_startblok(
-        app,
-        navigatie.Startblok(
-            "subsidies.betalingen_werklijst", startblok, 10, frozenset({Rol.FINANCIEN})
-        ),
-    )
-    navigatie.registreer_menuitem(
-        app,
-        navigatie.Menuitem(
-            "Te beoordelen",
-            "subsidies.te_beoordelen",
-            volgorde=30,
-            huidig_bij=frozenset({"subsidies.te_beoordelen"}),
-        ),
+    registreer_startblok(
+        app, Startblok("subsidies.betalingen_werklijst", startblok, 10, frozenset({Rol.FINANCIEN}))
     )
