@@ -9,6 +9,7 @@ in the audit trail. When the scheme exists already, nothing is added.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -96,68 +97,93 @@ def _dien_in(
     return verantwoording
 
 
-def _scenario(code: str, beschikking: Beschikking) -> None:
-    """What happened after the decision, per municipality."""
-    if code == "GM0518":  # Den Haag: sent back, approved, settled with a clawback of 80,000
-        _voorschot(beschikking, 950_000, VOORSCHOT_OP)
-        eerste = _dien_in(beschikking, (400_000, 300_000, 170_000), eind=True)
-        services.stuur_terug(
-            eerste,
-            reden="Licht toe waarom € 80.000,00 niet is besteed.",
-            door=DOOR,
-            versie=eerste.versie,
-        )
-        tweede = _dien_in(
-            beschikking,
-            (400_000, 300_000, 170_000),
-            eind=True,
-            toelichting="Twee vacatures in de persoonsgerichte aanpak bleven tot de zomer open.",
-        )
-        services.keur_goed(tweede, door=DOOR, versie=tweede.versie)
-        services.stel_vast(
-            beschikking, datum=date(2016, 10, 3), door=DOOR, versie=beschikking.versie
-        )
-    elif code == "GM0363":  # Amsterdam: a corrected return replaced the first, not yet reviewed
-        _voorschot(beschikking, 920_000, VOORSCHOT_OP)
-        _dien_in(beschikking, (300_000, 250_000, 200_000), eind=False)
-        _dien_in(
-            beschikking,
-            (310_000, 250_000, 200_000),
-            eind=True,
-            toelichting="Een deel van de trainingen is naar 2016 verschoven.",
-        )
-    elif code == "GM0344":  # Utrecht: an interim return, approved
-        _voorschot(beschikking, 683_000, VOORSCHOT_OP)
-        tussentijds = _dien_in(beschikking, (250_000, 200_000, 150_000), eind=False)
-        services.keur_goed(
-            tussentijds,
-            door=DOOR,
-            versie=tussentijds.versie,
-            reactie="Akkoord; de eindverantwoording volgt.",
-        )
-    elif code == "GM0599":  # Rotterdam: part paid, the return sent back
-        _voorschot(beschikking, 500_000, VOORSCHOT_OP)
-        _voorschot(beschikking, 165_000, None)
-        terug = _dien_in(beschikking, (200_000, 200_000, 100_000), eind=True)
-        services.stuur_terug(
-            terug,
-            reden="De besteding aan vroegsignalering ontbreekt in de toelichting.",
-            door=DOOR,
-            versie=terug.versie,
-        )
-    elif code == "GM0503":  # Delft: the final return approved, ready to be settled
-        _voorschot(beschikking, 535_000, VOORSCHOT_OP)
-        eind = _dien_in(beschikking, (200_000, 200_000, 135_000), eind=True)
-        services.keur_goed(eind, door=DOOR, versie=eind.versie)
-    elif code == "GM0202":  # Arnhem: half paid, half planned, no return yet
-        _voorschot(beschikking, 200_000, VOORSCHOT_OP)
-        _voorschot(beschikking, 200_000, None)
-    elif code == "GM0637":  # Zoetermeer: paid, no return yet
-        _voorschot(beschikking, 167_000, VOORSCHOT_OP)
-    elif code == "GM0406":  # Huizen: nothing paid yet, a final return submitted
-        _voorschot(beschikking, 157_000, None)
-        _dien_in(beschikking, (60_000, 50_000, 40_000), eind=True)
-    # Gouda: decided without an amount; nothing can be paid yet.
+def _stuur_terug(verantwoording: Verantwoording, reden: str) -> None:
+    services.stuur_terug(verantwoording, reden=reden, door=DOOR, versie=verantwoording.versie)
+
+
+def _keur_goed(verantwoording: Verantwoording, reactie: str | None = None) -> None:
+    services.keur_goed(verantwoording, door=DOOR, versie=verantwoording.versie, reactie=reactie)
+
+
+# What happened after the decision, one story per municipality.
+
+
+def _den_haag(beschikking: Beschikking) -> None:
+    """Sent back, approved, settled with a clawback of 80,000."""
+    _voorschot(beschikking, 950_000, VOORSCHOT_OP)
+    eerste = _dien_in(beschikking, (400_000, 300_000, 170_000), eind=True)
+    _stuur_terug(eerste, "Licht toe waarom € 80.000,00 niet is besteed.")
+    tweede = _dien_in(
+        beschikking,
+        (400_000, 300_000, 170_000),
+        eind=True,
+        toelichting="Twee vacatures in de persoonsgerichte aanpak bleven tot de zomer open.",
+    )
+    _keur_goed(tweede)
+    services.stel_vast(beschikking, datum=date(2016, 10, 3), door=DOOR, versie=beschikking.versie)
+
+
+def _amsterdam(beschikking: Beschikking) -> None:
+    """A corrected return replaced the first, not yet reviewed."""
+    _voorschot(beschikking, 920_000, VOORSCHOT_OP)
+    _dien_in(beschikking, (300_000, 250_000, 200_000), eind=False)
+    _dien_in(
+        beschikking,
+        (310_000, 250_000, 200_000),
+        eind=True,
+        toelichting="Een deel van de trainingen is naar 2016 verschoven.",
+    )
+
+
+def _utrecht(beschikking: Beschikking) -> None:
+    """An interim return, approved."""
+    _voorschot(beschikking, 683_000, VOORSCHOT_OP)
+    tussentijds = _dien_in(beschikking, (250_000, 200_000, 150_000), eind=False)
+    _keur_goed(tussentijds, "Akkoord; de eindverantwoording volgt.")
+
+
+def _rotterdam(beschikking: Beschikking) -> None:
+    """Part paid, the return sent back."""
+    _voorschot(beschikking, 500_000, VOORSCHOT_OP)
+    _voorschot(beschikking, 165_000, None)
+    terug = _dien_in(beschikking, (200_000, 200_000, 100_000), eind=True)
+    _stuur_terug(terug, "De besteding aan vroegsignalering ontbreekt in de toelichting.")
+
+
+def _delft(beschikking: Beschikking) -> None:
+    """The final return approved, ready to be settled."""
+    _voorschot(beschikking, 535_000, VOORSCHOT_OP)
+    _keur_goed(_dien_in(beschikking, (200_000, 200_000, 135_000), eind=True))
+
+
+def _arnhem(beschikking: Beschikking) -> None:
+    """Half paid, half planned, no return yet."""
+    _voorschot(beschikking, 200_000, VOORSCHOT_OP)
+    _voorschot(beschikking, 200_000, None)
+
+
+def _zoetermeer(beschikking: Beschikking) -> None:
+    """Paid, no return yet."""
+    _voorschot(beschikking, 167_000, VOORSCHOT_OP)
+
+
+def _huizen(beschikking: Beschikking) -> None:
+    """Nothing paid yet, a final return submitted."""
+    _voorschot(beschikking, 157_000, None)
+    _dien_in(beschikking, (60_000, 50_000, 40_000), eind=True)
+
+
+# Gouda has none: decided without an amount, nothing can be paid yet.
+SCENARIOS: dict[str, Callable[[Beschikking], None]] = {
+    "GM0518": _den_haag,
+    "GM0363": _amsterdam,
+    "GM0344": _utrecht,
+    "GM0599": _rotterdam,
+    "GM0503": _delft,
+    "GM0202": _arnhem,
+    "GM0637": _zoetermeer,
+    "GM0406": _huizen,
+}
 
 
 def laad_demo(verslag: Verslag) -> None:
@@ -191,7 +217,8 @@ def laad_demo(verslag: Verslag) -> None:
                 door=DOOR,
                 versie=beschikking.versie,
             )
-            _scenario(code, beschikking)
+            if scenario := SCENARIOS.get(code):
+                scenario(beschikking)
     verslag(
         f"Demo-regeling {DEMO_REGELING} {JAAR}: {len(BEDRAGEN_2015)} beschikkingen met "
         "betalingen, verantwoordingen en een vaststelling toegevoegd."
