@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from markupsafe import Markup
 
 from kern.formatting import getal
+from kern.grafiek import svg_begin
 from onderwijsaanpak.models import Fase
 from onderwijsaanpak.voortgang import Punt
 
@@ -44,18 +45,23 @@ def bereik_in_de_tijd(
     punten: Sequence[Punt], fasen: Sequence[Fase], *, titel: str, uitleg: str, id_: str
 ) -> Markup:
     maximum = max((p.cumulatief[f] for p in punten for f in fasen), default=0)
-    delen = [
-        Markup(
-            '<svg xmlns="http://www.w3.org/2000/svg" class="grafiek" role="img" '
-            'aria-labelledby="{id}-titel {id}-uitleg" viewBox="0 0 {b} {h}" width="{b}" '
-            'height="{h}" font-family="system-ui, sans-serif" font-size="13">'
-            '<title id="{id}-titel">{titel}</title><desc id="{id}-uitleg">{uitleg}</desc>'
-        ).format(id=id_, b=BREEDTE, h=HOOGTE, titel=titel, uitleg=uitleg)
-    ]
+    delen = [svg_begin(id_=id_, breedte=BREEDTE, hoogte=HOOGTE, titel=titel, uitleg=uitleg)]
+    delen.extend(_raster(maximum))
+    delen.extend(_kwartalen(punten))
+    for nr, fase in enumerate(fasen):
+        delen.append(_legenda(nr, fase))
+        delen.extend(_lijn(punten, fase, maximum))
+    delen.append(Markup("</svg>"))
+    return Markup("").join(delen)
+
+
+def _raster(maximum: int) -> list[Markup]:
+    """The horizontal grid lines with their figures, from zero up to the maximum."""
+    lijnen = []
     for stap in range(STAPPEN + 1):
         waarde = maximum * stap // STAPPEN
         y = _y(waarde, maximum)
-        delen.append(
+        lijnen.append(
             Markup(
                 '<line class="grafiek__raster" x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" '
                 'stroke="#cccccc"></line>'
@@ -64,61 +70,70 @@ def bereik_in_de_tijd(
                 x1=LINKS, x2=LINKS + PLOT_BREEDTE, y=y, tx=LINKS - 8, ty=y + 4, w=getal(waarde)
             )
         )
-    for i, punt in enumerate(punten):
-        delen.append(
-            Markup('<text x="{x}" y="{y}" text-anchor="middle">{label}</text>').format(
-                x=_x(i, len(punten)), y=BOVEN + PLOT_HOOGTE + 20, label=punt.label
-            )
+    return lijnen
+
+
+def _kwartalen(punten: Sequence[Punt]) -> list[Markup]:
+    """The quarters' labels under the plot."""
+    return [
+        Markup('<text x="{x}" y="{y}" text-anchor="middle">{label}</text>').format(
+            x=_x(i, len(punten)), y=BOVEN + PLOT_HOOGTE + 20, label=punt.label
         )
-    for nr, fase in enumerate(fasen):
-        x = LINKS + nr * 170
+        for i, punt in enumerate(punten)
+    ]
+
+
+def _legenda(nr: int, fase: Fase) -> Markup:
+    """The ``nr``-th entry of the legend, above the plot: the phase's line and name."""
+    x = LINKS + nr * 170
+    return Markup(
+        '<g class="grafiek__legenda"><line x1="{x}" y1="15" x2="{x2}" y2="15" '
+        'stroke="{kleur}" stroke-width="3" stroke-dasharray="{streep}"></line>'
+        '<text x="{tx}" y="20">{label}</text></g>'
+    ).format(
+        x=x,
+        x2=x + 24,
+        tx=x + 30,
+        kleur=KLEUREN[fase],
+        streep=STREEP[fase],
+        label=fase.label,
+    )
+
+
+def _lijn(punten: Sequence[Punt], fase: Fase, maximum: int) -> list[Markup]:
+    """A phase's line, a point per quarter with its figure as title, the last figure as text."""
+    coordinaten = [
+        (_x(i, len(punten)), _y(p.cumulatief[fase], maximum)) for i, p in enumerate(punten)
+    ]
+    delen = [
+        Markup(
+            '<polyline class="lijn lijn--{fase}" fill="none" stroke="{kleur}" '
+            'stroke-width="3" stroke-dasharray="{streep}" points="{punten}"></polyline>'
+        ).format(
+            fase=fase.value,
+            kleur=KLEUREN[fase],
+            streep=STREEP[fase],
+            punten=" ".join(f"{x},{y}" for x, y in coordinaten),
+        )
+    ]
+    for (x, y), punt in zip(coordinaten, punten, strict=True):
         delen.append(
             Markup(
-                '<g class="grafiek__legenda"><line x1="{x}" y1="15" x2="{x2}" y2="15" '
-                'stroke="{kleur}" stroke-width="3" stroke-dasharray="{streep}"></line>'
-                '<text x="{tx}" y="20">{label}</text></g>'
+                '<circle cx="{x}" cy="{y}" r="4" fill="{kleur}"><title>{label}, {fase}: '
+                "{aantal} deelnemers</title></circle>"
             ).format(
                 x=x,
-                x2=x + 24,
-                tx=x + 30,
+                y=y,
                 kleur=KLEUREN[fase],
-                streep=STREEP[fase],
-                label=fase.label,
+                label=punt.label,
+                fase=fase.label.lower(),
+                aantal=getal(punt.cumulatief[fase]),
             )
         )
-        coordinaten = [
-            (_x(i, len(punten)), _y(p.cumulatief[fase], maximum)) for i, p in enumerate(punten)
-        ]
-        delen.append(
-            Markup(
-                '<polyline class="lijn lijn--{fase}" fill="none" stroke="{kleur}" '
-                'stroke-width="3" stroke-dasharray="{streep}" points="{punten}"></polyline>'
-            ).format(
-                fase=fase.value,
-                kleur=KLEUREN[fase],
-                streep=STREEP[fase],
-                punten=" ".join(f"{x},{y}" for x, y in coordinaten),
-            )
+    x, y = coordinaten[-1]
+    delen.append(
+        Markup('<text x="{x}" y="{y}">{aantal}</text>').format(
+            x=x + 8, y=y + 4, aantal=getal(punten[-1].cumulatief[fase])
         )
-        for (x, y), punt in zip(coordinaten, punten, strict=True):
-            delen.append(
-                Markup(
-                    '<circle cx="{x}" cy="{y}" r="4" fill="{kleur}"><title>{label}, {fase}: '
-                    "{aantal} deelnemers</title></circle>"
-                ).format(
-                    x=x,
-                    y=y,
-                    kleur=KLEUREN[fase],
-                    label=punt.label,
-                    fase=fase.label.lower(),
-                    aantal=getal(punt.cumulatief[fase]),
-                )
-            )
-        x, y = coordinaten[-1]
-        delen.append(
-            Markup('<text x="{x}" y="{y}">{aantal}</text>').format(
-                x=x + 8, y=y + 4, aantal=getal(punten[-1].cumulatief[fase])
-            )
-        )
-    delen.append(Markup("</svg>"))
-    return Markup("").join(delen)
+    )
+    return delen

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from markupsafe import Markup
 
 from kern.formatting import geld
+from kern.grafiek import svg_begin
 
 LABEL_BREEDTE = 230  # the recipient's name, right-aligned against the bars
 STAAF_MAX = 420  # the longest bar
@@ -77,56 +78,52 @@ def toegekend_versus_besteed(
     maximum = max(bedragen, default=Decimal(0))
     hoogte = LEGENDA_HOOGTE + RIJ_HOOGTE * len(staven) + 6
     delen = [
-        Markup(
-            '<svg xmlns="http://www.w3.org/2000/svg" class="grafiek" role="img" '
-            'aria-labelledby="{id}-titel {id}-uitleg" viewBox="0 0 {b} {h}" width="{b}" '
-            'height="{h}" font-family="system-ui, sans-serif" font-size="13">'
-            '<title id="{id}-titel">{titel}</title>'
-            '<desc id="{id}-uitleg">{uitleg}</desc>'
-        ).format(id=id_, b=BREEDTE, h=hoogte, titel=titel, uitleg=uitleg),
-        Markup(
-            '<g class="grafiek__legenda">'
-            '<rect x="{x}" y="8" width="14" height="14" fill="{kt}"></rect>'
-            '<text x="{x1}" y="20">Toegekend</text>'
-            '<rect x="{x2}" y="8" width="14" height="14" fill="{kb}"></rect>'
-            '<text x="{x3}" y="20">Besteed (cumulatief)</text></g>'
-        ).format(
-            x=LABEL_BREEDTE,
-            x1=LABEL_BREEDTE + 20,
-            x2=LABEL_BREEDTE + 120,
-            x3=LABEL_BREEDTE + 140,
-            kt=KLEUR_TOEGEKEND,
-            kb=KLEUR_BESTEED,
-        ),
+        svg_begin(id_=id_, breedte=BREEDTE, hoogte=hoogte, titel=titel, uitleg=uitleg),
+        _legenda(),
     ]
     for i, staaf in enumerate(staven):
-        y = LEGENDA_HOOGTE + i * RIJ_HOOGTE
-        delen.append(
-            Markup(
-                '<g class="grafiek__rij"><text x="{x}" y="{y}" text-anchor="end" '
-                'class="grafiek__label">{label}</text>'
-            ).format(x=LABEL_BREEDTE - 8, y=y + STAAF_HOOGTE + 6, label=_kort(staaf.label))
-        )
-        delen.append(
-            _staaf(
-                "toegekend",
-                KLEUR_TOEGEKEND,
-                y + 2,
-                staaf.toegekend,
-                maximum,
-                f"toegekend {geld(staaf.toegekend, leeg='nog vast te stellen')}",
-            )
-        )
-        delen.append(
-            _staaf(
-                "besteed",
-                KLEUR_BESTEED,
-                y + 4 + STAAF_HOOGTE,
-                staaf.besteed,
-                maximum,
-                f"besteed {geld(staaf.besteed, leeg='nog niet verantwoord')}",
-            )
-        )
-        delen.append(Markup("</g>"))
+        delen.append(_rij(staaf, LEGENDA_HOOGTE + i * RIJ_HOOGTE, maximum))
     delen.append(Markup("</svg>"))
     return Markup("").join(delen)
+
+
+def _legenda() -> Markup:
+    return Markup(
+        '<g class="grafiek__legenda">'
+        '<rect x="{x}" y="8" width="14" height="14" fill="{kt}"></rect>'
+        '<text x="{x1}" y="20">Toegekend</text>'
+        '<rect x="{x2}" y="8" width="14" height="14" fill="{kb}"></rect>'
+        '<text x="{x3}" y="20">Besteed (cumulatief)</text></g>'
+    ).format(
+        x=LABEL_BREEDTE,
+        x1=LABEL_BREEDTE + 20,
+        x2=LABEL_BREEDTE + 120,
+        x3=LABEL_BREEDTE + 140,
+        kt=KLEUR_TOEGEKEND,
+        kb=KLEUR_BESTEED,
+    )
+
+
+def _rij(staaf: Staaf, y: int, maximum: Decimal) -> Markup:
+    """One recipient at height ``y``: its name, the bar for granted and the one for spent."""
+    label = Markup(
+        '<g class="grafiek__rij"><text x="{x}" y="{y}" text-anchor="end" '
+        'class="grafiek__label">{label}</text>'
+    ).format(x=LABEL_BREEDTE - 8, y=y + STAAF_HOOGTE + 6, label=_kort(staaf.label))
+    toegekend = _staaf(
+        "toegekend",
+        KLEUR_TOEGEKEND,
+        y + 2,
+        staaf.toegekend,
+        maximum,
+        f"toegekend {geld(staaf.toegekend, leeg='nog vast te stellen')}",
+    )
+    besteed = _staaf(
+        "besteed",
+        KLEUR_BESTEED,
+        y + 4 + STAAF_HOOGTE,
+        staaf.besteed,
+        maximum,
+        f"besteed {geld(staaf.besteed, leeg='nog niet verantwoord')}",
+    )
+    return label + toegekend + besteed + Markup("</g>")
