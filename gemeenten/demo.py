@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from gemeenten.models import Deelname, Gemeente, Programma
+from gemeenten.namen import roepnaam
 from kern.db import db
 from kern.demo import Verslag
 
@@ -64,7 +65,6 @@ DEMO_GEMEENTEN = (
     ("GM0748", "Bergen op Zoom", "Noord-Brabant"),
     ("GM0405", "Hoorn", "Noord-Holland"),
 )
-ROEPNAMEN = {"GM0518": "Den Haag"}
 
 # Membership of the versterkingsgelden follows from the decisions (the demo scheme's loader),
 # that of the onderwijsaanpak from its cohort (the onderwijsaanpak's loader); the needs
@@ -78,7 +78,7 @@ def laad_demo(verslag: Verslag) -> None:
     for code, naam, provincie in DEMO_GEMEENTEN:
         if code not in bestaand:
             bestaand[code] = Gemeente(
-                cbs_code=code, naam=naam, provincie=provincie, roepnaam=ROEPNAMEN.get(code)
+                cbs_code=code, naam=naam, provincie=provincie, roepnaam=roepnaam(naam)
             )
             db.session.add(bestaand[code])
             nieuw += 1

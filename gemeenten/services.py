@@ -11,7 +11,7 @@ from flask import abort, url_for
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from gemeenten import cbs, programmas
+from gemeenten import cbs, namen, programmas
 from gemeenten.codes import lees_cbs_code
 from gemeenten.models import (
     CbsImport,
@@ -285,6 +285,7 @@ class _Bijwerking:
             cbs_code=regel.cbs_code,
             naam=regel.naam,
             provincie=regel.provincie,
+            roepnaam=namen.roepnaam(regel.naam),
             geldig_van=self.nieuw_geldig_van,
         )
         db.session.add(gemeente)

@@ -21,6 +21,7 @@ from babel.lists import format_list
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.cell import coordinate_to_tuple
 
+from gemeenten import namen as gemeentenamen
 from gemeenten.codes import cbs_code_in_cel
 from gemeenten.models import Gemeente
 from kern import uploads
@@ -100,10 +101,6 @@ def _geld(centen: int) -> str:
     return geld(euro(centen))
 
 
-def _normaal(tekst: str) -> str:
-    return " ".join(tekst.split()).casefold()
-
-
 def ontvang(
     regeling: Regeling,
     inhoud: bytes,
@@ -179,7 +176,7 @@ class _Gemeente:
     cbs: str
     naam: str
     namen: frozenset[str]  # the spellings accepted as they are
-    normaal: frozenset[str]  # the same without case and extra spaces
+    normaal: frozenset[str]  # every spelling people write, normalised (`gemeenten.namen`)
     actief: bool
 
 
@@ -706,12 +703,11 @@ class Controle:
         cel = f"{C}{nummer}"
         if waarde is None or (isinstance(waarde, str) and not waarde.strip()):
             self.meldingen.fout(self.blad, cel, "Vul de naam van de gemeente in.", KOPPEN[2])
-        elif _normaal(str(waarde)) not in gemeente.normaal:
+        elif gemeentenamen.normaal(str(waarde)) not in gemeente.normaal:
             self.meldingen.fout(
                 self.blad,
                 cel,
-                f'"{zoals_getoond(waarde)}" is niet de naam van {gemeente.cbs}; dat is '
-                f"{gemeente.naam}.",
+                gemeentenamen.niet_de_naam(zoals_getoond(waarde), gemeente.cbs, gemeente.naam),
                 KOPPEN[2],
             )
 
@@ -1059,14 +1055,15 @@ def _gemeenten_per_vorm() -> dict[object, _Gemeente]:
         namen = {
             gemeente.naam,
             gemeente.weergavenaam,
-            *([gemeente.roepnaam] if gemeente.roepnaam else []),
+            *filter(None, (gemeente.roepnaam, gemeentenamen.roepnaam(gemeente.naam))),
         }
         info = _Gemeente(
             id=gemeente.id,
             cbs=gemeente.cbs_code,
             naam=gemeente.naam,
             namen=frozenset(namen),
-            normaal=frozenset(_normaal(n) for n in namen),
+            normaal=gemeentenamen.spellingen(gemeente)
+            | {gemeentenamen.normaal(gemeente.weergavenaam)},
             actief=gemeente.actief,
         )
         code = gemeente.cbs_code

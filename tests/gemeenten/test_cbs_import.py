@@ -545,3 +545,12 @@ def test_real_lists_2015_and_2025(db, shared_data):
         .nieuw
         == "GM1959"
     )
+
+
+def test_a_new_municipality_keeps_the_name_people_use_beside_cbss(db):
+    importeer(LIJST_2018, 2018)
+
+    den_haag = db.session.execute(
+        select(Gemeente).where(Gemeente.cbs_code == "GM0518")
+    ).scalar_one()
+    assert (den_haag.naam, den_haag.roepnaam) == ("'s-Gravenhage", "Den Haag")

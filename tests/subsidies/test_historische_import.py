@@ -576,7 +576,7 @@ def test_a_file_that_is_no_workbook_is_refused_with_the_readers_message(regeling
         ),
         (
             ["toekenning", "GM0363", "Rotterdam", 2015, "kennisbevordering", 1],
-            'Blad1!C2: "Rotterdam" is niet de naam van GM0363; dat is Amsterdam.',
+            "Blad1!C2: GM0363 is Amsterdam, niet Rotterdam.",
         ),
         (
             ["toekenning", "GM0363", None, 2015, "kennisbevordering", 1],
