@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from flask import Blueprint, abort, flash
 from werkzeug.wrappers import Response
 
+from gemeenten.models import Gemeente
 from gemeenten.services import zichtbaar_of_404
 from kern.accounts.access import gebruiker
 from kern.db import db
@@ -20,32 +21,30 @@ from subsidies.models import Beschikking, Betaling, RegelingJaar, Verantwoording
 from subsidies.services import Conflict, SubsidieFout
 
 T = TypeVar("T")
+M = TypeVar("M")
 
 bp = Blueprint("subsidies", __name__, url_prefix="/versterkingsgelden")
 
 
 def beschikking_of_404(beschikking_id: int) -> Beschikking:
-    beschikking = db.session.get(Beschikking, beschikking_id)
-    if beschikking is None:
-        abort(404)
-    zichtbaar_of_404(beschikking.gemeente)
-    return beschikking
+    return _zichtbaar_of_404(Beschikking, beschikking_id, lambda b: b.gemeente)
 
 
 def betaling_of_404(betaling_id: int) -> Betaling:
-    betaling = db.session.get(Betaling, betaling_id)
-    if betaling is None:
-        abort(404)
-    zichtbaar_of_404(betaling.beschikking.gemeente)
-    return betaling
+    return _zichtbaar_of_404(Betaling, betaling_id, lambda b: b.beschikking.gemeente)
 
 
 def verantwoording_of_404(verantwoording_id: int) -> Verantwoording:
-    verantwoording = db.session.get(Verantwoording, verantwoording_id)
-    if verantwoording is None:
+    return _zichtbaar_of_404(Verantwoording, verantwoording_id, lambda v: v.beschikking.gemeente)
+
+
+def _zichtbaar_of_404(model: type[M], id_: int, gemeente: Callable[[M], Gemeente]) -> M:
+    """The object, when it exists and belongs to a municipality the user may see; else 404."""
+    gevonden = db.session.get(model, id_)
+    if gevonden is None:
         abort(404)
-    zichtbaar_of_404(verantwoording.beschikking.gemeente)
-    return verantwoording
+    zichtbaar_of_404(gemeente(gevonden))
+    return gevonden
 
 
 def jaar_of_404(jaar_id: int) -> RegelingJaar:
