@@ -171,6 +171,14 @@ def _vul_overzicht(
     gemarkeerd: int | None,
 ) -> None:
     """The overview on ``blad``; ``gemarkeerd`` None: the file was too large to be marked."""
+    _vul_kop(blad, titel, meldingen, gemarkeerd)
+    _vul_tabel(blad, meldingen, doelen)
+
+
+def _vul_kop(
+    blad: Worksheet, titel: str, meldingen: Sequence[Melding], gemarkeerd: int | None
+) -> None:
+    """The title, the counts and what to do (A1, A2), and what was left out (A3)."""
     fouten = sum(melding.ernst is Ernst.FOUT for melding in meldingen)
     waarschuwingen = len(meldingen) - fouten
     schrijven.tekst(blad["A1"], titel)
@@ -205,6 +213,11 @@ def _vul_overzicht(
         blad["A3"] = " ".join(beperkingen)
         blad["A3"].font = Font(bold=True)
 
+
+def _vul_tabel(
+    blad: Worksheet, meldingen: Sequence[Melding], doelen: Sequence[tuple[str, str] | None]
+) -> None:
+    """A row per message under the heading row, linked to its cell (or sheet) where it can be."""
     for nummer, (kop, breedte) in enumerate(_KOLOMMEN, 1):
         cel = schrijven.tekst(blad.cell(row=KOPRIJ, column=nummer), kop)
         cel.font = Font(bold=True)

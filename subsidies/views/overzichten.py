@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import render_template, request, url_for
@@ -80,17 +81,18 @@ def overzicht_export(
 ) -> export.Export:
     """The overview's table as on screen: its rows in its order, under its filters."""
     regeling_jaar = resultaat.regeling_jaar
+    kolommen = _overzichtkolommen(resultaat.doelen)
+    return export.Export(
+        naam=f"overzicht-{export.slug(regeling_jaar.regeling.naam)}-{regeling_jaar.jaar}",
+        titel=f"Overzicht {regeling_jaar.label}",
+        tabellen=[export.Tabel("Overzicht", kolommen, lambda: resultaat.rijen)],
+        filters=filters,
+    )
 
-    def per_doel(doel: Bestedingsdoel) -> Kolom:
-        return Kolom(
-            f"Besteed: {doel.naam.lower()}",
-            lambda r: r.besteed_per_doel.get(doel.id),
-            Soort.GELD,
-            f"Cumulatief besteed aan {doel.naam.lower()}",
-            totaal=True,
-        )
 
-    kolommen = [
+def _overzichtkolommen(doelen: Sequence[Bestedingsdoel]) -> list[Kolom]:
+    """The overview's columns as on screen, with one per spending purpose."""
+    return [
         Kolom("Gemeente", lambda r: r.ontvanger, uitleg="De ontvanger"),
         Kolom("Kenmerk", lambda r: r.beschikking.kenmerk, uitleg="Het kenmerk"),
         Kolom("Status", lambda r: r.beschikking.status.label, uitleg="Van de beschikking"),
@@ -109,7 +111,7 @@ def overzicht_export(
             totaal=True,
         ),
         Kolom("Betaald", lambda r: r.betaald, Soort.GELD, "Betaald min ontvangen", totaal=True),
-        *(per_doel(d) for d in resultaat.doelen),
+        *(_per_doel(d) for d in doelen),
         Kolom(
             "Besteed totaal",
             lambda r: r.besteed,
@@ -138,11 +140,16 @@ def overzicht_export(
             uitleg="Waar de verantwoording staat tegen de uiterste datum",
         ),
     ]
-    return export.Export(
-        naam=f"overzicht-{export.slug(regeling_jaar.regeling.naam)}-{regeling_jaar.jaar}",
-        titel=f"Overzicht {regeling_jaar.label}",
-        tabellen=[export.Tabel("Overzicht", kolommen, lambda: resultaat.rijen)],
-        filters=filters,
+
+
+def _per_doel(doel: Bestedingsdoel) -> Kolom:
+    """The column of what was spent on one purpose."""
+    return Kolom(
+        f"Besteed: {doel.naam.lower()}",
+        lambda r: r.besteed_per_doel.get(doel.id),
+        Soort.GELD,
+        f"Cumulatief besteed aan {doel.naam.lower()}",
+        totaal=True,
     )
 
 
