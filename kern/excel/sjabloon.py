@@ -130,18 +130,13 @@ class Sjabloon:
     def invoer_bedrag(self, cel: str, bedrag: Decimal | None = None) -> None:
         """An unlocked amount cell that only takes a number of 0 or more."""
         if self._bedragen is None:
-            self._bedragen = DataValidation(
-                type="decimal",
-                operator="greaterThanOrEqual",
-                formula1="0",
-                allow_blank=True,
-                showErrorMessage=True,
-                showInputMessage=True,
-                errorStyle="stop",
-                errorTitle="Geen geldig bedrag",
-                error="Vul een bedrag in euro's in van 0 of meer, bijvoorbeeld 1234,56.",
-                promptTitle="Bedrag",
-                prompt="Een bedrag in euro's, 0 of meer.",
+            self._bedragen = _strikt(
+                DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0"),
+                fout=(
+                    "Geen geldig bedrag",
+                    "Vul een bedrag in euro's in van 0 of meer, bijvoorbeeld 1234,56.",
+                ),
+                uitleg=("Bedrag", "Een bedrag in euro's, 0 of meer."),
             )
         self._invoer(cel, bedrag, self._bedragen, formaat=EURO)
         self.blad[cel].alignment = Alignment(horizontal="right")
@@ -149,17 +144,10 @@ class Sjabloon:
     def invoer_ja_nee(self, cel: str, waarde: bool | None = None) -> None:
         """An unlocked cell with a "ja"/"nee" choice list."""
         if self._ja_nee is None:
-            self._ja_nee = DataValidation(
-                type="list",
-                formula1=f'"{JA},{NEE}"',
-                allow_blank=True,
-                showErrorMessage=True,
-                showInputMessage=True,
-                errorStyle="stop",
-                errorTitle="Kies ja of nee",
-                error="Kies ja of nee uit de lijst.",
-                promptTitle="Ja of nee",
-                prompt="Kies ja of nee uit de lijst.",
+            self._ja_nee = _strikt(
+                DataValidation(type="list", formula1=f'"{JA},{NEE}"'),
+                fout=("Kies ja of nee", "Kies ja of nee uit de lijst."),
+                uitleg=("Ja of nee", "Kies ja of nee uit de lijst."),
             )
         self._invoer(cel, None if waarde is None else (JA if waarde else NEE), self._ja_nee)
 
@@ -389,3 +377,17 @@ def controleer_koppen(
             tekst += f', niet "{zoals_getoond(gevonden[index])}".'
         meldingen.fout(blad, cel, tekst, kop)
     return False
+
+
+def _strikt(
+    validatie: DataValidation, *, fout: tuple[str, str], uitleg: tuple[str, str]
+) -> DataValidation:
+    """``validatie`` as every input cell has it: a blank cell is fine, a wrong value is
+    refused with ``fout`` (title, text), and ``uitleg`` (title, text) shows on the cell."""
+    validatie.allow_blank = True
+    validatie.showErrorMessage = True
+    validatie.showInputMessage = True
+    validatie.errorStyle = "stop"
+    validatie.errorTitle, validatie.error = fout
+    validatie.promptTitle, validatie.prompt = uitleg
+    return validatie
