@@ -74,16 +74,9 @@ def opzet(database: Path, aantal: int) -> None:
     from gemeenten.models import Gemeente
     from kern.db import db
     from subsidies import services
-    from subsidies.models import (
-        Beschikking,
-        BeschikkingStatus,
-        Verantwoording,
-        VerantwoordingRegel,
-        VerantwoordingStatus,
-    )
+    from subsidies.models import Beschikking, Verantwoording, VerantwoordingRegel
 
-    per_beschikking = VERSIES * len(DOELEN)
-    beschikkingen = -(-aantal // per_beschikking)
+    beschikkingen = -(-aantal // (VERSIES * len(DOELEN)))
     gemeenten = -(-beschikkingen // len(JAREN))
     app = app_voor(database)
     with app.app_context():
@@ -102,58 +95,74 @@ def opzet(database: Path, aantal: int) -> None:
             doelen=DOELEN,
         )
         jaar_ids = {j.jaar: j.id for j in regeling.jaren}
-        doel_ids = [d.id for d in regeling.doelen]
-        db.session.execute(
-            sa.insert(Beschikking),
-            [
-                {
-                    "id": nummer + 1,
-                    "regeling_jaar_id": jaar_ids[JAREN[nummer % len(JAREN)]],
-                    "gemeente_id": nummer // len(JAREN) + 1,
-                    "kenmerk": f"VG-{nummer + 1:06d}",
-                    "datum": date(2015, 10, 1),
-                    "bedrag": bedrag(nummer) * 100,
-                    "status": BeschikkingStatus.BESCHIKT,
-                    "verantwoording_uiterlijk": date(2016, 7, 15),
-                }
-                for nummer in range(beschikkingen)
-            ],
+        db.session.execute(sa.insert(Beschikking), _beschikkingen(beschikkingen, jaar_ids))
+        verantwoordingen, regels = _verantwoordingen(
+            beschikkingen, [d.id for d in regeling.doelen], aantal
         )
-        verantwoordingen, regels = [], []
-        for nummer in range(beschikkingen):
-            for versie in range(1, VERSIES + 1):
-                v_id = nummer * VERSIES + versie
-                verantwoordingen.append(
-                    {
-                        "id": v_id,
-                        "beschikking_id": nummer + 1,
-                        "volgnummer": versie,
-                        "status": VerantwoordingStatus.GOEDGEKEURD
-                        if versie == VERSIES
-                        else VerantwoordingStatus.TERUGGESTUURD,
-                        "eindverantwoording": versie == VERSIES,
-                        "ingediend_door": "bench@gemeente.nl",
-                        "ingediend_op": INGEDIEND + timedelta(days=versie),
-                        "beoordeeld_door": "bench@minbzk.nl",
-                        "beoordeeld_op": INGEDIEND + timedelta(days=versie + 1),
-                    }
-                )
-                for index, doel_id in enumerate(doel_ids):
-                    if len(regels) == aantal:
-                        break
-                    besteed = bedrag(v_id + index)
-                    regels.append(
-                        {
-                            "verantwoording_id": v_id,
-                            "doel_id": doel_id,
-                            "besteed_in_jaar": besteed,
-                            "besteed_cumulatief": besteed,
-                        }
-                    )
         db.session.execute(sa.insert(Verantwoording), verantwoordingen)
         db.session.execute(sa.insert(VerantwoordingRegel), regels)
         db.session.commit()
         db.engine.dispose()
+
+
+def _beschikkingen(aantal: int, jaar_ids: dict[int, int]) -> list[dict[str, object]]:
+    """``aantal`` decided decisions, the years in turn, len(JAREN) per municipality."""
+    from subsidies.models import BeschikkingStatus
+
+    return [
+        {
+            "id": nummer + 1,
+            "regeling_jaar_id": jaar_ids[JAREN[nummer % len(JAREN)]],
+            "gemeente_id": nummer // len(JAREN) + 1,
+            "kenmerk": f"VG-{nummer + 1:06d}",
+            "datum": date(2015, 10, 1),
+            "bedrag": bedrag(nummer) * 100,
+            "status": BeschikkingStatus.BESCHIKT,
+            "verantwoording_uiterlijk": date(2016, 7, 15),
+        }
+        for nummer in range(aantal)
+    ]
+
+
+def _verantwoordingen(
+    beschikkingen: int, doel_ids: list[int], aantal: int
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """VERSIES returns per decision (the last approved, those before sent back) and their
+    lines, one per purpose, until there are ``aantal`` lines."""
+    from subsidies.models import VerantwoordingStatus
+
+    verantwoordingen, regels = [], []
+    for nummer in range(beschikkingen):
+        for versie in range(1, VERSIES + 1):
+            v_id = nummer * VERSIES + versie
+            verantwoordingen.append(
+                {
+                    "id": v_id,
+                    "beschikking_id": nummer + 1,
+                    "volgnummer": versie,
+                    "status": VerantwoordingStatus.GOEDGEKEURD
+                    if versie == VERSIES
+                    else VerantwoordingStatus.TERUGGESTUURD,
+                    "eindverantwoording": versie == VERSIES,
+                    "ingediend_door": "bench@gemeente.nl",
+                    "ingediend_op": INGEDIEND + timedelta(days=versie),
+                    "beoordeeld_door": "bench@minbzk.nl",
+                    "beoordeeld_op": INGEDIEND + timedelta(days=versie + 1),
+                }
+            )
+            for index, doel_id in enumerate(doel_ids):
+                if len(regels) == aantal:
+                    break
+                besteed = bedrag(v_id + index)
+                regels.append(
+                    {
+                        "verantwoording_id": v_id,
+                        "doel_id": doel_id,
+                        "besteed_in_jaar": besteed,
+                        "besteed_cumulatief": besteed,
+                    }
+                )
+    return verantwoordingen, regels
 
 
 # --- The measurements, each in its own process ---------------------------------------------
