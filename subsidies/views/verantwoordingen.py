@@ -7,6 +7,7 @@ it back with a reason, and settles the decision from the approved final return.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -205,41 +206,56 @@ def _weiger(verantwoording: Verantwoording, fout: services.SubsidieFout) -> Antw
 @bp.route("/verantwoordingen/<int:verantwoording_id>/goedkeuren", methods=["POST"])
 @toegang(Rol.BELEIDSMEDEWERKER)
 def verantwoording_goedkeuren(verantwoording_id: int) -> Antwoord:
-    verantwoording = verantwoording_of_404(verantwoording_id)
     form = GoedkeurForm(prefix=GOEDKEUREN)
-    if not form.validate_on_submit():
-        return _toon(verantwoording, goedkeur_form=form, status=400)
-    try:
-        services.keur_goed(
-            verantwoording, door=door(), versie=form.versie.data, reactie=form.reactie.data
-        )
-    except services.SubsidieFout as fout:
-        return _weiger(verantwoording, fout)
-    db.session.commit()
-    soort = "eindverantwoording" if verantwoording.eindverantwoording else "verantwoording"
-    flash(f"Versie {verantwoording.volgnummer} van de {soort} is goedgekeurd.", "succes")
-    return _naar(verantwoording)
+
+    def gelukt(verantwoording: Verantwoording) -> str:
+        soort = "eindverantwoording" if verantwoording.eindverantwoording else "verantwoording"
+        return f"Versie {verantwoording.volgnummer} van de {soort} is goedgekeurd."
+
+    return _beoordeel(
+        verantwoording_id,
+        form,
+        lambda v: services.keur_goed(
+            v, door=door(), versie=form.versie.data, reactie=form.reactie.data
+        ),
+        gelukt,
+    )
 
 
 @bp.route("/verantwoordingen/<int:verantwoording_id>/terugsturen", methods=["POST"])
 @toegang(Rol.BELEIDSMEDEWERKER)
 def verantwoording_terugsturen(verantwoording_id: int) -> Antwoord:
-    verantwoording = verantwoording_of_404(verantwoording_id)
     form = TerugstuurForm(prefix=TERUGSTUREN)
+    return _beoordeel(
+        verantwoording_id,
+        form,
+        lambda v: services.stuur_terug(
+            v, reden=form.reden.data or "", door=door(), versie=form.versie.data
+        ),
+        lambda v: (
+            f"Versie {v.volgnummer} is teruggestuurd naar {v.beschikking.gemeente.weergavenaam}."
+        ),
+    )
+
+
+def _beoordeel(
+    verantwoording_id: int,
+    form: GoedkeurForm | TerugstuurForm,
+    beoordeling: Callable[[Verantwoording], None],
+    gelukt: Callable[[Verantwoording], str],
+) -> Antwoord:
+    """Approve or send back the return named in the URL, and say so with ``gelukt``."""
+    verantwoording = verantwoording_of_404(verantwoording_id)
     if not form.validate_on_submit():
+        if isinstance(form, GoedkeurForm):
+            return _toon(verantwoording, goedkeur_form=form, status=400)
         return _toon(verantwoording, terugstuur_form=form, status=400)
     try:
-        services.stuur_terug(
-            verantwoording, reden=form.reden.data or "", door=door(), versie=form.versie.data
-        )
+        beoordeling(verantwoording)
     except services.SubsidieFout as fout:
         return _weiger(verantwoording, fout)
     db.session.commit()
-    flash(
-        f"Versie {verantwoording.volgnummer} is teruggestuurd naar "
-        f"{verantwoording.beschikking.gemeente.weergavenaam}.",
-        "succes",
-    )
+    flash(gelukt(verantwoording), "succes")
     return _naar(verantwoording)
 
 

@@ -21,7 +21,7 @@ from subsidies.models import (
 )
 from tests.gemeenten.factories import maak_gemeente
 from tests.kern.factories import maak_gebruiker
-from tests.pagina import csrf_token
+from tests.pagina import csrf_token, meldingen
 from tests.subsidies.factories import maak_beschikking, maak_verantwoording
 
 # --- Helpers, also used by test_vaststelling ------------------------------------------------
@@ -129,6 +129,8 @@ def test_submit_send_back_correct_and_approve(db, wereld, login_as):
     assert "Goedkeuren" in officier.get(pagina_url(v1)).text
     antwoord = terugsturen(officier, v1, v1.versie, "Onderbouw de besteding aan vroegsignalering.")
     assert antwoord.status_code == 302
+    teruggestuurd = officier.get(antwoord.location)
+    assert meldingen(teruggestuurd) == [("succes", "Versie 1 is teruggestuurd naar Amsterdam.")]
     [v1] = versies(db, wereld.eigen)
     assert v1.status is VerantwoordingStatus.TERUGGESTUURD
     assert v1.beoordeeld_door == wereld.beleidsmedewerker.email
@@ -172,7 +174,10 @@ def test_submit_send_back_correct_and_approve(db, wereld, login_as):
     # The officer approves the final return with a remark; the municipality sees it.
     antwoord = goedkeuren(officier, v2, v2.versie, "Dank voor de aanvulling.")
     assert antwoord.status_code == 302
-    assert "is goedgekeurd" in officier.get(antwoord.location).text
+    goedgekeurd = officier.get(antwoord.location)
+    assert meldingen(goedgekeurd) == [
+        ("succes", "Versie 2 van de eindverantwoording is goedgekeurd.")
+    ]
     pagina = gemeente.get(pagina_url(v2)).text
     assert "Goedgekeurd" in pagina
     assert "Dank voor de aanvulling." in pagina
