@@ -45,6 +45,15 @@ def op_code(cbs_code: str) -> Gemeente | None:
     ).scalar_one_or_none()
 
 
+def gemeente_of_404(cbs_code: str) -> Gemeente:
+    """The municipality named in a URL, when it exists and the user may see it; else 404."""
+    gemeente = op_code(cbs_code)
+    if gemeente is None:
+        abort(404)
+    zichtbaar_of_404(gemeente)
+    return gemeente
+
+
 @dataclass(frozen=True)
 class Filter:
     zoekterm: str = ""

@@ -21,14 +21,6 @@ bp = Blueprint("gemeenten", __name__, url_prefix="/gemeenten")
 PER_PAGINA = 50
 
 
-def _gemeente_of_404(cbs_code: str) -> Gemeente:
-    gemeente = services.op_code(cbs_code)
-    if gemeente is None:
-        abort(404)
-    services.zichtbaar_of_404(gemeente)
-    return gemeente
-
-
 @bp.route("/")
 @toegang(MINISTERIE)
 @exporteerbaar
@@ -107,7 +99,7 @@ def _register_export(filter: services.Filter, form: ZoekForm) -> export.Export:
 @bp.route("/<cbs_code>")
 @toegang(ALLE_ROLLEN)
 def detail(cbs_code: str) -> str:
-    gemeente = _gemeente_of_404(cbs_code)
+    gemeente = services.gemeente_of_404(cbs_code)
     deelname_form = DeelnameForm()
     deelname_form.programma.choices = [
         SelectChoice(p.value, p.label) for p in programmas.met_de_hand()
@@ -126,7 +118,7 @@ def detail(cbs_code: str) -> str:
 @bp.route("/<cbs_code>/deelnames", methods=["POST"])
 @toegang(Rol.BELEIDSMEDEWERKER)
 def deelname_toevoegen(cbs_code: str) -> Response:
-    gemeente = _gemeente_of_404(cbs_code)
+    gemeente = services.gemeente_of_404(cbs_code)
     form = DeelnameForm()
     if form.validate_on_submit():
         try:
@@ -148,7 +140,7 @@ def deelname_toevoegen(cbs_code: str) -> Response:
 @bp.route("/<cbs_code>/deelnames/<int:deelname_id>/beeindigen", methods=["POST"])
 @toegang(Rol.BELEIDSMEDEWERKER)
 def deelname_beeindigen(cbs_code: str, deelname_id: int) -> Response:
-    gemeente = _gemeente_of_404(cbs_code)
+    gemeente = services.gemeente_of_404(cbs_code)
     deelname = db.get_or_404(Deelname, deelname_id)
     if deelname.gemeente_id != gemeente.id:
         abort(404)

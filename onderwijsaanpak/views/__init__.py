@@ -23,17 +23,9 @@ from onderwijsaanpak.services import Conflict, OnderwijsFout
 bp = Blueprint("onderwijsaanpak", __name__, url_prefix="/onderwijsaanpak")
 
 
-def gemeente_of_404(cbs_code: str) -> Gemeente:
-    gemeente = register.op_code(cbs_code)
-    if gemeente is None:
-        abort(404)
-    register.zichtbaar_of_404(gemeente)
-    return gemeente
-
-
 def lid_of_404(cbs_code: str) -> tuple[Gemeente, Cohortlid]:
     """The municipality and its place in the cohort; 404 when it never took part."""
-    gemeente = gemeente_of_404(cbs_code)
+    gemeente = register.gemeente_of_404(cbs_code)
     lid = services.cohortlid_van(gemeente)
     if lid is None:
         abort(404)
