@@ -69,8 +69,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     import gemeenten
     import onderwijsaanpak
     import subsidies
+    from gemeenten import inventarisatie
 
     gemeenten.init_app(app)
+    inventarisatie.init_app(app)
     subsidies.init_app(app)
     onderwijsaanpak.init_app(app)
     demo.registreer(app, 90, demo.laad_accounts)

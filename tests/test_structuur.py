@@ -2,6 +2,8 @@
 
 - No module uses another module's private name (``_x``): what another module needs is public
   in the module that defines it, or the helper moves to where it is used.
+- The needs inventory (`gemeenten.inventarisatie`) is about municipalities, not grants: it
+  imports neither `subsidies` nor `onderwijsaanpak`.
 - The kernel knows no domain: nothing in `kern` imports `gemeenten`, `subsidies` or
   `onderwijsaanpak` (also not inside a function), except the app factory, which puts them
   together.
@@ -116,6 +118,23 @@ def test_the_kernel_imports_no_domain_except_the_app_factory() -> None:
         if naam.split(".")[0] == "kern" and naam not in KERN_MAG_DOMEINEN_KENNEN
         for melding in domein_imports(naam, pad)
     ]
+    assert gevonden == []
+
+
+def test_the_needs_inventory_imports_neither_subsidies_nor_onderwijsaanpak() -> None:
+    eigen = [(naam, pad) for naam, pad in modules() if naam.startswith("gemeenten.inventarisatie")]
+    gevonden = [
+        melding
+        for naam, pad in eigen
+        for melding in domein_imports(naam, pad)
+        if melding.split(" importeert ")[1].split(".")[0] in ("subsidies", "onderwijsaanpak")
+    ]
+    assert {"gemeenten.inventarisatie.models", "gemeenten.inventarisatie.views"} <= {
+        naam for naam, _ in eigen
+    }
+    assert any(
+        "importeert gemeenten" in m for naam, pad in eigen for m in domein_imports(naam, pad)
+    )
     assert gevonden == []
 
 

@@ -22,10 +22,12 @@ VERSTERKINGSGELDEN = ("Versterkingsgelden", "/versterkingsgelden/")
 BETALINGEN = ("Betalingen", "/versterkingsgelden/betalingen")
 TE_BEOORDELEN = ("Te beoordelen", "/versterkingsgelden/te-beoordelen")
 ONDERWIJSAANPAK = ("Onderwijsaanpak", "/onderwijsaanpak/")
+INVENTARISATIE = ("Behoefte-inventarisatie", "/behoefte-inventarisatie/")
 GEBRUIKERS = ("Gebruikers", "/beheer/gebruikers")
 
 TEGEL_GEMEENTEN = "Gemeenten"
 TEGEL_ONDERWIJSAANPAK = "Onderwijsaanpak"
+TEGEL_INVENTARISATIE = "Behoefte-inventarisatie"
 TEGEL_GEBRUIKERS = "Gebruikers"
 TEGEL_BETALINGEN = "Betalingen"
 TEGEL_BESTEDINGEN = "Bestedingsoverzicht"
@@ -69,24 +71,42 @@ def titels(pagina: str) -> list[str]:
     [
         (
             Rol.BELEIDSMEDEWERKER,
-            [OVERZICHT, GEMEENTEN, VERSTERKINGSGELDEN, BETALINGEN, TE_BEOORDELEN, ONDERWIJSAANPAK],
+            [
+                OVERZICHT,
+                GEMEENTEN,
+                VERSTERKINGSGELDEN,
+                BETALINGEN,
+                TE_BEOORDELEN,
+                ONDERWIJSAANPAK,
+                INVENTARISATIE,
+            ],
             [
                 TEGEL_GEMEENTEN,
                 TEGEL_BETALINGEN,
                 TEGEL_BESTEDINGEN,
                 TEGEL_ONDERWIJSAANPAK,
+                TEGEL_INVENTARISATIE,
                 TEGEL_WACHTWOORD,
             ],
         ),
         # Financiën may open the returns waiting for review, so the menu offers them.
         (
             Rol.FINANCIEN,
-            [OVERZICHT, GEMEENTEN, VERSTERKINGSGELDEN, BETALINGEN, TE_BEOORDELEN, ONDERWIJSAANPAK],
+            [
+                OVERZICHT,
+                GEMEENTEN,
+                VERSTERKINGSGELDEN,
+                BETALINGEN,
+                TE_BEOORDELEN,
+                ONDERWIJSAANPAK,
+                INVENTARISATIE,
+            ],
             [
                 TEGEL_GEMEENTEN,
                 TEGEL_BETALINGEN,
                 TEGEL_BESTEDINGEN,
                 TEGEL_ONDERWIJSAANPAK,
+                TEGEL_INVENTARISATIE,
                 TEGEL_WACHTWOORD,
             ],
         ),
@@ -99,6 +119,7 @@ def titels(pagina: str) -> list[str]:
                 BETALINGEN,
                 TE_BEOORDELEN,
                 ONDERWIJSAANPAK,
+                INVENTARISATIE,
                 GEBRUIKERS,
             ],
             [
@@ -106,6 +127,7 @@ def titels(pagina: str) -> list[str]:
                 TEGEL_BETALINGEN,
                 TEGEL_BESTEDINGEN,
                 TEGEL_ONDERWIJSAANPAK,
+                TEGEL_INVENTARISATIE,
                 TEGEL_GEBRUIKERS,
                 TEGEL_WACHTWOORD,
             ],
@@ -148,6 +170,12 @@ def test_the_tiles_link_and_explain(login_as):
             "Maatregel 24: het cohort met zijn pilot en uitrol, de activiteiten op scholen, de "
             "lessen uit de pilots en de rapportagerondes.",
         ),
+        (
+            "/behoefte-inventarisatie/",
+            "Behoefte-inventarisatie",
+            "Wat gemeenten nodig hebben om radicalisering en spanningen aan te pakken: de "
+            "inventarisaties, hun delen en thema’s, de antwoorden per gemeente en de respons.",
+        ),
         ("/beheer/gebruikers", "Gebruikers", "Accounts aanmaken, blokkeren en deblokkeren."),
         (
             "/account/wachtwoord",
@@ -175,6 +203,7 @@ def test_a_municipality_user_sees_only_their_municipality(login_as, amsterdam):
         (Rol.BELEIDSMEDEWERKER, "/versterkingsgelden/", ["Versterkingsgelden"]),
         (Rol.FINANCIEN, "/onderwijsaanpak/lessen", ["Onderwijsaanpak"]),
         (Rol.FINANCIEN, "/versterkingsgelden/te-beoordelen", ["Te beoordelen"]),
+        (Rol.FINANCIEN, "/behoefte-inventarisatie/", ["Behoefte-inventarisatie"]),
         (Rol.BEHEERDER, "/beheer/gebruikers", ["Gebruikers"]),
         (Rol.BEHEERDER, "/beheer/gebruikers/nieuw", ["Gebruikers"]),
         (Rol.BEHEERDER, "/account/wachtwoord", []),
@@ -252,8 +281,9 @@ def test_a_registered_entry_and_tile_appear_without_template_changes(app, login_
         ("Proefprogramma", "/proef/"),
         TE_BEOORDELEN,
         ONDERWIJSAANPAK,
+        INVENTARISATIE,
     ]
-    assert tegels(bij_financien)[4] == (
+    assert tegels(bij_financien)[5] == (
         "/proef/",
         "Proefprogramma",
         "Een programma dat zichzelf aanmeldt.",
