@@ -61,6 +61,11 @@ def plafond_overschreden(plafond: Decimal, jaar: int, tekort: Decimal) -> str:
     return f"Dit overschrijdt het plafond van {geld(plafond)} voor {jaar} met {geld(tekort)}."
 
 
+def kenmerk_bezet(kenmerk: str) -> str:
+    """A decision number is unique: the verdict on one another decision already has."""
+    return f"Kenmerk {kenmerk} is al gebruikt voor een andere beschikking."
+
+
 def meer_besteed(besteed: Bedrag, toegekend: Bedrag | None) -> bool:
     """More spent than granted; nothing is, while the amount is not yet set."""
     return toegekend is not None and besteed > toegekend

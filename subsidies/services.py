@@ -344,7 +344,7 @@ def _kenmerk_vrij(kenmerk: str, beschikking: Beschikking) -> None:
         )
     ).first()
     if bezet:
-        raise SubsidieFout(f"Kenmerk {kenmerk} is al gebruikt voor een andere beschikking.")
+        raise SubsidieFout(regels.kenmerk_bezet(kenmerk))
 
 
 def beschik(

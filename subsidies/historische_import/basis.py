@@ -21,9 +21,25 @@ from subsidies.models import Beschikking, Regeling, RegelingJaar, Verantwoording
 SOORT = "historische-import"  # the kern.uploads purpose; the key is the scheme's id
 MAX_RIJEN = 200_000
 
-KOPPEN = ("Soort", "CBS-code", "Gemeente", "Jaar", "Doel", "Bedrag", "Cumulatief", "Datum")
-A, B, C, D, E, F, G, H = "ABCDEFGH"  # the columns, in the order of KOPPEN
+KOPPEN = (
+    "Soort",
+    "CBS-code",
+    "Gemeente",
+    "Jaar",
+    "Doel",
+    "Bedrag",
+    "Cumulatief",
+    "Datum",
+    "Kenmerk",
+    "Regio",
+    "Deelnemers",
+)
+A, B, C, D, E, F, G, H, I, J, K = "ABCDEFGHIJK"  # noqa: E741 (the columns, as KOPPEN)
 AANTAL = len(KOPPEN)
+# A file may stop after Datum: the decision's own columns (Kenmerk, Regio, Deelnemers) came later.
+VERPLICHT = KOPPEN[:8]
+
+OPEN = "nog vast te stellen"  # the amount cell of a decision whose amount is not yet set
 
 TOEKENNING, BETALING, BESTEDING = "toekenning", "betaling", "besteding"
 SOORTEN = (TOEKENNING, BETALING, BESTEDING)
@@ -45,13 +61,18 @@ class Wijziging(NamedTuple):
     soort: str  # TOEKENNING, BETALING or BESTEDING
     cbs: str
     jaar: int
-    bedrag: int
+    bedrag: int | None  # None: a grant whose amount is not yet set (OPEN)
     uitkomst: str  # NIEUW or GEWIJZIGD: an unchanged row is counted, not staged
-    doel: str | None = None  # the purpose's code; a payment has none
+    doel: str | None = None  # the purpose's code; a payment and a decision's total have none
     cumulatief: int | None = None  # a spending row's cumulative
-    datum: date | None = None  # a payment's date
+    datum: date | None = None  # a payment's date, a decision's own date
     oud_bedrag: int | None = None  # what a changed row replaces
     oud_cumulatief: int | None = None
+    kenmerk: str | None = None  # a grant: the decision's own reference, region, participants
+    regio: str | None = None
+    deelnemers: tuple[str, ...] | None = None  # CBS codes
+    oud_regio: str | None = None
+    oud_deelnemers: tuple[str, ...] | None = None
 
     def als_json(self) -> dict[str, Any]:
         gegevens: dict[str, Any] = {
@@ -67,16 +88,29 @@ class Wijziging(NamedTuple):
             gegevens["cumulatief"] = self.cumulatief
         if self.datum is not None:
             gegevens["datum"] = self.datum.isoformat()
+        for sleutel in ("kenmerk", "regio"):
+            if (waarde := getattr(self, sleutel)) is not None:
+                gegevens[sleutel] = waarde
+        if self.deelnemers is not None:
+            gegevens["deelnemers"] = list(self.deelnemers)
+        oud: dict[str, Any] = {}
         if self.oud_bedrag is not None:
-            gegevens["oud"] = {"bedrag": self.oud_bedrag}
+            oud["bedrag"] = self.oud_bedrag
             if self.oud_cumulatief is not None:
-                gegevens["oud"]["cumulatief"] = self.oud_cumulatief
+                oud["cumulatief"] = self.oud_cumulatief
+        if self.oud_regio is not None:
+            oud["regio"] = self.oud_regio
+        if self.oud_deelnemers is not None:
+            oud["deelnemers"] = list(self.oud_deelnemers)
+        if oud:
+            gegevens["oud"] = oud
         return gegevens
 
     @classmethod
     def van_json(cls, gegevens: Mapping[str, Any]) -> Wijziging:
         oud = gegevens.get("oud") or {}
         datum = gegevens.get("datum")
+        deelnemers, oude_deelnemers = gegevens.get("deelnemers"), oud.get("deelnemers")
         return cls(
             soort=gegevens["soort"],
             cbs=gegevens["cbs"],
@@ -88,6 +122,11 @@ class Wijziging(NamedTuple):
             datum=None if datum is None else date.fromisoformat(datum),
             oud_bedrag=oud.get("bedrag"),
             oud_cumulatief=oud.get("cumulatief"),
+            kenmerk=gegevens.get("kenmerk"),
+            regio=gegevens.get("regio"),
+            deelnemers=None if deelnemers is None else tuple(deelnemers),
+            oud_regio=oud.get("regio"),
+            oud_deelnemers=None if oude_deelnemers is None else tuple(oude_deelnemers),
         )
 
 
@@ -96,7 +135,7 @@ def sleutel(regeling: Regeling) -> str:
 
 
 def kenmerk(regeling: Regeling, jaar: int, cbs_code: str) -> str:
-    """The decision number of a decision the import makes."""
+    """The decision number of a decision the import makes, when the file gives none."""
     return f"historisch-{regeling.id}-{jaar}-{cbs_code}"
 
 
@@ -108,6 +147,10 @@ def euro(centen: int) -> Decimal:
     return Decimal(centen).scaleb(-2).quantize(CENT)
 
 
+def euro_of_open(centen: int | None) -> Decimal | None:
+    return None if centen is None else euro(centen)
+
+
 def beschikkingen_van(regeling: Regeling) -> list[Beschikking]:
     return list(
         db.session.execute(
@@ -116,6 +159,7 @@ def beschikkingen_van(regeling: Regeling) -> list[Beschikking]:
             .where(RegelingJaar.regeling_id == regeling.id)
             .options(
                 selectinload(Beschikking.gemeente),
+                selectinload(Beschikking.deelnemers),
                 selectinload(Beschikking.doelbedragen),
                 selectinload(Beschikking.betalingen),
                 selectinload(Beschikking.verantwoordingen).selectinload(Verantwoording.regels),

@@ -9,6 +9,7 @@ since.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.cell import coordinate_to_tuple
 
 from gemeenten import namen as gemeentenamen
-from gemeenten.codes import cbs_code_in_cel
+from gemeenten.codes import cbs_code_in_cel, lees_cbs_code
 from gemeenten.models import Gemeente
 from kern import uploads
 from kern.db import db
@@ -48,10 +49,12 @@ from subsidies.historische_import.basis import (
     MAX_RIJEN,
     NIEUW,
     ONGEWIJZIGD,
+    OPEN,
     SOORT,
     SOORTEN,
     TOEKENNING,
     UITKOMSTEN,
+    VERPLICHT,
     A,
     B,
     C,
@@ -60,6 +63,9 @@ from subsidies.historische_import.basis import (
     F,
     G,
     H,
+    I,
+    J,
+    K,
     Voortgang,
     Wijziging,
     beschikkingen_van,
@@ -81,6 +87,7 @@ from subsidies.regels import (
     boven_toekenning,
     cumulatief_past,
     cumulatief_te_laag,
+    kenmerk_bezet,
     plafond_overschreden,
     plafond_tekort,
     totaal_te_groot,
@@ -192,6 +199,10 @@ class _Bestaand:
     betaald_op: dict[date, list[int]]  # registered payments (not clawbacks) by date
     besteding: dict[int, _Besteed]  # the latest return, per doel id
     indienen_geweigerd: str | None
+    kenmerk: str | None
+    datum: date | None
+    regio: str | None
+    deelnemers: tuple[str, ...]  # CBS codes, sorted
 
     @property
     def besloten(self) -> bool:
@@ -205,10 +216,13 @@ class _GelezenRij(NamedTuple):
     soort: str
     gemeente: _Gemeente
     jaar: int
-    doel: _Doel | None  # None for a payment
-    bedrag: int
+    doel: _Doel | None  # None for a payment, and for a grant of the decision's total
+    bedrag: int | None  # None only for a grant whose amount is not yet set
     cumulatief: int  # 0 but for a spending row
-    datum: date | None  # only for a payment
+    datum: date | None  # a payment's date; a grant's decision date, if given
+    kenmerk: str | None = None  # a grant: the decision's own reference, if given
+    regio: str | None = None
+    deelnemers: tuple[_Gemeente, ...] | None = None  # None: not given
 
 
 class _Besteed(NamedTuple):
@@ -220,6 +234,13 @@ class _OpRij(NamedTuple):
     """An amount (cents) and the row of the file that gives it."""
 
     centen: int
+    rij: int
+
+
+class _Totaal(NamedTuple):
+    """A grant of the decision's total (cents; None: not yet set) and its row."""
+
+    centen: int | None
     rij: int
 
 
@@ -245,6 +266,8 @@ class _Groep:
         "toekenning",
         "toekenning_gewijzigd",
         "toekenning_gezien",
+        "totaal",
+        "velden",
     )
 
     def __init__(self, gemeente: _Gemeente, jaar: int, bestaand: _Bestaand | None) -> None:
@@ -254,6 +277,8 @@ class _Groep:
         self.toekenning: dict[int, _OpRij] = {}  # per doel id, the valid rows
         self.toekenning_gewijzigd: list[int] = []  # rows that change an amount
         self.toekenning_gezien: int | None = None  # the first toekenning row, valid or not
+        self.totaal: _Totaal | None = None  # a grant of the decision's total, not per purpose
+        self.velden: dict[str, tuple[object, int]] = {}  # the decision's own fields, first row
         self.betalingen_nieuw: list[_OpRij] = []
         self.betaling_eerste: int | None = None
         self.besteding: dict[int, _BestedingOpRij] = {}  # per doel id
@@ -281,9 +306,10 @@ class Controle:
         }
         self.kenmerken = set(
             db.session.execute(
-                sa.select(Beschikking.kenmerk).where(Beschikking.kenmerk.like("historisch-%"))
+                sa.select(Beschikking.kenmerk).where(Beschikking.kenmerk.is_not(None))
             ).scalars()
         )
+        self.kenmerken_in_bestand: dict[str, tuple[int, int]] = {}  # -> municipality, year
         # Before anything is read: the state of the database the check sees.
         self.vingerafdruk = vingerafdruk(regeling)
         self.groepen: dict[tuple[int, int], _Groep] = {}
@@ -291,6 +317,7 @@ class Controle:
         self.aantallen = {soort: dict.fromkeys(UITKOMSTEN, 0) for soort in SOORTEN}
         self.gemeld: set[tuple[Any, ...]] = set()  # messages given once per decision
         self.extra_koppen: list[int] = []  # columns after the last one read, with a heading
+        self.gelezen = AANTAL  # the columns read: KOPPEN, or VERPLICHT in a file without the rest
 
     # --- The rows -------------------------------------------------------------------------
 
@@ -307,15 +334,19 @@ class Controle:
         self._samengevoegd(blad.samengevoegd)
         self._formules(blad.formules_zonder_waarde)
         self._foutwaarden(blad.foutwaarden)
-        extra_leeg = (None,) * (MAX_KOLOMMEN - AANTAL)
+        gelezen = self.gelezen
+        extra_leeg = (None,) * (MAX_KOLOMMEN - gelezen)
+        niet_gelezen = (None,) * (MAX_KOLOMMEN - AANTAL) if gelezen < AANTAL else ()
         extra_gemeld = set(self.extra_koppen)  # columns with a heading were named already
         aantal = 0
         for nummer, waarden in rijen:
             aantal += 1
             if voortgang is not None and aantal % _VOORTGANG_PER == 0:
                 voortgang(_VOORTGANG_PER)
-            if waarden[AANTAL:] != extra_leeg:
+            if waarden[gelezen:] != extra_leeg:
                 self._extra_kolommen(nummer, waarden, extra_gemeld)
+                if niet_gelezen:  # a file without the decision's own columns: not read
+                    waarden = (*waarden[:gelezen], *niet_gelezen, *extra_leeg[: AANTAL - gelezen])
             rij = self._gewone_rij(waarden) or self._rij_met_meldingen(nummer, waarden)
             if rij is not None:
                 wijziging = self._verwerk(nummer, rij)
@@ -348,16 +379,20 @@ class Controle:
                 "Rij 1 is leeg; daar horen de kolomkoppen te staan: " + ", ".join(KOPPEN) + ".",
             )
             return False
+        # The full layout when any of the decision's own columns is there, else the earlier one.
+        eigen = {zoals_getoond(w).strip().casefold() for w in waarden[len(VERPLICHT) : AANTAL]}
+        koppen = KOPPEN if eigen & {k.casefold() for k in KOPPEN[len(VERPLICHT) :]} else VERPLICHT
+        self.gelezen = len(koppen)
         goed = controleer_koppen(
             waarden,
-            KOPPEN,
+            koppen,
             self.meldingen,
             blad=self.blad,
             rij=1,
-            advies="zet de kolommen in deze volgorde: " + ", ".join(KOPPEN),
+            advies="zet de kolommen in deze volgorde: " + ", ".join(koppen),
         )
-        bekend = {kop.casefold() for kop in KOPPEN}
-        for kolom, waarde in enumerate(waarden[AANTAL:], AANTAL + 1):
+        bekend = {kop.casefold() for kop in koppen}
+        for kolom, waarde in enumerate(waarden[self.gelezen :], self.gelezen + 1):
             if not goed and zoals_getoond(waarde).casefold() in bekend:
                 continue  # a column shifted by an inserted one: named already
             if waarde is not None and str(waarde).strip():
@@ -370,7 +405,7 @@ class Controle:
         return goed
 
     def _extra_kolommen(self, nummer: int, waarden: tuple[Any, ...], gemeld: set[int]) -> None:
-        for kolom, waarde in enumerate(waarden[AANTAL:], AANTAL + 1):
+        for kolom, waarde in enumerate(waarden[self.gelezen :], self.gelezen + 1):
             if waarde is not None and kolom not in gemeld:
                 gemeld.add(kolom)
                 letter = get_column_letter(kolom)
@@ -414,10 +449,22 @@ class Controle:
         Takes a subset of what `_rij_met_meldingen` takes, and reads it the same way, so that
         the common case costs a few dictionary lookups and no Decimal, regex or message.
         """
-        soort, code, naam, jaar_cel, doel_cel, bedrag_cel, cumulatief_cel, datum_cel = waarden[
-            :AANTAL
-        ]
+        (
+            soort,
+            code,
+            naam,
+            jaar_cel,
+            doel_cel,
+            bedrag_cel,
+            cumulatief_cel,
+            datum_cel,
+            kenmerk_cel,
+            regio_cel,
+            deelnemers_cel,
+        ) = waarden[:AANTAL]
         if soort not in SOORTEN_SNEL or code.__class__ is bool:
+            return None
+        if kenmerk_cel is not None or regio_cel is not None or deelnemers_cel is not None:
             return None
         gemeente = self.gemeenten.get(code)
         jaar = self.jaren.get(jaar_cel)
@@ -462,7 +509,7 @@ class Controle:
             *(
                 schoon(waarde, meldingen, self.blad, f"{letter}{nummer}", kop)
                 for waarde, letter, kop in zip(
-                    waarden[:AANTAL], (A, B, C, D, E, F, G, H), KOPPEN, strict=True
+                    waarden[:AANTAL], (A, B, C, D, E, F, G, H, I, J, K), KOPPEN, strict=True
                 )
             ),
             *waarden[AANTAL:],
@@ -489,17 +536,34 @@ class Controle:
 
         doel = self._doel(waarden[4], soort, nummer)
         bedrag = _centen_snel(waarden[5])
-        if bedrag is None:
+        open_ = False
+        if bedrag is None and soort == TOEKENNING and _open(waarden[5], doel is None):
+            open_ = True
+            if doel is not None:
+                meldingen.fout(
+                    self.blad,
+                    f"{F}{nummer}",
+                    f"Alleen het totaal van een beschikking kan {OPEN} zijn; laat het doel leeg.",
+                    KOPPEN[5],
+                )
+        elif bedrag is None:
             bedrag = self._bedrag(waarden[5], f"{F}{nummer}", KOPPEN[5], verplicht=True)
         if soort == BETALING and bedrag == 0:
             meldingen.fout(self.blad, f"{F}{nummer}", "Een betaling is groter dan nul.", KOPPEN[5])
             bedrag = None
         cumulatief = self._cumulatief(waarden[6], soort, bedrag, jaar, nummer)
         datum = self._datum(waarden[7], soort, nummer)
+        kenmerk = self._tekst(waarden[8], soort, nummer, I, 60)
+        regio = self._tekst(waarden[9], soort, nummer, J, 120)
+        deelnemers = self._deelnemers(waarden[10], soort, nummer)
 
         if soort is None or gemeente is None or jaar is None:
             return None
-        if bedrag is None or cumulatief is None or meldingen.aantal_fouten != fouten_voor:
+        if (
+            (bedrag is None and not open_)
+            or cumulatief is None
+            or (meldingen.aantal_fouten != fouten_voor)
+        ):
             # Still note the row, so that the checks of the file as a whole do not report
             # what only follows from this row's own errors; and report a duplicate.
             if (doel is not None or soort == TOEKENNING) if soort != BETALING else datum:
@@ -507,9 +571,11 @@ class Controle:
                 if soort == BETALING or doel is not None:
                     self._uniek(nummer, soort, gemeente, jaar, doel, datum)
             return None
-        if (soort == BETALING and datum is None) or (soort != BETALING and doel is None):
+        if (soort == BETALING and datum is None) or (soort == BESTEDING and doel is None):
             return None
-        return _GelezenRij(soort, gemeente, jaar, doel, bedrag, cumulatief, datum)
+        return _GelezenRij(
+            soort, gemeente, jaar, doel, bedrag, cumulatief, datum, kenmerk, regio, deelnemers
+        )
 
     def _uniek(
         self,
@@ -520,7 +586,7 @@ class Controle:
         doel: _Doel | None,
         datum: date | None,
     ) -> None:
-        sleutel = (soort, gemeente.id, jaar, datum if doel is None else doel.id)
+        sleutel = (soort, gemeente.id, jaar, _onderscheid(soort, doel, datum))
         eerder = self.sleutels.setdefault(sleutel, nummer)
         if eerder == nummer:
             return
@@ -559,7 +625,7 @@ class Controle:
         # What `_uniek` and `_gezien` do, inline: this runs for every row. No other row may
         # share its kind, municipality, year, and purpose or date.
         eerder = self.sleutels.setdefault(
-            (rij.soort, rij.gemeente.id, rij.jaar, rij.datum if rij.doel is None else rij.doel.id),
+            (rij.soort, rij.gemeente.id, rij.jaar, _onderscheid(rij.soort, rij.doel, rij.datum)),
             nummer,
         )
         if eerder != nummer:
@@ -588,23 +654,133 @@ class Controle:
         # Only what the import has to do is staged: a row equal to the database is counted.
         return None if wijziging.uitkomst == ONGEWIJZIGD else wijziging
 
-    def _toekenning(self, nummer: int, rij: _GelezenRij, groep: _Groep) -> Wijziging:
-        """A grant row against the decision's amount for its purpose."""
-        assert rij.doel is not None
+    def _toekenning(self, nummer: int, rij: _GelezenRij, groep: _Groep) -> Wijziging | None:
+        """A grant row against the decision: its amount for the purpose, or its total (or
+        not yet set) when the row names no purpose; and the decision's own fields the row
+        gives. None: the row contradicts another of the same decision."""
         bestaand = groep.bestaand
-        oud = bestaand.doelbedragen.get(rij.doel.id) if bestaand else None
-        uitkomst = NIEUW if oud is None else ONGEWIJZIGD if oud == rij.bedrag else GEWIJZIGD
-        groep.toekenning[rij.doel.id] = _OpRij(rij.bedrag, nummer)
+        if not self._eigen_velden(nummer, rij, groep):
+            return None
+        naam, jaar = rij.gemeente.naam, rij.jaar
+        if rij.doel is None:
+            if groep.toekenning:
+                self._naast_totaal(nummer, min(t.rij for t in groep.toekenning.values()), rij)
+                return None
+            groep.totaal = _Totaal(rij.bedrag, nummer)
+            oud = bestaand.bedrag if bestaand else None
+            zelfde = bestaand is not None and oud == rij.bedrag
+        else:
+            if groep.totaal is not None:
+                self.meldingen.fout(
+                    self.blad,
+                    f"{E}{nummer}",
+                    f"Rij {groep.totaal.rij} geeft het totaal van de beschikking van {naam} voor "
+                    f"{jaar}; een bedrag per doel kan daar niet naast.",
+                    KOPPEN[4],
+                )
+                return None
+            assert rij.bedrag is not None
+            groep.toekenning[rij.doel.id] = _OpRij(rij.bedrag, nummer)
+            oud = bestaand.doelbedragen.get(rij.doel.id) if bestaand else None
+            zelfde = oud is not None and oud == rij.bedrag
+        regio_anders = (
+            bestaand is not None and rij.regio is not None and rij.regio != bestaand.regio
+        )
+        deelnemers = (
+            None if rij.deelnemers is None else tuple(sorted(g.cbs for g in rij.deelnemers))
+        )
+        deelnemers_anders = (
+            bestaand is not None and deelnemers is not None and deelnemers != bestaand.deelnemers
+        )
+        if bestaand is None or (rij.doel is not None and oud is None):
+            uitkomst = NIEUW
+        elif zelfde and not regio_anders and not deelnemers_anders:
+            uitkomst = ONGEWIJZIGD
+        else:
+            uitkomst = GEWIJZIGD
         if uitkomst != ONGEWIJZIGD:
             groep.toekenning_gewijzigd.append(nummer)
             self._niet_besloten(nummer, rij, bestaand, "de toekenning kan niet worden gewijzigd")
+        gewijzigd = uitkomst == GEWIJZIGD and bestaand is not None
         return _wijziging(
-            rij, uitkomst, doel=rij.doel.code, oud_bedrag=oud if uitkomst == GEWIJZIGD else None
+            rij,
+            uitkomst,
+            doel=None if rij.doel is None else rij.doel.code,
+            datum=rij.datum,
+            oud_bedrag=oud if gewijzigd else None,
+            kenmerk=rij.kenmerk,
+            regio=rij.regio,
+            deelnemers=deelnemers,
+            oud_regio=(bestaand.regio or "") if gewijzigd and regio_anders and bestaand else None,
+            oud_deelnemers=bestaand.deelnemers
+            if gewijzigd and deelnemers_anders and bestaand
+            else None,
         )
+
+    def _naast_totaal(self, nummer: int, eerste: int, rij: _GelezenRij) -> None:
+        self.meldingen.fout(
+            self.blad,
+            f"{E}{nummer}",
+            f"Rij {eerste} geeft een bedrag per doel voor de beschikking van {rij.gemeente.naam} "
+            f"voor {rij.jaar}; het totaal hoort dan niet in een eigen regel.",
+            KOPPEN[4],
+        )
+
+    def _eigen_velden(self, nummer: int, rij: _GelezenRij, groep: _Groep) -> bool:
+        """The decision's own date, reference, region and participants on a grant row: the
+        same on every row of the decision that gives them, and an existing decision's date
+        and reference as they are. Whether the row agrees."""
+        deelnemers = (
+            None if rij.deelnemers is None else tuple(sorted(g.cbs for g in rij.deelnemers))
+        )
+        gegeven = (
+            ("datum", rij.datum, H, "besluitdatum"),
+            ("kenmerk", rij.kenmerk, I, "kenmerk"),
+            ("regio", rij.regio, J, "regio"),
+            ("deelnemers", deelnemers, K, "deelnemers"),
+        )
+        goed = True
+        for veld, waarde, kolom, woord in gegeven:
+            if waarde is None:
+                continue
+            eerder = groep.velden.setdefault(veld, (waarde, nummer))
+            if eerder[0] != waarde:
+                self.meldingen.fout(
+                    self.blad,
+                    f"{kolom}{nummer}",
+                    f"Rij {eerder[1]} geeft de beschikking van {rij.gemeente.naam} voor {rij.jaar} "
+                    f"een andere {woord}.",
+                    KOPPEN[ord(kolom) - ord(A)],
+                )
+                goed = False
+        bestaand = groep.bestaand
+        if bestaand is None:
+            return goed
+        for waarde, oud, kolom, woord, getoond in (
+            (rij.kenmerk, bestaand.kenmerk, I, "kenmerk", bestaand.kenmerk),
+            (
+                rij.datum,
+                bestaand.datum,
+                H,
+                "besluitdatum",
+                f"{bestaand.datum:%d-%m-%Y}" if bestaand.datum else "",
+            ),
+        ):
+            if waarde is not None and waarde != oud:
+                self._eenmaal(
+                    (kolom, rij.gemeente.id, rij.jaar),
+                    f"{kolom}{nummer}",
+                    f"De beschikking van {rij.gemeente.naam} voor {rij.jaar} heeft "
+                    f"{woord} {getoond or '(geen)'}; dat wordt niet gewijzigd.",
+                    KOPPEN[ord(kolom) - ord(A)],
+                )
+                goed = False
+        return goed
 
     def _besteding(self, nummer: int, rij: _GelezenRij, groep: _Groep) -> Wijziging:
         """A spending row against the latest return's line for its purpose."""
         assert rij.doel is not None
+        assert rij.bedrag is not None
         bestaand = groep.bestaand
         vorige = bestaand.besteding.get(rij.doel.id) if bestaand else None
         if vorige is None:
@@ -636,6 +812,7 @@ class Controle:
         """A payment row against the payments registered on its date; None: it would change
         one, which is an error."""
         assert rij.datum is not None
+        assert rij.bedrag is not None
         bestaand = groep.bestaand
         op_datum = bestaand.betaald_op.get(rij.datum, ()) if bestaand else ()
         uitkomst = ONGEWIJZIGD if rij.bedrag in op_datum else NIEUW
@@ -751,7 +928,8 @@ class Controle:
         if doel is not None:
             return doel
         if blanco:
-            self.meldingen.fout(self.blad, cel, "Vul het bestedingsdoel in.", KOPPEN[4])
+            if soort == BESTEDING:  # a grant without one is the decision's total
+                self.meldingen.fout(self.blad, cel, "Vul het bestedingsdoel in.", KOPPEN[4])
             return None
         doel = self.doelen.get(str(waarde).strip().lower())
         if doel is None:
@@ -768,6 +946,66 @@ class Controle:
     def _bedrag(self, waarde: Any, cel: str, kolom: str, *, verplicht: bool) -> int | None:
         bedrag = cellen.bedrag(waarde, self.meldingen, self.blad, cel, kolom, verplicht=verplicht)
         return None if bedrag is None else _centen(bedrag)
+
+    def _tekst(
+        self, waarde: Any, soort: str | None, nummer: int, kolom: str, lengte: int
+    ) -> str | None:
+        """A grant's reference or region name; None: not given."""
+        cel, kop = f"{kolom}{nummer}", KOPPEN[ord(kolom) - ord(A)]
+        if waarde is None or (isinstance(waarde, str) and not waarde.strip()):
+            return None
+        if soort != TOEKENNING:
+            if soort is not None:
+                self.meldingen.fout(
+                    self.blad,
+                    cel,
+                    f"Alleen een toekenning heeft een {kop.lower()}; laat deze cel leeg.",
+                    kop,
+                )
+            return None
+        tekst = " ".join(zoals_getoond(waarde).split())
+        if len(tekst) > lengte:
+            self.meldingen.fout(
+                self.blad, cel, f"Een {kop.lower()} is hooguit {lengte} tekens lang.", kop
+            )
+            return None
+        return tekst
+
+    def _deelnemers(
+        self, waarde: Any, soort: str | None, nummer: int
+    ) -> tuple[_Gemeente, ...] | None:
+        """A region's participants: CBS codes in one cell, separated by commas, semicolons or
+        spaces, each checked; None: not given, or a code is wrong (its message is there)."""
+        cel, kop = f"{K}{nummer}", KOPPEN[10]
+        if waarde is None or (isinstance(waarde, str) and not waarde.strip()):
+            return None
+        if soort != TOEKENNING:
+            if soort is not None:
+                self.meldingen.fout(
+                    self.blad,
+                    cel,
+                    "Alleen een toekenning heeft deelnemers; laat deze cel leeg.",
+                    kop,
+                )
+            return None
+        delen = [waarde] if not isinstance(waarde, str) else _SCHEIDING.split(waarde.strip())
+        gevonden: list[_Gemeente] = []
+        fout: list[str] = []
+        for deel in delen:
+            code = lees_cbs_code(deel)
+            gemeente = None if code is None else self.gemeenten.get(code)
+            if code is None:
+                tekst = f'"{zoals_getoond(deel)}" is geen gemeentecode (zoals GM0363).'
+            elif gemeente is None:
+                tekst = f"Er is geen gemeente met code {code}."
+            if gemeente is None:
+                fout.append(tekst)
+            elif gemeente not in gevonden:
+                gevonden.append(gemeente)
+        if fout:  # one message a cell: every wrong code in it
+            self.meldingen.fout(self.blad, cel, " ".join(fout), kop)
+            return None
+        return tuple(gevonden)
 
     def _cumulatief(
         self, waarde: Any, soort: str | None, bedrag: int | None, jaar: int | None, nummer: int
@@ -802,6 +1040,10 @@ class Controle:
 
     def _datum(self, waarde: Any, soort: str | None, nummer: int) -> date | None:
         cel = f"{H}{nummer}"
+        if soort == TOEKENNING:  # the decision's own date, if given
+            if waarde is None or (isinstance(waarde, str) and not waarde.strip()):
+                return None
+            return cellen.datum(waarde, self.meldingen, self.blad, cel, KOPPEN[7])
         if soort != BETALING:
             if soort is not None and not (
                 waarde is None or (isinstance(waarde, str) and not waarde.strip())
@@ -809,7 +1051,7 @@ class Controle:
                 self.meldingen.fout(
                     self.blad,
                     cel,
-                    "Alleen een betaling heeft een datum; laat deze cel leeg.",
+                    "Alleen een betaling en een toekenning hebben een datum; laat deze cel leeg.",
                     KOPPEN[7],
                 )
             return None
@@ -854,15 +1096,24 @@ class Controle:
                 )
             totaal = bestaand.bedrag if bestaand else None
             if groep.toekenning_gewijzigd:
-                verdeling = dict(bestaand.doelbedragen) if bestaand else {}
-                verdeling.update({d: t.centen for d, t in groep.toekenning.items()})
-                totaal = nieuwe_totalen[gemeente_id, jaar] = sum(verdeling.values())
-                if bestaand is not None and bestaand.betaald > totaal:
+                if groep.totaal is not None:
+                    totaal = groep.totaal.centen
+                else:
+                    verdeling = dict(bestaand.doelbedragen) if bestaand else {}
+                    verdeling.update({d: t.centen for d, t in groep.toekenning.items()})
+                    totaal = sum(verdeling.values())
+                nieuwe_totalen[gemeente_id, jaar] = totaal or 0
+                if bestaand is not None and bestaand.betaald > (totaal or 0):
+                    wordt = (
+                        f"niet lager worden ({_geld(totaal)})"
+                        if totaal is not None
+                        else f"niet {OPEN} worden"
+                    )
                     self.meldingen.fout(
                         self.blad,
                         f"{F}{groep.toekenning_gewijzigd[0]}",
                         f"Aan {naam} is voor {jaar} al {_geld(bestaand.betaald)} betaald; het "
-                        f"toegekende bedrag kan niet lager worden ({_geld(totaal)}).",
+                        f"toegekende bedrag kan {wordt}.",
                         KOPPEN[5],
                     )
             if groep.betalingen_nieuw and (bestaand is not None or groep.toekenning):
@@ -903,8 +1154,15 @@ class Controle:
                 "beschikking worden gemaakt.",
                 KOPPEN[1],
             )
+        eigen = groep.velden.get("kenmerk")
+        if eigen is not None:
+            nummer, rij = str(eigen[0]), eigen[1]
+            eerder = self.kenmerken_in_bestand.setdefault(nummer, (groep.gemeente.id, jaar))
+            if nummer in self.kenmerken or eerder != (groep.gemeente.id, jaar):
+                self.meldingen.fout(self.blad, f"{I}{rij}", kenmerk_bezet(nummer), KOPPEN[8])
+            return
         nummer = kenmerk(self.regeling, jaar, groep.gemeente.cbs)
-        if nummer in self.kenmerken:
+        if nummer in self.kenmerken or nummer in self.kenmerken_in_bestand:
             self.meldingen.fout(
                 self.blad,
                 f"{B}{groep.toekenning_gezien}",
@@ -978,6 +1236,7 @@ class Controle:
 
 
 SOORTEN_SNEL = frozenset(SOORTEN)
+_SCHEIDING = re.compile(r"[,;\s]+")
 
 
 def _wijziging(
@@ -989,6 +1248,11 @@ def _wijziging(
     datum: date | None = None,
     oud_bedrag: int | None = None,
     oud_cumulatief: int | None = None,
+    kenmerk: str | None = None,
+    regio: str | None = None,
+    deelnemers: tuple[str, ...] | None = None,
+    oud_regio: str | None = None,
+    oud_deelnemers: tuple[str, ...] | None = None,
 ) -> Wijziging:
     """What the import does with ``rij`` (made for every row: positional, as fast as a
     tuple)."""
@@ -1003,7 +1267,28 @@ def _wijziging(
         datum,
         oud_bedrag,
         oud_cumulatief,
+        kenmerk,
+        regio,
+        deelnemers,
+        oud_regio,
+        oud_deelnemers,
     )
+
+
+def _open(waarde: Any, zonder_doel: bool) -> bool:
+    """A grant's amount cell that says the amount is not yet set: the word, or a blank cell
+    beside no purpose (a purpose's amount is always filled in)."""
+    if isinstance(waarde, str) and waarde.strip().casefold() == OPEN:
+        return True
+    return zonder_doel and (waarde is None or (isinstance(waarde, str) and not waarde.strip()))
+
+
+def _onderscheid(soort: str, doel: _Doel | None, datum: date | None) -> object:
+    """What sets two rows of a kind for one decision apart: the purpose, or a payment's date
+    (a grant of the decision's total has neither)."""
+    if doel is not None:
+        return doel.id
+    return datum if soort == BETALING else None
 
 
 def _blanco(waarden: tuple[Any, ...]) -> bool:
@@ -1044,6 +1329,10 @@ def _bestaand(beschikking: Beschikking) -> _Bestaand:
             for r in (laatste.regels if laatste else [])
         },
         indienen_geweigerd=services.indienen_geweigerd(beschikking),
+        kenmerk=beschikking.kenmerk,
+        datum=beschikking.datum,
+        regio=beschikking.regio_naam,
+        deelnemers=tuple(sorted(g.cbs_code for g in beschikking.deelnemers)),
     )
 
 

@@ -27,6 +27,7 @@ from subsidies.historische_import.basis import (
     Wijziging,
     beschikkingen_van,
     euro,
+    euro_of_open,
     hoort_bij,
     kenmerk,
 )
@@ -79,12 +80,38 @@ GemeenteJaar = tuple[str, int]  # a CBS code and a year: one decision of the sch
 
 
 @dataclass
+class _Toekenning:
+    """A decision's staged grant rows: its amounts per purpose, or its total (None: not yet
+    set), and its own fields where the file gives them."""
+
+    doelbedragen: dict[int, Decimal] = field(default_factory=dict)
+    met_totaal: bool = False
+    totaal: Decimal | None = None
+    datum: date | None = None
+    kenmerk: str | None = None
+    regio: str | None = None
+    deelnemers: tuple[str, ...] | None = None
+    regels: int = 0
+
+    def neem_op(self, wijziging: Wijziging, doel_id: int | None) -> None:
+        if doel_id is None:
+            self.met_totaal, self.totaal = True, euro_of_open(wijziging.bedrag)
+        else:
+            self.doelbedragen[doel_id] = euro(wijziging.bedrag or 0)
+        self.datum = wijziging.datum or self.datum
+        self.kenmerk = wijziging.kenmerk or self.kenmerk
+        self.regio = wijziging.regio or self.regio
+        self.deelnemers = wijziging.deelnemers or self.deelnemers
+        self.regels += 1
+
+
+@dataclass
 class _Werk:
     """The staged rows gathered per decision, in the order the import applies them."""
 
-    toekenningen: dict[GemeenteJaar, dict[int, Decimal]] = field(
-        default_factory=lambda: defaultdict(dict)
-    )  # per decision, the new amount per doel id
+    toekenningen: dict[GemeenteJaar, _Toekenning] = field(
+        default_factory=lambda: defaultdict(_Toekenning)
+    )  # per decision
     betalingen: list[Wijziging] = field(default_factory=list)
     bestedingen: dict[GemeenteJaar, dict[int, services.Besteding]] = field(
         default_factory=lambda: defaultdict(dict)
@@ -153,8 +180,8 @@ def _verzamel(
         wijziging = Wijziging.van_json(gegevens)
         groep = (wijziging.cbs, wijziging.jaar)
         if wijziging.soort == TOEKENNING:
-            doel_id = doelen[wijziging.doel or ""].id
-            werk.toekenningen[groep][doel_id] = euro(wijziging.bedrag)
+            doel_id = None if wijziging.doel is None else doelen[wijziging.doel].id
+            werk.toekenningen[groep].neem_op(wijziging, doel_id)
         elif wijziging.soort == BETALING:
             werk.betalingen.append(wijziging)
         else:
@@ -167,7 +194,7 @@ def _verzamel(
                         regel.besteed_in_jaar, regel.besteed_cumulatief
                     )
             werk.bestedingen[groep][doelen[wijziging.doel or ""].id] = services.Besteding(
-                euro(wijziging.bedrag), euro(wijziging.cumulatief or 0)
+                euro(wijziging.bedrag or 0), euro(wijziging.cumulatief or 0)
             )
             werk.bestedingsregels[groep] += 1
     return werk
@@ -193,47 +220,64 @@ def _ken_toe(
     states in between (a raise counted before a cut) that the file as a whole never has.
     """
     jaren = {j.jaar: j for j in regeling.jaren}
+    codes = {c for c, _ in werk.toekenningen}
+    for toekenning in werk.toekenningen.values():
+        codes.update(toekenning.deelnemers or ())
     gemeenten = {
         gemeente.cbs_code: gemeente
         for gemeente in db.session.execute(
-            sa.select(Gemeente).where(Gemeente.cbs_code.in_({c for c, _ in werk.toekenningen}))
+            sa.select(Gemeente).where(Gemeente.cbs_code.in_(codes))
         ).scalars()
     }
     for (cbs, jaar), nieuw in sorted(werk.toekenningen.items(), key=lambda i: (i[0][1], i[0][0])):
         beschikking = bestaand.get((cbs, jaar))
+        deelnemers = None if nieuw.deelnemers is None else [gemeenten[c] for c in nieuw.deelnemers]
         if beschikking is None:
             bestaand[cbs, jaar] = _beschik(
-                regeling, jaren[jaar], gemeenten[cbs], nieuw, door=door, vandaag=vandaag
+                regeling,
+                jaren[jaar],
+                gemeenten[cbs],
+                nieuw,
+                deelnemers or [],
+                door=door,
+                vandaag=vandaag,
             )
             resultaat.beschikkingen_nieuw += 1
         else:
-            _wijzig(beschikking, nieuw, door=door, reden=reden)
+            _wijzig(beschikking, nieuw, deelnemers, door=door, reden=reden)
             resultaat.beschikkingen_gewijzigd += 1
-        voortgang(len(nieuw))
+        voortgang(nieuw.regels)
 
 
 def _beschik(
     regeling: Regeling,
     regeling_jaar: RegelingJaar,
     gemeente: Gemeente,
-    doelbedragen: dict[int, Decimal],
+    toekenning: _Toekenning,
+    deelnemers: list[Gemeente],
     *,
     door: str,
     vandaag: date,
 ) -> Beschikking:
-    """A new decision with the file's amounts, decided today (ceiling: see `_ken_toe`)."""
+    """A new decision with the file's amounts, region and participants, decided on its own
+    date with its own reference, or today with a generated one (ceiling: see `_ken_toe`)."""
     beschikking = services.maak_beschikking(
         regeling_jaar,
         gemeente,
         services.BeschikkingGegevens(
-            bedrag=sum(doelbedragen.values(), Decimal(0)), doelbedragen=doelbedragen
+            bedrag=toekenning.totaal
+            if toekenning.met_totaal
+            else sum(toekenning.doelbedragen.values(), Decimal(0)),
+            doelbedragen=toekenning.doelbedragen,
+            regio_naam=toekenning.regio,
+            deelnemers=deelnemers,
         ),
         bevestig_overschrijding=True,
     )
     services.beschik(
         beschikking,
-        kenmerk=kenmerk(regeling, regeling_jaar.jaar, gemeente.cbs_code),
-        datum=vandaag,
+        kenmerk=toekenning.kenmerk or kenmerk(regeling, regeling_jaar.jaar, gemeente.cbs_code),
+        datum=toekenning.datum or vandaag,
         door=door,
         versie=beschikking.versie,
         bevestig_overschrijding=True,
@@ -242,18 +286,31 @@ def _beschik(
 
 
 def _wijzig(
-    beschikking: Beschikking, doelbedragen: dict[int, Decimal], *, door: str, reden: str
+    beschikking: Beschikking,
+    toekenning: _Toekenning,
+    deelnemers: list[Gemeente] | None,
+    *,
+    door: str,
+    reden: str,
 ) -> None:
-    """The decision amended: the file's amounts, the other purposes as they were (ceiling:
-    see `_ken_toe`)."""
-    verdeling = {d.doel_id: d.bedrag for d in beschikking.doelbedragen} | doelbedragen
+    """The decision amended: the file's amounts, the other purposes as they were; a new total
+    replaces the split (the same total keeps it); region and participants where the file gives
+    them (ceiling: see `_ken_toe`)."""
+    verdeling = {d.doel_id: d.bedrag for d in beschikking.doelbedragen}
+    if not toekenning.met_totaal:
+        verdeling |= toekenning.doelbedragen
+        bedrag: Decimal | None = sum(verdeling.values(), Decimal(0))
+    else:
+        bedrag = toekenning.totaal
+        if bedrag != beschikking.bedrag:
+            verdeling = {}
     services.wijzig_beschikking(
         beschikking,
         services.BeschikkingGegevens(
-            bedrag=sum(verdeling.values(), Decimal(0)),
+            bedrag=bedrag,
             doelbedragen=verdeling,
-            regio_naam=beschikking.regio_naam,
-            deelnemers=list(beschikking.deelnemers),
+            regio_naam=toekenning.regio or beschikking.regio_naam,
+            deelnemers=list(beschikking.deelnemers) if deelnemers is None else deelnemers,
             toelichting=beschikking.toelichting,
         ),
         door=door,
@@ -275,7 +332,7 @@ def _betaal(
         betaling = services.plan_betaling(
             bestaand[wijziging.cbs, wijziging.jaar],
             soort=BetalingSoort.VOORSCHOT,
-            bedrag=euro(wijziging.bedrag),
+            bedrag=euro(wijziging.bedrag or 0),
             gepland_op=wijziging.datum,
             omschrijving="Historische import",
         )

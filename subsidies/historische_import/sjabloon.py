@@ -12,7 +12,7 @@ from subsidies.historische_import.basis import KOPPEN, MAX_RIJEN, SOORTEN
 from subsidies.models import Regeling
 
 _KOP = PatternFill("solid", fgColor="D9E1F2")
-_BREEDTES = (14, 12, 26, 8, 28, 16, 16, 14)
+_BREEDTES = (14, 12, 26, 8, 28, 20, 16, 14, 20, 24, 28)
 
 
 def sjabloon(regeling: Regeling) -> bytes:
@@ -67,7 +67,8 @@ def _uitleg(regeling: Regeling) -> list[tuple[str, str]]:
         ("", ""),
         (
             "Zo werkt het",
-            "Vul op het blad Gegevens één regel per gemeente, jaar en bestedingsdoel in. Laat "
+            "Vul op het blad Gegevens één regel per gemeente, jaar en soort in (per "
+            "bestedingsdoel als u een verdeling heeft). Laat "
             "de kopregel staan zoals hij is. Upload het bestand bij de regeling; u ziet eerst "
             "wat er nieuw is en wat verandert, en pas na bevestigen wordt alles in één keer "
             "ingelezen. Bij een fout wordt niets ingelezen en krijgt u het bestand terug met "
@@ -76,33 +77,63 @@ def _uitleg(regeling: Regeling) -> list[tuple[str, str]]:
         ("", ""),
         ("Soort", "toekenning, betaling of besteding."),
         ("CBS-code", "De code van de gemeente, zoals GM0363 (ook 0363 of 363)."),
-        ("Gemeente", "De naam van de gemeente, ter controle van de code."),
+        (
+            "Gemeente",
+            "De naam van de gemeente, ter controle van de code: de naam van CBS of de naam die "
+            "mensen gebruiken (Den Haag voor 's-Gravenhage, Den Bosch voor 's-Hertogenbosch, "
+            "Bergen voor Bergen (NH.)). Bij een regio: de penvoerder (hoofdaanvrager).",
+        ),
         (
             "Jaar",
             "Een jaar van de regeling: " + ", ".join(str(j.jaar) for j in regeling.jaren) + ".",
         ),
         (
             "Doel",
-            "De code van het bestedingsdoel (zie hieronder); bij een toekenning en een "
-            "besteding verplicht, bij een betaling leeg.",
+            "De code van het bestedingsdoel (zie hieronder); bij een besteding verplicht, bij "
+            "een betaling leeg. Een toekenning zonder doel is het totaal van de beschikking, "
+            "zonder verdeling over de doelen (zoals gepubliceerde toekenningen).",
         ),
         (
             "Bedrag",
             "In euro's, zoals 12500 of 12.500,00. Toekenning: het toegekende bedrag voor het "
-            "doel. Betaling: het betaalde bedrag (meer dan nul). Besteding: de besteding in "
-            "het jaar.",
+            "doel, of zonder doel het totaal; staat het bedrag nog niet vast, schrijf dan "
+            "'nog vast te stellen' of laat de cel leeg (alleen zonder doel). Betaling: het "
+            "betaalde bedrag (meer dan nul). Besteding: de besteding in het jaar.",
         ),
         (
             "Cumulatief",
             "Alleen bij een besteding: de besteding tot en met het jaar. Leeg: gelijk aan het "
             "bedrag.",
         ),
-        ("Datum", "Alleen bij een betaling, en daar verplicht: de dag van betaling (15-11-2015)."),
+        (
+            "Datum",
+            "Betaling: de dag van betaling (15-11-2015), verplicht. Toekenning: de datum van de "
+            "beschikking; leeg: de dag van de import.",
+        ),
+        (
+            "Kenmerk",
+            "Alleen bij een toekenning: het kenmerk van de beschikking; leeg: de import maakt "
+            "er een (historisch-…). Een kenmerk dat al bij een andere beschikking hoort, wordt "
+            "geweigerd.",
+        ),
+        (
+            "Regio",
+            "Alleen bij een toekenning aan een regio: de naam van de regio. De gemeente in de "
+            "regel is de penvoerder.",
+        ),
+        (
+            "Deelnemers",
+            "Alleen bij een regio: de CBS-codes van de deelnemende gemeenten in één cel, "
+            "gescheiden door komma's (GM0363, GM0599).",
+        ),
         ("", ""),
         (
             "Let op",
             "De toekenningen van een gemeente in een jaar vormen samen het bedrag van de "
-            "beschikking; doelen die niet in het bestand staan houden hun bedrag. Een besteding "
+            "beschikking; doelen die niet in het bestand staan houden hun bedrag. Geef per "
+            "beschikking óf één toekenning zonder doel (het totaal), óf toekenningen per doel. "
+            "Kenmerk, datum, regio en deelnemers zijn op elke regel van de beschikking gelijk "
+            "(of leeg); een bestaande beschikking houdt haar kenmerk en datum. Een besteding "
             "vermeldt alle bestedingsdoelen van de regeling. Een betaling of besteding hoort "
             "bij een beschikking: die bestaat al, of staat als toekenning in dit bestand.",
         ),
@@ -111,6 +142,13 @@ def _uitleg(regeling: Regeling) -> list[tuple[str, str]]:
         *((d.code, d.naam) for d in regeling.doelen),
         ("", ""),
         ("Voorbeeld", "toekenning | GM0363 | Amsterdam | 2015 | kennisbevordering | 100.000,00"),
+        ("", "toekenning | GM0518 | Den Haag | 2015 | | 950.000 | | 14-09-2015 | NCTV-2015-1"),
+        ("", "toekenning | GM0513 | Gouda | 2015 | | nog vast te stellen"),
+        (
+            "",
+            "toekenning | GM0599 | Rotterdam | 2016 | | 700.000 | | | | Regio Rijnmond | "
+            "GM0606, GM0622",
+        ),
         ("", "betaling | GM0363 | Amsterdam | 2015 | | 50.000,00 | | 01-11-2015"),
         ("", "besteding | GM0363 | Amsterdam | 2015 | kennisbevordering | 30.000,00 | 30.000,00"),
     ]

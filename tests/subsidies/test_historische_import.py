@@ -373,7 +373,7 @@ def test_the_empty_template_has_the_headings_and_instructions(db, regeling_2015_
     assert antwoord.status_code == 200
     boek = load_workbook(io.BytesIO(antwoord.data))
     assert boek.sheetnames == ["Gegevens", "Instructies"]
-    assert [c.value for c in boek["Gegevens"][1]] == KOPPEN
+    assert [c.value for c in boek["Gegevens"][1]] == [*KOPPEN, "Kenmerk", "Regio", "Deelnemers"]
     instructies = [r[1] for r in boek["Instructies"].iter_rows(values_only=True)]
     assert "Een jaar van de regeling: 2015, 2016." in instructies
     # The template read back is a valid file without rows: refused for exactly that.
@@ -541,7 +541,7 @@ def test_an_empty_first_row_is_no_heading(regeling_2015_2016):
 
     assert meldingen(upload) == [
         "Sheet!A1: Rij 1 is leeg; daar horen de kolomkoppen te staan: Soort, CBS-code, Gemeente, "
-        "Jaar, Doel, Bedrag, Cumulatief, Datum."
+        "Jaar, Doel, Bedrag, Cumulatief, Datum, Kenmerk, Regio, Deelnemers."
     ]
 
 
@@ -591,7 +591,7 @@ def test_a_file_that_is_no_workbook_is_refused_with_the_readers_message(regeling
             'Blad1!D2: "vorig jaar" is geen geheel getal.',
         ),
         (
-            ["toekenning", "GM0363", "Amsterdam", 2015, None, 1],
+            ["besteding", "GM0363", "Amsterdam", 2015, None, 1],
             "Blad1!E2: Vul het bestedingsdoel in.",
         ),
         (
@@ -620,8 +620,8 @@ def test_a_file_that_is_no_workbook_is_refused_with_the_readers_message(regeling
             "Blad1!G2: Alleen een besteding heeft een cumulatief bedrag; laat deze cel leeg.",
         ),
         (
-            ["toekenning", "GM0363", "Amsterdam", 2015, "kennisbevordering", 1, None, "1-1-2015"],
-            "Blad1!H2: Alleen een betaling heeft een datum; laat deze cel leeg.",
+            ["besteding", "GM0363", "Amsterdam", 2015, "kennisbevordering", 1, None, "1-1-2015"],
+            "Blad1!H2: Alleen een betaling en een toekenning hebben een datum; laat deze cel leeg.",
         ),
         (
             ["betaling", "GM0363", "Amsterdam", 2015, "kennisbevordering", 1, None, "1-1-2015"],
