@@ -46,7 +46,10 @@ class Melding:
         ``Verantwoording!E14 (Vroegsignalering, besteed in 2015)``."""
         plek = f"{self.blad}!{self.cel}" if self.blad and self.cel else self.blad or self.cel
         if self.regel and self.cel:
-            kolom = self.kolom[:1].lower() + self.kolom[1:]
+            # "Besteed in 2015" reads "besteed in 2015" after a name; "BRIN-code" stays.
+            kolom = (
+                self.kolom if self.kolom[1:2].isupper() else self.kolom[:1].lower() + self.kolom[1:]
+            )
             plek += f" ({self.regel}, {kolom})" if kolom else f" ({self.regel})"
         return plek
 

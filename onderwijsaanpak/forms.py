@@ -10,6 +10,7 @@ from typing import Any
 
 from wtforms import (
     BooleanField,
+    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -19,7 +20,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
 from kern import tijd
-from kern.forms import AantalField, DatumField, Formulier, VersieField
+from kern.forms import AantalField, DatumField, Formulier, VersieField, xlsx_veld
 from onderwijsaanpak import regels
 from onderwijsaanpak.models import DEELNEMENDE_FASEN, ActiviteitSoort, Fase, Niveau
 
@@ -149,7 +150,7 @@ class ActiviteitForm(Formulier):
     school = StringField(
         "School of schoolbestuur",
         validators=[
-            InputRequired("Vul de naam van de school of het schoolbestuur in."),
+            InputRequired(regels.SCHOOL_ONTBREEKT),
             _lengte(regels.SCHOOL_MAX, "Een naam"),
         ],
     )
@@ -196,6 +197,20 @@ class VersieForm(Formulier):
     """A button that acts on one version of a record: remove an activity, close a round."""
 
     versie = VersieField()
+
+
+class UploadForm(Formulier):
+    """Activities sent as Excel (`onderwijsaanpak.activiteiten_import`)."""
+
+    bestand = xlsx_veld("Ingevuld sjabloon (.xlsx)", "Kies het ingevulde Excel-bestand.")
+
+
+class BevestigForm(Formulier):
+    """Confirm an upload: its version and the municipality's activities as the preview
+    compared them (`activiteiten_import.stand`)."""
+
+    versie = VersieField()
+    stand = HiddenField(validators=[InputRequired("Laad de voorvertoning opnieuw.")])
 
 
 # --- Lessons --------------------------------------------------------------------------------

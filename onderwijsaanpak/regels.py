@@ -24,6 +24,8 @@ LES_MAX = 10_000
 RONDENAAM_MAX = 120
 TOELICHTING_MAX = 5000
 
+SCHOOL_ONTBREEKT = "Vul de naam van de school of het schoolbestuur in."
+
 # A BRIN number: two digits and two letters or digits (12AB); a location adds two digits (12AB01).
 _BRIN = re.compile(r"[0-9]{2}[A-Z0-9]{2}(?:[0-9]{2})?")
 

@@ -310,7 +310,7 @@ def _controleer_activiteit(
         gegevens.school,
         regels.SCHOOL_MAX,
         "school",
-        leeg="Vul de naam van de school of het schoolbestuur in.",
+        leeg=regels.SCHOOL_ONTBREEKT,
     )
     brin = regels.lees_brin(gegevens.brin)
     if fout := regels.brin_fout(brin):

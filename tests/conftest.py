@@ -55,6 +55,7 @@ from tests.gemeenten.factories import maak_deelname, maak_gemeente
 from tests.kern.factories import WACHTWOORD, maak_gebruiker
 from tests.onderwijsaanpak.factories import (
     maak_activiteit,
+    maak_activiteitenupload,
     maak_cohortlid,
     maak_rapportage,
     maak_ronde,
@@ -366,6 +367,8 @@ class Onderwijs:
     ronde: Rapportageronde
     eigen_rapportage: Rapportage
     andere_rapportage: Rapportage
+    eigen_upload: Upload  # activities sent as Excel, checked, waiting for confirmation
+    andere_upload: Upload
 
 
 @dataclass
@@ -449,6 +452,7 @@ def _onderwijs(eigen: Gemeente, andere: Gemeente) -> Onderwijs:
             door="test",
         )
         rapportages[gemeente.id] = maak_rapportage(ronde, gemeente)
+    uploads = {g.id: maak_activiteitenupload(g, f"Upload in {g.naam}") for g in (eigen, andere)}
     return Onderwijs(
         eigen_activiteit=activiteiten[eigen.id],
         andere_activiteit=activiteiten[andere.id],
@@ -457,6 +461,8 @@ def _onderwijs(eigen: Gemeente, andere: Gemeente) -> Onderwijs:
         ronde=ronde,
         eigen_rapportage=rapportages[eigen.id],
         andere_rapportage=rapportages[andere.id],
+        eigen_upload=uploads[eigen.id],
+        andere_upload=uploads[andere.id],
     )
 
 

@@ -31,12 +31,19 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from openpyxl.utils.cell import coordinate_to_tuple
 
 from kern.db import CENT
 from kern.geld import MAXIMUM, BedragFout, lees_bedrag
 from kern.meldingen import Meldingen, telling
+
+if TYPE_CHECKING:
+    from kern.excel.lezen.calamine import Blad
 
 MAX_CITAAT = 50  # characters of a value quoted in a message
 # A float within this relative distance of a whole cent is that cent (binary noise of a
@@ -139,6 +146,39 @@ def foutwaarde(code: str, meldingen: Meldingen, blad: str, cel: str, kolom: str 
         f"Deze cel bevat de foutwaarde {wat}. Herstel de formule of vul de waarde zelf in.",
         kolom,
     )
+
+
+def onleesbaar(
+    blad: Blad,
+    meldingen: Meldingen,
+    *,
+    gelezen: Callable[[str], bool],
+    kop: Callable[[str], str],
+) -> None:
+    """Record what of ``blad`` cannot be read, before its cells are: merged ranges over a
+    cell that is read, formulas without a computed value and error values in such cells.
+    ``gelezen`` says whether a cell ("E14") or range ("E14:F15") touches what the domain
+    reads, ``kop`` a cell's column heading for the message."""
+    for bereik in blad.samengevoegd:
+        if gelezen(bereik):
+            meldingen.fout(
+                blad.naam,
+                bereik,
+                "Samengevoegde cellen kunnen niet worden gelezen. Maak het samenvoegen "
+                "ongedaan en vul elke cel apart in.",
+            )
+    for cel in sorted(blad.formules_zonder_waarde, key=coordinate_to_tuple):
+        if gelezen(cel):
+            meldingen.fout(
+                blad.naam,
+                cel,
+                "De formule in deze cel heeft geen berekende waarde. Open het bestand in "
+                "Excel of LibreOffice, sla het op en upload het opnieuw.",
+                kop(cel),
+            )
+    for cel in sorted(blad.foutwaarden, key=coordinate_to_tuple):
+        if gelezen(cel):
+            foutwaarde(blad.foutwaarden[cel], meldingen, blad.naam, cel, kop(cel))
 
 
 # Removed from text before it is read: zero-width space, non-joiner and joiner, word joiner,

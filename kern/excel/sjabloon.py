@@ -27,6 +27,7 @@ import json
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -103,6 +104,9 @@ class Sjabloon:
         self._liggend = liggend
         self._bedragen: DataValidation | None = None
         self._ja_nee: DataValidation | None = None
+        self._datums: DataValidation | None = None
+        self._aantallen: dict[tuple[int, int], DataValidation] = {}  # (minimum, maximum)
+        self._keuzes: dict[tuple[str, ...], DataValidation] = {}
         self._instructies: Worksheet | None = None
 
     # --- Cells ------------------------------------------------------------------------------
@@ -150,6 +154,70 @@ class Sjabloon:
                 uitleg=("Ja of nee", "Kies ja of nee uit de lijst."),
             )
         self._invoer(cel, None if waarde is None else (JA if waarde else NEE), self._ja_nee)
+
+    def invoer_keuze(self, cel: str, keuzes: Sequence[str], waarde: str | None = None) -> None:
+        """An unlocked cell with a choice list of ``keuzes`` (together at most 255 characters,
+        none with a comma: Excel's limits on a list written in the validation itself)."""
+        sleutel = tuple(keuzes)
+        if sleutel not in self._keuzes:
+            lijst = ",".join(sleutel)
+            if len(lijst) > 255 or any("," in k or '"' in k for k in sleutel):
+                raise ValueError(f"a choice list Excel cannot hold: {lijst!r}")
+            self._keuzes[sleutel] = DataValidation(
+                type="list",
+                formula1=f'"{lijst}"',
+                allow_blank=True,
+                showErrorMessage=True,
+                showInputMessage=True,
+                errorStyle="stop",
+                errorTitle="Kies uit de lijst",
+                error="Kies een waarde uit de lijst.",
+                promptTitle="Keuze",
+                prompt="Kies uit de lijst.",
+            )
+        self._invoer(cel, waarde, self._keuzes[sleutel])
+
+    def invoer_datum(self, cel: str, waarde: date | None = None) -> None:
+        """An unlocked cell that only takes a date, shown as 15-07-2016."""
+        if self._datums is None:
+            self._datums = DataValidation(
+                type="date",
+                operator="between",
+                formula1="36526",  # 1-1-2000 and 31-12-2100: `kern.excel.cellen`'s range
+                formula2="73415",
+                allow_blank=True,
+                showErrorMessage=True,
+                showInputMessage=True,
+                errorStyle="stop",
+                errorTitle="Geen geldige datum",
+                error="Vul een datum in, bijvoorbeeld 15-07-2016.",
+                promptTitle="Datum",
+                prompt="Een datum, bijvoorbeeld 15-07-2016.",
+            )
+        self._invoer(cel, waarde, self._datums, formaat="dd-mm-yyyy")
+
+    def invoer_aantal(
+        self, cel: str, aantal: int | None = None, *, minimum: int = 0, maximum: int = 10**9
+    ) -> None:
+        """An unlocked cell that only takes a whole number from ``minimum`` to ``maximum``."""
+        grenzen = (minimum, maximum)
+        if grenzen not in self._aantallen:
+            self._aantallen[grenzen] = DataValidation(
+                type="whole",
+                operator="between",
+                formula1=str(minimum),
+                formula2=str(maximum),
+                allow_blank=True,
+                showErrorMessage=True,
+                showInputMessage=True,
+                errorStyle="stop",
+                errorTitle="Geen geldig aantal",
+                error=f"Vul een geheel getal in van {minimum} tot en met {maximum}.",
+                promptTitle="Aantal",
+                prompt=f"Een geheel getal van {minimum} tot en met {maximum}.",
+            )
+        self._invoer(cel, aantal, self._aantallen[grenzen], formaat="0")
+        self.blad[cel].alignment = Alignment(horizontal="right")
 
     def invoer_tekst(
         self, cel: str, tekst: str | None = None, *, hoogte: float | None = None
@@ -211,7 +279,14 @@ class Sjabloon:
 
     def als_bytes(self) -> bytes:
         """Protect, set up printing, add the metadata; the finished .xlsx file."""
-        for validatie in (self._bedragen, self._ja_nee):
+        validaties = (
+            self._bedragen,
+            self._ja_nee,
+            self._datums,
+            *self._aantallen.values(),
+            *self._keuzes.values(),
+        )
+        for validatie in validaties:
             if validatie is not None:
                 self.blad.add_data_validation(validatie)
         _drukinstellingen(self.blad, liggend=self._liggend)
@@ -240,8 +315,9 @@ class Sjabloon:
 
 
 def _zet(cel: Any, waarde: object) -> Any:
-    """Numbers as numbers (Decimal stays exact), nothing as nothing, anything else as text."""
-    if waarde is None or isinstance(waarde, int | Decimal):
+    """Numbers as numbers (Decimal stays exact), dates as dates, nothing as nothing, anything
+    else as text."""
+    if waarde is None or isinstance(waarde, int | Decimal | date):
         cel.value = waarde
         return cel
     return schrijven.tekst(cel, str(waarde))

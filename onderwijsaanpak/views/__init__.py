@@ -67,6 +67,7 @@ def is_beleidsmedewerker() -> bool:
 # The route modules register themselves on `bp`.
 from onderwijsaanpak.views import (  # noqa: E402, F401
     activiteiten,
+    activiteiten_import,
     cohort,
     lessen,
     rondes,

@@ -57,6 +57,7 @@ VOORBEELDEN: dict[str, Callable[[TweeGemeenten], object]] = {
     "les_id": lambda w: w.onderwijs.eigen_les.id,
     "ronde_id": lambda w: w.onderwijs.ronde.id,
     "rapportage_id": lambda w: w.onderwijs.eigen_rapportage.id,
+    "activiteitenupload_id": lambda w: w.onderwijs.eigen_upload.id,
 }
 
 # The same arguments naming something of the other municipality. Every argument of a route
@@ -71,6 +72,7 @@ VAN_DE_ANDERE_GEMEENTE: dict[str, Callable[[TweeGemeenten], object]] = {
     "activiteit_id": lambda w: w.onderwijs.andere_activiteit.id,
     "les_id": lambda w: w.onderwijs.andere_les.id,
     "rapportage_id": lambda w: w.onderwijs.andere_rapportage.id,
+    "activiteitenupload_id": lambda w: w.onderwijs.andere_upload.id,
 }
 # A round is the whole cohort's: the municipality in the URL says whose report in it.
 NIET_GEMEENTEGEBONDEN: set[str] = {"ronde_id"}

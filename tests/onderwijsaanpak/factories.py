@@ -3,10 +3,16 @@ none commits."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
+from openpyxl import load_workbook
+
 from gemeenten.models import Gemeente
-from onderwijsaanpak import services
+from kern.db import db
+from kern.uploads import Upload
+from onderwijsaanpak import activiteiten_import, services
+from onderwijsaanpak.activiteiten_import.basis import BLAD, EERSTE_RIJ
 from onderwijsaanpak.models import (
     Activiteit,
     ActiviteitSoort,
@@ -98,3 +104,29 @@ def verplaats(lid: Cohortlid, naar: Fase, vanaf: date, reden: str = "Volgens pla
         door="test",
         versie=lid.versie,
     )
+
+
+def activiteitenwerkmap(gemeente: Gemeente, *regels: tuple[object, ...]) -> bytes:
+    """The municipality's activities template with ``regels`` typed from its first row."""
+    werkmap = load_workbook(io.BytesIO(activiteiten_import.sjabloon(gemeente)))
+    for rij, waarden in enumerate(regels, EERSTE_RIJ):
+        for kolom, waarde in enumerate(waarden, 1):
+            werkmap[BLAD].cell(row=rij, column=kolom, value=waarde)
+    uit = io.BytesIO()
+    werkmap.save(uit)
+    return uit.getvalue()
+
+
+def maak_activiteitenupload(gemeente: Gemeente, school: str) -> Upload:
+    """A checked upload of one activity at ``school``, waiting for confirmation. Commits what
+    came before: an upload keeps its original through a session of its own."""
+    db.session.commit()
+    inhoud = activiteitenwerkmap(
+        gemeente,
+        ("Training voor onderwijsprofessionals", "10-03-2016", school, None, "VO", 15),
+    )
+    upload, _ = activiteiten_import.ontvang(
+        gemeente, inhoud, bestandsnaam="activiteiten.xlsx", door="test"
+    )
+    db.session.commit()
+    return upload
