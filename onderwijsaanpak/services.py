@@ -688,7 +688,12 @@ def stand_van_ronde(ronde: Rapportageronde, vandaag: date) -> list[Stand]:
     """Per municipality taking part (and any other that reported in it), by name."""
     laatste = {
         r.gemeente_id: r
-        for r in _laatste_rapportages(select(Rapportage).where(Rapportage.ronde_id == ronde.id))
+        for r in _laatste_rapportages(
+            # The round loaded with each: an export reads it after the request's session.
+            select(Rapportage)
+            .where(Rapportage.ronde_id == ronde.id)
+            .options(selectinload(Rapportage.ronde))
+        )
     }
     gemeenten = db.session.execute(
         select(Gemeente)

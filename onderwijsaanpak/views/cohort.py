@@ -7,13 +7,14 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from gemeenten.models import Gemeente
-from kern import tijd
+from kern import export, tijd
 from kern.accounts.access import ALLE_ROLLEN, MINISTERIE, toegang
 from kern.accounts.models import Rol
 from kern.db import db
+from kern.export import Kolom, Soort, exporteerbaar
 from onderwijsaanpak import services
 from onderwijsaanpak.forms import FaseForm, OpnameForm, StartdataForm
-from onderwijsaanpak.models import Cohortlid
+from onderwijsaanpak.models import Activiteit, Cohortlid
 from onderwijsaanpak.services import OnderwijsFout
 from onderwijsaanpak.views import bp, door, is_beleidsmedewerker, lid_of_404, weiger
 
@@ -27,11 +28,62 @@ def naar_gemeente(lid: Cohortlid, anker: str = "") -> Response:
 
 @bp.route("/")
 @toegang(MINISTERIE)
-def index() -> str:
-    return render_template(
+@exporteerbaar
+def index() -> str | Response:
+    regels = services.cohort()
+    return export.toon(
         "onderwijsaanpak/index.html",
-        regels=services.cohort(),
+        cohort_export(regels),
+        regels=regels,
         mag_wijzigen=is_beleidsmedewerker(),
+    )
+
+
+def cohort_export(regels: list[services.Cohortregel]) -> export.Export:
+    kolommen = [
+        Kolom(
+            "Gemeente", lambda r: r.lid.gemeente.weergavenaam, uitleg="De gemeente in het cohort"
+        ),
+        Kolom("CBS-code", lambda r: r.lid.gemeente.cbs_code, uitleg="De code van het CBS"),
+        Kolom("Fase", lambda r: r.lid.fase.label, uitleg="De huidige fase"),
+        Kolom(
+            "Geplande start",
+            lambda r: r.lid.huidige_periode.gepland_start,
+            Soort.DATUM,
+            "De geplande start van de huidige fase",
+        ),
+        Kolom(
+            "Werkelijke start",
+            lambda r: r.lid.huidige_periode.gestart_op,
+            Soort.DATUM,
+            "De werkelijke start van de huidige fase; leeg: nog niet",
+        ),
+        Kolom(
+            "Activiteiten",
+            lambda r: r.aantal_activiteiten,
+            Soort.GETAL,
+            "Alle gemelde activiteiten",
+            totaal=True,
+        ),
+        Kolom(
+            "Deelnemers",
+            lambda r: r.deelnemers,
+            Soort.GETAL,
+            "De deelnemers aan alle gemelde activiteiten",
+            totaal=True,
+        ),
+        Kolom(
+            "Laatste activiteit",
+            lambda r: r.laatste_activiteit,
+            Soort.DATUM,
+            "De datum van de laatste gemelde activiteit; leeg: geen",
+        ),
+        Kolom("Demogegevens", lambda r: "ja" if r.lid.demo else "nee", uitleg="Ja: demodata"),
+    ]
+    return export.Export(
+        naam="onderwijsaanpak-cohort",
+        titel="Het cohort van de onderwijsaanpak",
+        tabellen=[export.Tabel("Cohort", kolommen, lambda: regels)],
     )
 
 
@@ -73,18 +125,51 @@ def opnemen() -> Pagina | Response:
 
 @bp.route("/gemeenten/<cbs_code>")
 @toegang(ALLE_ROLLEN)
-def gemeente(cbs_code: str) -> str:
+@exporteerbaar
+def gemeente(cbs_code: str) -> str | Response:
     gemeente, lid = lid_of_404(cbs_code)
     vandaag = tijd.vandaag()
-    return render_template(
+    activiteiten = services.activiteiten_van(gemeente)
+    return export.toon(
         "onderwijsaanpak/gemeente.html",
+        activiteiten_export(gemeente, activiteiten),
         gemeente=gemeente,
         lid=lid,
         samenvatting=services.samenvatting(gemeente, vandaag),
-        activiteiten=services.activiteiten_van(gemeente),
+        activiteiten=activiteiten,
         lessen=services.lessen(gemeente),
         standen=services.standen_van(gemeente, vandaag),
         melden_geweigerd=services.melden_geweigerd(gemeente, vandaag),
+    )
+
+
+def activiteiten_export(gemeente: Gemeente, activiteiten: list[Activiteit]) -> export.Export:
+    """The municipality's activities, newest first, as its page lists them."""
+    kolommen = [
+        Kolom("Gemeente", lambda _: gemeente.weergavenaam, uitleg="Waar de activiteit was"),
+        Kolom("Datum", lambda a: a.datum, Soort.DATUM, "De dag waarop de activiteit is gehouden"),
+        Kolom("Soort", lambda a: a.soort.label, uitleg="Training of activiteit voor leerlingen"),
+        Kolom("School of schoolbestuur", lambda a: a.school, uitleg="Waar of voor wie"),
+        Kolom(
+            "BRIN-code", lambda a: a.brin, uitleg="De BRIN-code van de school; leeg: niet gemeld"
+        ),
+        Kolom("Niveau", lambda a: a.niveau.label, uitleg="VO of MBO"),
+        Kolom("Deelnemers", lambda a: a.deelnemers, Soort.GETAL, "Het aantal", totaal=True),
+        Kolom("Aanbieder", lambda a: a.aanbieder, uitleg="Wie de activiteit gaf"),
+        Kolom("Opmerkingen", lambda a: a.opmerkingen, uitleg="Wat de melder erbij schreef"),
+        Kolom(
+            "Gemeld via",
+            lambda a: "Excel" if a.bron == "excel" else "formulier",
+            uitleg="Formulier of Excel",
+        ),
+        Kolom("Gemeld door", lambda a: a.gemeld_door, uitleg="Het account dat meldde"),
+        Kolom("Gemeld op", lambda a: a.gemeld_op, Soort.MOMENT, "Wanneer het is gemeld"),
+    ]
+    return export.Export(
+        naam=f"activiteiten-{gemeente.cbs_code.lower()}",
+        titel=f"Activiteiten onderwijsaanpak: {gemeente.weergavenaam}",
+        tabellen=[export.Tabel("Activiteiten", kolommen, lambda: activiteiten)],
+        filters=[("Gemeente", f"{gemeente.weergavenaam} ({gemeente.cbs_code})")],
     )
 
 

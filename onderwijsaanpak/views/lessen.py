@@ -7,9 +7,11 @@ from flask import flash, render_template, request
 from werkzeug.wrappers import Response
 
 from gemeenten.models import Gemeente
+from kern import export
 from kern.accounts.access import MINISTERIE, toegang
 from kern.accounts.models import Rol
 from kern.db import db
+from kern.export import Kolom, Soort, exporteerbaar
 from onderwijsaanpak import services
 from onderwijsaanpak.forms import LesForm, LesWijzigForm
 from onderwijsaanpak.models import Cohortlid, Les
@@ -39,8 +41,31 @@ def _pagina(
 
 @bp.route("/lessen")
 @toegang(MINISTERIE)
-def lessen() -> str:
-    return render_template("onderwijsaanpak/lessen.html", lessen=services.lessen())
+@exporteerbaar
+def lessen() -> str | Response:
+    alle = services.lessen()
+    return export.toon("onderwijsaanpak/lessen.html", lessen_export(alle), lessen=alle)
+
+
+def lessen_export(lessen: list[Les]) -> export.Export:
+    kolommen = [
+        Kolom("Gemeente", lambda les: les.gemeente.weergavenaam, uitleg="De pilotgemeente"),
+        Kolom("CBS-code", lambda les: les.gemeente.cbs_code, uitleg="De code van het CBS"),
+        Kolom("Thema", lambda les: les.thema, uitleg="Waar de les over gaat"),
+        Kolom("Datum", lambda les: les.datum, Soort.DATUM, "De datum van de les"),
+        Kolom("Les", lambda les: les.tekst, uitleg="Wat er is geleerd"),
+        Kolom(
+            "In de uitrol",
+            lambda les: "Overgenomen" if les.in_uitrol else "Nog niet",
+            uitleg="Of de les is overgenomen in de uitrol",
+        ),
+        Kolom("Vastgelegd door", lambda les: les.vastgelegd_door, uitleg="Het account"),
+    ]
+    return export.Export(
+        naam="onderwijsaanpak-lessen",
+        titel="Lessen uit de pilots",
+        tabellen=[export.Tabel("Lessen", kolommen, lambda: lessen)],
+    )
 
 
 @bp.route("/gemeenten/<cbs_code>/lessen/nieuw", methods=["GET", "POST"])

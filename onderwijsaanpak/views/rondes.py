@@ -5,15 +5,18 @@ back with a reason."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from gemeenten.models import Gemeente
-from kern import tijd
+from kern import export, tijd
 from kern.accounts.access import ALLE_ROLLEN, MINISTERIE, gebruiker, toegang
 from kern.accounts.models import Rol
 from kern.db import db
+from kern.export import Kolom, Soort, exporteerbaar
+from kern.formatting import datum
 from onderwijsaanpak import services
 from onderwijsaanpak.forms import (
     GoedkeurForm,
@@ -60,12 +63,117 @@ def _gegevens(form: RondeForm) -> services.RondeGegevens:
 
 @bp.route("/rondes")
 @toegang(MINISTERIE)
-def rondes() -> str:
+@exporteerbaar
+def rondes() -> str | Response:
     vandaag = tijd.vandaag()
-    return render_template(
+    alle = [(r, services.stand_van_ronde(r, vandaag)) for r in services.rondes()]
+    return export.toon(
         "onderwijsaanpak/rondes.html",
-        rondes=[(r, services.stand_van_ronde(r, vandaag)) for r in services.rondes()],
+        rondes_export(alle, vandaag),
+        rondes=alle,
         mag_wijzigen=is_beleidsmedewerker(),
+    )
+
+
+Rondestand = tuple[Rapportageronde, list[services.Stand]]
+
+
+def rondes_export(rondes: list[Rondestand], vandaag: date) -> export.Export:
+    kolommen = [
+        Kolom("Ronde", lambda r: r[0].naam, uitleg="De naam van de ronde"),
+        Kolom("Periode van", lambda r: r[0].periode_van, Soort.DATUM, "Het begin van de periode"),
+        Kolom("Periode tot en met", lambda r: r[0].periode_tot, Soort.DATUM, "Het einde"),
+        Kolom("Uiterlijk", lambda r: r[0].uiterlijk, Soort.DATUM, "De uiterste datum"),
+        Kolom(
+            "Status", lambda r: "Open" if r[0].is_open else "Gesloten", uitleg="Open of gesloten"
+        ),
+        Kolom(
+            "Gemeenten",
+            lambda r: len(r[1]),
+            Soort.GETAL,
+            "De gemeenten die in de ronde rapporteren",
+        ),
+        Kolom(
+            "Ingediend of goedgekeurd",
+            lambda r: sum(s.ingediend for s in r[1]),
+            Soort.GETAL,
+            "Gemeenten met een rapportage die niet is teruggestuurd",
+        ),
+        Kolom(
+            "Te laat",
+            lambda r: sum(s.te_laat for s in r[1]),
+            Soort.GETAL,
+            "Gemeenten die na de uiterste datum nog moeten indienen",
+        ),
+    ]
+    per_gemeente = [
+        Kolom("Ronde", lambda s: s.ronde.naam, uitleg="De naam van de ronde"),
+        *_standkolommen(),
+    ]
+    return export.Export(
+        naam="onderwijsaanpak-rondes",
+        titel="Rapportagerondes van de onderwijsaanpak",
+        tabellen=[
+            export.Tabel(
+                "Per gemeente", per_gemeente, lambda: [s for _, standen in rondes for s in standen]
+            ),
+            export.Tabel("Rondes", kolommen, lambda: rondes),
+        ],
+        filters=[("Stand op", datum(vandaag))],
+    )
+
+
+def _standkolommen() -> list[Kolom]:
+    """A municipality's report in a round: who reported, when, and who is late."""
+
+    def laatste(veld: str) -> Callable[[services.Stand], object]:
+        return lambda s: getattr(s.laatste, veld) if s.laatste else None
+
+    return [
+        Kolom("Gemeente", lambda s: s.gemeente.weergavenaam, uitleg="De gemeente"),
+        Kolom("CBS-code", lambda s: s.gemeente.cbs_code, uitleg="De code van het CBS"),
+        Kolom("Stand", lambda s: s.label, uitleg="Waar de rapportage staat"),
+        Kolom(
+            "Te laat",
+            lambda s: "ja" if s.te_laat else "nee",
+            uitleg="Ja: moet nog indienen en de uiterste datum is voorbij",
+        ),
+        Kolom("Laatst ingediend", laatste("ingediend_op"), Soort.MOMENT, "De laatste indiening"),
+        Kolom(
+            "Na de uiterste datum",
+            lambda s: ("ja" if s.laatste.na_de_termijn else "nee") if s.laatste else None,
+            uitleg="Of de laatste indiening na de uiterste datum kwam",
+        ),
+        Kolom("Versie", laatste("volgnummer"), Soort.GETAL, "De hoeveelste indiening"),
+        Kolom(
+            "Activiteiten",
+            laatste("aantal_activiteiten"),
+            Soort.GETAL,
+            "Activiteiten in de periode bij indienen",
+            totaal=True,
+        ),
+        Kolom(
+            "Deelnemers",
+            laatste("deelnemers"),
+            Soort.GETAL,
+            "Deelnemers in de periode bij indienen",
+            totaal=True,
+        ),
+    ]
+
+
+def ronde_export(ronde: Rapportageronde, standen: list[services.Stand]) -> export.Export:
+    """Who reported in the round and who is late, a row per municipality."""
+    kolommen = _standkolommen()
+    return export.Export(
+        naam="onderwijsaanpak-ronde",
+        titel=f"Rapportageronde {ronde.naam}",
+        tabellen=[export.Tabel("Rapportages", kolommen, lambda: standen)],
+        filters=[
+            ("Ronde", ronde.naam),
+            ("Periode", f"{datum(ronde.periode_van)} tot en met {datum(ronde.periode_tot)}"),
+            ("Uiterlijk", datum(ronde.uiterlijk)),
+        ],
     )
 
 
@@ -103,8 +211,13 @@ def _rondepagina(
 
 @bp.route("/rondes/<int:ronde_id>")
 @toegang(MINISTERIE)
-def ronde(ronde_id: int) -> Pagina:
-    return _rondepagina(ronde_of_404(ronde_id))
+@exporteerbaar
+def ronde(ronde_id: int) -> Pagina | Response:
+    ronde = ronde_of_404(ronde_id)
+    if export.gevraagd_formaat():
+        standen = services.stand_van_ronde(ronde, tijd.vandaag())
+        return export.toon("onderwijsaanpak/ronde.html", ronde_export(ronde, standen))
+    return _rondepagina(ronde)
 
 
 @bp.route("/rondes/<int:ronde_id>/wijzigen", methods=["GET", "POST"])
