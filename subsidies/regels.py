@@ -61,6 +61,11 @@ def plafond_overschreden(plafond: Decimal, jaar: int, tekort: Decimal) -> str:
     return f"Dit overschrijdt het plafond van {geld(plafond)} voor {jaar} met {geld(tekort)}."
 
 
+def vast_te_stellen(toegekend: Bedrag, besteed: Bedrag) -> Bedrag:
+    """The settled amount: the eligible spending, never more than was granted."""
+    return min(toegekend, besteed)
+
+
 def kenmerk_bezet(kenmerk: str) -> str:
     """A decision number is unique: the verdict on one another decision already has."""
     return f"Kenmerk {kenmerk} is al gebruikt voor een andere beschikking."

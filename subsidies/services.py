@@ -756,7 +756,7 @@ def voorstel_vaststelling(beschikking: Beschikking) -> Voorstel:
         verantwoording=eind,
         toegekend=beschikking.bedrag,
         subsidiabel=subsidiabel,
-        vastgesteld=min(beschikking.bedrag, subsidiabel),
+        vastgesteld=regels.vast_te_stellen(beschikking.bedrag, subsidiabel),
         betaald=beschikking.betaald,
     )
 

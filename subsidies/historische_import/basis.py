@@ -42,7 +42,8 @@ VERPLICHT = KOPPEN[:8]
 OPEN = "nog vast te stellen"  # the amount cell of a decision whose amount is not yet set
 
 TOEKENNING, BETALING, BESTEDING = "toekenning", "betaling", "besteding"
-SOORTEN = (TOEKENNING, BETALING, BESTEDING)
+VASTSTELLING = "vaststelling"  # a finished year: the decision settled, its return approved
+SOORTEN = (TOEKENNING, BETALING, BESTEDING, VASTSTELLING)
 NIEUW, GEWIJZIGD, ONGEWIJZIGD = "nieuw", "gewijzigd", "ongewijzigd"
 UITKOMSTEN = (NIEUW, GEWIJZIGD, ONGEWIJZIGD)
 
@@ -58,14 +59,14 @@ class Wijziging(NamedTuple):
     ``cumulatief``, ``datum`` (ISO) and ``oud`` (``bedrag``, ``cumulatief``).
     """
 
-    soort: str  # TOEKENNING, BETALING or BESTEDING
+    soort: str  # one of SOORTEN
     cbs: str
     jaar: int
     bedrag: int | None  # None: a grant whose amount is not yet set (OPEN)
     uitkomst: str  # NIEUW or GEWIJZIGD: an unchanged row is counted, not staged
     doel: str | None = None  # the purpose's code; a payment and a decision's total have none
     cumulatief: int | None = None  # a spending row's cumulative
-    datum: date | None = None  # a payment's date, a decision's own date
+    datum: date | None = None  # a payment's, a settlement's or a decision's own date
     oud_bedrag: int | None = None  # what a changed row replaces
     oud_cumulatief: int | None = None
     kenmerk: str | None = None  # a grant: the decision's own reference, region, participants

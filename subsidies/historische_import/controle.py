@@ -54,6 +54,7 @@ from subsidies.historische_import.basis import (
     SOORTEN,
     TOEKENNING,
     UITKOMSTEN,
+    VASTSTELLING,
     VERPLICHT,
     A,
     B,
@@ -91,6 +92,7 @@ from subsidies.regels import (
     plafond_overschreden,
     plafond_tekort,
     totaal_te_groot,
+    vast_te_stellen,
 )
 
 MAX_KOLOMMEN = 20
@@ -199,6 +201,9 @@ class _Bestaand:
     betaald_op: dict[date, list[int]]  # registered payments (not clawbacks) by date
     besteding: dict[int, _Besteed]  # the latest return, per doel id
     indienen_geweigerd: str | None
+    vaststellen_geweigerd: str | None
+    vastgesteld: int | None  # the settled amount, once settled
+    eind_goedgekeurd: bool  # an approved final return is there
     kenmerk: str | None
     datum: date | None
     regio: str | None
@@ -267,6 +272,7 @@ class _Groep:
         "toekenning_gewijzigd",
         "toekenning_gezien",
         "totaal",
+        "vaststelling",
         "velden",
     )
 
@@ -279,6 +285,7 @@ class _Groep:
         self.toekenning_gezien: int | None = None  # the first toekenning row, valid or not
         self.totaal: _Totaal | None = None  # a grant of the decision's total, not per purpose
         self.velden: dict[str, tuple[object, int]] = {}  # the decision's own fields, first row
+        self.vaststelling: _OpRij | None = None  # a new settlement: the settled amount
         self.betalingen_nieuw: list[_OpRij] = []
         self.betaling_eerste: int | None = None
         self.besteding: dict[int, _BestedingOpRij] = {}  # per doel id
@@ -571,7 +578,9 @@ class Controle:
                 if soort == BETALING or doel is not None:
                     self._uniek(nummer, soort, gemeente, jaar, doel, datum)
             return None
-        if (soort == BETALING and datum is None) or (soort == BESTEDING and doel is None):
+        if (soort in (BETALING, VASTSTELLING) and datum is None) or (
+            soort == BESTEDING and doel is None
+        ):
             return None
         return _GelezenRij(
             soort, gemeente, jaar, doel, bedrag, cumulatief, datum, kenmerk, regio, deelnemers
@@ -639,6 +648,8 @@ class Controle:
             if groep.toekenning_gezien is None:
                 groep.toekenning_gezien = nummer
             wijziging = self._toekenning(nummer, rij, groep)
+        elif rij.soort == VASTSTELLING:
+            wijziging = self._vaststelling(nummer, rij, groep)
         elif rij.soort == BESTEDING:
             groep.besteding_gezien.add(rij.doel.id)  # type: ignore[union-attr]
             if groep.besteding_eerste is None:
@@ -808,6 +819,34 @@ class Controle:
             oud_cumulatief=oud.cumulatief if oud else None,
         )
 
+    def _vaststelling(self, nummer: int, rij: _GelezenRij, groep: _Groep) -> Wijziging | None:
+        """A settlement row against the decision's settlement: the same amount is unchanged,
+        another is an error (a settlement is final); checked against grant and spending with
+        the file as a whole (`_geheel`)."""
+        assert rij.bedrag is not None
+        bestaand = groep.bestaand
+        if bestaand is not None and bestaand.vastgesteld is not None:
+            if bestaand.vastgesteld == rij.bedrag:
+                return _wijziging(rij, ONGEWIJZIGD, datum=rij.datum)
+            self.meldingen.fout(
+                self.blad,
+                f"{F}{nummer}",
+                f"De beschikking van {rij.gemeente.naam} voor {rij.jaar} is al vastgesteld op "
+                f"{_geld(bestaand.vastgesteld)}; een vaststelling wordt niet gewijzigd.",
+                KOPPEN[5],
+            )
+            return None
+        groep.vaststelling = _OpRij(rij.bedrag, nummer)
+        self._niet_besloten(nummer, rij, bestaand, "die kan niet worden vastgesteld")
+        if bestaand is not None and bestaand.vaststellen_geweigerd:
+            self._eenmaal(
+                (VASTSTELLING, rij.gemeente.id, rij.jaar),
+                f"{A}{nummer}",
+                f"{rij.gemeente.naam} {rij.jaar}: {bestaand.vaststellen_geweigerd}",
+                KOPPEN[0],
+            )
+        return _wijziging(rij, NIEUW, datum=rij.datum)
+
     def _betaling(self, nummer: int, rij: _GelezenRij, groep: _Groep) -> Wijziging | None:
         """A payment row against the payments registered on its date; None: it would change
         one, which is an error."""
@@ -855,10 +894,11 @@ class Controle:
             return soort
         cel = f"{A}{nummer}"
         if waarde is None or (isinstance(waarde, str) and not waarde.strip()):
-            tekst = "Vul de soort in: toekenning, betaling of besteding."
+            tekst = "Vul de soort in: toekenning, betaling, besteding of vaststelling."
         else:
             tekst = (
-                f'"{zoals_getoond(waarde)}" is geen soort; kies toekenning, betaling of besteding.'
+                f'"{zoals_getoond(waarde)}" is geen soort; kies toekenning, betaling, besteding '
+                "of vaststelling."
             )
         self.meldingen.fout(self.blad, cel, tekst, KOPPEN[0])
         return None
@@ -915,12 +955,12 @@ class Controle:
             return None
         cel = f"{E}{nummer}"
         blanco = waarde is None or (isinstance(waarde, str) and not waarde.strip())
-        if soort == BETALING:
+        if soort in (BETALING, VASTSTELLING):
             if not blanco:
                 self.meldingen.fout(
                     self.blad,
                     cel,
-                    "Een betaling heeft geen bestedingsdoel; laat deze cel leeg.",
+                    f"Een {soort} heeft geen bestedingsdoel; laat deze cel leeg.",
                     KOPPEN[4],
                 )
             return None
@@ -1044,14 +1084,15 @@ class Controle:
             if waarde is None or (isinstance(waarde, str) and not waarde.strip()):
                 return None
             return cellen.datum(waarde, self.meldingen, self.blad, cel, KOPPEN[7])
-        if soort != BETALING:
+        if soort not in (BETALING, VASTSTELLING):
             if soort is not None and not (
                 waarde is None or (isinstance(waarde, str) and not waarde.strip())
             ):
                 self.meldingen.fout(
                     self.blad,
                     cel,
-                    "Alleen een betaling en een toekenning hebben een datum; laat deze cel leeg.",
+                    "Alleen een betaling, een toekenning en een vaststelling hebben een datum; "
+                    "laat deze cel leeg.",
                     KOPPEN[7],
                 )
             return None
@@ -1131,12 +1172,55 @@ class Controle:
             if boven:
                 eerste = min(b.rij for b in groep.besteding.values())
                 self.meldingen.waarschuwing(self.blad, f"{G}{eerste}", boven, KOPPEN[6])
+            if groep.vaststelling is not None:
+                self._vast_te_stellen(groep, totaal)
         self._plafonds(nieuwe_totalen)
+
+    def _vast_te_stellen(self, groep: _Groep, totaal: int | None) -> None:
+        """A new settlement follows from the grant and the spending (the file's, else the
+        latest return's), as `services.stel_vast` settles it."""
+        assert groep.vaststelling is not None
+        naam, jaar = groep.gemeente.naam, groep.jaar
+        vastgesteld, rij = groep.vaststelling
+        if totaal is None:
+            self.meldingen.fout(
+                self.blad,
+                f"{F}{rij}",
+                f"Het bedrag van de beschikking van {naam} voor {jaar} is nog niet vastgesteld; "
+                "een toekenning zonder bedrag kan niet worden vastgesteld.",
+                KOPPEN[5],
+            )
+            return
+        bestaand = groep.bestaand
+        besteding = {d: b.cumulatief for d, b in (bestaand.besteding if bestaand else {}).items()}
+        besteding.update({d: b.cumulatief for d, b in groep.besteding.items()})
+        if not besteding and not groep.besteding_gezien:
+            self.meldingen.fout(
+                self.blad,
+                f"{A}{rij}",
+                f"Bij de vaststelling van {naam} voor {jaar} hoort de besteding; neem de "
+                "bestedingsregels van dat jaar op.",
+                KOPPEN[0],
+            )
+            return
+        besteed = sum(besteding.values())
+        volgt = vast_te_stellen(totaal, besteed)
+        if groep.besteding_gezien - set(groep.besteding) or volgt == vastgesteld:
+            return  # a spending row is wrong (its message is there), or all is well
+        self.meldingen.fout(
+            self.blad,
+            f"{F}{rij}",
+            f"Het vastgestelde bedrag van {naam} voor {jaar} is het laagste van het toegekende "
+            f"bedrag ({_geld(totaal)}) en de besteding ({_geld(besteed)}): {_geld(volgt)}, "
+            f"niet {_geld(vastgesteld)}.",
+            KOPPEN[5],
+        )
 
     def _zonder_beschikking(self, groep: _Groep) -> None:
         naam, jaar = groep.gemeente.naam, groep.jaar
         if groep.toekenning_gezien is None:
-            for eerste in (groep.betaling_eerste, groep.besteding_eerste):
+            eerste_vaststelling = groep.vaststelling.rij if groep.vaststelling else None
+            for eerste in (groep.betaling_eerste, groep.besteding_eerste, eerste_vaststelling):
                 if eerste is not None:
                     self.meldingen.fout(
                         self.blad,
@@ -1219,7 +1303,13 @@ class Controle:
     def _gevolgen(self) -> dict[str, int]:
         """What confirming would do, for the preview."""
         gevolgen = dict.fromkeys(
-            ("beschikkingen_nieuw", "beschikkingen_gewijzigd", "betalingen", "verantwoordingen"),
+            (
+                "beschikkingen_nieuw",
+                "beschikkingen_gewijzigd",
+                "betalingen",
+                "verantwoordingen",
+                "vaststellingen",
+            ),
             0,
         )
         for gemeente_jaar, groep in self.groepen.items():
@@ -1232,10 +1322,11 @@ class Controle:
                 gevolgen[soort] += 1
             gevolgen["betalingen"] += len(groep.betalingen_nieuw)
             gevolgen["verantwoordingen"] += int(groep.besteding_gewijzigd)
+            gevolgen["vaststellingen"] += int(groep.vaststelling is not None)
         return gevolgen
 
 
-SOORTEN_SNEL = frozenset(SOORTEN)
+SOORTEN_SNEL = frozenset((TOEKENNING, BETALING, BESTEDING))  # the fast path's kinds
 _SCHEIDING = re.compile(r"[,;\s]+")
 
 
@@ -1329,6 +1420,11 @@ def _bestaand(beschikking: Beschikking) -> _Bestaand:
             for r in (laatste.regels if laatste else [])
         },
         indienen_geweigerd=services.indienen_geweigerd(beschikking),
+        vaststellen_geweigerd=services.vaststellen_geweigerd(beschikking),
+        vastgesteld=None
+        if beschikking.vaststelling is None
+        else _centen(beschikking.vaststelling.vastgesteld_bedrag),
+        eind_goedgekeurd=services.goedgekeurde_eindverantwoording(beschikking) is not None,
         kenmerk=beschikking.kenmerk,
         datum=beschikking.datum,
         regio=beschikking.regio_naam,

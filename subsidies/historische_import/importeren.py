@@ -23,6 +23,7 @@ from subsidies.historische_import.basis import (
     GEWIJZIGD,
     NIEUW,
     TOEKENNING,
+    VASTSTELLING,
     Voortgang,
     Wijziging,
     beschikkingen_van,
@@ -32,7 +33,13 @@ from subsidies.historische_import.basis import (
     kenmerk,
 )
 from subsidies.historische_import.controle import verouderd
-from subsidies.models import Beschikking, BetalingSoort, Regeling, RegelingJaar
+from subsidies.models import (
+    Beschikking,
+    BetalingSoort,
+    Regeling,
+    RegelingJaar,
+    VerantwoordingStatus,
+)
 
 
 @dataclass
@@ -43,9 +50,11 @@ class Resultaat:
     beschikkingen_gewijzigd: int = 0
     betalingen: int = 0
     verantwoordingen: int = 0
+    vaststellingen: int = 0
 
     def __str__(self) -> str:
-        """``1 nieuwe beschikking, 0 gewijzigde beschikkingen, 2 betalingen en ...``"""
+        """``1 nieuwe beschikking, 0 gewijzigde beschikkingen, 2 betalingen en ...`` (the
+        settlements only when there are any)."""
         delen = [
             _aantal(self.beschikkingen_nieuw, "nieuwe beschikking", "nieuwe beschikkingen"),
             _aantal(
@@ -58,6 +67,8 @@ class Resultaat:
                 "nieuwe versies van verantwoordingen",
             ),
         ]
+        if self.vaststellingen:
+            delen.append(_aantal(self.vaststellingen, "vaststelling", "vaststellingen"))
         return ", ".join(delen[:-1]) + " en " + delen[-1]
 
 
@@ -119,6 +130,7 @@ class _Werk:
     bestedingsregels: dict[GemeenteJaar, int] = field(
         default_factory=lambda: defaultdict(int)
     )  # per decision, the staged spending rows (for the progress bar)
+    vaststellingen: list[Wijziging] = field(default_factory=list)
 
 
 def importeer(
@@ -163,6 +175,7 @@ def importeer(
     )
     _betaal(werk, bestaand, resultaat, voortgang)
     _dien_in(werk, bestaand, resultaat, door, voortgang)
+    _stel_vast(werk, bestaand, resultaat, door, voortgang)
     upload.gegevens = {**upload.gegevens, "resultaat": asdict(resultaat)}
     uploads.markeer_geimporteerd(
         upload, door=door, resultaat=f"{getal(te_importeren(upload))} regels ingelezen"
@@ -184,6 +197,8 @@ def _verzamel(
             werk.toekenningen[groep].neem_op(wijziging, doel_id)
         elif wijziging.soort == BETALING:
             werk.betalingen.append(wijziging)
+        elif wijziging.soort == VASTSTELLING:
+            werk.vaststellingen.append(wijziging)
         else:
             if groep not in werk.bestedingen and (vorige := bestaand.get(groep)) is not None:
                 # The purposes the file left as they were are as the latest return has them
@@ -348,18 +363,56 @@ def _dien_in(
     door: str,
     voortgang: Voortgang,
 ) -> None:
-    """Each changed return submitted as a new version, waiting for review like any other."""
+    """Each changed return submitted as a new version, waiting for review like any other; of
+    a year the file settles, as the final return (`_stel_vast` approves it)."""
+    vast = {(w.cbs, w.jaar) for w in werk.vaststellingen}
     for groep in sorted(werk.bestedingsregels, key=lambda g: (g[1], g[0])):
         services.dien_in(
             bestaand[groep],
             bestedingen=werk.bestedingen[groep],
-            eindverantwoording=False,
+            eindverantwoording=groep in vast,
             toelichting=None,
             door=door,
             bron="import",
         )
         resultaat.verantwoordingen += 1
         voortgang(werk.bestedingsregels[groep])
+
+
+def _stel_vast(
+    werk: _Werk,
+    bestaand: dict[GemeenteJaar, Beschikking],
+    resultaat: Resultaat,
+    door: str,
+    voortgang: Voortgang,
+) -> None:
+    """A finished year: its return approved as the final one (the file's spending, or the
+    latest return's submitted again as final), and the decision settled on the file's date,
+    through the services as an officer would."""
+    for wijziging in sorted(werk.vaststellingen, key=lambda w: (w.jaar, w.cbs)):
+        assert wijziging.datum is not None
+        beschikking = bestaand[wijziging.cbs, wijziging.jaar]
+        if services.goedgekeurde_eindverantwoording(beschikking) is None:
+            laatste = beschikking.laatste_verantwoording
+            assert laatste is not None  # the check asked for the spending
+            if not (
+                laatste.eindverantwoording and laatste.status is VerantwoordingStatus.INGEDIEND
+            ):
+                laatste, _ = services.dien_in(
+                    beschikking,
+                    bestedingen={
+                        r.doel_id: services.Besteding(r.besteed_in_jaar, r.besteed_cumulatief)
+                        for r in laatste.regels
+                    },
+                    eindverantwoording=True,
+                    toelichting=None,
+                    door=door,
+                    bron="import",
+                )
+            services.keur_goed(laatste, door=door, versie=laatste.versie)
+        services.stel_vast(beschikking, datum=wijziging.datum, door=door, versie=beschikking.versie)
+        resultaat.vaststellingen += 1
+        voortgang(1)
 
 
 def te_importeren(upload: Upload) -> int:

@@ -75,7 +75,10 @@ def _uitleg(regeling: Regeling) -> list[tuple[str, str]]:
             "de fouten gemarkeerd.",
         ),
         ("", ""),
-        ("Soort", "toekenning, betaling of besteding."),
+        (
+            "Soort",
+            "toekenning, betaling, besteding of vaststelling (een afgerond jaar, zie hieronder).",
+        ),
         ("CBS-code", "De code van de gemeente, zoals GM0363 (ook 0363 of 363)."),
         (
             "Gemeente",
@@ -98,7 +101,8 @@ def _uitleg(regeling: Regeling) -> list[tuple[str, str]]:
             "In euro's, zoals 12500 of 12.500,00. Toekenning: het toegekende bedrag voor het "
             "doel, of zonder doel het totaal; staat het bedrag nog niet vast, schrijf dan "
             "'nog vast te stellen' of laat de cel leeg (alleen zonder doel). Betaling: het "
-            "betaalde bedrag (meer dan nul). Besteding: de besteding in het jaar.",
+            "betaalde bedrag (meer dan nul). Besteding: de besteding in het jaar. "
+            "Vaststelling: het vastgestelde bedrag.",
         ),
         (
             "Cumulatief",
@@ -107,8 +111,9 @@ def _uitleg(regeling: Regeling) -> list[tuple[str, str]]:
         ),
         (
             "Datum",
-            "Betaling: de dag van betaling (15-11-2015), verplicht. Toekenning: de datum van de "
-            "beschikking; leeg: de dag van de import.",
+            "Betaling: de dag van betaling (15-11-2015), verplicht. Vaststelling: de dag van "
+            "vaststelling, verplicht. Toekenning: de datum van de beschikking; leeg: de dag van "
+            "de import.",
         ),
         (
             "Kenmerk",
@@ -138,6 +143,19 @@ def _uitleg(regeling: Regeling) -> list[tuple[str, str]]:
             "bij een beschikking: die bestaat al, of staat als toekenning in dit bestand.",
         ),
         ("", ""),
+        (
+            "Afgeronde jaren",
+            "Een jaar dat al is afgerond, geeft u op als geschiedenis en niet als werk dat nog "
+            "open staat: zet naast de toekenning, de betalingen en de besteding een regel "
+            "vaststelling met het vastgestelde bedrag en de datum van vaststelling. De besteding "
+            "wordt dan de goedgekeurde eindverantwoording en de beschikking wordt vastgesteld; "
+            "in het jaaroverzicht staat het jaar niet meer als te laat. Het vastgestelde bedrag "
+            "is het laagste van het toegekende bedrag en de besteding. Neem alle betalingen op, "
+            "ook de nabetaling: wat na de vaststelling nog te betalen of terug te vorderen is "
+            "(vastgesteld min betaald), wordt ingepland zoals bij elke vaststelling. Staat een "
+            "jaar al vastgesteld met hetzelfde bedrag, dan verandert er niets.",
+        ),
+        ("", ""),
         ("Bestedingsdoelen", ""),
         *((d.code, d.naam) for d in regeling.doelen),
         ("", ""),
@@ -151,4 +169,5 @@ def _uitleg(regeling: Regeling) -> list[tuple[str, str]]:
         ),
         ("", "betaling | GM0363 | Amsterdam | 2015 | | 50.000,00 | | 01-11-2015"),
         ("", "besteding | GM0363 | Amsterdam | 2015 | kennisbevordering | 30.000,00 | 30.000,00"),
+        ("", "vaststelling | GM0363 | Amsterdam | 2015 | | 100.000,00 | | 01-06-2017"),
     ]

@@ -560,11 +560,12 @@ def test_a_file_that_is_no_workbook_is_refused_with_the_readers_message(regeling
     [
         (
             ["toekening", "GM0363", "Amsterdam", 2015, "kennisbevordering", 1],
-            'Blad1!A2: "toekening" is geen soort; kies toekenning, betaling of besteding.',
+            'Blad1!A2: "toekening" is geen soort; kies toekenning, betaling, besteding of '
+            "vaststelling.",
         ),
         (
             [None, "GM0363", "Amsterdam", 2015, "kennisbevordering", 1],
-            "Blad1!A2: Vul de soort in: toekenning, betaling of besteding.",
+            "Blad1!A2: Vul de soort in: toekenning, betaling, besteding of vaststelling.",
         ),
         (
             ["toekenning", "GM9999", "Nergens", 2015, "kennisbevordering", 1],
@@ -621,7 +622,8 @@ def test_a_file_that_is_no_workbook_is_refused_with_the_readers_message(regeling
         ),
         (
             ["besteding", "GM0363", "Amsterdam", 2015, "kennisbevordering", 1, None, "1-1-2015"],
-            "Blad1!H2: Alleen een betaling en een toekenning hebben een datum; laat deze cel leeg.",
+            "Blad1!H2: Alleen een betaling, een toekenning en een vaststelling hebben een datum; "
+            "laat deze cel leeg.",
         ),
         (
             ["betaling", "GM0363", "Amsterdam", 2015, "kennisbevordering", 1, None, "1-1-2015"],
@@ -768,6 +770,7 @@ def test_a_decision_in_the_database_is_enough_for_payments_and_spending(db, rege
         "beschikkingen_gewijzigd": 0,
         "betalingen": 1,
         "verantwoordingen": 1,
+        "vaststellingen": 0,
     }
 
 

@@ -10,10 +10,11 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from kern.audit import AuditRegel
 from kern.uploads import Upload, UploadStatus
-from subsidies import historische_import
+from subsidies import historische_import, overzicht
 from subsidies.models import Beschikking, BeschikkingStatus, Regeling
 from tests.gemeenten.factories import maak_gemeente
 from tests.subsidies.test_historische_import import (
@@ -40,9 +41,9 @@ KOPPEN = [
 ]
 
 
-def volledig(*rijen: list[object]) -> bytes:
+def volledig(*rijen: list[object], blad: str = "Blad1") -> bytes:
     """A workbook in the template's full layout, with the decision's own columns."""
-    return werkmap(*rijen, koppen=KOPPEN)  # type: ignore[arg-type]
+    return werkmap(*rijen, koppen=KOPPEN, blad=blad)  # type: ignore[arg-type]
 
 
 def importeer(regeling: Regeling, inhoud: bytes, naam: str = "historie.xlsx") -> Upload:
@@ -278,3 +279,184 @@ def test_the_preview_shows_an_open_amount_a_region_and_the_decisions_own_fields(
     assert "nog vast te stellen" in pagina
     for tekst in ("14 september 2015", "NCTV-7", "Regio Rijnmond", "GM0363", "€ 665.000,00"):
         assert tekst in pagina
+
+
+# --- Finished years ---------------------------------------------------------------------------
+
+AMSTERDAM_AFGEROND = [
+    ["toekenning", "GM0363", "Amsterdam", 2015, None, 920_000, None, datetime(2015, 9, 14)],
+    ["betaling", "GM0363", "Amsterdam", 2015, None, 920_000, None, datetime(2015, 11, 1)],
+    ["besteding", "GM0363", "Amsterdam", 2015, "kennisbevordering", 400_000],
+    ["besteding", "GM0363", "Amsterdam", 2015, "vroegsignalering", 300_000],
+    ["besteding", "GM0363", "Amsterdam", 2015, "persoonsgerichte_aanpak", 220_000],
+    ["vaststelling", "GM0363", "Amsterdam", 2015, None, 920_000, None, datetime(2017, 6, 1)],
+]
+
+
+def test_a_settled_year_is_imported_as_history(db, regeling_2015_2016):
+    upload = importeer(regeling_2015_2016, werkmap(*AMSTERDAM_AFGEROND))
+
+    beschikking = beschikking_van(db, "GM0363")
+    assert beschikking.status is BeschikkingStatus.VASTGESTELD
+    assert beschikking.vaststelling.vastgesteld_bedrag == Decimal("920000.00")
+    assert beschikking.vaststelling.datum == date(2017, 6, 1)
+    assert beschikking.vaststelling.saldo == 0
+    eind = beschikking.vaststelling.verantwoording
+    assert (eind.eindverantwoording, eind.status.value) == (True, "goedgekeurd")
+    assert eind.besteed_cumulatief == Decimal("920000.00")
+    assert [b for b in beschikking.betalingen if b.is_open] == []
+    assert upload.gegevens["aantallen"]["vaststelling"] == {
+        "nieuw": 1,
+        "gewijzigd": 0,
+        "ongewijzigd": 0,
+    }
+    assert "1 vaststelling" in upload.resultaat or historische_import.ingelezen(upload)
+
+
+def test_the_year_overview_shows_imported_history_as_history(db, regeling_2015_2016, officier):
+    importeer(regeling_2015_2016, werkmap(*AMSTERDAM_AFGEROND))
+    db.session.commit()
+    jaar = next(j for j in regeling_2015_2016.jaren if j.jaar == 2015)
+
+    rij = overzicht.overzicht(jaar, vandaag=date(2026, 12, 1)).rijen[0]
+    pagina = html(officier.get(f"/versterkingsgelden/jaren/{jaar.id}/overzicht"))
+
+    assert (rij.termijn, rij.toegekend, rij.vastgesteld, rij.saldo) == (
+        "n.v.t.",
+        Decimal("920000.00"),
+        Decimal("920000.00"),
+        Decimal("0.00"),
+    )
+    assert "termijn--te-laat" not in pagina
+    assert "termijn--nvt" in pagina
+    assert "Vastgesteld" in pagina
+
+
+def test_a_settled_amount_that_does_not_follow_from_grant_and_spending_is_refused(
+    db, regeling_2015_2016
+):
+    rijen = [list(r) for r in AMSTERDAM_AFGEROND]
+    rijen[-1][5] = 900_000
+
+    assert fouten(regeling_2015_2016, *rijen) == [
+        "Blad1!F7: Het vastgestelde bedrag van Amsterdam voor 2015 is het laagste van het "
+        "toegekende bedrag (€ 920.000,00) en de besteding (€ 920.000,00): € 920.000,00, niet "
+        "€ 900.000,00."
+    ]
+
+
+def test_a_settlement_needs_the_spending_and_a_date(db, regeling_2015_2016):
+    assert fouten(
+        regeling_2015_2016,
+        ["toekenning", "GM0363", "Amsterdam", 2015, None, 920_000],
+        ["vaststelling", "GM0363", "Amsterdam", 2015, None, 920_000, None, datetime(2017, 6, 1)],
+        ["vaststelling", "GM0599", "Rotterdam", 2015, None, 1],
+    ) == [
+        "Blad1!H4: Vul een datum in.",
+        "Blad1!A3: Bij de vaststelling van Amsterdam voor 2015 hoort de besteding; neem de "
+        "bestedingsregels van dat jaar op.",
+    ]
+
+
+# --- Importing what is already there ----------------------------------------------------------
+
+
+def test_the_same_history_again_changes_nothing(db, regeling_2015_2016):
+    maak_gemeente("GM0513", "Gouda", "Zuid-Holland")
+    rijen = [
+        *AMSTERDAM_AFGEROND,
+        ["toekenning", "GM0513", "Gouda", 2015, None, "nog vast te stellen"],
+        ["toekenning", "GM0518", "Den Haag", 2016, "kennisbevordering", 50_000],
+        ["toekenning", "GM0518", "Den Haag", 2016, "vroegsignalering", 45_000],
+        [
+            "toekenning",
+            "GM0599",
+            "Rotterdam",
+            2016,
+            None,
+            665_000,
+            None,
+            datetime(2015, 9, 14),
+            "NCTV-7",
+            "Regio Rijnmond",
+            "GM0606, GM0363",
+        ],
+    ]
+    maak_gemeente("GM0606", "Schiedam", "Zuid-Holland")
+    importeer(regeling_2015_2016, volledig(*rijen))
+    db.session.commit()
+    sporen = db.session.execute(select(func.count(AuditRegel.id))).scalar_one()
+
+    # Another file (the sheet renamed), with the same rows.
+    tweede = controleer(regeling_2015_2016, volledig(*rijen, blad="Nogmaals"), naam="2.xlsx")
+
+    assert tweede.status is UploadStatus.GECONTROLEERD, meldingen(tweede)
+    assert tweede.aantal_regels == 0
+    for soort, aantallen in tweede.gegevens["aantallen"].items():
+        assert aantallen["nieuw"] == aantallen["gewijzigd"] == 0, soort
+    assert tweede.gegevens["aantallen"]["toekenning"]["ongewijzigd"] == 5
+    assert tweede.gegevens["aantallen"]["vaststelling"]["ongewijzigd"] == 1
+    historische_import.importeer(
+        regeling_2015_2016, tweede, door="test", versie=tweede.versie, vandaag=VANDAAG
+    )
+    db.session.commit()
+    nieuwe_sporen = (
+        db.session.execute(
+            select(AuditRegel.soort).where(AuditRegel.id > 0).order_by(AuditRegel.id).offset(sporen)
+        )
+        .scalars()
+        .all()
+    )
+    assert set(nieuwe_sporen) <= {"upload"}
+
+
+def test_the_same_total_over_an_existing_split_is_unchanged(db, regeling_2015_2016):
+    importeer(regeling_2015_2016, werkmap(*_den_haag_verdeeld()))
+    db.session.commit()
+
+    tweede = controleer(
+        regeling_2015_2016, werkmap(["toekenning", "GM0518", "Den Haag", 2015, None, 950_000])
+    )
+
+    assert tweede.gegevens["aantallen"]["toekenning"] == {
+        "nieuw": 0,
+        "gewijzigd": 0,
+        "ongewijzigd": 1,
+    }
+
+
+def test_the_preview_says_which_field_changed(db, regeling_2015_2016, officier):
+    maak_gemeente("GM0606", "Schiedam", "Zuid-Holland")
+    rij = [
+        "toekenning",
+        "GM0599",
+        "Rotterdam",
+        2015,
+        None,
+        665_000,
+        None,
+        None,
+        None,
+        "Regio Rijnmond",
+        "GM0606",
+    ]
+    importeer(regeling_2015_2016, volledig(rij))
+    db.session.commit()
+    rij[9] = "Regio Rotterdam"
+
+    tweede = controleer(regeling_2015_2016, volledig(rij), naam="regio.xlsx")
+    pagina = html(
+        officier.get(f"/versterkingsgelden/regelingen/{regeling_2015_2016.id}/import/{tweede.id}")
+    )
+
+    assert tweede.gegevens["aantallen"]["toekenning"]["gewijzigd"] == 1
+    assert "Regio Rijnmond</td>" in pagina
+    assert "<strong>Regio Rotterdam</strong>" in pagina
+    assert "<strong>€ 665.000,00</strong>" not in pagina  # the amount did not change
+
+
+def _den_haag_verdeeld() -> list[list[object]]:
+    return [
+        ["toekenning", "GM0518", "Den Haag", 2015, "kennisbevordering", 500_000],
+        ["toekenning", "GM0518", "Den Haag", 2015, "vroegsignalering", 450_000],
+    ]
