@@ -1,20 +1,26 @@
-"""``flask versterkingsgelden ...``: the historical import from the command line."""
+"""``flask versterkingsgelden ...``: a new scheme, and the historical import, from the command
+line (for an administrator setting up an installation; officers use the web pages)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import NoReturn
 
 import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
+from werkzeug.datastructures import MultiDict
 
 from kern import audit, tijd
 from kern.accounts.models import Gebruiker, Rol
 from kern.db import db
+from kern.formatting import geld
+from kern.forms import Formulier
 from kern.uploads import Upload, UploadStatus
 from subsidies import historische_import, services
+from subsidies.forms.regelingen import DoelForm, JaarForm, RegelingForm
 from subsidies.models import Regeling
 
 cli = AppGroup("versterkingsgelden", help="De versterkingsgelden.")
@@ -31,6 +37,133 @@ def _stop(tekst: str, code: int) -> NoReturn:
 def _onbekende_lengte() -> Iterator[None]:
     """An iterable without a length: the progress bar counts without a percentage."""
     yield from ()
+
+
+@cli.command("regeling")
+@click.argument("naam")
+@click.option("--grondslag", required=True, help="De wettelijke grondslag.")
+@click.option("--kamerstuk", help="Zoals '29 754, nr. 326'.")
+@click.option("--omschrijving")
+@click.option(
+    "--jaar",
+    "jaren",
+    multiple=True,
+    metavar="JAAR=PLAFOND",
+    help="Een jaar en zijn plafond, zoals 2015=4.477.000; mag vaker, ten minste één keer.",
+)
+@click.option(
+    "--doel",
+    "doelen",
+    multiple=True,
+    metavar="CODE:NAAM[:MAATREGELEN]",
+    help="Een bestedingsdoel, zoals 'nazorg:Nazorg terugkeerders:26, 30'; mag vaker. Zonder "
+    "--doel: kennisbevordering, vroegsignalering en persoonsgerichte_aanpak.",
+)
+@click.option("--door", default="cli", show_default=True, help="Wie de regeling aanmaakt.")
+def regeling(
+    naam: str,
+    grondslag: str,
+    kamerstuk: str | None,
+    omschrijving: str | None,
+    jaren: tuple[str, ...],
+    doelen: tuple[str, ...],
+    door: str,
+) -> None:
+    """Maak de regeling NAAM met haar jaren, plafonds en bestedingsdoelen, zoals het formulier
+    Nieuwe regeling, maar met alle jaren en eigen doelen in één keer."""
+    fouten: list[str] = []
+    plafonds = _jaren(jaren, fouten)
+    eigen_doelen = _doelen(doelen, fouten)
+    eerste = min(plafonds, default=None)
+    fouten[:0] = _fouten(
+        RegelingForm,
+        naam=naam,
+        grondslag=grondslag,
+        kamerstuk=kamerstuk or "",
+        omschrijving=omschrijving or "",
+        jaar=str(eerste or 2000),
+        plafond=str(plafonds.get(eerste, 0) if eerste else 0),
+    )
+    if not jaren:
+        fouten.append("Geef ten minste één jaar met --jaar JAAR=PLAFOND.")
+    if fouten:
+        _niet_aangemaakt(fouten, GEBRUIK)
+    with audit.als(door):
+        try:
+            nieuw = services.maak_regeling(
+                naam=naam,
+                grondslag=grondslag,
+                kamerstuk=kamerstuk,
+                omschrijving=omschrijving,
+                jaren=plafonds,
+                **({"doelen": eigen_doelen} if eigen_doelen else {}),
+            )
+        except services.SubsidieFout as fout:
+            db.session.rollback()
+            _niet_aangemaakt([str(fout)], ONGELDIG)
+        db.session.commit()
+    click.echo(
+        f"Regeling {nieuw.naam} aangemaakt (id {nieuw.id}): "
+        + ", ".join(f"{j.jaar} (plafond {geld(j.plafond)})" for j in nieuw.jaren)
+        + "; bestedingsdoelen "
+        + ", ".join(d.code for d in nieuw.doelen)
+        + "."
+    )
+
+
+def _niet_aangemaakt(fouten: list[str], code: int) -> NoReturn:
+    _stop("\n".join(["De regeling is niet aangemaakt:", *(f"  {f}" for f in fouten)]), code)
+
+
+def _fouten(formulier: type[Formulier], **velden: str) -> list[str]:
+    """The messages the web form gives for these values (the same validators, no request)."""
+    form = formulier(formdata=MultiDict(velden), meta={"csrf": False})
+    form.validate()
+    return [tekst for veld in form for tekst in veld.errors]
+
+
+def _jaren(opgegeven: tuple[str, ...], fouten: list[str]) -> dict[int, Decimal]:
+    """``--jaar 2015=4.477.000``, read as the form for a year reads it."""
+    jaren: dict[int, Decimal] = {}
+    for tekst in opgegeven:
+        jaar, teken, plafond = tekst.partition("=")
+        if not teken:
+            fouten.append(f"--jaar {tekst}: schrijf JAAR=PLAFOND, bijvoorbeeld 2015=4.477.000.")
+            continue
+        form = JaarForm(
+            formdata=MultiDict({"jaar": jaar, "plafond": plafond}), meta={"csrf": False}
+        )
+        if not form.validate():
+            fouten.extend(f"--jaar {tekst}: {t}" for veld in form for t in veld.errors)
+        elif form.jaar.data in jaren:
+            fouten.append(f"--jaar {tekst}: het jaar {form.jaar.data} staat er al.")
+        else:
+            assert form.plafond.data is not None
+            jaren[form.jaar.data] = form.plafond.data
+    return jaren
+
+
+def _doelen(opgegeven: tuple[str, ...], fouten: list[str]) -> list[tuple[str, str, str | None]]:
+    """``--doel code:naam[:maatregelen]``, read as the form for a purpose reads it."""
+    doelen: list[tuple[str, str, str | None]] = []
+    for tekst in opgegeven:
+        code, teken, rest = tekst.partition(":")
+        naam, _, maatregelen = rest.partition(":")
+        if not teken or not naam.strip():
+            fouten.append(
+                f"--doel {tekst}: schrijf CODE:NAAM of CODE:NAAM:MAATREGELEN, bijvoorbeeld "
+                "nazorg:Nazorg terugkeerders:26, 30."
+            )
+            continue
+        velden = {"code": code.strip(), "naam": naam.strip(), "maatregelen": maatregelen.strip()}
+        form = DoelForm(formdata=MultiDict(velden), meta={"csrf": False})
+        if not form.validate():
+            fouten.extend(f"--doel {tekst}: {t}" for veld in form for t in veld.errors)
+        elif any(d[0] == velden["code"] for d in doelen):
+            fouten.append(f"--doel {tekst}: de code {velden['code']} staat er al.")
+        else:
+            doelen.append((velden["code"], velden["naam"], velden["maatregelen"] or None))
+    return doelen
 
 
 @cli.command("importeer")
