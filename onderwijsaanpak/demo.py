@@ -7,7 +7,9 @@ few activities between 2015 and 2017; the pilots have lessons, some taken into t
 The round of school year 2015-2016 is closed (most reports approved, one sent back and approved
 later, one never submitted); that of 2016-2017 is open and past its due date: some reports wait
 for review, Rotterdam's was sent back, and Amsterdam (the demo municipality user's) has still to
-submit. Everything goes through the services, under the name "demo" in the audit trail.
+submit. Reports carry the moments of those years (`TE_LAAT`): most came in the weeks before the
+due date, two of the first round and one of the second after it, and the reviews a few days
+later. Everything goes through the services, under the name "demo" in the audit trail.
 
 Loading adds what is missing: a municipality already in the cohort keeps its phase and gets no
 demo activities, and a round that exists gets no demo reports, so loading twice changes nothing.
@@ -16,7 +18,7 @@ demo activities, and a round that exists gets no demo reports, so loading twice 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -25,6 +27,7 @@ from gemeenten.models import Gemeente
 from kern import audit, tijd
 from kern.db import db
 from kern.demo import Verslag
+from kern.tijd import TIJDZONE
 from onderwijsaanpak import services
 from onderwijsaanpak.models import (
     ActiviteitSoort,
@@ -195,16 +198,37 @@ def _open_ronde(ronde: Ronde, leden: dict[str, Cohortlid], vandaag: date) -> boo
     if vandaag <= ronde.tot:  # a test's clock before the period ended: nothing to report yet
         return True
     for code, lid in leden.items():
-        _rapporteer(nieuw, ronde, code, lid, vandaag)
+        _rapporteer(nieuw, ronde, code, lid)
     if not ronde.open:
         services.sluit_ronde(nieuw, door=DOOR, versie=nieuw.versie)
     return True
 
 
-def _rapporteer(
-    ronde: Rapportageronde, demo: Ronde, code: str, lid: Cohortlid, vandaag: date
-) -> None:
-    """Each municipality's report in the round, by its place in the cohort."""
+# Days after the due date that a municipality (by its place in the cohort) submitted; the
+# others submitted in the weeks before it.
+TE_LAAT = {VORIG_SCHOOLJAAR.naam: {3: 9, 11: 16}, DIT_SCHOOLJAAR.naam: {9: 5}}
+
+
+def _moment(dag: date, plaats: int) -> datetime:
+    """A working hour on ``dag`` (Amsterdam), never later than now."""
+    moment = datetime.combine(dag, time(9 + plaats % 7), tzinfo=TIJDZONE).astimezone(UTC)
+    return min(moment, tijd.nu())
+
+
+def _ingediend_op(demo: Ronde, plaats: int) -> datetime:
+    """When the municipality submitted: on time, or as late as `TE_LAAT` says."""
+    te_laat = TE_LAAT[demo.naam].get(plaats)
+    dagen = te_laat if te_laat is not None else -(2 + (plaats * 7) % 24)
+    return _moment(demo.uiterlijk + timedelta(days=dagen), plaats)
+
+
+def _later(moment: datetime, dagen: int) -> datetime:
+    return min(moment + timedelta(days=dagen), tijd.nu())
+
+
+def _rapporteer(ronde: Rapportageronde, demo: Ronde, code: str, lid: Cohortlid) -> None:
+    """Each municipality's report in the round, by its place in the cohort, at the moments a
+    round of the time would have seen: most on time, a few after the due date."""
     plaats = COHORT.index(code)
     if demo.open and code == "GM0363":  # Amsterdam: the demo municipality user submits it
         return
@@ -212,27 +236,40 @@ def _rapporteer(
         return
     if demo.open and plaats >= 14:  # four are late in the open round
         return
-    rapportage = services.dien_in(ronde, lid.gemeente, toelichting=None, door=DOOR, vandaag=vandaag)
+    op = _ingediend_op(demo, plaats)
+    rapportage = services.dien_in(
+        ronde, lid.gemeente, toelichting=None, door=DOOR, vandaag=_dag(op), op=op
+    )
     if code == "GM0599" or (not demo.open and plaats == 5):
+        op = _later(op, 6)
         services.stuur_terug(
             rapportage,
             reden="Bij de activiteiten ontbreken de BRIN-codes van de scholen; vul die aan, "
             "zodat we kunnen tellen hoeveel scholen zijn bereikt.",
             door=DOOR,
             versie=rapportage.versie,
+            op=op,
         )
         if demo.open:
             return  # Rotterdam has still to send it again
+        op = _later(op, 8)
         rapportage = services.dien_in(
             ronde,
             lid.gemeente,
             toelichting="De BRIN-codes staan niet in onze administratie; we vragen ze op bij de "
             "scholen en vullen ze in de volgende ronde aan.",
             door=DOOR,
-            vandaag=vandaag,
+            vandaag=_dag(op),
+            op=op,
         )
     if not demo.open or plaats % 2 == 0:  # the open round: half still waits for review
-        services.keur_goed(rapportage, door=DOOR, versie=rapportage.versie)
+        services.keur_goed(
+            rapportage, door=DOOR, versie=rapportage.versie, op=_later(op, 5 + plaats % 9)
+        )
+
+
+def _dag(moment: datetime) -> date:
+    return moment.astimezone(TIJDZONE).date()
 
 
 def laad_demo(verslag: Verslag) -> None:

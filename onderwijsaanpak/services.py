@@ -9,7 +9,7 @@ name; nothing has changed when one is raised. Changes reach the audit trail thro
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -598,8 +598,10 @@ def dien_in(
     toelichting: str | None,
     door: str,
     vandaag: date,
+    op: datetime | None = None,
 ) -> Rapportage:
-    """Submit the municipality's report: its activities in the round's period, as they are."""
+    """Submit the municipality's report: its activities in the round's period, as they are.
+    ``op`` is the moment of submission, now unless given (the demo tells of past rounds)."""
     if fout := indienen_geweigerd(ronde, gemeente, vandaag):
         raise OnderwijsFout(fout)
     activiteiten = activiteiten_van(gemeente, ronde)
@@ -612,6 +614,7 @@ def dien_in(
         deelnemers=sum(a.deelnemers for a in activiteiten),
         toelichting=_tekst(toelichting, regels.TOELICHTING_MAX, "toelichting"),
         ingediend_door=door,
+        ingediend_op=op or utcnow(),
     )
     db.session.add(rapportage)
     db.session.flush()
@@ -627,17 +630,29 @@ def _te_beoordelen(rapportage: Rapportage, versie: int | None) -> None:
 
 
 def keur_goed(
-    rapportage: Rapportage, *, door: str, versie: int | None, reactie: str | None = None
+    rapportage: Rapportage,
+    *,
+    door: str,
+    versie: int | None,
+    reactie: str | None = None,
+    op: datetime | None = None,
 ) -> None:
     _te_beoordelen(rapportage, versie)
     rapportage.reactie = _tekst(reactie, regels.TOELICHTING_MAX, "reactie")
     rapportage.status = RapportageStatus.GOEDGEKEURD
     rapportage.beoordeeld_door = door
-    rapportage.beoordeeld_op = utcnow()
+    rapportage.beoordeeld_op = op or utcnow()
     db.session.flush()
 
 
-def stuur_terug(rapportage: Rapportage, *, reden: str, door: str, versie: int | None) -> None:
+def stuur_terug(
+    rapportage: Rapportage,
+    *,
+    reden: str,
+    door: str,
+    versie: int | None,
+    op: datetime | None = None,
+) -> None:
     """Send a report back with a reason: its period's activities can change again."""
     _te_beoordelen(rapportage, versie)
     rapportage.reactie = _tekst(
@@ -645,7 +660,7 @@ def stuur_terug(rapportage: Rapportage, *, reden: str, door: str, versie: int | 
     )
     rapportage.status = RapportageStatus.TERUGGESTUURD
     rapportage.beoordeeld_door = door
-    rapportage.beoordeeld_op = utcnow()
+    rapportage.beoordeeld_op = op or utcnow()
     db.session.flush()
 
 

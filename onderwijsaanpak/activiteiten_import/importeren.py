@@ -31,9 +31,9 @@ def importeer(
     preview showed them: when either changed since (the upload confirmed already, an activity
     reported meanwhile), nothing is imported and the user sees the preview again.
     """
-    services.controleer_versie(upload, versie, "deze upload")
     if (waarom := uploads.niet_te_importeren(upload)) is not None:
-        raise OnderwijsFout(waarom)
+        raise OnderwijsFout(waarom)  # confirmed already (by this user, say) or refused
+    services.controleer_versie(upload, versie, "deze upload")
     vv = voorvertoning(gemeente, upload)
     if stand != vv.stand:
         raise Conflict(

@@ -244,10 +244,10 @@ def test_a_confirmed_upload_cannot_be_confirmed_twice(klerk, amsterdam):
 
     nogmaals = klerk.post(f.actie, data=f.velden)
 
-    assert nogmaals.status_code == 409
+    assert nogmaals.status_code == 400
     assert len(activiteiten(amsterdam)) == 1
-    pagina = tekst(nogmaals)
-    assert "Iemand anders heeft deze upload intussen gewijzigd." in pagina
+    assert ("fout", "Deze upload is al ingelezen.") in meldingen(nogmaals)
+    assert "Ingelezen op" in tekst(nogmaals)
 
 
 def test_the_identical_file_again_stores_and_reports_nothing_new(klerk, amsterdam):

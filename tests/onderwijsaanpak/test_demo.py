@@ -3,9 +3,11 @@ lessons and two rounds, loaded idempotently; the demo municipality user can repo
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from datetime import UTC, date, datetime
 
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from gemeenten import programmas
@@ -26,6 +28,7 @@ from onderwijsaanpak.models import (
     Rapportageronde,
     RapportageStatus,
 )
+from tests.formulieren import formulier
 from tests.pagina import meldingen, tekst
 
 MODELLEN = (Cohortlid, Faseperiode, Activiteit, Les, Rapportageronde, Rapportage, AuditRegel)
@@ -186,3 +189,63 @@ def test_the_demo_loads_on_a_day_in_its_own_past(db, runner, monkeypatch):
     assert laatste <= date(2016, 6, 1)
     assert db.session.execute(select(func.count()).select_from(Cohortlid)).scalar_one() == 18
     assert db.session.execute(select(func.count()).select_from(Rapportage)).scalar_one() == 0
+
+
+def test_the_closed_round_has_reports_on_time_and_a_few_late(db, runner):
+    laden(runner)
+
+    gesloten = db.session.execute(
+        select(Rapportageronde).where(Rapportageronde.naam == "Schooljaar 2015-2016 (demo)")
+    ).scalar_one()
+    rapportages = gesloten.rapportages
+    te_laat = sorted(r.gemeente.naam for r in rapportages if r.na_de_termijn)
+    # Seventeen reports, two of them sent back and sent again: two came after the due date,
+    # and so did Huizen's second version; the other sixteen submissions were on time.
+    assert len(rapportages) == 19
+    assert te_laat == ["'s-Gravenhage", "Almere", "Huizen"]
+    assert all(r.ingediend_op.year == 2016 for r in rapportages)
+    assert all(
+        r.beoordeeld_op is not None and r.ingediend_op < r.beoordeeld_op for r in rapportages
+    )
+
+
+def test_the_demo_municipality_user_reports_activities_by_excel(db, runner, app):
+    laden(runner)
+    client = app.test_client()
+    client.post("/aanmelden", data={"email": "gemeente@demo.example", "wachtwoord": WACHTWOORD})
+    pagina = client.get("/onderwijsaanpak/gemeenten/GM0363")
+    assert "Activiteiten uploaden (Excel)" in tekst(pagina)
+    voor = db.session.execute(select(func.count()).select_from(Activiteit)).scalar_one()
+
+    werkmap = load_workbook(
+        io.BytesIO(client.get("/onderwijsaanpak/gemeenten/GM0363/activiteiten.xlsx").data)
+    )
+    blad = werkmap["Activiteiten"]
+    for rij, waarden in enumerate(
+        (
+            ("Training voor onderwijsprofessionals", date(2017, 3, 15), "Cartesius Lyceum"),
+            ("Burgerschaps- of debatactiviteit voor leerlingen", "12-05-2017", "ROC TOP"),
+        ),
+        7,
+    ):
+        for kolom, waarde in zip("ABC", waarden, strict=True):
+            blad[f"{kolom}{rij}"] = waarde
+        blad[f"E{rij}"], blad[f"F{rij}"] = ("VO", 18) if rij == 7 else ("MBO", 64)
+    uit = io.BytesIO()
+    werkmap.save(uit)
+    antwoord = client.post(
+        "/onderwijsaanpak/gemeenten/GM0363/activiteiten/upload",
+        data={"bestand": (io.BytesIO(uit.getvalue()), "activiteiten.xlsx")},
+        content_type="multipart/form-data",
+    )
+    voorvertoning = client.get(antwoord.headers["Location"])
+    assert "2 nieuwe activiteiten, samen 82 deelnemers" in tekst(voorvertoning)
+    f = formulier(voorvertoning.text, "/inlezen")
+    bevestigd = client.post(f.actie, data=f.velden, follow_redirects=True)
+
+    assert meldingen(bevestigd)[0] == (
+        "succes",
+        "Ingelezen: 2 activiteiten uit activiteiten.xlsx.",
+    )
+    assert db.session.execute(select(func.count()).select_from(Activiteit)).scalar_one() == voor + 2
+    assert "ROC TOP" in tekst(bevestigd)
