@@ -14,7 +14,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from gemeenten import cli, services, views
+    from gemeenten import cli, landelijk, services, views
     from gemeenten.demo import laad_demo
     from kern import demo, navigatie
     from kern.accounts import gemeentebron
@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.cli)
     gemeentebron.installeer(app, services.Bron())
     demo.registreer(app, 10, laad_demo)
+    demo.registreer_landelijk(app, 10, landelijk.genereer)
     # A municipality user's start page is their municipality's page (see `kern.views.home`).
     navigatie.registreer_menuitem(
         app,

@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
     from gemeenten import programmas, secties
     from gemeenten.models import Programma
     from kern import demo, navigatie
-    from onderwijsaanpak import models, services  # noqa: F401 (models: the tables)
+    from onderwijsaanpak import landelijk, models, services  # noqa: F401 (models: the tables)
     from onderwijsaanpak.demo import laad_demo
     from onderwijsaanpak.views import bp
     from onderwijsaanpak.views.gemeentepagina import gemeente_sectie, te_rapporteren
@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
     secties.registreer(app, 30, gemeente_sectie)
     secties.registreer_te_doen(app, te_rapporteren)
     demo.registreer(app, 60, laad_demo)
+    demo.registreer_landelijk(app, 60, landelijk.genereer)
     # The cohort is the membership: a municipality in the pilot or the rollout takes part.
     programmas.registreer(
         app, Programma.ONDERWIJSAANPAK, services.cohortleden, "volgt uit het cohort"

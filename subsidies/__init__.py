@@ -16,7 +16,7 @@ def init_app(app: Flask) -> None:
     from gemeenten import programmas, secties
     from gemeenten.models import Programma
     from kern import demo
-    from subsidies import cli, models, services  # noqa: F401 (models: the tables)
+    from subsidies import cli, landelijk, models, services  # noqa: F401 (models: the tables)
     from subsidies.demo import laad_demo
     from subsidies.views import bp
     from subsidies.views.overzichten import gemeente_sectie
@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
         app, Programma.VERSTERKINGSGELDEN, services.ontvangers, "volgt uit de beschikkingen"
     )
     demo.registreer(app, 50, laad_demo)
+    demo.registreer_landelijk(app, 50, landelijk.genereer)
     _registreer_menu(app)
     _registreer_startpagina(app)
 

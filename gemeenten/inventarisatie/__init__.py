@@ -19,11 +19,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from gemeenten.inventarisatie import models  # noqa: F401 (the tables)
+    from gemeenten.inventarisatie import landelijk, models  # noqa: F401 (models: the tables)
     from gemeenten.inventarisatie.views import bp
-    from kern import navigatie
+    from kern import demo, navigatie
 
     app.register_blueprint(bp)
+    demo.registreer_landelijk(app, 70, landelijk.genereer)
     navigatie.registreer_menuitem(
         app,
         navigatie.Menuitem(
