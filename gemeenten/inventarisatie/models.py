@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kern.audit import Geaudit
-from kern.db import Model, utcnow
+from kern.db import Keuze, Model, tekst_enum, utcnow
 
 if TYPE_CHECKING:
     from gemeenten.models import Gemeente
@@ -116,6 +116,11 @@ class Thema(Geaudit, Model):
 
     __mapper_args__ = {"version_id_col": versie}
 
+    @property
+    def label(self) -> str:
+        """For the audit trail of the actions that cover it."""
+        return self.naam
+
 
 class Deelnemer(Geaudit, Model):
     """A municipality invited to an inventory: when it was invited and when it answered."""
@@ -204,3 +209,131 @@ class Antwoord(Geaudit, Model):
     thema: Mapped[Thema] = relationship()
 
     __mapper_args__ = {"version_id_col": versie}
+
+    @property
+    def label(self) -> str:
+        """For the audit trail of the actions that cover it: "Amsterdam: Kennis"."""
+        return f"{self.gemeente.weergavenaam}: {self.thema.naam}"
+
+
+# --- The national response: actions on needs (`gemeenten.inventarisatie.acties`) -------------
+
+
+class Organisatie(Keuze):
+    """Who carries an action out."""
+
+    NCTV = "nctv"
+    SZW = "szw"
+    ESS = "ess"
+    ROR = "ror"
+    ANDERS = "anders"  # named in `Actie.organisatie_anders`
+
+    @property
+    def label(self) -> str:
+        return ORGANISATIE_LABELS[self]
+
+    @property
+    def voluit(self) -> str:
+        return ORGANISATIE_VOLUIT[self]
+
+
+ORGANISATIE_LABELS = {
+    Organisatie.NCTV: "NCTV",
+    Organisatie.SZW: "SZW",
+    Organisatie.ESS: "ESS",
+    Organisatie.ROR: "ROR",
+    Organisatie.ANDERS: "Anders",
+}
+ORGANISATIE_VOLUIT = {
+    Organisatie.NCTV: "Nationaal Coördinator Terrorismebestrijding en Veiligheid",
+    Organisatie.SZW: "Ministerie van Sociale Zaken en Werkgelegenheid",
+    Organisatie.ESS: "Expertise-unit Sociale Stabiliteit",
+    Organisatie.ROR: "Rijksopleidingsinstituut tegengaan Radicalisering",
+    Organisatie.ANDERS: "Een andere organisatie",
+}
+
+
+class ActieStatus(Keuze):
+    GEPLAND = "gepland"
+    LOPEND = "lopend"
+    AFGEROND = "afgerond"
+
+
+def _naar(tabel: str, naam: str) -> sa.ForeignKey:
+    """A link's foreign key; named by hand, as the convention's name passes PostgreSQL's 63
+    characters."""
+    return sa.ForeignKey(f"{tabel}.id", ondelete="CASCADE", name=naam)
+
+
+# Which themes and which single needs (answers with a need) an action responds to. Removing a
+# theme or an answer removes its links (the backrefs below let the ORM do so; the database too).
+actie_themas = sa.Table(
+    "inventarisatie_actie_themas",
+    Model.metadata,
+    sa.Column(
+        "actie_id", _naar("inventarisatie_acties", "fk_actie_themas_actie"), primary_key=True
+    ),
+    sa.Column(
+        "thema_id", _naar("inventarisatie_themas", "fk_actie_themas_thema"), primary_key=True
+    ),
+)
+actie_behoeften = sa.Table(
+    "inventarisatie_actie_behoeften",
+    Model.metadata,
+    sa.Column(
+        "actie_id", _naar("inventarisatie_acties", "fk_actie_behoeften_actie"), primary_key=True
+    ),
+    sa.Column(
+        "antwoord_id",
+        _naar("inventarisatie_antwoorden", "fk_actie_behoeften_antwoord"),
+        primary_key=True,
+    ),
+)
+
+
+class Actie(Geaudit, Model):
+    """The national government's response to needs of an inventory: what is done, by whom,
+    how far it is, and the date that goes with its status (planned, started or finished).
+
+    It responds to whole themes (every need on them) and to single needs; a need can be
+    covered by several actions, and an action can cover many needs.
+    """
+
+    __tablename__ = "inventarisatie_acties"
+    __audit_soort__ = "inventarisatieactie"
+    __audit_relaties__ = ("themas", "behoeften")
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(organisatie = 'anders') = (organisatie_anders IS NOT NULL)",
+            name="andere_organisatie_genoemd",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inventarisatie_id: Mapped[int] = mapped_column(sa.ForeignKey("inventarisaties.id"), index=True)
+    omschrijving: Mapped[str] = mapped_column(sa.Text)
+    organisatie: Mapped[Organisatie] = mapped_column(tekst_enum(Organisatie, "organisatie", 10))
+    organisatie_anders: Mapped[str | None] = mapped_column(sa.String(200))
+    status: Mapped[ActieStatus] = mapped_column(tekst_enum(ActieStatus, "actiestatus", 10))
+    datum: Mapped[date]
+    demo: Mapped[bool] = mapped_column(default=False)
+    vastgelegd_door: Mapped[str] = mapped_column(sa.String(254))
+    vastgelegd_op: Mapped[datetime] = mapped_column(default=utcnow)
+    versie: Mapped[int] = mapped_column(default=1)
+
+    inventarisatie: Mapped[Inventarisatie] = relationship()
+    themas: Mapped[list[Thema]] = relationship(
+        secondary=actie_themas, order_by="Thema.volgorde", backref="acties"
+    )
+    behoeften: Mapped[list[Antwoord]] = relationship(
+        secondary=actie_behoeften, order_by="Antwoord.id", backref="acties"
+    )
+
+    __mapper_args__ = {"version_id_col": versie}
+
+    @property
+    def uitvoerder(self) -> str:
+        """The organisation as shown: its abbreviation, or the other one's name."""
+        if self.organisatie is Organisatie.ANDERS:
+            return self.organisatie_anders or Organisatie.ANDERS.label
+        return self.organisatie.label

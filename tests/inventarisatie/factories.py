@@ -3,13 +3,25 @@ commits."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
-from gemeenten.inventarisatie.models import Antwoord, Deel, Deelnemer, Inventarisatie, Thema
+from gemeenten.inventarisatie import acties
+from gemeenten.inventarisatie.models import (
+    Actie,
+    ActieStatus,
+    Antwoord,
+    Deel,
+    Deelnemer,
+    Inventarisatie,
+    Organisatie,
+    Thema,
+)
 from gemeenten.models import Gemeente
 from kern.db import db
 
 UITGENODIGD = date(2015, 6, 1)
+VANDAAG = date(2016, 6, 1)  # the day the action tests are set on
 
 
 def maak_inventarisatie(
@@ -70,3 +82,59 @@ def maak_antwoord(
     db.session.add(antwoord)
     db.session.flush()
     return antwoord
+
+
+def inventarisatie_met_themas(
+    themas: Sequence[tuple[str, str]],
+    naam: str = "Quickscan 2015",
+    datum: date = date(2015, 10, 12),
+) -> Inventarisatie:
+    """An inventory with ``themas`` as (part, theme) pairs, the parts in order of appearance."""
+    inventarisatie = maak_inventarisatie(naam, datum)
+    delen: dict[str, Deel] = {}
+    for deelnaam, themanaam in themas:
+        if deelnaam not in delen:
+            delen[deelnaam] = maak_deel(inventarisatie, deelnaam)
+        maak_thema(delen[deelnaam], themanaam)
+    return inventarisatie
+
+
+def thema(inventarisatie: Inventarisatie, naam: str) -> Thema:
+    return next(t for t in inventarisatie.themas if t.naam == naam)
+
+
+def actiegegevens(
+    *,
+    omschrijving: str = "Train-de-trainer sleutelfiguren",
+    organisatie: Organisatie = Organisatie.ROR,
+    organisatie_anders: str | None = None,
+    status: ActieStatus = ActieStatus.LOPEND,
+    datum: date = date(2016, 3, 1),
+    themas: Sequence[Thema] = (),
+    behoeften: Sequence[Antwoord] = (),
+) -> acties.ActieGegevens:
+    return acties.ActieGegevens(
+        omschrijving=omschrijving,
+        organisatie=organisatie,
+        organisatie_anders=organisatie_anders,
+        status=status,
+        datum=datum,
+        thema_ids=[t.id for t in themas],
+        behoefte_ids=[a.id for a in behoeften],
+    )
+
+
+def maak_actie(
+    inventarisatie: Inventarisatie,
+    *,
+    themas: Sequence[Thema] = (),
+    behoeften: Sequence[Antwoord] = (),
+    **kwargs: object,
+) -> Actie:
+    """An action of the national government, through the service."""
+    return acties.leg_vast(
+        inventarisatie,
+        actiegegevens(themas=themas, behoeften=behoeften, **kwargs),  # type: ignore[arg-type]
+        vandaag=VANDAAG,
+        door="test",
+    )
