@@ -42,6 +42,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import inspect, select, text
 from werkzeug.test import TestResponse
 
+from gemeenten.inventarisatie.models import Actie, Inventarisatie
 from gemeenten.models import Deelname, Gemeente, Programma
 from kern.accounts.models import Gebruiker, Rol
 from kern.app import create_app
@@ -52,6 +53,12 @@ from onderwijsaanpak.models import Activiteit, Fase, Les, Rapportage, Rapportage
 from subsidies import historische_import, services, verantwoording_import
 from subsidies.models import Beschikking, BetalingSoort, Regeling, RegelingJaar
 from tests.gemeenten.factories import maak_deelname, maak_gemeente
+from tests.inventarisatie.factories import (
+    maak_actie,
+    maak_antwoord,
+    maak_deelnemer,
+    maak_inventarisatie,
+)
 from tests.kern.factories import WACHTWOORD, maak_gebruiker
 from tests.onderwijsaanpak.factories import (
     maak_activiteit,
@@ -389,6 +396,9 @@ class TweeGemeenten:
     gebruikers: dict[Rol, Gebruiker]
     doelwit: Gebruiker  # the account that views about "a user" act on
     onderwijs: Onderwijs
+    inventarisatie: Inventarisatie  # both invited, each with a need on both themes (and on
+    # the one theme of a later inventory, to compare with)
+    actie: Actie  # the national response to both needs on the first theme
 
 
 @pytest.fixture
@@ -436,8 +446,31 @@ def twee_gemeenten(db: SQLAlchemy) -> TweeGemeenten:
         },
         doelwit=maak_gebruiker(Rol.FINANCIEN),
         onderwijs=_onderwijs(eigen, andere),
+        **_inventarisatie(eigen, andere),
     )
     return twee
+
+
+def _inventarisatie(eigen: Gemeente, andere: Gemeente) -> dict[str, Any]:
+    inventarisatie = maak_inventarisatie(
+        themas=(("Kennisopbouw", "Kennis"), ("Lokale behoeften", "Netwerk"))
+    )
+    kennis, netwerk = inventarisatie.themas
+    behoeften = []
+    for gemeente in (eigen, andere):
+        maak_deelnemer(inventarisatie, gemeente, date(2015, 11, 1))
+        behoeften.append(maak_antwoord(kennis, gemeente, prioriteit=4))
+        maak_antwoord(netwerk, gemeente, prioriteit=2)  # no action yet
+    later = maak_inventarisatie(
+        "Inventarisatie 2017", date(2017, 3, 1), themas=[("Deel", "Kennis")]
+    )
+    for gemeente in (eigen, andere):
+        maak_deelnemer(later, gemeente, date(2017, 3, 20))
+        maak_antwoord(later.themas[0], gemeente, prioriteit=5)
+    return {
+        "inventarisatie": inventarisatie,
+        "actie": maak_actie(inventarisatie, themas=[kennis], behoeften=behoeften),
+    }
 
 
 def _onderwijs(eigen: Gemeente, andere: Gemeente) -> Onderwijs:

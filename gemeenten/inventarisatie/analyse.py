@@ -171,6 +171,10 @@ class Analyse:
     def cel(self, gemeente: Rij, thema: Themakop) -> Cel | None:
         return self.matrix.get(gemeente.id, {}).get(thema.id)
 
+    def met_behoefte(self, thema: Themakop) -> list[Rij]:
+        """The municipalities in view with a need on ``thema``, in the page's order."""
+        return [g for g in self.gemeenten if (c := self.cel(g, thema)) is not None and c.behoefte]
+
     @property
     def respondenten(self) -> int:
         """Municipalities in view that answered at least one theme."""
@@ -233,6 +237,8 @@ class Vergelijkregel:
     naam: str  # as the later inventory names it
     toen: Aandeel
     nu: Aandeel
+    toen_met_behoefte: tuple[str, ...] = ()  # the municipalities with a need, by name
+    nu_met_behoefte: tuple[str, ...] = ()
 
     @property
     def verschil(self) -> Decimal | None:
@@ -250,8 +256,18 @@ def vergelijk(toen: Analyse, nu: Analyse) -> Vergelijking:
     """Per theme in both (by name), in the later inventory's order."""
     eerder = {themasleutel(c.thema.naam): c for c in toen.per_thema}
     later = {themasleutel(c.thema.naam) for c in nu.per_thema}
+
+    def namen(uitkomst: Analyse, thema: Themakop) -> tuple[str, ...]:
+        return tuple(g.naam for g in uitkomst.met_behoefte(thema))
+
     regels = [
-        Vergelijkregel(c.thema.naam, eerder[sleutel].aandeel, c.aandeel)
+        Vergelijkregel(
+            c.thema.naam,
+            eerder[sleutel].aandeel,
+            c.aandeel,
+            namen(toen, eerder[sleutel].thema),
+            namen(nu, c.thema),
+        )
         for c in nu.per_thema
         if (sleutel := themasleutel(c.thema.naam)) in eerder
     ]

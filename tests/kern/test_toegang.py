@@ -58,6 +58,8 @@ VOORBEELDEN: dict[str, Callable[[TweeGemeenten], object]] = {
     "ronde_id": lambda w: w.onderwijs.ronde.id,
     "rapportage_id": lambda w: w.onderwijs.eigen_rapportage.id,
     "activiteitenupload_id": lambda w: w.onderwijs.eigen_upload.id,
+    "inventarisatie_id": lambda w: w.inventarisatie.id,
+    "actie_id": lambda w: w.actie.id,
 }
 
 # The same arguments naming something of the other municipality. Every argument of a route

@@ -1,0 +1,1 @@
+"""The needs inventory's forms, one module per part."""
