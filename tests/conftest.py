@@ -54,10 +54,10 @@ from subsidies import historische_import, services, verantwoording_import
 from subsidies.models import Beschikking, BetalingSoort, Regeling, RegelingJaar
 from tests.gemeenten.factories import maak_deelname, maak_gemeente
 from tests.inventarisatie.factories import (
+    inventarisatie_met_themas,
     maak_actie,
     maak_antwoord,
     maak_deelnemer,
-    maak_inventarisatie,
 )
 from tests.kern.factories import WACHTWOORD, maak_gebruiker
 from tests.onderwijsaanpak.factories import (
@@ -452,8 +452,8 @@ def twee_gemeenten(db: SQLAlchemy) -> TweeGemeenten:
 
 
 def _inventarisatie(eigen: Gemeente, andere: Gemeente) -> dict[str, Any]:
-    inventarisatie = maak_inventarisatie(
-        themas=(("Kennisopbouw", "Kennis"), ("Lokale behoeften", "Netwerk"))
+    inventarisatie = inventarisatie_met_themas(
+        (("Kennisopbouw", "Kennis"), ("Lokale behoeften", "Netwerk"))
     )
     kennis, netwerk = inventarisatie.themas
     behoeften = []
@@ -461,9 +461,7 @@ def _inventarisatie(eigen: Gemeente, andere: Gemeente) -> dict[str, Any]:
         maak_deelnemer(inventarisatie, gemeente, date(2015, 11, 1))
         behoeften.append(maak_antwoord(kennis, gemeente, prioriteit=4))
         maak_antwoord(netwerk, gemeente, prioriteit=2)  # no action yet
-    later = maak_inventarisatie(
-        "Inventarisatie 2017", date(2017, 3, 1), themas=[("Deel", "Kennis")]
-    )
+    later = inventarisatie_met_themas([("Deel", "Kennis")], "Inventarisatie 2017", date(2017, 3, 1))
     for gemeente in (eigen, andere):
         maak_deelnemer(later, gemeente, date(2017, 3, 20))
         maak_antwoord(later.themas[0], gemeente, prioriteit=5)

@@ -304,7 +304,7 @@ def themakoppen(inventarisatie: Inventarisatie) -> list[Themakop]:
     return [Themakop(id_, naam, deel) for id_, naam, deel in rijen]
 
 
-def _in_beeld(inventarisatie: Inventarisatie, filter: Filter) -> sa.Select[tuple[int]]:
+def _in_beeld(inventarisatie: Inventarisatie, filter: Filter) -> sa.Select[int]:
     """The ids of the invited municipalities that ``filter`` leaves in view."""
     query = (
         select(Deelnemer.gemeente_id)
@@ -390,10 +390,11 @@ def zonder_actie(inventarisatie: Inventarisatie, filter: Filter) -> list[OpenBeh
             Antwoord.gemeente_id.in_(list(in_beeld)),
             sa.not_(_met_actie()),
         )
-    ).all()
+    )
     volgorde = {thema_id: nummer for nummer, thema_id in enumerate(koppen)}
-    rijen.sort(key=lambda r: (volgorde[r[1]], -(r[3] or 0), in_beeld[r[2]].naam))
-    return [
+    behoeften = [
         OpenBehoefte(id_, koppen[thema_id], in_beeld[gemeente_id], prioriteit, toelichting)
         for id_, thema_id, gemeente_id, prioriteit, toelichting in rijen
     ]
+    behoeften.sort(key=lambda b: (volgorde[b.thema.id], -(b.prioriteit or 0), b.gemeente.naam))
+    return behoeften

@@ -114,7 +114,7 @@ def test_themes_and_needs_of_another_inventory_or_without_a_need_are_refused(qui
     later = inventarisatie_met_themas(THEMAS, "Inventarisatie 2017", date(2017, 3, 1))
     maak_deelnemer(later, amsterdam)
     andere_behoefte = maak_antwoord(thema(later, "Kennis"), amsterdam, prioriteit=2)
-    geen_behoefte = maak_antwoord(thema(quickscan, "Kennis"), amsterdam, behoefte=False)
+    geen_behoefte = maak_antwoord(thema(quickscan, "Kennis"), amsterdam, False, None)
 
     gevallen = [
         (actiegegevens(themas=[thema(later, "Kennis")]), "themas"),

@@ -13,7 +13,7 @@ from gemeenten.inventarisatie.models import Actie, ActieStatus, Antwoord, Organi
 from kern import tijd
 from kern.accounts.models import Rol
 from kern.db import db
-from tests.inventarisatie.factories import thema
+from tests.inventarisatie.factories import maak_inventarisatie, thema
 from tests.pagina import foutmeldingen, meldingen, tekst, versie_in
 
 
@@ -153,9 +153,7 @@ def test_an_officer_removes_an_action(officier, bekend):
 
 
 def test_an_action_of_another_inventory_is_404(officier, bekend):
-    from tests.inventarisatie.factories import maak_inventarisatie
-
-    ander = maak_inventarisatie("Ander", themas=(("Deel", "Thema"),))
+    ander = maak_inventarisatie("Ander")
 
     adres = f"/behoefte-inventarisatie/{ander.id}/acties/{bekend.actie_op_thema.id}"
     assert officier.get(adres).status_code == 404

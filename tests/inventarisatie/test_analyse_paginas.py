@@ -12,7 +12,12 @@ import pytest
 from openpyxl import load_workbook
 
 from kern.accounts.models import Rol
-from tests.inventarisatie.factories import maak_antwoord, maak_deelnemer, maak_inventarisatie, thema
+from tests.inventarisatie.factories import (
+    inventarisatie_met_themas,
+    maak_antwoord,
+    maak_deelnemer,
+    thema,
+)
 from tests.pagina import tekst
 
 
@@ -111,8 +116,8 @@ def test_needs_without_an_action_export(financien, bekend):
 
 
 def test_the_comparison_takes_the_later_inventory(financien, bekend):
-    later = maak_inventarisatie(
-        "Inventarisatie 2017", date(2017, 3, 1), (("Kennisopbouw", "Kennis"),)
+    later = inventarisatie_met_themas(
+        (("Kennisopbouw", "Kennis"),), "Inventarisatie 2017", date(2017, 3, 1)
     )
     for naam, behoefte in (("Amsterdam", False), ("Rotterdam", True)):
         maak_deelnemer(later, bekend.gemeenten[naam], date(2017, 3, 20))

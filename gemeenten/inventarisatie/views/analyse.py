@@ -9,6 +9,7 @@ only their own answers (on the inventory's pages for their municipality).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import request
@@ -23,6 +24,8 @@ from gemeenten.inventarisatie.analyse import (
     Filter,
     OpenBehoefte,
     Rij,
+    Themacijfers,
+    Themakop,
     Vergelijkregel,
     celklasse,
     celtekst,
@@ -114,6 +117,10 @@ def _gemeenten_tabel(naam: str, uitkomst: Analyse) -> export.Tabel:
 # --- Per theme ------------------------------------------------------------------------------
 
 
+def _met_prioriteit(prioriteit: int) -> Callable[[Themacijfers], int]:
+    return lambda cijfers: cijfers.per_prioriteit[prioriteit]
+
+
 @bp.route("/<int:inventarisatie_id>/analyse")
 @toegang(MINISTERIE)
 @exporteerbaar
@@ -155,7 +162,7 @@ def _per_thema_export(
         *(
             Kolom(
                 f"Prioriteit {p}",
-                lambda c, p=p: c.per_prioriteit[p],
+                _met_prioriteit(p),
                 Soort.GETAL,
                 f"Behoeften met prioriteit {p} (1 laag, 5 hoog)",
             )
@@ -199,6 +206,10 @@ def _per_thema_export(
 # --- The matrix -----------------------------------------------------------------------------
 
 
+def _cel_van(uitkomst: Analyse, thema: Themakop) -> Callable[[Rij], str]:
+    return lambda gemeente: celtekst(uitkomst.cel(gemeente, thema))
+
+
 @bp.route("/<int:inventarisatie_id>/analyse/matrix")
 @toegang(MINISTERIE)
 @exporteerbaar
@@ -226,7 +237,7 @@ def _matrix_export(
         *(
             Kolom(
                 t.naam,
-                lambda g, t=t: celtekst(uitkomst.cel(g, t)),
+                _cel_van(uitkomst, t),
                 uitleg=f"{t.deel}: 'ja · N' behoefte met prioriteit N (1 laag, 5 hoog), 'ja' "
                 "behoefte zonder prioriteit, 'nee' geen behoefte, '—' niet beantwoord",
             )
