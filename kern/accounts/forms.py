@@ -3,18 +3,16 @@ from __future__ import annotations
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
+from kern.accounts import wachtwoorden
 from kern.accounts.models import ROL_LABELS, Rol
-from kern.accounts.services import MINIMALE_WACHTWOORDLENGTE
 from kern.forms import Formulier
 
 _email_lengte = Length(max=254, message="Een e-mailadres is hooguit 254 tekens lang.")
-_wachtwoord_lengte = (
-    Length(
-        min=MINIMALE_WACHTWOORDLENGTE,
-        message=f"Een wachtwoord heeft minstens {MINIMALE_WACHTWOORDLENGTE} tekens.",
-    ),
-    Length(max=200, message="Een wachtwoord is hooguit 200 tekens lang."),
-)
+
+
+def _aanvaardbaar(wachtwoord: str, email: str) -> None:
+    if (reden := wachtwoorden.bezwaar(wachtwoord, email)) is not None:
+        raise ValidationError(reden)
 
 
 class AanmeldForm(Formulier):
@@ -32,13 +30,19 @@ class WachtwoordForm(Formulier):
         "Nieuw wachtwoord",
         validators=[
             DataRequired("Vul een nieuw wachtwoord in."),
-            *_wachtwoord_lengte,
         ],
     )
     herhaling = PasswordField(
         "Herhaal het nieuwe wachtwoord",
         validators=[EqualTo("nieuw", "De twee nieuwe wachtwoorden zijn niet gelijk.")],
     )
+
+    def __init__(self, email: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self._email = email  # the account's, which the new password may not contain
+
+    def validate_nieuw(self, field: PasswordField) -> None:
+        _aanvaardbaar(field.data, self._email)
 
 
 class NieuweGebruikerForm(Formulier):
@@ -72,9 +76,11 @@ class NieuweGebruikerForm(Formulier):
         description="De gebruiker kan het na aanmelden zelf wijzigen.",
         validators=[
             DataRequired("Vul een eerste wachtwoord in."),
-            *_wachtwoord_lengte,
         ],
     )
+
+    def validate_wachtwoord(self, field: PasswordField) -> None:
+        _aanvaardbaar(field.data, self.email.data or "")
 
     def validate_gemeente_id(self, field: SelectField) -> None:
         if self.rol.data == Rol.GEMEENTE.value and not field.data:

@@ -10,10 +10,9 @@ from flask_login import login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from kern.accounts import wachtwoorden
 from kern.accounts.models import Gebruiker, Rol
 from kern.db import db, utcnow
-
-MINIMALE_WACHTWOORDLENGTE = 12
 
 
 @functools.cache
@@ -46,9 +45,9 @@ def zoek_op_email(email: str) -> Gebruiker | None:
     ).scalar_one_or_none()
 
 
-def controleer_wachtwoordsterkte(wachtwoord: str) -> None:
-    if len(wachtwoord) < MINIMALE_WACHTWOORDLENGTE:
-        raise AccountFout(f"Een wachtwoord heeft minstens {MINIMALE_WACHTWOORDLENGTE} tekens.")
+def controleer_wachtwoordsterkte(wachtwoord: str, email: str) -> None:
+    if (reden := wachtwoorden.bezwaar(wachtwoord, email)) is not None:
+        raise AccountFout(reden)
 
 
 def maak_gebruiker(gegevens: NieuweGebruiker) -> Gebruiker:
@@ -59,7 +58,7 @@ def maak_gebruiker(gegevens: NieuweGebruiker) -> Gebruiker:
         raise AccountFout("Een medewerker van een gemeente hoort bij precies één gemeente.")
     if gegevens.rol is not Rol.GEMEENTE and gegevens.gemeente_id is not None:
         raise AccountFout("Alleen medewerkers van een gemeente horen bij een gemeente.")
-    controleer_wachtwoordsterkte(gegevens.wachtwoord)
+    controleer_wachtwoordsterkte(gegevens.wachtwoord, email)
     gebruiker = Gebruiker(
         email=email,
         naam=gegevens.naam.strip(),
@@ -75,7 +74,7 @@ def maak_gebruiker(gegevens: NieuweGebruiker) -> Gebruiker:
 
 def wijzig_wachtwoord(gebruiker: Gebruiker, nieuw: str) -> None:
     """Set a new password; this ends the user's other sessions."""
-    controleer_wachtwoordsterkte(nieuw)
+    controleer_wachtwoordsterkte(nieuw, gebruiker.email)
     gebruiker.zet_wachtwoord(nieuw)
     db.session.flush()
 

@@ -71,8 +71,8 @@ def logout() -> Response:
 @bp.route("/account/wachtwoord", methods=["GET", "POST"])
 @toegang(ALLE_ROLLEN)
 def wachtwoord() -> str | Response:
-    form = WachtwoordForm()
     ik = gebruiker()
+    form = WachtwoordForm(email=ik.email)
     if form.validate_on_submit():
         if not ik.controleer_wachtwoord(form.huidig.data):
             form.huidig.errors = ["Het huidige wachtwoord klopt niet."]

@@ -225,6 +225,16 @@ def test_blocking_an_unknown_user_is_a_404(db, login_as):
             id="too-short",
         ),
         pytest.param(
+            {"huidig": WACHTWOORD, "nieuw": "Wachtwoord2026!"},
+            "Dit wachtwoord wordt veel gebruikt en is daardoor makkelijk te raden",
+            id="common-password-with-digits",
+        ),
+        pytest.param(
+            {"huidig": WACHTWOORD, "nieuw": "zin-met-mijn-naam-TEST"},
+            "Een wachtwoord mag uw e-mailnaam niet bevatten.",
+            id="contains-email-name",
+        ),
+        pytest.param(
             {"huidig": WACHTWOORD, "nieuw": NIEUW_WACHTWOORD, "herhaling": NIEUW_WACHTWOORD + "x"},
             "De twee nieuwe wachtwoorden zijn niet gelijk.",
             id="repetition-differs",
@@ -232,7 +242,7 @@ def test_blocking_an_unknown_user_is_a_404(db, login_as):
     ],
 )
 def test_a_refused_password_change_says_why_and_changes_nothing(db, login_as, gegevens, melding):
-    officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
+    officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER, email="mijn.naam.test@voorbeeld.nl")
     hash_voor, sleutel_voor = officer.wachtwoord_hash, officer.sessiesleutel
     client = login_as(officer)
     gegevens = {"herhaling": gegevens["nieuw"], **gegevens}
@@ -335,6 +345,16 @@ AMSTERDAM = "amsterdam"  # replaced by Amsterdam's id in the test
             {"wachtwoord": "elf-tekens!"},
             "Een wachtwoord heeft minstens 12 tekens.",
             id="short-password",
+        ),
+        pytest.param(
+            {"wachtwoord": "qwerty123456"},
+            "Dit wachtwoord wordt veel gebruikt en is daardoor makkelijk te raden",
+            id="common-password",
+        ),
+        pytest.param(
+            {"email": "collega.janssen@voorbeeld.nl", "wachtwoord": "janssen-op-het-werk"},
+            "Een wachtwoord mag uw e-mailnaam niet bevatten.",
+            id="password-contains-the-new-users-email-name",
         ),
         pytest.param(
             {"email": "geen-e-mailadres"},
@@ -445,6 +465,23 @@ def aanmaken(runner, *extra: str, rol: str = "gemeente", email: str = "Jan@Amste
     )
 
 
+def aanmaken_met(runner, email: str, wachtwoord: str):
+    return runner.invoke(
+        args=[
+            "gebruikers",
+            "aanmaken",
+            "--email",
+            email,
+            "--naam",
+            "Kort",
+            "--rol",
+            "financien",
+            "--wachtwoord",
+            wachtwoord,
+        ]
+    )
+
+
 def test_cli_creates_a_municipality_user(app, db, runner, amsterdam):
 
     resultaat = aanmaken(runner, "--gemeente", "gm0363")
@@ -497,25 +534,16 @@ def test_cli_refuses_a_short_password_and_a_duplicate_email(db, runner, amsterda
     maak_gebruiker(Rol.FINANCIEN, email="jan@amsterdam.nl")
 
     dubbel = aanmaken(runner, rol="financien", email="JAN@amsterdam.nl")
-    kort = runner.invoke(
-        args=[
-            "gebruikers",
-            "aanmaken",
-            "--email",
-            "kort@voorbeeld.nl",
-            "--naam",
-            "Kort",
-            "--rol",
-            "financien",
-            "--wachtwoord",
-            "elf-tekens!",
-        ]
-    )
+    kort = aanmaken_met(runner, "kort@voorbeeld.nl", "elf-tekens!")
 
     assert dubbel.exit_code == 1
     assert "Er bestaat al een account met e-mailadres jan@amsterdam.nl." in dubbel.output
+    veelgebruikt = aanmaken_met(runner, "veel@voorbeeld.nl", "iloveyou2026")
+
     assert kort.exit_code == 1
     assert "Een wachtwoord heeft minstens 12 tekens." in kort.output
+    assert veelgebruikt.exit_code == 1
+    assert "Dit wachtwoord wordt veel gebruikt" in veelgebruikt.output
     assert aantal_gebruikers(db) == 1
 
 
