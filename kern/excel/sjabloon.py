@@ -163,36 +163,21 @@ class Sjabloon:
             lijst = ",".join(sleutel)
             if len(lijst) > 255 or any("," in k or '"' in k for k in sleutel):
                 raise ValueError(f"a choice list Excel cannot hold: {lijst!r}")
-            self._keuzes[sleutel] = DataValidation(
-                type="list",
-                formula1=f'"{lijst}"',
-                allow_blank=True,
-                showErrorMessage=True,
-                showInputMessage=True,
-                errorStyle="stop",
-                errorTitle="Kies uit de lijst",
-                error="Kies een waarde uit de lijst.",
-                promptTitle="Keuze",
-                prompt="Kies uit de lijst.",
+            self._keuzes[sleutel] = _strikt(
+                DataValidation(type="list", formula1=f'"{lijst}"'),
+                fout=("Kies uit de lijst", "Kies een waarde uit de lijst."),
+                uitleg=("Keuze", "Kies uit de lijst."),
             )
         self._invoer(cel, waarde, self._keuzes[sleutel])
 
     def invoer_datum(self, cel: str, waarde: date | None = None) -> None:
         """An unlocked cell that only takes a date, shown as 15-07-2016."""
         if self._datums is None:
-            self._datums = DataValidation(
-                type="date",
-                operator="between",
-                formula1="36526",  # 1-1-2000 and 31-12-2100: `kern.excel.cellen`'s range
-                formula2="73415",
-                allow_blank=True,
-                showErrorMessage=True,
-                showInputMessage=True,
-                errorStyle="stop",
-                errorTitle="Geen geldige datum",
-                error="Vul een datum in, bijvoorbeeld 15-07-2016.",
-                promptTitle="Datum",
-                prompt="Een datum, bijvoorbeeld 15-07-2016.",
+            # 1-1-2000 to 31-12-2100 as Excel counts days: `kern.excel.cellen`'s range.
+            self._datums = _strikt(
+                DataValidation(type="date", operator="between", formula1="36526", formula2="73415"),
+                fout=("Geen geldige datum", "Vul een datum in, bijvoorbeeld 15-07-2016."),
+                uitleg=("Datum", "Een datum, bijvoorbeeld 15-07-2016."),
             )
         self._invoer(cel, waarde, self._datums, formaat="dd-mm-yyyy")
 
@@ -202,19 +187,13 @@ class Sjabloon:
         """An unlocked cell that only takes a whole number from ``minimum`` to ``maximum``."""
         grenzen = (minimum, maximum)
         if grenzen not in self._aantallen:
-            self._aantallen[grenzen] = DataValidation(
-                type="whole",
-                operator="between",
-                formula1=str(minimum),
-                formula2=str(maximum),
-                allow_blank=True,
-                showErrorMessage=True,
-                showInputMessage=True,
-                errorStyle="stop",
-                errorTitle="Geen geldig aantal",
-                error=f"Vul een geheel getal in van {minimum} tot en met {maximum}.",
-                promptTitle="Aantal",
-                prompt=f"Een geheel getal van {minimum} tot en met {maximum}.",
+            bereik = f"{minimum} tot en met {maximum}"
+            self._aantallen[grenzen] = _strikt(
+                DataValidation(
+                    type="whole", operator="between", formula1=str(minimum), formula2=str(maximum)
+                ),
+                fout=("Geen geldig aantal", f"Vul een geheel getal in van {bereik}."),
+                uitleg=("Aantal", f"Een geheel getal van {bereik}."),
             )
         self._invoer(cel, aantal, self._aantallen[grenzen], formaat="0")
         self.blad[cel].alignment = Alignment(horizontal="right")
@@ -467,3 +446,20 @@ def _strikt(
     validatie.errorTitle, validatie.error = fout
     validatie.promptTitle, validatie.prompt = uitleg
     return validatie
+
+
+def meld_extra_kolommen(
+    rijen: Mapping[int, Sequence[object]], meldingen: Meldingen, *, blad: str, breedte: int
+) -> None:
+    """A column right of a table ``breedte`` columns wide is not read: a warning once per
+    column, at its first value."""
+    aantal = max((len(waarden) for waarden in rijen.values()), default=0)
+    for index in range(breedte, aantal):
+        eerste = next((r for r in sorted(rijen) if rijen[r][index] is not None), None)
+        if eerste is not None:
+            kolom = get_column_letter(index + 1)
+            meldingen.waarschuwing(
+                blad,
+                f"{kolom}{eerste}",
+                f"Kolom {kolom} hoort niet bij het sjabloon en wordt niet ingelezen.",
+            )

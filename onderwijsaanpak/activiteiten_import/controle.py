@@ -21,7 +21,13 @@ from kern.excel import Blad, ExcelFout, bladnamen, lees_blad, ontbrekend_blad, t
 from kern.excel.cellen import datum, geheel_getal, onleesbaar, tekst
 from kern.excel.sjabloon import SOORT as SOORT_SLEUTEL
 from kern.excel.sjabloon import VERSIE as VERSIE_SLEUTEL
-from kern.excel.sjabloon import als_tekst, controleer_koppen, lees_metadata, ondertekend
+from kern.excel.sjabloon import (
+    als_tekst,
+    controleer_koppen,
+    lees_metadata,
+    meld_extra_kolommen,
+    ondertekend,
+)
 from kern.meldingen import Meldingen
 from kern.uploads import Upload
 from onderwijsaanpak import regels, services
@@ -111,7 +117,7 @@ def lees(inhoud: bytes, gemeente: Gemeente, vandaag: date) -> Controle:
             f"Het blad {BLAD} bevat geen activiteiten. Vul vanaf regel {EERSTE_RIJ} per "
             "activiteit een regel in.",
         )
-    _controleer_extrakolommen(rijen, meldingen)
+    meld_extra_kolommen(rijen, meldingen, blad=BLAD, breedte=_LAATSTE_KOLOM + 1)
     return Controle(meldingen, gelezen)
 
 
@@ -278,19 +284,6 @@ def _soort_fout(waarde: str) -> str:
 
 def _niveau_fout(waarde: str) -> str:
     return f'"{waarde}" is geen niveau. Vul VO of MBO in.'
-
-
-def _controleer_extrakolommen(rijen: dict[int, tuple[Any, ...]], meldingen: Meldingen) -> None:
-    """A column right of the table is not read: say so once per column, at its first value."""
-    for index in range(_LAATSTE_KOLOM + 1, MAX_KOLOMMEN):
-        eerste = next((r for r in sorted(rijen) if rijen[r][index] is not None), None)
-        if eerste is not None:
-            kolom = chr(ord("A") + index)
-            meldingen.waarschuwing(
-                BLAD,
-                f"{kolom}{eerste}",
-                f"Kolom {kolom} hoort niet bij het sjabloon en wordt niet ingelezen.",
-            )
 
 
 def _waarde(rijen: dict[int, tuple[Any, ...]], adres: str) -> Any:

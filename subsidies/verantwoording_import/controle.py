@@ -24,6 +24,7 @@ from kern.excel.sjabloon import (
     als_tekst,
     controleer_koppen,
     lees_metadata,
+    meld_extra_kolommen,
     ondertekend,
 )
 from kern.meldingen import Meldingen
@@ -116,7 +117,7 @@ def lees(inhoud: bytes, beschikking: Beschikking) -> Controle:
         max_lengte=MAX_TOELICHTING,
     )
     regels = _lees_doelen(rijen, beschikking, meldingen)
-    _controleer_extrakolommen(rijen, meldingen)
+    meld_extra_kolommen(rijen, meldingen, blad=BLAD, breedte=_LAATSTE_KOLOM + 1)
     if regels is not None and not meldingen.heeft_fouten:
         _waarschuw_boven_toekenning(regels, beschikking, meldingen)
     return Controle(meldingen, eind, toelichting, regels or [])
@@ -357,19 +358,6 @@ def _bedragen(
         meldingen.fout(BLAD, f"{KOLOM_CUMULATIEF}{rij}", te_laag, kolom=kolom_cumulatief)
         return None
     return Doelregel(rij, code, in_jaar, cumulatief)
-
-
-def _controleer_extrakolommen(rijen: dict[int, tuple[Any, ...]], meldingen: Meldingen) -> None:
-    """A column right of the table is not read: say so once per column, at its first value."""
-    for index in range(_LAATSTE_KOLOM + 1, MAX_KOLOMMEN):
-        eerste = next((r for r in sorted(rijen) if rijen[r][index] is not None), None)
-        if eerste is not None:
-            kolom = _KOLOMMEN[index]
-            meldingen.waarschuwing(
-                BLAD,
-                f"{kolom}{eerste}",
-                f"Kolom {kolom} hoort niet bij het sjabloon en wordt niet ingelezen.",
-            )
 
 
 def _waarschuw_boven_toekenning(

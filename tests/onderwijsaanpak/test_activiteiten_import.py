@@ -506,3 +506,19 @@ def test_a_municipality_that_left_gets_no_upload_form(klerk, amsterdam, pilot):
     assert "neemt niet meer deel aan de onderwijsaanpak" in tekst(pagina)
     assert 'type="file"' not in pagina.text
     assert re.search(r"Download het Excel-sjabloon", pagina.text) is None
+
+
+def test_a_column_beside_the_table_is_a_warning_and_not_read(klerk, amsterdam):
+    def notitie(werkmap: Workbook) -> None:
+        werkmap[BLAD]["J7"] = "intern: nog nabellen"
+
+    antwoord = stuur(klerk, ingevuld(klerk, bewerk=notitie))
+
+    upload = laatste_upload()
+    assert upload.status is UploadStatus.GECONTROLEERD
+    assert [str(m) for m in upload.waarschuwingen] == [
+        f"{BLAD}!J7 (Het Amstel Lyceum): Kolom J hoort niet bij het sjabloon en wordt niet "
+        "ingelezen."
+    ]
+    bevestig(klerk, antwoord)
+    assert [a.opmerkingen for a in activiteiten(amsterdam)] == [None]
