@@ -158,6 +158,12 @@ class Themacijfers:
         gemiddelde = self.gemiddelde
         return None if gemiddelde is None else afgerond(gemiddelde, TWEE_DECIMALEN)
 
+    @property
+    def gemiddelde_tekst(self) -> str:
+        """The mean as the page shows it: "4,33", "3,00"; "—" without priorities."""
+        gemiddelde = self.gemiddelde_afgerond
+        return "—" if gemiddelde is None else nl(gemiddelde)
+
 
 @dataclass
 class Analyse:

@@ -36,7 +36,7 @@ def test_per_theme_the_share_and_priorities_as_the_officer_sees_them(financien, 
 
     assert "7 uitgenodigde gemeenten binnen de filters, waarvan 7 minstens één thema" in pagina
     assert re.search(r"Kennis \(Kennisopbouw\) 7 3 42,9 % 0 0 0 2 1 0 4,33 2", pagina)
-    assert re.search(r"Training \(Kennisopbouw\) 5 3 60,0 % 1 0 1 0 0 1 2 3", pagina)
+    assert re.search(r"Training \(Kennisopbouw\) 5 3 60,0 % 1 0 1 0 0 1 2,00 3", pagina)
 
 
 def test_the_filters_travel_in_the_address_and_into_the_export(financien, bekend):

@@ -51,9 +51,10 @@ def test_three_of_seven_respondents_is_42_9_percent():
     assert kennis.per_prioriteit == {1: 1, 2: 2, 3: 0, 4: 0, 5: 0}
     assert kennis.gemiddelde == Fraction(5, 3)
     assert kennis.gemiddelde_afgerond == Decimal("1.67")
+    assert kennis.gemiddelde_tekst == "1,67"
     assert (netwerk.respondenten, netwerk.met_behoefte, netwerk.zonder_prioriteit) == (2, 2, 1)
     assert netwerk.aandeel.procent == Decimal("100.0")
-    assert netwerk.gemiddelde == 5
+    assert (netwerk.gemiddelde, netwerk.gemiddelde_tekst) == (5, "5,00")
     assert analyse.respondenten == 7
 
 
@@ -64,7 +65,7 @@ def test_a_theme_nobody_answered_has_no_share_and_no_mean():
     assert kennis.aandeel == Aandeel(0, 0)
     assert kennis.aandeel.procent is None
     assert str(kennis.aandeel) == "—"
-    assert kennis.gemiddelde is None
+    assert (kennis.gemiddelde, kennis.gemiddelde_tekst) == (None, "—")
     assert analyse.respondenten == 0
 
 
