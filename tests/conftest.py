@@ -17,13 +17,14 @@ the fixtures only its tests use.
 The suite runs on SQLite by default; set ``TEST_DATABASE_URL`` (``postgresql+psycopg://...``)
 to run it against PostgreSQL, as `.ci/run` does. Each test starts with an empty schema: on
 SQLite a copy of a database file made once per run (with the demo loaded, for a test that asks
-for `demo`), on PostgreSQL the tables emptied after each test (and made again when a test, such
-as the migration test, dropped them).
+for `demo`, or `twee_gemeenten` built, for a test that asks for that), on PostgreSQL the tables
+emptied after each test (and made again when a test, such as the migration test, dropped them).
 """
 
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -217,11 +218,16 @@ def app(
     tmp_path: Path,
     sqlite_sjabloon: Path | None,
 ) -> Iterator[Flask]:
+    wereld: _Samengesteld | None = None
     if sqlite_sjabloon is not None:
-        met_demo = "demo" in request.fixturenames  # see `demo`
-        bron = request.getfixturevalue("sqlite_demo") if met_demo else sqlite_sjabloon
+        bron = sqlite_sjabloon
+        if "demo" in request.fixturenames:  # see `demo`
+            bron = request.getfixturevalue("sqlite_demo")
+        elif "twee_gemeenten" in request.fixturenames:  # see `twee_gemeenten`
+            bron, wereld = request.getfixturevalue("sqlite_twee_gemeenten")
         shutil.copyfile(bron, tmp_path / "test.sqlite")
     app = create_app(app_config)
+    app.extensions[GEBOUWDE_WERELD] = wereld
     app.instance_path = str(tmp_path / "instance")
     app.test_client_class = Client
     app.test_cli_runner_class = CliRunner
@@ -359,6 +365,43 @@ def demo(db: SQLAlchemy, runner: FlaskCliRunner, sqlite_demo: Path | None) -> Re
     return db.session.execute(select(RegelingJaar)).scalar_one()
 
 
+# --- A world built once per run, loaded again by its rows' ids ------------------------------
+
+GEBOUWDE_WERELD = "tests_gebouwde_wereld"
+
+
+@dataclass(frozen=True)
+class _Rij:
+    klasse: type
+    id: int
+
+
+@dataclass(frozen=True)
+class _Samengesteld:
+    klasse: type
+    velden: dict[str, object]
+
+
+def _sleutels(waarde: object) -> object:
+    """A dataclass of rows (in dataclasses and dicts) as the rows' classes and ids."""
+    if dataclasses.is_dataclass(waarde) and not isinstance(waarde, type):
+        velden = {v.name: _sleutels(getattr(waarde, v.name)) for v in dataclasses.fields(waarde)}
+        return _Samengesteld(type(waarde), velden)
+    if isinstance(waarde, dict):
+        return {sleutel: _sleutels(w) for sleutel, w in waarde.items()}
+    return _Rij(type(waarde), inspect(waarde).identity[0])
+
+
+def _laad(sleutels: object) -> object:
+    """What `_sleutels` gave, with every row loaded in the test's session."""
+    if isinstance(sleutels, _Samengesteld):
+        return sleutels.klasse(**{naam: _laad(w) for naam, w in sleutels.velden.items()})
+    if isinstance(sleutels, dict):
+        return {sleutel: _laad(w) for sleutel, w in sleutels.items()}
+    assert isinstance(sleutels, _Rij)
+    return _db.session.get_one(sleutels.klasse, sleutels.id)
+
+
 # --- Everything twice: the permission matrix's world -----------------------------------------
 
 
@@ -402,7 +445,37 @@ class TweeGemeenten:
 
 
 @pytest.fixture
-def twee_gemeenten(db: SQLAlchemy) -> TweeGemeenten:
+def twee_gemeenten(app: Flask, db: SQLAlchemy) -> TweeGemeenten:
+    """On SQLite the test's database starts as a copy of the world built once per run (`app`
+    sees that the test asks for it), and the world's rows are loaded by their ids; otherwise
+    (PostgreSQL, or a test that also wants the demo) it is built here."""
+    if (gebouwd := app.extensions[GEBOUWDE_WERELD]) is not None:
+        wereld = _laad(gebouwd)
+        assert isinstance(wereld, TweeGemeenten)
+        return wereld
+    return bouw_twee_gemeenten(db)
+
+
+@pytest.fixture(scope="session")
+def sqlite_twee_gemeenten(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_sjabloon: Path | None
+) -> tuple[Path, _Samengesteld] | None:
+    """An SQLite file with `twee_gemeenten` built, and how to find its rows again (None on
+    PostgreSQL)."""
+    if sqlite_sjabloon is None:
+        return None
+    pad = tmp_path_factory.mktemp("twee_gemeenten") / "twee_gemeenten.sqlite"
+    shutil.copyfile(sqlite_sjabloon, pad)
+    bouw_app = create_app(instellingen(f"sqlite:///{pad}"))
+    with bouw_app.app_context():
+        wereld = _sleutels(bouw_twee_gemeenten(_db))
+        _db.session.commit()
+        _db.engine.dispose()
+    assert isinstance(wereld, _Samengesteld)
+    return pad, wereld
+
+
+def bouw_twee_gemeenten(db: SQLAlchemy) -> TweeGemeenten:
     eigen = maak_gemeente("GM0363", "Amsterdam", "Noord-Holland")
     andere = maak_gemeente("GM0599", "Rotterdam", "Zuid-Holland")
     regeling = maak_regeling()
