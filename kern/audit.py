@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import enum
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
@@ -166,6 +166,32 @@ def _schrijf(actie: str) -> Any:
 event.listen(Geaudit, "after_insert", _schrijf("aangemaakt"), propagate=True)
 event.listen(Geaudit, "after_update", _schrijf("gewijzigd"), propagate=True)
 event.listen(Geaudit, "after_delete", _schrijf("verwijderd"), propagate=True)
+
+
+def historie_van(
+    objecten: Iterable[tuple[str, int]],
+) -> dict[tuple[str, int], list[AuditRegel]]:
+    """The trails of several objects ((soort, id) each) in one query, each oldest first."""
+    from kern.db import db
+
+    objecten = list(objecten)
+    per_soort: dict[str, set[int]] = {}
+    for soort, object_id in objecten:
+        per_soort.setdefault(soort, set()).add(object_id)
+    uit: dict[tuple[str, int], list[AuditRegel]] = {obj: [] for obj in objecten}
+    if not per_soort:
+        return uit
+    voorwaarde = sa.or_(
+        *(
+            sa.and_(AuditRegel.soort == soort, AuditRegel.object_id.in_(sorted(ids)))
+            for soort, ids in per_soort.items()
+        )
+    )
+    for regel in db.session.execute(
+        sa.select(AuditRegel).where(voorwaarde).order_by(AuditRegel.id)
+    ).scalars():
+        uit[(regel.soort, regel.object_id)].append(regel)
+    return uit
 
 
 def historie(soort: str, object_id: int) -> list[AuditRegel]:

@@ -701,21 +701,38 @@ class Stand:
 
 def stand_van_ronde(ronde: Rapportageronde, vandaag: date) -> list[Stand]:
     """Per municipality taking part (and any other that reported in it), by name."""
-    laatste = {
-        r.gemeente_id: r
-        for r in _laatste_rapportages(
-            # The round loaded with each: an export reads it after the request's session.
-            select(Rapportage)
-            .where(Rapportage.ronde_id == ronde.id)
-            .options(selectinload(Rapportage.ronde))
-        )
-    }
+    return standen_van_rondes([ronde], vandaag)[0][1]
+
+
+def standen_van_rondes(
+    rondes: list[Rapportageronde], vandaag: date
+) -> list[tuple[Rapportageronde, list[Stand]]]:
+    """`stand_van_ronde` of each round, in two queries however many rounds there are."""
+    laatste: dict[int, dict[int, Rapportage]] = {ronde.id: {} for ronde in rondes}
+    for rapportage in _laatste_rapportages(
+        # The round loaded with each: an export reads it after the request's session.
+        select(Rapportage)
+        .where(Rapportage.ronde_id.in_(laatste.keys()))
+        .options(selectinload(Rapportage.ronde))
+    ):
+        laatste[rapportage.ronde_id][rapportage.gemeente_id] = rapportage
+    gemeld = {gemeente_id for per_ronde in laatste.values() for gemeente_id in per_ronde}
     gemeenten = db.session.execute(
-        select(Gemeente)
-        .where(Gemeente.id.in_(cohortleden()) | Gemeente.id.in_(laatste.keys()))
+        select(Gemeente, Gemeente.id.in_(cohortleden()))
+        .where(Gemeente.id.in_(cohortleden()) | Gemeente.id.in_(gemeld))
         .order_by(func.coalesce(Gemeente.roepnaam, Gemeente.naam))
-    ).scalars()
-    return [Stand(ronde, g, laatste.get(g.id), vandaag) for g in gemeenten]
+    ).all()
+    return [
+        (
+            ronde,
+            [
+                Stand(ronde, gemeente, laatste[ronde.id].get(gemeente.id), vandaag)
+                for gemeente, doet_mee in gemeenten
+                if doet_mee or gemeente.id in laatste[ronde.id]
+            ],
+        )
+        for ronde in rondes
+    ]
 
 
 def standen_van(gemeente: Gemeente, vandaag: date, *, alleen_open: bool = False) -> list[Stand]:

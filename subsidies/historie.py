@@ -156,8 +156,7 @@ def _wat(soort: str, object_id: int, regels: list[AuditRegel], doelnamen: dict[i
 
 def _spoor(objecten: list[tuple[str, int]], doelnamen: dict[int, str]) -> list[Spoor]:
     sporen: list[Spoor] = []
-    for soort, object_id in objecten:
-        regels = audit.historie(soort, object_id)
+    for (soort, object_id), regels in audit.historie_van(objecten).items():
         wat = _wat(soort, object_id, regels, doelnamen)
         for regel in regels:
             wijzigingen = [

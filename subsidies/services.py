@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, case, func, or_, select
 
 from gemeenten.models import Gemeente
 from kern import uploads
@@ -202,6 +202,29 @@ def plafondstand(regeling_jaar: RegelingJaar) -> Plafondstand:
         in_concept=in_concept_in(regeling_jaar),
         concepten=sum(1 for b in regeling_jaar.beschikkingen if b.in_concept),
     )
+
+
+def plafondstanden(jaren: Sequence[RegelingJaar]) -> dict[int, tuple[Plafondstand, int]]:
+    """Per year (by id): `plafondstand` and the number of decisions, in one query."""
+    concept = Beschikking.status == BeschikkingStatus.CONCEPT
+    rijen = db.session.execute(
+        select(
+            Beschikking.regeling_jaar_id,
+            func.sum(case((Beschikking.telt_mee, Beschikking.bedrag))),
+            func.sum(case((concept, Beschikking.bedrag))),
+            func.count(case((concept, Beschikking.id))),
+            func.count(Beschikking.id),
+        )
+        .where(Beschikking.regeling_jaar_id.in_([jaar.id for jaar in jaren]))
+        .group_by(Beschikking.regeling_jaar_id)
+    ).all()
+    per_jaar = {rij[0]: rij[1:] for rij in rijen}
+    uit = {}
+    for jaar in jaren:
+        toegekend, in_concept, concepten, aantal = per_jaar.get(jaar.id, (None, None, 0, 0))
+        stand = Plafondstand(jaar.plafond, toegekend or NUL, in_concept or NUL, concepten)
+        uit[jaar.id] = (stand, aantal)
+    return uit
 
 
 def _controleer_plafond(

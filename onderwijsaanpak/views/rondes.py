@@ -66,7 +66,7 @@ def _gegevens(form: RondeForm) -> services.RondeGegevens:
 @exporteerbaar
 def rondes() -> str | Response:
     vandaag = tijd.vandaag()
-    alle = [(r, services.stand_van_ronde(r, vandaag)) for r in services.rondes()]
+    alle = services.standen_van_rondes(services.rondes(), vandaag)
     return export.toon(
         "onderwijsaanpak/rondes.html",
         rondes_export(alle, vandaag),

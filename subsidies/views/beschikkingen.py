@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -129,9 +130,13 @@ def _beschikkingpagina(
 @exporteerbaar
 def jaar(jaar_id: int) -> str | Response:
     regeling_jaar = jaar_of_404(jaar_id)
-    beschikkingen = sorted(
-        regeling_jaar.beschikkingen, key=lambda b: (b.ontvanger.casefold(), b.id)
-    )
+    # Each row shows its recipient and what was paid: loaded with the decisions, not per row.
+    gevonden = db.session.execute(
+        select(Beschikking)
+        .where(Beschikking.regeling_jaar_id == regeling_jaar.id)
+        .options(joinedload(Beschikking.gemeente), selectinload(Beschikking.betalingen))
+    ).scalars()
+    beschikkingen = sorted(gevonden, key=lambda b: (b.ontvanger.casefold(), b.id))
     meetellend = [b for b in beschikkingen if b.telt_mee]
     return export.toon(
         "subsidies/regeling_jaar.html",

@@ -43,11 +43,12 @@ def _regelingpagina(
     plafond_jaar_id: int | None = None,
 ) -> Pagina:
     """The scheme's page; a form that was refused is drawn again with its input and errors."""
+    standen = services.plafondstanden(regeling.jaren)
     jaren = [
         {
             "jaar": jaar,
-            "stand": services.plafondstand(jaar),
-            "aantal": len(jaar.beschikkingen),
+            "stand": standen[jaar.id][0],
+            "aantal": standen[jaar.id][1],
             "form": (
                 plafondform
                 if plafondform is not None and jaar.id == plafond_jaar_id
