@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlalchemy import delete, select
 
+from gemeenten.inventarisatie.models import Actie, Inventarisatie
 from gemeenten.models import Gemeente
 from kern.accounts.access import rollen_van
 from kern.accounts.models import Rol
@@ -50,6 +51,8 @@ class Wereld:
     ronde: Rapportageronde
     rapportage: Rapportage
     activiteitenupload: Upload
+    inventarisatie: Inventarisatie
+    actie: Actie
 
 
 VOORBEELDEN: dict[str, Callable[[Wereld], object]] = {
@@ -66,6 +69,8 @@ VOORBEELDEN: dict[str, Callable[[Wereld], object]] = {
     "ronde_id": lambda w: w.ronde.id,
     "rapportage_id": lambda w: w.rapportage.id,
     "activiteitenupload_id": lambda w: w.activiteitenupload.id,
+    "inventarisatie_id": lambda w: w.inventarisatie.id,
+    "actie_id": lambda w: w.actie.id,
 }
 # Accounts are the administrator's, not programme data: their pages are not measured here.
 ZONDER_VOORBEELD = {"gebruiker_id", "deelname_id", "filename"}
@@ -85,6 +90,7 @@ def _wereld() -> Wereld:
         )
     )
     ronde = _eerste(select(Rapportageronde).order_by(Rapportageronde.periode_van))
+    inventarisatie = _eerste(select(Inventarisatie).order_by(Inventarisatie.datum))
     _db.session.commit()  # an upload keeps its original through a session of its own
     upload = verantwoording_import.ontvang(
         beschikking, b"geen werkmap", bestandsnaam="verantwoording.xlsx", door="test"
@@ -110,6 +116,8 @@ def _wereld() -> Wereld:
             )
         ),
         activiteitenupload=maak_activiteitenupload(gemeente, "Testschool"),
+        inventarisatie=inventarisatie,
+        actie=_eerste(select(Actie).where(Actie.inventarisatie_id == inventarisatie.id)),
     )
 
 

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from gemeenten.inventarisatie.models import Antwoord, Deel, Deelnemer, Inventarisatie, Thema
+from gemeenten.inventarisatie.models import (
+    Actie,
+    Antwoord,
+    Deel,
+    Deelnemer,
+    Inventarisatie,
+    Thema,
+)
 from gemeenten.models import Gemeente
 from kern.app import create_app
 from kern.audit import AuditRegel
@@ -106,6 +113,7 @@ def test_five_municipalities_and_two_years_give_exactly_these_rows(db, runner, s
     assert aantal(db, Deelnemer) == 10
     assert aantal(db, Deelnemer, Deelnemer.beantwoord_op.is_not(None)) == 8
     assert aantal(db, Antwoord) == 64
+    assert aantal(db, Actie) == 8  # one on each part's first theme
     # Through the services: the audit trail has it, under the generator's name.
     assert aantal(db, AuditRegel, AuditRegel.door == LANDELIJK_DOOR) > 100
     assert aantal(db, AuditRegel, AuditRegel.door != LANDELIJK_DOOR) == 0

@@ -2,14 +2,25 @@
 
 Each inventory asks four parts of two themes; the first 49 municipalities of the list are
 invited, and all but every fifth answer every theme, with a need and a priority from the seed.
-The rows are made as objects in the session, so the audit trail has them as in real use.
+The rows are made as objects in the session, so the audit trail has them as in real use. Each
+part's first theme gets an action of the national government on every need expressed on it
+(through `acties.leg_vast`), planned, running or finished in turn.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from gemeenten.inventarisatie.models import Antwoord, Deel, Deelnemer, Inventarisatie, Thema
+from gemeenten.inventarisatie import acties
+from gemeenten.inventarisatie.models import (
+    ActieStatus,
+    Antwoord,
+    Deel,
+    Deelnemer,
+    Inventarisatie,
+    Organisatie,
+    Thema,
+)
 from kern.db import db
 from kern.demo import LANDELIJK_DOOR, Landelijk, Verslag
 
@@ -30,8 +41,9 @@ GEEN_ANTWOORD = 5  # every fifth invited municipality does not answer
 def genereer(opdracht: Landelijk, verslag: Verslag) -> None:
     rng = opdracht.rng("inventarisatie")
     genodigden = opdracht.gemeente_ids[:DEELNEMERS]
-    antwoorden = 0
+    antwoorden = aantal_acties = 0
     for naam, datum in INVENTARISATIES:
+        behoeften: dict[int, list[Antwoord]] = {}
         inventarisatie = Inventarisatie(naam=naam, datum=datum, aangemaakt_door=LANDELIJK_DOOR)
         for volgorde, (deelnaam, themas) in enumerate(DELEN.items(), 1):
             deel = Deel(naam=deelnaam, volgorde=volgorde)
@@ -53,8 +65,9 @@ def genereer(opdracht: Landelijk, verslag: Verslag) -> None:
                 continue
             for thema in inventarisatie.themas:
                 behoefte = rng.random() < 0.6
+                behoeften.setdefault(thema.id, [])
                 db.session.add(
-                    Antwoord(
+                    antwoord := Antwoord(
                         gemeente_id=gemeente_id,
                         thema=thema,
                         inventarisatie_id=inventarisatie.id,
@@ -63,9 +76,28 @@ def genereer(opdracht: Landelijk, verslag: Verslag) -> None:
                         ingevuld_door=LANDELIJK_DOOR,
                     )
                 )
+                if behoefte:
+                    behoeften[thema.id].append(antwoord)
                 antwoorden += 1
         db.session.flush()
+        for volgnummer, deel in enumerate(inventarisatie.delen):
+            thema = deel.themas[0]
+            acties.leg_vast(
+                inventarisatie,
+                acties.ActieGegevens(
+                    omschrijving=f"Ondersteuning bij {thema.naam.lower()} (testgegevens)",
+                    organisatie=Organisatie.ROR,
+                    organisatie_anders=None,
+                    status=list(ActieStatus)[volgnummer % len(ActieStatus)],
+                    datum=date(datum.year, 12, 1),
+                    thema_ids=[thema.id],
+                    behoefte_ids=[a.id for a in behoeften.get(thema.id, [])],
+                ),
+                vandaag=opdracht.vandaag,
+                door=LANDELIJK_DOOR,
+            )
+            aantal_acties += 1
     verslag(
         f"Behoefte-inventarisatie: {len(INVENTARISATIES)} inventarisaties van "
-        f"{len(genodigden)} gemeenten, {antwoorden} antwoorden."
+        f"{len(genodigden)} gemeenten, {antwoorden} antwoorden, {aantal_acties} acties."
     )
