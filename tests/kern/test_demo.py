@@ -109,6 +109,7 @@ def test_a_new_demo_password_is_set_on_the_existing_accounts(app, db, runner):
     assert nieuw.status_code == 302
 
 
+@pytest.mark.usefixtures("demo")
 @pytest.mark.parametrize(
     ("email", "startpagina"),
     [
@@ -118,8 +119,7 @@ def test_a_new_demo_password_is_set_on_the_existing_accounts(app, db, runner):
         ("beheer@demo.example", "/"),
     ],
 )
-def test_every_demo_account_signs_in_with_the_demo_password(app, db, runner, email, startpagina):
-    laden(runner)
+def test_every_demo_account_signs_in_with_the_demo_password(app, db, email, startpagina):
     client = app.test_client()
     naam = next(naam for e, naam, *_ in DEMO_ACCOUNTS if e == email)
 

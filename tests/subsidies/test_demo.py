@@ -96,8 +96,8 @@ def test_the_demo_scheme_has_the_nine_of_2015_with_their_announced_amounts(db, r
     assert "Demo-regeling Versterkingsgelden 2015: 9 beschikkingen" in uitvoer
 
 
-def test_the_demo_has_payments_returns_in_every_status_and_a_settled_clawback(db, runner):
-    laden(runner)
+@pytest.mark.usefixtures("demo")
+def test_the_demo_has_payments_returns_in_every_status_and_a_settled_clawback(db):
     alle = beschikkingen()
 
     statussen = Counter(
@@ -118,9 +118,8 @@ def test_the_demo_has_payments_returns_in_every_status_and_a_settled_clawback(db
     assert alle["GM0513"].betalingen == []  # Gouda: nothing to pay without an amount
 
 
-def test_the_audit_trail_records_the_demo_as_done_by_demo(db, runner):
-    laden(runner)
-
+@pytest.mark.usefixtures("demo")
+def test_the_audit_trail_records_the_demo_as_done_by_demo(db):
     regels = (
         db.session.execute(
             select(AuditRegel).where(
@@ -150,8 +149,8 @@ def test_loading_twice_changes_nothing(db, runner):
     assert "Demo-regeling Versterkingsgelden: was er al, niets toegevoegd." in uitvoer
 
 
-def test_the_overview_labels_the_demo_and_a_real_scheme_not(db, runner, officier):
-    laden(runner)
+@pytest.mark.usefixtures("demo")
+def test_the_overview_labels_the_demo_and_a_real_scheme_not(db, officier):
     echt = maak_regeling(naam="Versterkingsgelden 2016-2019", jaar=2016)
     demo_jaar, echt_jaar = (
         db.session.execute(select(RegelingJaar).order_by(RegelingJaar.jaar)).scalars().all()
@@ -177,8 +176,8 @@ def test_only_the_demo_scheme_counts_as_demo(omschrijving, verwacht):
     assert not is_demo(Regeling(naam="Iets anders", grondslag="x", omschrijving=omschrijving))
 
 
-def test_the_demo_municipality_user_sees_amsterdams_grant_on_their_page(runner, client):
-    laden(runner)
+@pytest.mark.usefixtures("demo")
+def test_the_demo_municipality_user_sees_amsterdams_grant_on_their_page(client):
     client.post(
         "/aanmelden",
         data={"email": "gemeente@demo.example", "wachtwoord": "demo-wachtwoord-voor-tests"},
