@@ -56,7 +56,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     export.register(app)
     navigatie.init_app(app)
 
-    from kern import demo
+    from kern import beheer, demo
     from kern import views as kern_views
     from kern.accounts import cli as accounts_cli
     from kern.accounts import views as accounts_views
@@ -65,6 +65,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(accounts_views.bp)
     app.cli.add_command(accounts_cli.cli)
     app.cli.add_command(demo.cli)
+    app.cli.add_command(beheer.cli)
 
     import gemeenten
     import onderwijsaanpak
