@@ -439,8 +439,9 @@ class TweeGemeenten:
     gebruikers: dict[Rol, Gebruiker]
     doelwit: Gebruiker  # the account that views about "a user" act on
     onderwijs: Onderwijs
-    inventarisatie: Inventarisatie  # both invited, each with a need on both themes (and on
-    # the one theme of a later inventory, to compare with)
+    inventarisatie: Inventarisatie  # open for the municipalities, both invited, each with a
+    # need on both themes (and on the one theme of a later inventory, to compare with); the own
+    # one has not sent its answers yet (no date)
     actie: Actie  # the national response to both needs on the first theme
 
 
@@ -530,8 +531,9 @@ def _inventarisatie(eigen: Gemeente, andere: Gemeente) -> dict[str, Any]:
     )
     kennis, netwerk = inventarisatie.themas
     behoeften = []
+    inventarisatie.open_voor_gemeenten = True
     for gemeente in (eigen, andere):
-        maak_deelnemer(inventarisatie, gemeente, date(2015, 11, 1))
+        maak_deelnemer(inventarisatie, gemeente, date(2015, 11, 1) if gemeente is andere else None)
         behoeften.append(maak_antwoord(kennis, gemeente, prioriteit=4))
         maak_antwoord(netwerk, gemeente, prioriteit=2)  # no action yet
     later = inventarisatie_met_themas([("Deel", "Kennis")], "Inventarisatie 2017", date(2017, 3, 1))

@@ -28,8 +28,8 @@ PRIORITEITEN = range(1, 6)  # 1 (low) to 5 (high)
 class Inventarisatie(Geaudit, Model):
     """One needs inventory, such as the quickscan of 2015 (Kamerstuk 29 754, nr. 323).
 
-    ``open_voor_gemeenten``: the officer has opened it for municipalities to see and correct
-    their own answers; closed, they only read them.
+    ``open_voor_gemeenten``: the officer has opened it for municipalities to enter and correct
+    their own answers (by ``uiterlijk``, when set); closed, they only read them.
     """
 
     __tablename__ = "inventarisaties"
@@ -40,6 +40,7 @@ class Inventarisatie(Geaudit, Model):
     datum: Mapped[date]
     kamerstuk: Mapped[str | None] = mapped_column(sa.String(40))  # "29 754, nr. 323"
     open_voor_gemeenten: Mapped[bool] = mapped_column(default=False)
+    uiterlijk: Mapped[date | None]  # when municipalities should have answered; None: no date
     # Demo data is labelled as such on every screen that shows it.
     demo: Mapped[bool] = mapped_column(default=False)
     aangemaakt_door: Mapped[str] = mapped_column(sa.String(254))
@@ -47,7 +48,9 @@ class Inventarisatie(Geaudit, Model):
     versie: Mapped[int] = mapped_column(default=1)
 
     delen: Mapped[list[Deel]] = relationship(
-        back_populates="inventarisatie", order_by="Deel.volgorde", cascade="all, delete-orphan"
+        back_populates="inventarisatie",
+        order_by="[Deel.volgorde, Deel.id]",
+        cascade="all, delete-orphan",
     )
     deelnemers: Mapped[list[Deelnemer]] = relationship(
         back_populates="inventarisatie", cascade="all, delete-orphan"
@@ -80,7 +83,7 @@ class Deel(Geaudit, Model):
 
     inventarisatie: Mapped[Inventarisatie] = relationship(back_populates="delen")
     themas: Mapped[list[Thema]] = relationship(
-        back_populates="deel", order_by="Thema.volgorde", cascade="all, delete-orphan"
+        back_populates="deel", order_by="[Thema.volgorde, Thema.id]", cascade="all, delete-orphan"
     )
 
     __mapper_args__ = {"version_id_col": versie}

@@ -33,6 +33,7 @@ def upgrade():
     sa.Column('datum', sa.Date(), nullable=False),
     sa.Column('kamerstuk', sa.String(length=40), nullable=True),
     sa.Column('open_voor_gemeenten', sa.Boolean(), nullable=False),
+    sa.Column('uiterlijk', sa.Date(), nullable=True),
     sa.Column('demo', sa.Boolean(), nullable=False),
     sa.Column('aangemaakt_door', sa.String(length=254), nullable=False),
     sa.Column('aangemaakt_op', sa.DateTime(timezone=True), nullable=False),

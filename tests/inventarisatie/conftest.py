@@ -1,25 +1,77 @@
-"""Fixtures of the needs inventory's tests."""
+"""Fixtures of the needs inventory's tests: the clock (`klok`), a small inventory
+(`quickscan`) and one with known answers and actions (`bekend`).
+
+The municipalities (`amsterdam`, `rotterdam`), `db` and `login_as` come from `tests/conftest.py`;
+the builders from `tests/inventarisatie/factories.py`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
-from gemeenten.inventarisatie.models import Actie, Inventarisatie
+from gemeenten.inventarisatie.models import Actie, Deelnemer, Inventarisatie, Thema
 from gemeenten.models import Gemeente
+from kern import tijd
 from onderwijsaanpak.models import Fase
 from tests.gemeenten.factories import maak_gemeente
 from tests.inventarisatie.factories import (
     inventarisatie_met_themas,
     maak_actie,
     maak_antwoord,
+    maak_deel,
     maak_deelnemer,
+    maak_inventarisatie,
+    maak_thema,
     thema,
 )
 from tests.onderwijsaanpak.factories import maak_cohortlid
 from tests.subsidies.factories import maak_beschikking, maak_regeling
+
+VANDAAG = date(2015, 11, 2)
+
+
+@pytest.fixture
+def klok(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Today is `VANDAAG` (noon in Amsterdam), for the views and the rows they stamp."""
+    moment = datetime(VANDAAG.year, VANDAAG.month, VANDAAG.day, 11, tzinfo=UTC)
+    monkeypatch.setattr(tijd, "nu", lambda: moment)
+
+
+@dataclass
+class Quickscan:
+    inventarisatie: Inventarisatie
+    kennis: Thema
+    training: Thema
+    netwerk: Thema
+    amsterdam: Deelnemer
+    rotterdam: Deelnemer
+
+    @property
+    def url(self) -> str:
+        return f"/behoefte-inventarisatie/{self.inventarisatie.id}"
+
+    def antwoorden_url(self, gemeente: Gemeente) -> str:
+        return f"{self.url}/gemeenten/{gemeente.cbs_code}"
+
+
+@pytest.fixture
+def quickscan(amsterdam: Gemeente, rotterdam: Gemeente) -> Quickscan:
+    """Two parts with three themes; Amsterdam and Rotterdam invited, neither has answered."""
+    inventarisatie = maak_inventarisatie()
+    kennisopbouw = maak_deel(inventarisatie, "Kennisopbouw")
+    lokaal = maak_deel(inventarisatie, "Lokale behoeften")
+    return Quickscan(
+        inventarisatie,
+        maak_thema(kennisopbouw, "Kennis"),
+        maak_thema(kennisopbouw, "Training"),
+        maak_thema(lokaal, "Netwerk sleutelfiguren"),
+        maak_deelnemer(inventarisatie, amsterdam),
+        maak_deelnemer(inventarisatie, rotterdam),
+    )
+
 
 THEMAS = (
     ("Kennisopbouw", "Kennis"),

@@ -21,6 +21,7 @@ from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 import gemeenten
+from gemeenten.inventarisatie.models import Antwoord, Deelnemer
 from gemeenten.models import Deelname, Gemeente, GemeenteMutatie
 from kern.accounts.access import controleer_declaraties, openbaar, rollen_van, toegang
 from kern.accounts.models import Gebruiker, Rol
@@ -60,6 +61,8 @@ VOORBEELDEN: dict[str, Callable[[TweeGemeenten], object]] = {
     "activiteitenupload_id": lambda w: w.onderwijs.eigen_upload.id,
     "inventarisatie_id": lambda w: w.inventarisatie.id,
     "actie_id": lambda w: w.actie.id,
+    "deel_id": lambda w: w.inventarisatie.delen[0].id,
+    "thema_id": lambda w: w.inventarisatie.themas[0].id,
 }
 
 # The same arguments naming something of the other municipality. Every argument of a route
@@ -76,8 +79,9 @@ VAN_DE_ANDERE_GEMEENTE: dict[str, Callable[[TweeGemeenten], object]] = {
     "rapportage_id": lambda w: w.onderwijs.andere_rapportage.id,
     "activiteitenupload_id": lambda w: w.onderwijs.andere_upload.id,
 }
-# A round is the whole cohort's: the municipality in the URL says whose report in it.
-NIET_GEMEENTEGEBONDEN: set[str] = {"ronde_id"}
+# A round is the whole cohort's, an inventory (with its parts and themes) all its invited
+# municipalities': the municipality in the URL says whose report or answers in it.
+NIET_GEMEENTEGEBONDEN: set[str] = {"ronde_id", "inventarisatie_id", "deel_id", "thema_id"}
 
 
 def client_voor(app: Flask, login_as: Callable[..., FlaskClient], gebruiker: Gebruiker | None):
@@ -241,6 +245,12 @@ def _sporen_van_de_andere(db, twee_gemeenten: TweeGemeenten) -> tuple[object, ..
         ).scalar_one(),
         (twee_gemeenten.andere_upload.status, twee_gemeenten.andere_upload.versie),
         _onderwijsaanpak_van(db, twee_gemeenten.andere),
+        tuple(
+            db.session.execute(
+                select(model.id, model.versie).where(model.gemeente_id == twee_gemeenten.andere.id)
+            ).all()
+            for model in (Deelnemer, Antwoord)  # the needs inventory
+        ),
     )
 
 

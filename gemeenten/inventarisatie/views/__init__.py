@@ -1,22 +1,84 @@
-"""The needs inventory's pages, one module per part.
+"""The needs inventory's pages, one module per part: inventories, parts and themes,
+invitations and the response, a municipality's answers.
 
 Everything lives under ``/behoefte-inventarisatie``; an inventory's pages under
-``/behoefte-inventarisatie/<id>``.
+``/behoefte-inventarisatie/<inventarisatie_id>``, a municipality's answers under
+``.../gemeenten/<cbs_code>``, loaded through `deelnemer_of_404`: a municipality user asking for
+another municipality, or for an inventory they were not invited to, gets 404.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash
 
-from gemeenten.inventarisatie.models import Inventarisatie
+from gemeenten import services as register
+from gemeenten.inventarisatie import services
+from gemeenten.inventarisatie.models import Deelnemer, Inventarisatie
+from gemeenten.inventarisatie.services import Conflict, InventarisatieFout
+from kern.accounts.access import gebruiker
+from kern.accounts.models import Rol
 from kern.db import db
+from kern.forms import Formulier
 
 bp = Blueprint("inventarisatie", __name__, url_prefix="/behoefte-inventarisatie")
 
 
 def inventarisatie_of_404(inventarisatie_id: int) -> Inventarisatie:
-    return db.get_or_404(Inventarisatie, inventarisatie_id)
+    inventarisatie = db.session.get(Inventarisatie, inventarisatie_id)
+    if inventarisatie is None:
+        abort(404)
+    return inventarisatie
+
+
+def deelnemer_of_404(inventarisatie_id: int, cbs_code: str) -> Deelnemer:
+    """The municipality's place in the inventory; 404 when the user may not see the
+    municipality or it was not invited."""
+    inventarisatie = inventarisatie_of_404(inventarisatie_id)
+    gemeente = register.gemeente_of_404(cbs_code)
+    deelnemer = services.deelnemer_van(inventarisatie, gemeente)
+    if deelnemer is None:
+        abort(404)
+    return deelnemer
+
+
+def van_inventarisatie_of_404(obj: object, inventarisatie: Inventarisatie) -> None:
+    """An object named in the URL under ``inventarisatie`` must be that inventory's."""
+    if obj is None or getattr(obj, "inventarisatie_id", None) != inventarisatie.id:
+        abort(404)
+
+
+def weiger(fout: InventarisatieFout, form: Formulier | None = None, obj: object = None) -> int:
+    """Undo the change and tell the user why: on the field the refusal names, else as a message.
+    Answer 409 for a concurrent edit (the form then carries the current version), 400 for any
+    other refusal."""
+    db.session.rollback()
+    if form is not None and fout.veld is not None and fout.veld in form:
+        veld = form[fout.veld]
+        veld.errors = [*veld.errors, str(fout)]
+    else:
+        flash(str(fout), "fout")
+    if isinstance(fout, Conflict):
+        if form is not None and obj is not None and "versie" in form:
+            form.versie.data = getattr(obj, "versie")  # noqa: B009 (any versioned record)
+        return 409
+    return 400
+
+
+def door() -> str:
+    """Who acts, as recorded on inventories and answers."""
+    return gebruiker().email
+
+
+def is_beleidsmedewerker() -> bool:
+    return gebruiker().rol is Rol.BELEIDSMEDEWERKER
 
 
 # The route modules register themselves on `bp`.
-from gemeenten.inventarisatie.views import acties, analyse, inventarisaties  # noqa: E402, F401
+from gemeenten.inventarisatie.views import (  # noqa: E402, F401
+    acties,
+    analyse,
+    antwoorden,
+    deelnemers,
+    inventarisaties,
+    themas,
+)
