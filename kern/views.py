@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template
+import redis
+from flask import Blueprint, current_app, redirect, render_template
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
@@ -24,7 +25,31 @@ def home() -> str | Response:
 
 @bp.route("/gezondheid")
 @openbaar
-def gezondheid() -> tuple[dict[str, str], int]:
-    """For the load balancer: 200 when the database answers, otherwise the 503 handler."""
+def gezondheid() -> tuple[dict[str, str], int, dict[str, str]]:
+    """For the load balancer: 200 when the database answers and, when ``REDIS_URL`` is set,
+    Redis too; 503 with Retry-After otherwise (a database that does not answer reaches the
+    503 handler, which every page shares)."""
     db.session.execute(text("SELECT 1"))
-    return {"status": "ok"}, 200
+    redis = _redis_bereikbaar()
+    status = "ok" if redis in ("ok", NIET_INGESTELD) else "storing"
+    antwoord = {"status": status, "database": "ok", "redis": redis}
+    if status == "ok":
+        return antwoord, 200, {"Cache-Control": "no-store"}
+    return antwoord, 503, {"Retry-After": "60", "Cache-Control": "no-store"}
+
+
+NIET_INGESTELD = "niet ingesteld"
+
+
+def _redis_bereikbaar() -> str:
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return NIET_INGESTELD
+    verbinding = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        verbinding.ping()
+    except redis.RedisError:
+        return "onbereikbaar"
+    finally:
+        verbinding.close()
+    return "ok"

@@ -14,6 +14,7 @@ from kern.accounts.access import openbaar
 from kern.accounts.models import Gebruiker, Rol
 from kern.app import create_app
 from kern.db import db as _db
+from tests.diensten import redis_antwoordt
 from tests.gemeenten.factories import maak_gemeente
 from tests.kern.factories import maak_gebruiker
 
@@ -163,7 +164,32 @@ def test_health_check_is_ok_when_the_database_answers(client):
     antwoord = client.get("/gezondheid")
 
     assert antwoord.status_code == 200
-    assert antwoord.get_json() == {"status": "ok"}
+    assert antwoord.get_json() == {"status": "ok", "database": "ok", "redis": "niet ingesteld"}
+    assert antwoord.headers["Cache-Control"] == "no-store"
+
+
+def _gezondheid_met_redis(app_config, url: str):
+    app = create_app({**app_config, "REDIS_URL": url, "RATELIMIT_STORAGE_URI": "memory://"})
+    antwoord = app.test_client().get("/gezondheid")
+    with app.app_context():
+        _db.engine.dispose()
+    return antwoord
+
+
+def test_health_check_says_503_when_the_configured_redis_does_not_answer(app_config):
+    antwoord = _gezondheid_met_redis(app_config, "redis://127.0.0.1:9/0")  # nothing listens
+
+    assert antwoord.status_code == 503
+    assert antwoord.headers["Retry-After"] == "60"
+    assert antwoord.get_json() == {"status": "storing", "database": "ok", "redis": "onbereikbaar"}
+
+
+@pytest.mark.skipif(not redis_antwoordt(), reason="no Redis on 127.0.0.1:6379")
+def test_health_check_is_ok_when_the_configured_redis_answers(app_config):
+    antwoord = _gezondheid_met_redis(app_config, "redis://127.0.0.1:6379/0")
+
+    assert antwoord.status_code == 200
+    assert antwoord.get_json() == {"status": "ok", "database": "ok", "redis": "ok"}
 
 
 def _aangemeld_zonder_database(officier, kapot):

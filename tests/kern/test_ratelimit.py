@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 import uuid
 
 import pytest
 
 from kern.accounts.models import Rol
 from kern.app import create_app
+from tests.diensten import redis_antwoordt
 from tests.kern.factories import WACHTWOORD, maak_gebruiker
 
 pytestmark = pytest.mark.ratelimit
@@ -46,15 +46,7 @@ def test_successful_logins_do_not_count(db, client):
         client.post("/afmelden")
 
 
-def _redis_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not _redis_answers(), reason="no Redis on 127.0.0.1:6379")
+@pytest.mark.skipif(not redis_antwoordt(), reason="no Redis on 127.0.0.1:6379")
 def test_with_redis_url_the_counters_live_in_redis_for_every_worker(app_config, db):
     import redis
 
