@@ -532,6 +532,7 @@ def _inventarisatie(eigen: Gemeente, andere: Gemeente) -> dict[str, Any]:
     kennis, netwerk = inventarisatie.themas
     behoeften = []
     inventarisatie.open_voor_gemeenten = True
+    inventarisatie.uiterlijk = date(2015, 12, 1)
     for gemeente in (eigen, andere):
         maak_deelnemer(inventarisatie, gemeente, date(2015, 11, 1) if gemeente is andere else None)
         behoeften.append(maak_antwoord(kennis, gemeente, prioriteit=4))

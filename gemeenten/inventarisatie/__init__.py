@@ -19,11 +19,15 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from gemeenten import secties
     from gemeenten.inventarisatie import landelijk, models  # noqa: F401 (models: the tables)
     from gemeenten.inventarisatie.views import bp
+    from gemeenten.inventarisatie.views.gemeentepagina import gemeente_sectie, te_beantwoorden
     from kern import demo, navigatie
 
     app.register_blueprint(bp)
+    secties.registreer(app, 40, gemeente_sectie)
+    secties.registreer_te_doen(app, te_beantwoorden)
     demo.registreer_landelijk(app, 70, landelijk.genereer)
     navigatie.registreer_menuitem(
         app,

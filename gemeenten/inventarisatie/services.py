@@ -135,6 +135,11 @@ def stel_open(inventarisatie: Inventarisatie, open_: bool, *, versie: int | None
         raise InventarisatieFout(
             "Een inventarisatie zonder thema's kan niet open; leg eerst de thema's vast."
         )
+    if open_ and inventarisatie.uiterlijk is None:
+        raise InventarisatieFout(
+            "Geef de inventarisatie eerst een uiterste datum voor antwoorden (Inventarisatie "
+            "wijzigen); die staat bij de gemeenten op hun lijst van wat te doen is."
+        )
     inventarisatie.open_voor_gemeenten = open_
     db.session.flush()
 
@@ -331,6 +336,7 @@ def deelnames_van(gemeente: Gemeente) -> list[Deelnemer]:
             select(Deelnemer)
             .join(Deelnemer.inventarisatie)
             .where(Deelnemer.gemeente_id == gemeente.id)
+            .options(selectinload(Deelnemer.inventarisatie), selectinload(Deelnemer.antwoorden))
             .order_by(Inventarisatie.datum.desc())
         ).scalars()
     )

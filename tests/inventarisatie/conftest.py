@@ -59,8 +59,9 @@ class Quickscan:
 
 @pytest.fixture
 def quickscan(amsterdam: Gemeente, rotterdam: Gemeente) -> Quickscan:
-    """Two parts with three themes; Amsterdam and Rotterdam invited, neither has answered."""
-    inventarisatie = maak_inventarisatie()
+    """Two parts with three themes, answers due 1 December 2015; Amsterdam and Rotterdam
+    invited, neither has answered."""
+    inventarisatie = maak_inventarisatie(uiterlijk=date(2015, 12, 1))
     kennisopbouw = maak_deel(inventarisatie, "Kennisopbouw")
     lokaal = maak_deel(inventarisatie, "Lokale behoeften")
     return Quickscan(

@@ -98,12 +98,15 @@ def test_a_stale_edit_is_refused(db):
     assert inventarisatie.naam == "Quickscan 2015"
 
 
-def test_opening_needs_themes_and_is_audited(quickscan):
+def test_opening_needs_themes_and_a_due_date_and_is_audited(quickscan):
     inventarisatie, *_ = quickscan
-    leeg = maak_inventarisatie("Leeg")
+    leeg = maak_inventarisatie("Leeg", uiterlijk=date(2015, 12, 1))
 
     with pytest.raises(InventarisatieFout, match="zonder thema's"):
         services.stel_open(leeg, True, versie=leeg.versie)
+    with pytest.raises(InventarisatieFout, match="uiterste datum"):
+        services.stel_open(inventarisatie, True, versie=inventarisatie.versie)
+    inventarisatie.uiterlijk = date(2015, 12, 1)
     services.stel_open(inventarisatie, True, versie=inventarisatie.versie)
 
     assert inventarisatie.open_voor_gemeenten is True
