@@ -18,13 +18,10 @@ MAX_BESTAND = 20 * 1024 * 1024
 
 
 def _opvolgers(paren: tuple[str, ...]) -> dict[str, str]:
-    uit: dict[str, str] = {}
-    for paar in paren:
-        oud, teken, nieuw = paar.partition("=")
-        if not teken or not oud.strip() or not nieuw.strip():
-            raise click.BadParameter(f"{paar!r}: schrijf OUD=NIEUW, bijvoorbeeld GM0738=GM1959.")
-        uit[oud.strip()] = nieuw.strip()
-    return uit
+    try:
+        return services.lees_opvolgers(paren)
+    except CbsFout as fout:
+        raise click.BadParameter(str(fout)) from None
 
 
 @cli.command("importeer")

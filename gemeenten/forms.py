@@ -1,10 +1,18 @@
 from __future__ import annotations
 
-from wtforms import BooleanField, SearchField, SelectChoice, SelectField, StringField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    SearchField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
 from gemeenten.models import PROGRAMMA_LABELS, PROVINCIES, Programma
-from kern.forms import Formulier
+from kern.forms import DatumField, Formulier
 
 # Every choice is checked here with a message that says what to do.
 PROGRAMMA_WAARDEN = [p.value for p in Programma]
@@ -61,3 +69,28 @@ class DeelnameForm(Formulier):
 
     def gekozen(self) -> Programma:
         return Programma(self.programma.data)
+
+
+class CbsLijstForm(Formulier):
+    """CBS's list "Gemeentelijke indeling op 1 januari", as ``flask gemeenten importeer``
+    takes it: the file, its date when its name has none, and the mergers."""
+
+    bestand = FileField(
+        "De lijst van CBS (.csv of .xlsx)",
+        validators=[FileRequired("Kies het bestand met de lijst van CBS.")],
+        render_kw={"accept": ".csv,.xlsx"},
+    )
+    peildatum = DatumField(
+        "Peildatum (optioneel)",
+        description="De datum van de lijst; leeg: uit de bestandsnaam (gemeenten-2025-01-01).",
+        validators=[Optional()],
+    )
+    opvolgers = TextAreaField(
+        "Herindelingen (optioneel)",
+        description="Per regel een gemeente die opgaat in een andere: OUD=NIEUW, zoals "
+        "GM0738=GM1959.",
+        validators=[
+            Optional(),
+            Length(max=20_000, message="Hooguit 20.000 tekens."),
+        ],
+    )

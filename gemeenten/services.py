@@ -157,6 +157,18 @@ class ImportVerslag:
         return uit
 
 
+def lees_opvolgers(paren: Iterable[str]) -> dict[str, str]:
+    """``GM0738=GM1959``: a code that ends and the code it goes up in, as an administrator
+    writes them (on the command line, or a line each on the upload page)."""
+    uit: dict[str, str] = {}
+    for paar in paren:
+        oud, teken, nieuw = paar.partition("=")
+        if not teken or not oud.strip() or not nieuw.strip():
+            raise cbs.CbsFout(f"{paar!r}: schrijf OUD=NIEUW, bijvoorbeeld GM0738=GM1959.")
+        uit[oud.strip()] = nieuw.strip()
+    return uit
+
+
 def importeer_cbs_lijst(
     inhoud: bytes,
     *,

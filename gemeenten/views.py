@@ -8,7 +8,8 @@ from werkzeug.wrappers import Response
 from wtforms import Field, SelectChoice
 
 from gemeenten import programmas, secties, services
-from gemeenten.forms import DeelnameForm, ZoekForm
+from gemeenten.cbs import CbsFout
+from gemeenten.forms import CbsLijstForm, DeelnameForm, ZoekForm
 from gemeenten.models import Deelname, Gemeente, Programma
 from kern import export
 from kern.accounts.access import ALLE_ROLLEN, MINISTERIE, gebruiker, toegang
@@ -94,6 +95,51 @@ def _register_export(filter: services.Filter, form: ZoekForm) -> export.Export:
         tabellen=[export.Tabel("Gemeenten", kolommen, rijen)],
         filters=filters,
     )
+
+
+@bp.route("/cbs-lijst", methods=["GET", "POST"])
+@toegang(Rol.BEHEERDER)
+def cbs_lijst() -> tuple[str, int] | Response:
+    """CBS's list from the browser: what ``flask gemeenten importeer`` does."""
+    form = CbsLijstForm()
+    meldingen: list[str] = []
+    if form.validate_on_submit():
+        bestand = form.bestand.data
+        try:
+            verslag = services.importeer_cbs_lijst(
+                bestand.read(),
+                bestandsnaam=bestand.filename or "lijst",
+                door=gebruiker().email,
+                peildatum=form.peildatum.data,
+                opvolgers=services.lees_opvolgers(
+                    regel for regel in (form.opvolgers.data or "").splitlines() if regel.strip()
+                ),
+            )
+        except CbsFout as fout:
+            db.session.rollback()
+            meldingen = fout.teksten
+        else:
+            db.session.commit()
+            flash(_samenvatting(verslag), "succes")
+            return redirect(url_for("gemeenten.index"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("gemeenten/cbs_lijst.html", form=form, meldingen=meldingen), status
+
+
+def _samenvatting(verslag: services.ImportVerslag) -> str:
+    if not verslag.gewijzigd:
+        return verslag.regels()[0]
+    tekst = (
+        f"Lijst van {verslag.peildatum:%d-%m-%Y} ingelezen: {len(verslag.toegevoegd)} "
+        f"toegevoegd, {len(verslag.hernoemd)} hernoemd, {len(verslag.provincie)} naar een andere "
+        f"provincie, {len(verslag.beeindigd)} beëindigd."
+    )
+    if verslag.zonder_opvolger:
+        tekst += (
+            " Beëindigd zonder opvolger: " + ", ".join(verslag.zonder_opvolger) + "; geef de "
+            "opvolger op bij Herindelingen en lees de lijst opnieuw in."
+        )
+    return tekst
 
 
 @bp.route("/<cbs_code>")

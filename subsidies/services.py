@@ -841,8 +841,9 @@ def stel_vast(
 
 
 def termijn(beschikking: Beschikking, vandaag: date) -> str:
-    """Where the return stands against its due date: for the overviews' flags."""
-    if beschikking.status not in BESLOTEN:
+    """Where the return stands against its due date: for the overviews' flags. A decision whose
+    amount is not yet set ("nog vast te stellen") has nothing to account for yet: n.v.t."""
+    if beschikking.status not in BESLOTEN or beschikking.bedrag is None:
         return "n.v.t."
     laatste = beschikking.laatste_verantwoording
     if laatste is not None and laatste.status in (

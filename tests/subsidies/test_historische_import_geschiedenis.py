@@ -14,15 +14,17 @@ from sqlalchemy import func, select
 
 from kern.audit import AuditRegel
 from kern.uploads import Upload, UploadStatus
-from subsidies import historische_import, overzicht
+from subsidies import historische_import, overzicht, services
 from subsidies.models import Beschikking, BeschikkingStatus, Regeling
 from tests.gemeenten.factories import maak_gemeente
 from tests.subsidies.test_historische_import import (
     VANDAAG,
+    bevestig,
     controleer,
     fouten,
     html,
     meldingen,
+    upload_via_formulier,
     werkmap,
 )
 
@@ -460,3 +462,138 @@ def _den_haag_verdeeld() -> list[list[object]]:
         ["toekenning", "GM0518", "Den Haag", 2015, "kennisbevordering", 500_000],
         ["toekenning", "GM0518", "Den Haag", 2015, "vroegsignalering", 450_000],
     ]
+
+
+# --- Done when: real history, imported as an officer would --------------------------------------
+
+
+def _geschiedenis() -> list[list[object]]:
+    """Published allocations as the records have them: totals, an open amount, a region, the
+    decisions' own dates and references, finished years, and names as people write them."""
+    besluit = datetime(2015, 9, 14)
+    return [
+        ["toekenning", "GM0518", "Den Haag", 2015, None, 950_000, None, besluit, "NCTV-2015-01"],
+        ["toekenning", "GM0363", "Amsterdam", 2015, None, 920_000, None, besluit, "NCTV-2015-02"],
+        ["toekenning", "GM0513", "Gouda", 2015, None, "Nog vast te stellen", None, besluit],
+        ["betaling", "GM0518", "’s-Gravenhage", 2015, None, 950_000, None, datetime(2015, 11, 1)],
+        ["betaling", "GM0363", "Amsterdam", 2015, None, 920_000, None, datetime(2015, 11, 1)],
+        ["besteding", "GM0518", "den haag", 2015, "kennisbevordering", 500_000],
+        ["besteding", "GM0518", "den haag", 2015, "vroegsignalering", 450_000],
+        ["besteding", "GM0518", "den haag", 2015, "persoonsgerichte_aanpak", 0],
+        ["besteding", "GM0363", "Amsterdam", 2015, "kennisbevordering", 300_000],
+        ["besteding", "GM0363", "Amsterdam", 2015, "vroegsignalering", 300_000],
+        ["besteding", "GM0363", "Amsterdam", 2015, "persoonsgerichte_aanpak", 300_000],
+        ["vaststelling", "GM0518", "Den Haag", 2015, None, 950_000, None, datetime(2017, 6, 1)],
+        ["vaststelling", "GM0363", "Amsterdam", 2015, None, 900_000, None, datetime(2017, 6, 1)],
+        [
+            "toekenning",
+            "GM0599",
+            "Rotterdam",
+            2016,
+            None,
+            700_000,
+            None,
+            datetime(2016, 3, 1),
+            "NCTV-2016-01",
+            "Regio Rijnmond",
+            "GM0606, GM0622",
+        ],
+        ["toekenning", "GM0796", "Den Bosch", 2016, "kennisbevordering", 100_000],
+        ["toekenning", "GM0796", "Den Bosch", 2016, "vroegsignalering", 200_000],
+        ["betaling", "GM0599", "Rotterdam", 2016, None, 700_000, None, datetime(2016, 4, 1)],
+        ["betaling", "GM0796", "Den Bosch", 2016, None, 300_000, None, datetime(2016, 4, 1)],
+        ["besteding", "GM0599", "Rotterdam", 2016, "kennisbevordering", 700_000],
+        ["besteding", "GM0599", "Rotterdam", 2016, "vroegsignalering", 0],
+        ["besteding", "GM0599", "Rotterdam", 2016, "persoonsgerichte_aanpak", 0],
+        ["besteding", "GM0796", "Den Bosch", 2016, "kennisbevordering", 100_000],
+        ["besteding", "GM0796", "Den Bosch", 2016, "vroegsignalering", 200_000],
+        ["besteding", "GM0796", "Den Bosch", 2016, "persoonsgerichte_aanpak", 0],
+        ["vaststelling", "GM0599", "Rotterdam", 2016, None, 700_000, None, datetime(2017, 9, 1)],
+        ["vaststelling", "GM0796", "Den Bosch", 2016, None, 300_000, None, datetime(2017, 9, 1)],
+    ]
+
+
+@pytest.mark.csrf
+def test_a_history_from_the_records_shows_in_the_year_overview_as_its_file_says(db, officier):
+    """Issue 13's first "done when": the register as CBS's list has it (no roepnamen), a scheme
+    with room for the published allocations, the file uploaded and confirmed in the browser."""
+    regeling = services.maak_regeling(
+        naam="Versterkingsgelden 2015-2016",
+        grondslag="Kaderwet",
+        jaren={2015: Decimal(5_000_000), 2016: Decimal(5_000_000)},
+    )
+    for code, naam, provincie in [
+        ("GM0518", "'s-Gravenhage", "Zuid-Holland"),
+        ("GM0363", "Amsterdam", "Noord-Holland"),
+        ("GM0513", "Gouda", "Zuid-Holland"),
+        ("GM0599", "Rotterdam", "Zuid-Holland"),
+        ("GM0606", "Schiedam", "Zuid-Holland"),
+        ("GM0622", "Vlaardingen", "Zuid-Holland"),
+        ("GM0796", "'s-Hertogenbosch", "Noord-Brabant"),
+    ]:
+        maak_gemeente(code, naam, provincie)
+    db.session.commit()
+
+    antwoord = upload_via_formulier(officier, regeling, volledig(*_geschiedenis()))
+    assert antwoord.status_code == 302
+    voorvertoning = html(officier.get(antwoord.location))
+    assert "Gecontroleerd" in voorvertoning, voorvertoning
+    assert bevestig(officier, antwoord.location).status_code == 302
+
+    jaren = {j.jaar: j for j in regeling.jaren}
+    vandaag = date(2026, 12, 1)
+    stand_2015 = overzicht.overzicht(jaren[2015], vandaag=vandaag)
+    assert (
+        stand_2015.totalen.toegekend,
+        stand_2015.totalen.nog_vast_te_stellen,
+        stand_2015.totalen.betaald,
+        stand_2015.totalen.besteed,
+        stand_2015.totalen.vastgesteld,
+        stand_2015.totalen.saldo,
+    ) == (
+        Decimal("1870000.00"),
+        1,
+        Decimal("1870000.00"),
+        Decimal("1850000.00"),
+        Decimal("1850000.00"),
+        Decimal("-20000.00"),
+    )
+    stand_2016 = overzicht.overzicht(jaren[2016], vandaag=vandaag)
+    assert (
+        stand_2016.totalen.toegekend,
+        stand_2016.totalen.betaald,
+        stand_2016.totalen.besteed,
+        stand_2016.totalen.vastgesteld,
+        stand_2016.totalen.saldo,
+    ) == (
+        Decimal("1000000.00"),
+        Decimal("1000000.00"),
+        Decimal("1000000.00"),
+        Decimal("1000000.00"),
+        0,
+    )
+    for stand in (stand_2015, stand_2016):
+        assert [r.termijn for r in stand.rijen if r.termijn == "te laat"] == []
+        pagina = html(officier.get(f"/versterkingsgelden/jaren/{stand.regeling_jaar.id}/overzicht"))
+        assert "termijn--te-laat" not in pagina
+    amsterdam = beschikking_van(db, "GM0363")
+    assert (amsterdam.kenmerk, amsterdam.datum, amsterdam.doelbedragen) == (
+        "NCTV-2015-02",
+        date(2015, 9, 14),
+        [],
+    )
+    # Amsterdam spent 900,000 of 920,000: settled at 900,000, 20,000 to be reclaimed.
+    assert amsterdam.vaststelling.saldo == Decimal("-20000.00")
+    rotterdam = beschikking_van(db, "GM0599", 2016)
+    assert (rotterdam.regio_naam, sorted(g.cbs_code for g in rotterdam.deelnemers)) == (
+        "Regio Rijnmond",
+        ["GM0606", "GM0622"],
+    )
+    assert beschikking_van(db, "GM0513").bedrag is None
+
+
+def test_a_decision_whose_amount_is_still_open_is_not_overdue(db, regeling_2015_2016):
+    maak_gemeente("GM0513", "Gouda", "Zuid-Holland")
+    importeer(regeling_2015_2016, werkmap(["toekenning", "GM0513", "Gouda", 2015, None, None]))
+
+    assert services.termijn(beschikking_van(db, "GM0513"), date(2026, 12, 1)) == "n.v.t."

@@ -195,7 +195,7 @@ def test_sorting_by_granted_ascending_puts_the_highest_last_and_gouda_first(fina
         ("status", "aflopend", DEN_HAAG, "Zoetermeer"),  # vastgesteld, then beschikt by name
         ("vastgesteld", "aflopend", DEN_HAAG, "Zoetermeer"),
         ("doel-kennisbevordering", "aflopend", DEN_HAAG, "Zoetermeer"),
-        ("termijn", "oplopend", "Arnhem", DEN_HAAG),  # te laat first, n.v.t. last
+        ("termijn", "oplopend", "Arnhem", "Gouda"),  # te laat first, n.v.t. last
         ("verantwoording", "aflopend", "Rotterdam", "Zoetermeer"),  # sent back ... none
     ],
 )
@@ -274,15 +274,16 @@ def test_filters_narrow_the_rows_and_the_totals(financien, demo, argumenten, ver
 
 
 def test_the_overdue_filter_totals_only_what_it_shows(financien, demo):
-    # Every 2015 return was due on 15 July 2016: whatever has none now is overdue.
+    # Every 2015 return was due on 15 July 2016: whatever has none now is overdue, but for
+    # Gouda, whose amount is not yet set (nothing to account for yet).
     antwoord = vraag(financien, demo, termijn="te laat")
 
-    assert gemeenten_in(antwoord) == ["Arnhem", "Gouda", "Rotterdam", "Zoetermeer"]
+    assert gemeenten_in(antwoord) == ["Arnhem", "Rotterdam", "Zoetermeer"]
     som = totalen(antwoord)
-    assert som["Toegekend"] == euro("1.232.000,00") + " plus 1 nog vast te stellen"
+    assert som["Toegekend"] == euro("1.232.000,00")
     assert som["Betaald"] == euro("867.000,00")
     assert som["Saldo"] == euro("365.000,00")
-    assert som["Gemeente"] == "Totaal (4)"
+    assert som["Gemeente"] == "Totaal (3)"
 
 
 @pytest.mark.parametrize(
