@@ -41,11 +41,13 @@ check: lint test
 
 ## bench: the Excel import against bare openpyxl and calamine reads (1k, 10k, 100k rows),
 ## what a large return and a large error workbook cost (bench/excel_grenzen.py), and the
-## spending summary's export against a bare openpyxl write loop (10k, 100k lines)
+## spending summary's export against a bare openpyxl write loop (10k, 100k lines), and the
+## formatter built once against Babel per value (bench/formatting.py)
 bench: $(BIN)/.installed
 	$(BIN)/python bench/excel_import.py
 	$(BIN)/python bench/excel_grenzen.py
 	$(BIN)/python bench/export.py
+	$(BIN)/python bench/formatting.py
 
 ## serve: production-style server, settings in gunicorn.conf.py (set APP_ENV=production,
 ##        SECRET_KEY and DATABASE_URL first)

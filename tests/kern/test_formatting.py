@@ -6,9 +6,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal
 from flask import render_template_string
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
-from kern.formatting import datum, datumtijd, geld, getal
+from kern.formatting import datum, datumtijd, geld, getal, maand
+from kern.tijd import TIJDZONE
 
 
 def test_money_has_the_euro_sign_a_dot_for_thousands_and_a_comma_for_cents():
@@ -74,3 +79,101 @@ def test_templates_use_the_same_filters(app):
             moment=datetime(2015, 9, 1, 8, 0, tzinfo=UTC),
         )
     assert html == "€\xa0950.000,00 op 1 september 2015 om 1 september 2015 10:00"
+
+
+# --- The formatter built once says exactly what Babel says ----------------------------------
+
+BABEL = "nl_NL"
+CENTEN = st.decimals(
+    min_value=Decimal("-999999999999.99"),
+    max_value=Decimal("999999999999.99"),
+    places=2,
+    allow_nan=False,
+    allow_infinity=False,
+)
+
+
+def uitkomst(functie, *args, **kwargs) -> tuple[str, object]:
+    """What a call gives: its text, or the kind of error it raises."""
+    try:
+        return "tekst", functie(*args, **kwargs)
+    except Exception as fout:  # compared, not swallowed
+        return "fout", type(fout)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(CENTEN)
+def test_money_with_cents_is_written_as_babel_writes_it(bedrag):
+    assert geld(bedrag) == format_currency(bedrag, "EUR", locale=BABEL)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=6).flatmap(
+        lambda plaatsen: st.decimals(
+            min_value=-(10**15), max_value=10**15, places=plaatsen, allow_nan=False
+        )
+    )
+    | st.decimals(allow_nan=False, allow_infinity=False)
+)
+def test_money_of_any_precision_is_rounded_as_babel_rounds_it(bedrag):
+    """Beyond what a Decimal context holds (28 digits) Babel gives up; the formatter does not."""
+    soort, babel = uitkomst(format_currency, bedrag, "EUR", locale=BABEL)
+    assume(soort == "tekst")
+    assert geld(bedrag) == babel
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(min_value=-(10**18), max_value=10**18))
+def test_whole_euros_and_numbers_are_written_as_babel_writes_them(waarde):
+    assert geld(waarde) == format_currency(waarde, "EUR", locale=BABEL)
+    assert getal(waarde) == format_decimal(waarde, locale=BABEL)
+
+
+@pytest.mark.parametrize(
+    "bedrag",
+    [
+        "0",
+        "-0",
+        "0.00",
+        "-0.00",
+        "-0.001",
+        "0.005",
+        "0.015",
+        "0.025",
+        "-0.005",
+        "999.995",
+        "1E+3",
+        "1.5E-10",
+        "12345678901234567890.125",
+        "-1000000",
+        "0.1",
+    ],
+)
+def test_the_edges_of_rounding_and_zero_are_babels(bedrag):
+    assert geld(Decimal(bedrag)) == format_currency(Decimal(bedrag), "EUR", locale=BABEL)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)))
+def test_dates_and_months_are_written_as_babel_writes_them(dag):
+    assert datum(dag) == format_date(dag, "d MMMM y", locale=BABEL)
+    assert maand(dag) == format_date(dag, "MMMM y", locale=BABEL)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.datetimes(
+        min_value=datetime(1900, 1, 1),
+        max_value=datetime(2200, 1, 1),
+        timezones=st.sampled_from([UTC, TIJDZONE, None]),
+    )
+)
+def test_moments_are_written_as_babel_writes_them(moment):
+    assert datumtijd(moment) == format_datetime(
+        moment, "d MMMM y HH:mm", tzinfo=TIJDZONE, locale=BABEL
+    )
+    if moment.tzinfo is not None:
+        assert datum(moment) == format_date(
+            moment.astimezone(TIJDZONE).date(), "d MMMM y", locale=BABEL
+        )
