@@ -71,6 +71,8 @@ VOORBEELDEN: dict[str, Callable[[Wereld], object]] = {
     "activiteitenupload_id": lambda w: w.activiteitenupload.id,
     "inventarisatie_id": lambda w: w.inventarisatie.id,
     "actie_id": lambda w: w.actie.id,
+    "deel_id": lambda w: w.inventarisatie.delen[0].id,
+    "thema_id": lambda w: w.inventarisatie.themas[0].id,
 }
 # Accounts are the administrator's, not programme data: their pages are not measured here.
 ZONDER_VOORBEELD = {"gebruiker_id", "deelname_id", "filename"}
