@@ -18,6 +18,7 @@ from subsidies.historische_import.basis import (
     KOPPEN,
     OPEN,
     TOEKENNING,
+    VASTSTELLING,
     Wijziging,
     euro,
 )
@@ -83,7 +84,7 @@ def _voorbeeldregel(rij: int, wijziging: Wijziging, naam: str) -> Voorbeeldregel
                 _euro_of_niets(wijziging.cumulatief),
             )
         )
-    if wijziging.soort == BETALING:
+    if wijziging.soort in (BETALING, VASTSTELLING):
         cellen.append(Cel(KOPPEN[7], None, wijziging.datum))
     return Voorbeeldregel(
         rij=rij,

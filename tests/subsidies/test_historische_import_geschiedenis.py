@@ -597,3 +597,13 @@ def test_a_decision_whose_amount_is_still_open_is_not_overdue(db, regeling_2015_
     importeer(regeling_2015_2016, werkmap(["toekenning", "GM0513", "Gouda", 2015, None, None]))
 
     assert services.termijn(beschikking_van(db, "GM0513"), date(2026, 12, 1)) == "n.v.t."
+
+
+def test_the_preview_shows_the_settlements_date(db, regeling_2015_2016, officier):
+    upload = controleer(regeling_2015_2016, werkmap(*AMSTERDAM_AFGEROND))
+
+    pagina = html(
+        officier.get(f"/versterkingsgelden/regelingen/{regeling_2015_2016.id}/import/{upload.id}")
+    )
+
+    assert "1 juni 2017" in pagina
