@@ -205,20 +205,17 @@ def main() -> None:
     opties = parser.parse_args()
 
     bedragen, dagen = waarden(opties.waarden)
-    babel_tijd, babel_teksten = tijd_van(babel_geld, bedragen)
-    eigen_tijd, eigen_teksten = tijd_van(formatting.geld, bedragen)
-    assert babel_teksten == eigen_teksten, "an amount is written differently"
-    print(
-        f"{opties.waarden:,} bedragen: Babel {babel_tijd:.2f} s, formatter {eigen_tijd:.3f} s, "
-        f"{babel_tijd / eigen_tijd:.0f} keer zo snel"
-    )
-    babel_tijd, babel_teksten = tijd_van(babel_datum, dagen)
-    eigen_tijd, eigen_teksten = tijd_van(formatting.datum, dagen)
-    assert babel_teksten == eigen_teksten, "a date is written differently"
-    print(
-        f"{opties.waarden:,} datums: Babel {babel_tijd:.2f} s, formatter {eigen_tijd:.3f} s, "
-        f"{babel_tijd / eigen_tijd:.0f} keer zo snel"
-    )
+    for wat, babel, eigen, reeks in (
+        ("bedragen", babel_geld, formatting.geld, bedragen),
+        ("datums", babel_datum, formatting.datum, dagen),
+    ):
+        babel_tijd, babel_teksten = tijd_van(babel, reeks)
+        eigen_tijd, eigen_teksten = tijd_van(eigen, reeks)
+        assert babel_teksten == eigen_teksten, f"{wat}: a value is written differently"
+        print(
+            f"{opties.waarden:,} {wat}: Babel {babel_tijd:.2f} s, formatter {eigen_tijd:.3f} s, "
+            f"{babel_tijd / eigen_tijd:.0f} keer zo snel"
+        )
     oud, nieuw, grootte = overzicht(opties.gemeenten, opties.keer)
     print(
         f"Jaaroverzicht van {opties.gemeenten} ontvangers ({grootte / 1024:.0f} KB), snelste van "
