@@ -58,6 +58,7 @@ from tests.inventarisatie.factories import (
     inventarisatie_met_themas,
     maak_actie,
     maak_antwoord,
+    maak_antwoordenupload,
     maak_deelnemer,
 )
 from tests.kern.factories import WACHTWOORD, maak_gebruiker
@@ -443,6 +444,7 @@ class TweeGemeenten:
     # need on both themes (and on the one theme of a later inventory, to compare with); the own
     # one has not sent its answers yet (no date)
     actie: Actie  # the national response to both needs on the first theme
+    antwoordenupload: Upload  # its answers sent as Excel, checked, waiting for confirmation
 
 
 @pytest.fixture
@@ -544,6 +546,7 @@ def _inventarisatie(eigen: Gemeente, andere: Gemeente) -> dict[str, Any]:
     return {
         "inventarisatie": inventarisatie,
         "actie": maak_actie(inventarisatie, themas=[kennis], behoeften=behoeften),
+        "antwoordenupload": maak_antwoordenupload(inventarisatie),
     }
 
 

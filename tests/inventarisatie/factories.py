@@ -3,10 +3,13 @@ commits."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from datetime import date
 
-from gemeenten.inventarisatie import acties
+from openpyxl import load_workbook
+
+from gemeenten.inventarisatie import acties, antwoorden_import
 from gemeenten.inventarisatie.models import (
     Actie,
     ActieStatus,
@@ -19,6 +22,7 @@ from gemeenten.inventarisatie.models import (
 )
 from gemeenten.models import Gemeente
 from kern.db import db
+from kern.uploads import Upload
 
 UITGENODIGD = date(2015, 6, 1)
 VANDAAG = date(2016, 6, 1)  # the day the action tests are set on
@@ -138,3 +142,21 @@ def maak_actie(
         vandaag=VANDAAG,
         door="test",
     )
+
+
+def maak_antwoordenupload(inventarisatie: Inventarisatie) -> Upload:
+    """A checked upload of the inventory's answers template with its first row's need turned
+    around, waiting for confirmation. Commits what came before: an upload keeps its original
+    through a session of its own."""
+    db.session.commit()
+    werkmap = load_workbook(io.BytesIO(antwoorden_import.sjabloon(inventarisatie)))
+    cel = werkmap[antwoorden_import.BLAD].cell(antwoorden_import.basis.EERSTE_RIJ, 5)
+    cel.value = "nee" if cel.value == "ja" else "ja"
+    werkmap[antwoorden_import.BLAD].cell(antwoorden_import.basis.EERSTE_RIJ, 6).value = None
+    uit = io.BytesIO()
+    werkmap.save(uit)
+    upload, _ = antwoorden_import.ontvang(
+        inventarisatie, uit.getvalue(), bestandsnaam="antwoorden.xlsx", door="test"
+    )
+    db.session.commit()
+    return upload

@@ -61,6 +61,7 @@ VOORBEELDEN: dict[str, Callable[[TweeGemeenten], object]] = {
     "activiteitenupload_id": lambda w: w.onderwijs.eigen_upload.id,
     "inventarisatie_id": lambda w: w.inventarisatie.id,
     "actie_id": lambda w: w.actie.id,
+    "antwoordenupload_id": lambda w: w.antwoordenupload.id,
     "deel_id": lambda w: w.inventarisatie.delen[0].id,
     "thema_id": lambda w: w.inventarisatie.themas[0].id,
 }

@@ -78,6 +78,7 @@ from gemeenten.inventarisatie.views import (  # noqa: E402, F401
     acties,
     analyse,
     antwoorden,
+    antwoorden_import,
     deelnemers,
     inventarisaties,
     themas,
