@@ -21,6 +21,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from gemeenten import secties
     from gemeenten.inventarisatie import landelijk, models  # noqa: F401 (models: the tables)
+    from gemeenten.inventarisatie.demo import laad_demo
     from gemeenten.inventarisatie.views import bp
     from gemeenten.inventarisatie.views.gemeentepagina import gemeente_sectie, te_beantwoorden
     from kern import demo, navigatie
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     secties.registreer(app, 40, gemeente_sectie)
     secties.registreer_te_doen(app, te_beantwoorden)
+    demo.registreer(app, 70, laad_demo)
     demo.registreer_landelijk(app, 70, landelijk.genereer)
     navigatie.registreer_menuitem(
         app,

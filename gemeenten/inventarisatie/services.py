@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import attributes, selectinload
 
 from gemeenten.inventarisatie import regels
@@ -312,14 +312,14 @@ def deelnemer_van(inventarisatie: Inventarisatie, gemeente: Gemeente) -> Deelnem
 
 
 def respons(inventarisatie: Inventarisatie) -> list[Deelnemer]:
-    """Every invited municipality, by name, with when it was invited and answered."""
+    """Every invited municipality, by the name people use, with when it was invited and answered."""
     return list(
         db.session.execute(
             select(Deelnemer)
             .join(Deelnemer.gemeente)
             .where(Deelnemer.inventarisatie_id == inventarisatie.id)
             .options(selectinload(Deelnemer.gemeente), selectinload(Deelnemer.antwoorden))
-            .order_by(Gemeente.naam)
+            .order_by(func.coalesce(Gemeente.roepnaam, Gemeente.naam))
         ).scalars()
     )
 
