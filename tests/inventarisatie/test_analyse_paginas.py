@@ -167,3 +167,17 @@ def test_a_municipality_user_opens_no_analysis(login_as, bekend, pagina):
 
 def test_an_unknown_inventory_is_404(financien, bekend):
     assert financien.get("/behoefte-inventarisatie/999/analyse/matrix").status_code == 404
+
+
+def test_the_inventory_page_leads_to_the_analysis_the_actions_and_the_import(
+    officier, financien, bekend
+):
+    adres = f"/behoefte-inventarisatie/{bekend.inventarisatie.id}"
+
+    voor_officier = officier.get(adres).text
+    voor_financien = financien.get(adres).text
+
+    for pad in ("/analyse", "/acties", "/import"):
+        assert f'href="{adres}{pad}"' in voor_officier
+    assert f'href="{adres}/analyse"' in voor_financien
+    assert f'href="{adres}/import"' not in voor_financien  # officers import
