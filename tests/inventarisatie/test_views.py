@@ -14,7 +14,12 @@ from gemeenten.inventarisatie import services
 from gemeenten.inventarisatie.models import Antwoord, Deel, Deelnemer, Inventarisatie, Thema
 from kern.accounts.models import Rol
 from kern.db import db
-from tests.inventarisatie.factories import maak_antwoord
+from tests.inventarisatie.factories import (
+    maak_antwoord,
+    maak_deel,
+    maak_inventarisatie,
+    maak_thema,
+)
 from tests.pagina import foutmeldingen, meldingen, tekst, versie_in
 
 pytestmark = pytest.mark.usefixtures("klok")
@@ -86,8 +91,6 @@ def test_an_inventory_form_refuses_in_dutch_beside_the_field(login_as, db, data,
 
 
 def test_a_theme_in_another_inventorys_part_is_refused(login_as, quickscan):
-    from tests.inventarisatie.factories import maak_deel, maak_inventarisatie
-
     elders = maak_deel(maak_inventarisatie("Later"), "Problematiek")
     officier = login_as(Rol.BELEIDSMEDEWERKER)
 
@@ -366,3 +369,47 @@ def test_opening_the_inventory_lets_municipalities_answer(login_as, quickscan):
         f"{quickscan.url}/voor-gemeenten", data={"versie": versie_in(pagina), "open": "nee"}
     )
     assert db.session.get(Inventarisatie, quickscan.inventarisatie.id).open_voor_gemeenten is False
+
+
+# --- Ids that do not belong -----------------------------------------------------------------
+
+
+def test_parts_themes_and_municipalities_of_another_inventory_do_not_exist_here(
+    login_as, quickscan, den_haag
+):
+    later = maak_inventarisatie("Later", date(2017, 3, 1))
+    elders = maak_thema(maak_deel(later, "Problematiek"), "Radicalisering")
+    officier = login_as(Rol.BELEIDSMEDEWERKER)
+    url = quickscan.url
+
+    for adres in (
+        f"{url}/themas/{elders.id}",
+        f"{url}/delen/{elders.deel_id}",
+        f"{url}/gemeenten/{den_haag.cbs_code}",  # not invited
+        f"{url}/gemeenten/GM9999",
+        "/behoefte-inventarisatie/999999/respons",
+    ):
+        assert officier.get(adres).status_code == 404, adres
+    antwoord = officier.post(
+        f"{url}/themas/{elders.id}/verwijderen", data={"versie": str(elders.versie)}
+    )
+    assert antwoord.status_code == 404
+    assert db.session.get(Thema, elders.id) is not None
+
+
+def test_answers_on_another_inventorys_theme_are_refused_and_change_nothing(
+    login_as, quickscan, amsterdam
+):
+    elders = maak_thema(maak_deel(maak_inventarisatie("Later")), "Financiering")
+    officier = login_as(Rol.BELEIDSMEDEWERKER)
+    url = quickscan.antwoorden_url(amsterdam)
+    data = rijen(quickscan, kennis={"behoefte": "ja"})
+    data["rijen-0-thema_id"] = str(elders.id)
+
+    antwoord = officier.post(
+        url, data={**data, "beantwoord_op": "2015-07-03", "versie": versie_in(officier.get(url))}
+    )
+
+    assert antwoord.status_code == 409
+    assert "De thema's van deze inventarisatie zijn intussen gewijzigd" in tekst(antwoord)
+    assert aantal(Antwoord) == 0
