@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     from gemeenten import secties
     from gemeenten.inventarisatie import landelijk, models  # noqa: F401 (models: the tables)
     from gemeenten.inventarisatie.demo import laad_demo
+    from gemeenten.inventarisatie.demo_acties import laad_acties
     from gemeenten.inventarisatie.views import bp
     from gemeenten.inventarisatie.views.gemeentepagina import gemeente_sectie, te_beantwoorden
     from kern import demo, navigatie
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     secties.registreer(app, 40, gemeente_sectie)
     secties.registreer_te_doen(app, te_beantwoorden)
     demo.registreer(app, 70, laad_demo)
+    demo.registreer(app, 75, laad_acties)  # on the inventory just loaded
     demo.registreer_landelijk(app, 70, landelijk.genereer)
     navigatie.registreer_menuitem(
         app,
