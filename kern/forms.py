@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from flask import flash
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, StringField
@@ -14,6 +15,7 @@ from wtforms.i18n import get_translations
 from wtforms.validators import ValidationError
 
 from kern.bestanden import XLSX
+from kern.db import db
 from kern.geld import BedragFout, lees_bedrag
 
 # A count as typed: ASCII digits only (\d would take other scripts' digits too).
@@ -128,3 +130,24 @@ def xlsx_veld(label: str, ontbreekt: str) -> Any:
         validators=[FileRequired(ontbreekt)],
         render_kw={"accept": f".xlsx,{XLSX}"},
     )
+
+
+def weiger(
+    fout: Exception, form: Formulier | None = None, obj: object = None, *, conflict: bool
+) -> int:
+    """Undo a refused change and tell the user why: beside the field the refusal names (its
+    ``veld``, when the form has it), else as a message. Answer 409 for a concurrent edit
+    (``conflict``; the form then carries the current version, so that a second try is an
+    informed one), 400 for any other refusal."""
+    db.session.rollback()
+    naam = getattr(fout, "veld", None)
+    if form is not None and naam is not None and naam in form:
+        veld = form[naam]
+        veld.errors = [*veld.errors, str(fout)]
+    else:
+        flash(str(fout), "fout")
+    if conflict:
+        if form is not None and obj is not None and "versie" in form:
+            form.versie.data = getattr(obj, "versie")  # noqa: B009 (any versioned record)
+        return 409
+    return 400

@@ -9,12 +9,13 @@ another municipality, or for an inventory they were not invited to, gets 404.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash
+from flask import Blueprint, abort
 
 from gemeenten import services as register
 from gemeenten.inventarisatie import services
 from gemeenten.inventarisatie.models import Deelnemer, Inventarisatie
 from gemeenten.inventarisatie.services import Conflict, InventarisatieFout
+from kern import forms
 from kern.accounts.access import gebruiker
 from kern.accounts.models import Rol
 from kern.db import db
@@ -48,20 +49,9 @@ def van_inventarisatie_of_404(obj: object, inventarisatie: Inventarisatie) -> No
 
 
 def weiger(fout: InventarisatieFout, form: Formulier | None = None, obj: object = None) -> int:
-    """Undo the change and tell the user why: on the field the refusal names, else as a message.
-    Answer 409 for a concurrent edit (the form then carries the current version), 400 for any
-    other refusal."""
-    db.session.rollback()
-    if form is not None and fout.veld is not None and fout.veld in form:
-        veld = form[fout.veld]
-        veld.errors = [*veld.errors, str(fout)]
-    else:
-        flash(str(fout), "fout")
-    if isinstance(fout, Conflict):
-        if form is not None and obj is not None and "versie" in form:
-            form.versie.data = getattr(obj, "versie")  # noqa: B009 (any versioned record)
-        return 409
-    return 400
+    """Undo the change and tell the user why (`kern.forms.weiger`): 409 for a concurrent edit,
+    400 for any other refusal."""
+    return forms.weiger(fout, form, obj, conflict=isinstance(fout, Conflict))
 
 
 def door() -> str:
