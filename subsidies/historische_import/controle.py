@@ -987,21 +987,23 @@ class Controle:
         bedrag = cellen.bedrag(waarde, self.meldingen, self.blad, cel, kolom, verplicht=verplicht)
         return None if bedrag is None else _centen(bedrag)
 
+    def _van_toekenning(self, waarde: Any, soort: str | None, cel: str, kop: str, wat: str) -> bool:
+        """Whether a cell of the decision's own columns is to be read: filled in, on a grant
+        row. Filled in on another kind of row, it is an error."""
+        if waarde is None or (isinstance(waarde, str) and not waarde.strip()):
+            return False
+        if soort != TOEKENNING and soort is not None:
+            self.meldingen.fout(
+                self.blad, cel, f"Alleen een toekenning heeft {wat}; laat deze cel leeg.", kop
+            )
+        return soort == TOEKENNING
+
     def _tekst(
         self, waarde: Any, soort: str | None, nummer: int, kolom: str, lengte: int
     ) -> str | None:
         """A grant's reference or region name; None: not given."""
         cel, kop = f"{kolom}{nummer}", KOPPEN[ord(kolom) - ord(A)]
-        if waarde is None or (isinstance(waarde, str) and not waarde.strip()):
-            return None
-        if soort != TOEKENNING:
-            if soort is not None:
-                self.meldingen.fout(
-                    self.blad,
-                    cel,
-                    f"Alleen een toekenning heeft een {kop.lower()}; laat deze cel leeg.",
-                    kop,
-                )
+        if not self._van_toekenning(waarde, soort, cel, kop, f"een {kop.lower()}"):
             return None
         tekst = " ".join(zoals_getoond(waarde).split())
         if len(tekst) > lengte:
@@ -1017,16 +1019,7 @@ class Controle:
         """A region's participants: CBS codes in one cell, separated by commas, semicolons or
         spaces, each checked; None: not given, or a code is wrong (its message is there)."""
         cel, kop = f"{K}{nummer}", KOPPEN[10]
-        if waarde is None or (isinstance(waarde, str) and not waarde.strip()):
-            return None
-        if soort != TOEKENNING:
-            if soort is not None:
-                self.meldingen.fout(
-                    self.blad,
-                    cel,
-                    "Alleen een toekenning heeft deelnemers; laat deze cel leeg.",
-                    kop,
-                )
+        if not self._van_toekenning(waarde, soort, cel, kop, "deelnemers"):
             return None
         delen = [waarde] if not isinstance(waarde, str) else _SCHEIDING.split(waarde.strip())
         gevonden: list[_Gemeente] = []

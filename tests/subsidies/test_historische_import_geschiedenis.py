@@ -48,6 +48,22 @@ def volledig(*rijen: list[object], blad: str = "Blad1") -> bytes:
     return werkmap(*rijen, koppen=KOPPEN, blad=blad)  # type: ignore[arg-type]
 
 
+def toekenning(
+    cbs: str,
+    naam: str,
+    jaar: int,
+    bedrag: object,
+    *,
+    doel: str | None = None,
+    datum: datetime | None = None,
+    kenmerk: str | None = None,
+    regio: str | None = None,
+    deelnemers: str | None = None,
+) -> list[object]:
+    """A grant row in the full layout."""
+    return ["toekenning", cbs, naam, jaar, doel, bedrag, None, datum, kenmerk, regio, deelnemers]
+
+
 def importeer(regeling: Regeling, inhoud: bytes, naam: str = "historie.xlsx") -> Upload:
     upload = controleer(regeling, inhoud, naam)
     assert upload.status is UploadStatus.GECONTROLEERD, meldingen(upload)
@@ -155,19 +171,14 @@ def test_a_region_is_a_decision_to_its_lead_with_participants(db, regeling_2015_
     importeer(
         regeling_2015_2016,
         volledig(
-            [
-                "toekenning",
+            toekenning(
                 "GM0599",
                 "Rotterdam",
                 2015,
-                None,
                 665_000,
-                None,
-                None,
-                None,
-                "Regio Rijnmond",
-                "GM0363, gm0518",
-            ]
+                regio="Regio Rijnmond",
+                deelnemers="GM0363, gm0518",
+            )
         ),
     )
 
@@ -180,20 +191,9 @@ def test_a_region_is_a_decision_to_its_lead_with_participants(db, regeling_2015_
 def test_each_participant_code_is_checked_and_named(db, regeling_2015_2016):
     assert fouten(
         regeling_2015_2016,
-        KOPPEN
-        and [
-            "toekenning",
-            "GM0599",
-            "Rotterdam",
-            2015,
-            None,
-            1,
-            None,
-            None,
-            None,
-            "Rijnmond",
-            "GM0363; GM9999, abc",
-        ],
+        toekenning(
+            "GM0599", "Rotterdam", 2015, 1, regio="Rijnmond", deelnemers="GM0363; GM9999, abc"
+        ),
         koppen=KOPPEN,
     ) == [
         'Blad1!K2: Er is geen gemeente met code GM9999. "abc" is geen gemeentecode (zoals GM0363).'
@@ -207,17 +207,14 @@ def test_the_decisions_own_date_and_reference_are_taken(db, regeling_2015_2016):
     importeer(
         regeling_2015_2016,
         volledig(
-            [
-                "toekenning",
+            toekenning(
                 "GM0363",
                 "Amsterdam",
                 2015,
-                None,
                 920_000,
-                None,
-                datetime(2015, 9, 14),
-                "NCTV-2015/4711",
-            ],
+                datum=datetime(2015, 9, 14),
+                kenmerk="NCTV-2015/4711",
+            ),
             ["toekenning", "GM0518", "Den Haag", 2015, None, 50_000],
         ),
     )
@@ -258,19 +255,16 @@ def test_the_preview_shows_an_open_amount_a_region_and_the_decisions_own_fields(
         regeling_2015_2016,
         volledig(
             ["toekenning", "GM0513", "Gouda", 2015, None, "nog vast te stellen"],
-            [
-                "toekenning",
+            toekenning(
                 "GM0599",
                 "Rotterdam",
                 2015,
-                None,
                 665_000,
-                None,
-                datetime(2015, 9, 14),
-                "NCTV-7",
-                "Regio Rijnmond",
-                "GM0363",
-            ],
+                datum=datetime(2015, 9, 14),
+                kenmerk="NCTV-7",
+                regio="Regio Rijnmond",
+                deelnemers="GM0363",
+            ),
         ),
     )
 
@@ -370,19 +364,16 @@ def test_the_same_history_again_changes_nothing(db, regeling_2015_2016):
         ["toekenning", "GM0513", "Gouda", 2015, None, "nog vast te stellen"],
         ["toekenning", "GM0518", "Den Haag", 2016, "kennisbevordering", 50_000],
         ["toekenning", "GM0518", "Den Haag", 2016, "vroegsignalering", 45_000],
-        [
-            "toekenning",
+        toekenning(
             "GM0599",
             "Rotterdam",
             2016,
-            None,
             665_000,
-            None,
-            datetime(2015, 9, 14),
-            "NCTV-7",
-            "Regio Rijnmond",
-            "GM0606, GM0363",
-        ],
+            datum=datetime(2015, 9, 14),
+            kenmerk="NCTV-7",
+            regio="Regio Rijnmond",
+            deelnemers="GM0606, GM0363",
+        ),
     ]
     maak_gemeente("GM0606", "Schiedam", "Zuid-Holland")
     importeer(regeling_2015_2016, volledig(*rijen))
@@ -429,19 +420,9 @@ def test_the_same_total_over_an_existing_split_is_unchanged(db, regeling_2015_20
 
 def test_the_preview_says_which_field_changed(db, regeling_2015_2016, officier):
     maak_gemeente("GM0606", "Schiedam", "Zuid-Holland")
-    rij = [
-        "toekenning",
-        "GM0599",
-        "Rotterdam",
-        2015,
-        None,
-        665_000,
-        None,
-        None,
-        None,
-        "Regio Rijnmond",
-        "GM0606",
-    ]
+    rij = toekenning(
+        "GM0599", "Rotterdam", 2015, 665_000, regio="Regio Rijnmond", deelnemers="GM0606"
+    )
     importeer(regeling_2015_2016, volledig(rij))
     db.session.commit()
     rij[9] = "Regio Rotterdam"
@@ -485,19 +466,16 @@ def _geschiedenis() -> list[list[object]]:
         ["besteding", "GM0363", "Amsterdam", 2015, "persoonsgerichte_aanpak", 300_000],
         ["vaststelling", "GM0518", "Den Haag", 2015, None, 950_000, None, datetime(2017, 6, 1)],
         ["vaststelling", "GM0363", "Amsterdam", 2015, None, 900_000, None, datetime(2017, 6, 1)],
-        [
-            "toekenning",
+        toekenning(
             "GM0599",
             "Rotterdam",
             2016,
-            None,
             700_000,
-            None,
-            datetime(2016, 3, 1),
-            "NCTV-2016-01",
-            "Regio Rijnmond",
-            "GM0606, GM0622",
-        ],
+            datum=datetime(2016, 3, 1),
+            kenmerk="NCTV-2016-01",
+            regio="Regio Rijnmond",
+            deelnemers="GM0606, GM0622",
+        ),
         ["toekenning", "GM0796", "Den Bosch", 2016, "kennisbevordering", 100_000],
         ["toekenning", "GM0796", "Den Bosch", 2016, "vroegsignalering", 200_000],
         ["betaling", "GM0599", "Rotterdam", 2016, None, 700_000, None, datetime(2016, 4, 1)],
