@@ -227,6 +227,32 @@ def plafondstanden(jaren: Sequence[RegelingJaar]) -> dict[int, tuple[Plafondstan
     return uit
 
 
+def betaald_in(regeling_jaar: RegelingJaar) -> Decimal:
+    """What the year's decisions paid on balance (`Beschikking.betaald` summed), in SQL: paid
+    out minus clawbacks received, of every decision, a withdrawn one's too."""
+    netto = case(
+        (Betaling.soort == BetalingSoort.TERUGVORDERING, -Betaling.betaald_bedrag),
+        else_=Betaling.betaald_bedrag,
+    )
+    totaal = db.session.execute(
+        select(func.sum(netto))
+        .join(Betaling.beschikking)
+        .where(Beschikking.regeling_jaar_id == regeling_jaar.id)
+    ).scalar_one()
+    return totaal if totaal is not None else NUL
+
+
+def nog_vast_te_stellen_in(regeling_jaar: RegelingJaar) -> int:
+    """The year's granted decisions whose amount is not set yet."""
+    return db.session.execute(
+        select(func.count(Beschikking.id)).where(
+            Beschikking.regeling_jaar_id == regeling_jaar.id,
+            Beschikking.telt_mee,
+            Beschikking.bedrag.is_(None),
+        )
+    ).scalar_one()
+
+
 def _controleer_plafond(
     regeling_jaar: RegelingJaar,
     bedrag: Decimal | None,

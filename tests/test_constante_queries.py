@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import delete, select
@@ -142,13 +143,16 @@ def _pagina_s(app: Flask) -> list[tuple[str, object]]:
 
 
 def _meet(
-    app: Flask, runner, login_as, schaal: tuple[int, int]
+    app: Flask, runner, login_as, lijst: Path, schaal: tuple[int, int]
 ) -> dict[tuple[str, str], tuple[int, int]]:
     """Per page and role: the status and the number of statements."""
     _leeg()
     gemeenten, jaren = schaal
     resultaat = runner.invoke(
-        args=["demo", "landelijk", "--gemeenten", str(gemeenten), "--jaren", str(jaren)]
+        args=[
+            *("demo", "landelijk", "--lijst", str(lijst)),
+            *("--gemeenten", str(gemeenten), "--jaren", str(jaren)),
+        ]
     )
     assert resultaat.exit_code == 0, resultaat.output
     wereld = _wereld()
@@ -184,8 +188,9 @@ def _meet(
 def test_no_page_sends_more_statements_on_ten_times_the_data(
     app, db, runner, login_as, shared_data
 ):
-    klein = _meet(app, runner, login_as, KLEIN)
-    groot = _meet(app, runner, login_as, GROOT)
+    lijst = shared_data / "gemeenten-2025-01-01.csv"
+    klein = _meet(app, runner, login_as, lijst, KLEIN)
+    groot = _meet(app, runner, login_as, lijst, GROOT)
 
     assert len(klein) > 50  # the URL map was read, and the roles found
     fouten = [

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
 from flask import flash, redirect, render_template, request, url_for
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import contains_eager, selectinload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -36,7 +37,7 @@ from subsidies.models import (
     BeschikkingVersie,
     RegelingJaar,
 )
-from subsidies.views import beschikking_of_404, bp, door, jaar_of_404, weiger
+from subsidies.views import beschikking_of_404, bp, door, jaar_of_404, pagina_van, weiger
 
 Pagina = str | tuple[str, int]
 
@@ -130,28 +131,43 @@ def _beschikkingpagina(
 @exporteerbaar
 def jaar(jaar_id: int) -> str | Response:
     regeling_jaar = jaar_of_404(jaar_id)
-    # Each row shows its recipient and what was paid: loaded with the decisions, not per row.
-    gevonden = db.session.execute(
-        select(Beschikking)
-        .where(Beschikking.regeling_jaar_id == regeling_jaar.id)
-        .options(joinedload(Beschikking.gemeente), selectinload(Beschikking.betalingen))
-    ).scalars()
-    beschikkingen = sorted(gevonden, key=lambda b: (b.ontvanger.casefold(), b.id))
-    meetellend = [b for b in beschikkingen if b.telt_mee]
+    query = _beschikkingen_van(regeling_jaar)
+    pagina = pagina_van(query)
+    stand, aantal = services.plafondstanden([regeling_jaar])[regeling_jaar.id]
     return export.toon(
         "subsidies/regeling_jaar.html",
-        _jaar_export(regeling_jaar, beschikkingen),
+        # The export has every decision of the year, the page one page of them.
+        _jaar_export(regeling_jaar, lambda: list(db.session.execute(query).scalars())),
         jaar=regeling_jaar,
-        beschikkingen=beschikkingen,
-        stand=services.plafondstand(regeling_jaar),
+        beschikkingen=pagina.items,
+        pagina=pagina,
+        aantal=aantal,
+        stand=stand,
         # Every decision's payments, as the column shows them: a withdrawn decision's too,
         # until its clawback has come back.
-        betaald=sum((b.betaald for b in beschikkingen), NUL),
-        nog_vast_te_stellen=sum(1 for b in meetellend if b.bedrag is None),
+        betaald=services.betaald_in(regeling_jaar),
+        nog_vast_te_stellen=services.nog_vast_te_stellen_in(regeling_jaar),
     )
 
 
-def _jaar_export(regeling_jaar: RegelingJaar, beschikkingen: list[Beschikking]) -> export.Export:
+def _beschikkingen_van(regeling_jaar: RegelingJaar) -> Select[Beschikking]:
+    """The year's decisions by the name their recipient is known by; each row shows its
+    recipient and what was paid, loaded with the decisions, not per row."""
+    return (
+        select(Beschikking)
+        .join(Beschikking.gemeente)
+        .where(Beschikking.regeling_jaar_id == regeling_jaar.id)
+        .options(contains_eager(Beschikking.gemeente), selectinload(Beschikking.betalingen))
+        .order_by(
+            func.lower(func.coalesce(Beschikking.regio_naam, Gemeente.roepnaam, Gemeente.naam)),
+            Beschikking.id,
+        )
+    )
+
+
+def _jaar_export(
+    regeling_jaar: RegelingJaar, beschikkingen: Callable[[], list[Beschikking]]
+) -> export.Export:
     kolommen = [
         Kolom("Ontvanger", lambda b: b.ontvanger, uitleg="De gemeente, of de regio"),
         Kolom("Kenmerk", lambda b: b.kenmerk, uitleg="Het kenmerk van de beschikking"),
@@ -175,7 +191,7 @@ def _jaar_export(regeling_jaar: RegelingJaar, beschikkingen: list[Beschikking]) 
     return export.Export(
         naam=f"beschikkingen-{export.slug(regeling_jaar.regeling.naam)}-{regeling_jaar.jaar}",
         titel=f"Beschikkingen {regeling_jaar.label}",
-        tabellen=[export.Tabel("Beschikkingen", kolommen, lambda: beschikkingen)],
+        tabellen=[export.Tabel("Beschikkingen", kolommen, beschikkingen)],
     )
 
 

@@ -7,7 +7,7 @@ it back with a reason, and settles the decision from the approved final return.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -37,7 +37,14 @@ from subsidies.models import (
     Verantwoording,
     VerantwoordingStatus,
 )
-from subsidies.views import beschikking_of_404, bp, door, verantwoording_of_404, weiger
+from subsidies.views import (
+    beschikking_of_404,
+    bp,
+    door,
+    pagina_van,
+    verantwoording_of_404,
+    weiger,
+)
 
 Antwoord = str | Response | tuple[str, int]
 
@@ -263,31 +270,41 @@ def _beoordeel(
 @toegang(MINISTERIE)
 @exporteerbaar
 def te_beoordelen() -> Antwoord:
-    wachtend = (
-        db.session.execute(
-            select(Verantwoording)
-            .where(Verantwoording.status == VerantwoordingStatus.INGEDIEND)
-            .order_by(Verantwoording.ingediend_op, Verantwoording.id)
-            .options(
-                selectinload(Verantwoording.regels),
-                selectinload(Verantwoording.beschikking).selectinload(Beschikking.gemeente),
-                selectinload(Verantwoording.beschikking)
-                .selectinload(Beschikking.regeling_jaar)
-                .selectinload(RegelingJaar.regeling),
-            )
+    query = (
+        select(Verantwoording)
+        .where(Verantwoording.status == VerantwoordingStatus.INGEDIEND)
+        .order_by(Verantwoording.ingediend_op, Verantwoording.id)
+        .options(
+            selectinload(Verantwoording.regels),
+            selectinload(Verantwoording.beschikking).selectinload(Beschikking.gemeente),
+            selectinload(Verantwoording.beschikking)
+            .selectinload(Beschikking.regeling_jaar)
+            .selectinload(RegelingJaar.regeling),
         )
-        .scalars()
-        .all()
     )
-    rijen = [(v, services.waarschuwingen(v)) for v in wachtend]
+    pagina = pagina_van(query)
+
+    def met_waarschuwingen(
+        wachtend: Iterable[Verantwoording],
+    ) -> list[tuple[Verantwoording, list[str]]]:
+        return [(v, services.waarschuwingen(v)) for v in wachtend]
+
     return export.toon(
         "subsidies/verantwoordingen_te_beoordelen.html",
         export.Export(
             naam="te-beoordelen",
             titel="Te beoordelen verantwoordingen",
-            tabellen=[export.Tabel("Te beoordelen", TE_BEOORDELEN_KOLOMMEN, lambda: rijen)],
+            # The export has every waiting return, the page one page of them.
+            tabellen=[
+                export.Tabel(
+                    "Te beoordelen",
+                    TE_BEOORDELEN_KOLOMMEN,
+                    lambda: met_waarschuwingen(db.session.execute(query).scalars()),
+                )
+            ],
         ),
-        rijen=rijen,
+        rijen=met_waarschuwingen(pagina.items),
+        pagina=pagina,
     )
 
 
