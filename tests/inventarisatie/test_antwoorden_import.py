@@ -160,6 +160,11 @@ def test_an_officer_imports_the_answers_of_49_municipalities(officier, quickscan
 
     pagina = tekst(officier.get(antwoord.headers["Location"]))
     assert "392 nieuwe antwoorden" in pagina
+    assert "Pagina 1 van 4" in pagina  # a hundred rows a page
+    laatste = officier.get(antwoord.headers["Location"] + "?pagina=4").text
+    assert 'rel="prev"' in laatste
+    assert 'rel="next"' not in laatste
+    assert laatste.count("<tr>") == 1 + 92  # the heading and the last 92 rows
     assert _antwoorden() == []  # nothing before confirming
     bevestigd = bevestig(officier, antwoord)
     assert bevestigd.status_code == 302

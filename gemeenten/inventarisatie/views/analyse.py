@@ -95,6 +95,15 @@ def _naam(inventarisatie: Inventarisatie) -> str:
     return f"{inventarisatie.naam} ({datum(inventarisatie.datum)})"
 
 
+def _gemeentekolommen(gemeente: Callable[[Any], Rij], uitleg: str) -> list[Kolom]:
+    """A row's municipality: its name, CBS code and province."""
+    return [
+        Kolom("Gemeente", lambda r: gemeente(r).naam, uitleg=uitleg),
+        Kolom("CBS-code", lambda r: gemeente(r).cbs_code, uitleg="De code van het CBS"),
+        Kolom("Provincie", lambda r: gemeente(r).provincie, uitleg="Volgens het register"),
+    ]
+
+
 def _gemeenten_tabel(naam: str, uitkomst: Analyse) -> export.Tabel:
     """The municipalities the figures cover: those in view, with what they answered."""
 
@@ -105,9 +114,7 @@ def _gemeenten_tabel(naam: str, uitkomst: Analyse) -> export.Tabel:
         return sum(c.behoefte for c in uitkomst.matrix.get(g.id, {}).values())
 
     kolommen = [
-        Kolom("Gemeente", lambda g: g.naam, uitleg="Een uitgenodigde gemeente binnen de filters"),
-        Kolom("CBS-code", lambda g: g.cbs_code, uitleg="De code van het CBS"),
-        Kolom("Provincie", lambda g: g.provincie, uitleg="Volgens het register"),
+        *_gemeentekolommen(lambda g: g, "Een uitgenodigde gemeente binnen de filters"),
         Kolom("Thema's beantwoord", beantwoord, Soort.GETAL, "Thema's met een antwoord"),
         Kolom("Behoeften", behoeften, Soort.GETAL, "Thema's waarop de gemeente een behoefte heeft"),
     ]
@@ -231,9 +238,7 @@ def _matrix_export(
     inventarisatie: Inventarisatie, form: FilterForm, uitkomst: Analyse
 ) -> export.Export:
     kolommen = [
-        Kolom("Gemeente", lambda g: g.naam, uitleg="Een uitgenodigde gemeente binnen de filters"),
-        Kolom("CBS-code", lambda g: g.cbs_code, uitleg="De code van het CBS"),
-        Kolom("Provincie", lambda g: g.provincie, uitleg="Volgens het register"),
+        *_gemeentekolommen(lambda g: g, "Een uitgenodigde gemeente binnen de filters"),
         *(
             Kolom(
                 t.naam,
@@ -277,9 +282,7 @@ def _zonder_actie_export(
     kolommen = [
         Kolom("Deel", lambda b: b.thema.deel, uitleg="Het deel van de vragenlijst"),
         Kolom("Thema", lambda b: b.thema.naam, uitleg="Het thema van de behoefte"),
-        Kolom("Gemeente", lambda b: b.gemeente.naam, uitleg="De gemeente met de behoefte"),
-        Kolom("CBS-code", lambda b: b.gemeente.cbs_code, uitleg="De code van het CBS"),
-        Kolom("Provincie", lambda b: b.gemeente.provincie, uitleg="Volgens het register"),
+        *_gemeentekolommen(lambda b: b.gemeente, "De gemeente met de behoefte"),
         Kolom(
             "Prioriteit",
             lambda b: b.prioriteit,
