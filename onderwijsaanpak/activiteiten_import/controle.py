@@ -105,8 +105,8 @@ def lees(inhoud: bytes, gemeente: Gemeente, vandaag: date) -> Controle:
             meldingen.waarschuwing(
                 BLAD,
                 f"A{rij}",
-                f"Deze activiteit staat ook op regel {eerder}; beide worden ingelezen. "
-                "Verwijder een van de twee als dat niet de bedoeling is.",
+                f"Deze activiteit staat ook op regel {eerder}; elke regel telt als een eigen "
+                "activiteit. Verwijder er een als dat niet de bedoeling is.",
             )
         gezien.setdefault(kenmerk(gegevens), rij)
         gelezen.append(Activiteitregel(rij, gegevens))

@@ -522,3 +522,14 @@ def test_a_column_beside_the_table_is_a_warning_and_not_read(klerk, amsterdam):
     ]
     bevestig(klerk, antwoord)
     assert [a.opmerkingen for a in activiteiten(amsterdam)] == [None]
+
+
+def test_the_same_activity_twice_in_a_file_is_a_warning_and_counts_twice(klerk, amsterdam):
+    antwoord = stuur(klerk, ingevuld(klerk, regel(), regel()))
+
+    assert [str(m) for m in laatste_upload().waarschuwingen] == [
+        f"{BLAD}!A8 (Het Amstel Lyceum): Deze activiteit staat ook op regel 7; elke regel telt "
+        "als een eigen activiteit. Verwijder er een als dat niet de bedoeling is."
+    ]
+    bevestig(klerk, antwoord)
+    assert len(activiteiten(amsterdam)) == 2
