@@ -17,8 +17,9 @@ and access, finds its own object and calls these for what is the same everywhere
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
 
 from flask import abort, flash, redirect, render_template, request
 from werkzeug.datastructures import FileStorage
@@ -35,6 +36,7 @@ MAX_GETOOND = 200  # messages shown on an upload's page; the error workbook has 
 
 Pagina = tuple[str, int]
 Object = TypeVar("Object", contravariant=True)
+T = TypeVar("T")
 
 
 class DomeinImport(Protocol[Object]):
@@ -131,6 +133,38 @@ def paginanummer() -> int:
     """The page of a preview the URL asks for (``?pagina=``); 1 when it names none."""
     waarde = request.args.get("pagina", "1")
     return max(int(waarde), 1) if waarde.isdigit() else 1
+
+
+@dataclass(frozen=True)
+class Lijstpagina(Generic[T]):
+    """One page of a preview's rows, with what `_macros/paginering.html` asks of a page."""
+
+    items: Sequence[T]
+    page: int
+    pages: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def lijstpagina(rijen: Sequence[T], per_pagina: int) -> Lijstpagina[T]:
+    """The page of ``rijen`` that ``?pagina=`` asks for; the last one beyond it."""
+    paginas = max(1, -(-len(rijen) // per_pagina))
+    pagina = min(paginanummer(), paginas)
+    return Lijstpagina(rijen[(pagina - 1) * per_pagina : pagina * per_pagina], pagina, paginas)
 
 
 def uploadpagina(

@@ -76,11 +76,8 @@ def upload(inventarisatie_id: int, antwoordenupload_id: int) -> Antwoord:
 
 def _pagina(inventarisatie: Inventarisatie, upload: Upload, status: int = 200) -> tuple[str, int]:
     voorvertoning = None
-    pagina, paginas = uploads_views.paginanummer(), 1
     if upload.status is UploadStatus.GECONTROLEERD:
         voorvertoning = antwoorden_import.voorvertoning(inventarisatie, upload)
-        paginas = max(1, -(-len(voorvertoning.regels) // PER_PAGINA))
-        pagina = min(pagina, paginas)
     return uploads_views.uploadpagina(
         "inventarisatie/antwoorden_import_upload.html",
         upload,
@@ -88,13 +85,7 @@ def _pagina(inventarisatie: Inventarisatie, upload: Upload, status: int = 200) -
         inventarisatie=inventarisatie,
         voorvertoning=voorvertoning,
         Wijziging=antwoorden_import.Wijziging,
-        regels=(
-            voorvertoning.regels[(pagina - 1) * PER_PAGINA : pagina * PER_PAGINA]
-            if voorvertoning
-            else []
-        ),
-        pagina=pagina,
-        paginas=paginas,
+        pagina=uploads_views.lijstpagina(voorvertoning.regels if voorvertoning else [], PER_PAGINA),
         # Drawn from the upload and the answers as they now are.
         form=BevestigForm(
             formdata=None,
