@@ -97,6 +97,39 @@ def behoeften(inventarisatie: Inventarisatie) -> list[Antwoord]:
     )
 
 
+@dataclass(frozen=True)
+class Antwoordactie:
+    """An action as a municipality sees it: on which of its own needs (theme names)."""
+
+    actie: Actie
+    themas: list[str]
+
+
+def voor_gemeente(inventarisatie: Inventarisatie, gemeente_id: int) -> list[Antwoordactie]:
+    """The actions that respond to a need of this municipality, on its theme or on the need
+    itself, each with the themes of those needs; nothing of other municipalities."""
+    eigen = {
+        a.thema_id: a
+        for a in db.session.execute(
+            select(Antwoord).where(
+                Antwoord.inventarisatie_id == inventarisatie.id,
+                Antwoord.gemeente_id == gemeente_id,
+                Antwoord.behoefte,
+            )
+        ).scalars()
+    }
+    uit = []
+    for actie in acties(inventarisatie):
+        themas = [t for t in actie.themas if t.id in eigen]
+        themas += [b.thema for b in actie.behoeften if b.gemeente_id == gemeente_id]
+        if themas:
+            namen = sorted(
+                {t.naam for t in themas}, key=[t.naam for t in inventarisatie.themas].index
+            )
+            uit.append(Antwoordactie(actie, namen))
+    return uit
+
+
 def _tekst(waarde: str | None, maximum: int, veld: str, leeg: str | None) -> str | None:
     schoon = (waarde or "").strip()
     if not schoon:

@@ -167,3 +167,24 @@ def test_finance_and_municipalities_may_not_record_actions(login_as, financien, 
     for client in (financien, gemeente):
         assert client.get(_url(bekend, "/nieuw")).status_code == 403
         assert client.post(_url(bekend, "/nieuw"), data={"omschrijving": "x"}).status_code == 403
+
+
+def test_a_municipality_sees_the_actions_on_its_own_needs_and_no_one_elses(login_as, bekend):
+    rotterdam = login_as(Rol.GEMEENTE, gemeente=bekend.gemeenten["Rotterdam"])
+    amsterdam = login_as(Rol.GEMEENTE, gemeente=bekend.gemeenten["Amsterdam"])
+    adres = f"/behoefte-inventarisatie/{bekend.inventarisatie.id}/gemeenten"
+
+    voor_rotterdam = tekst(rotterdam.get(f"{adres}/GM0599"))
+    voor_amsterdam = tekst(amsterdam.get(f"{adres}/GM0363"))
+
+    # The action on the theme Netwerk covers Rotterdam's need there; the one on Amsterdam's
+    # need on Kennis is Amsterdam's alone.
+    assert "Acties van het Rijk op de behoeften van Rotterdam" in voor_rotterdam
+    assert "op: Netwerk sleutelfiguren" in voor_rotterdam
+    assert voor_rotterdam.count("Train-de-trainer sleutelfiguren") == 1
+    assert "op: Kennis" in voor_amsterdam
+    assert "Rotterdam" not in voor_amsterdam
+    gouda = login_as(Rol.GEMEENTE, gemeente=bekend.gemeenten["Gouda"])  # no need at all
+    assert "Er is nog geen actie van het Rijk op de behoeften van Gouda." in tekst(
+        gouda.get(f"{adres}/GM0513")
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from gemeenten.inventarisatie import services
+from gemeenten.inventarisatie import acties, services
 from gemeenten.inventarisatie.forms.antwoorden import AntwoordenForm, GemeenteAntwoordenForm
 from gemeenten.inventarisatie.models import Deelnemer
 from gemeenten.inventarisatie.services import AntwoordRegel, InventarisatieFout, RegelFout
@@ -66,6 +66,7 @@ def _pagina(deelnemer: Deelnemer, form: AntwoordenForm, status: int = 200) -> tu
         mag_invullen=_mag_invullen(deelnemer),
         is_beleidsmedewerker=is_beleidsmedewerker(),
         GESLOTEN=GESLOTEN,
+        acties_op_behoeften=acties.voor_gemeente(inventarisatie, deelnemer.gemeente_id),
     ), status
 
 
