@@ -29,6 +29,7 @@ from onderwijsaanpak.models import Activiteit, Les, Rapportage, Rapportageronde
 from subsidies import historische_import, verantwoording_import
 from subsidies.landelijk import REGELING, VERHALEN
 from subsidies.models import Beschikking, Regeling, RegelingJaar
+from tests.inventarisatie.factories import maak_antwoordenupload
 from tests.kern.factories import maak_gebruiker
 from tests.onderwijsaanpak.factories import maak_activiteitenupload
 from tests.sql import telling
@@ -54,6 +55,7 @@ class Wereld:
     activiteitenupload: Upload
     inventarisatie: Inventarisatie
     actie: Actie
+    antwoordenupload: Upload
 
 
 VOORBEELDEN: dict[str, Callable[[Wereld], object]] = {
@@ -74,6 +76,7 @@ VOORBEELDEN: dict[str, Callable[[Wereld], object]] = {
     "actie_id": lambda w: w.actie.id,
     "deel_id": lambda w: w.inventarisatie.delen[0].id,
     "thema_id": lambda w: w.inventarisatie.themas[0].id,
+    "antwoordenupload_id": lambda w: w.antwoordenupload.id,
 }
 # Accounts are the administrator's, not programme data: their pages are not measured here.
 ZONDER_VOORBEELD = {"gebruiker_id", "deelname_id", "filename"}
@@ -121,6 +124,7 @@ def _wereld() -> Wereld:
         activiteitenupload=maak_activiteitenupload(gemeente, "Testschool"),
         inventarisatie=inventarisatie,
         actie=_eerste(select(Actie).where(Actie.inventarisatie_id == inventarisatie.id)),
+        antwoordenupload=maak_antwoordenupload(inventarisatie),
     )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from gemeenten.inventarisatie.antwoorden_import.basis import Antwoordregel, antwoordregels
 from gemeenten.inventarisatie.models import Antwoord, Deelnemer, Inventarisatie
+from gemeenten.models import Gemeente
 from kern.db import db
 from kern.uploads import Upload
 
@@ -82,7 +83,15 @@ def voorvertoning(inventarisatie: Inventarisatie, upload: Upload) -> Voorvertoni
             select(Antwoord).where(Antwoord.inventarisatie_id == inventarisatie.id)
         ).scalars()
     }
-    gemeenten = {d.gemeente_id: d.gemeente.weergavenaam for d in inventarisatie.deelnemers}
+    # The participants' names in one query, not one per participant.
+    gemeenten = {
+        gemeente.id: gemeente.weergavenaam
+        for gemeente in db.session.execute(
+            select(Gemeente)
+            .join(Deelnemer, Deelnemer.gemeente_id == Gemeente.id)
+            .where(Deelnemer.inventarisatie_id == inventarisatie.id)
+        ).scalars()
+    }
     themas = {t.id: t.naam for t in inventarisatie.themas}
     regels = []
     for regel in antwoordregels(upload):
