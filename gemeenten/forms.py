@@ -18,6 +18,16 @@ from kern.forms import DatumField, Formulier
 PROGRAMMA_WAARDEN = [p.value for p in Programma]
 
 
+def provincieveld() -> SelectField:
+    """A filter on a province: all of them, or one of the twelve."""
+    return SelectField(
+        "Provincie",
+        choices=[SelectChoice("", "Alle provincies"), *(SelectChoice(p) for p in PROVINCIES)],
+        validate_choice=False,
+        validators=[Optional(), AnyOf(PROVINCIES, "Kies een provincie uit de lijst.")],
+    )
+
+
 class ZoekForm(Formulier):
     """The filters above the list; a GET form, so no CSRF token."""
 
@@ -31,12 +41,7 @@ class ZoekForm(Formulier):
             Length(max=100, message="Een zoekterm is hooguit 100 tekens lang."),
         ],
     )
-    provincie = SelectField(
-        "Provincie",
-        choices=[SelectChoice("", "Alle provincies"), *(SelectChoice(p) for p in PROVINCIES)],
-        validate_choice=False,
-        validators=[Optional(), AnyOf(PROVINCIES, "Kies een provincie uit de lijst.")],
-    )
+    provincie = provincieveld()
     programma = SelectField(
         "Programma",
         choices=[

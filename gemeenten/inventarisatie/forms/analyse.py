@@ -6,8 +6,9 @@ from __future__ import annotations
 from wtforms import SelectChoice, SelectField
 from wtforms.validators import AnyOf, Optional
 
+from gemeenten.forms import provincieveld
 from gemeenten.inventarisatie.analyse import PROGRAMMAFILTERS, Filter
-from gemeenten.models import PROVINCIES, Programma
+from gemeenten.models import Programma
 from kern.forms import Formulier
 
 GROEPEN = {
@@ -20,12 +21,7 @@ class FilterForm(Formulier):
     class Meta:
         csrf = False
 
-    provincie = SelectField(
-        "Provincie",
-        choices=[SelectChoice("", "Alle provincies"), *(SelectChoice(p) for p in PROVINCIES)],
-        validate_choice=False,
-        validators=[Optional(), AnyOf(PROVINCIES, "Kies een provincie uit de lijst.")],
-    )
+    provincie = provincieveld()
     programma = SelectField(
         "Gemeenten",
         choices=[
