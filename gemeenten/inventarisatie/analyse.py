@@ -3,9 +3,9 @@ priority, the matrix municipality × theme, the needs without a national respons
 comparison of two inventories.
 
 The counting is pure: `tel` takes the themes, the municipalities in view and their answers (one
-`Cel` per answer, read with one query by `lees`) and counts everything in one pass over the
-answers. Shares are exact fractions (`Aandeel`), shown rounded to one decimal only on screen
-and in the export, so 3 of 7 is ``Fraction(3, 7)`` and reads "42,9 %".
+`Cel` per answer; `analyseer` reads them in three queries) and counts everything in one pass
+over the answers. Shares are exact fractions (`Aandeel`), shown rounded to one decimal only on
+screen and in the export, so 3 of 7 is ``Fraction(3, 7)`` and reads "42,9 %".
 
 A *respondent* of a theme is a municipality in view that answered that theme (need or not); a
 municipality that left a theme open counts for neither the numerator nor the denominator, and

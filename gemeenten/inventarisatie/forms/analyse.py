@@ -52,3 +52,9 @@ class FilterForm(Formulier):
         if filter.programma is not None:
             paren.append(("Gemeenten", GROEPEN[filter.programma]))
         return paren
+
+
+class VergelijkForm(FilterForm):
+    """The filters and the other inventory to compare with (its choices set per inventory)."""
+
+    met = SelectField("Vergelijk met", validate_choice=False)

@@ -15,7 +15,7 @@ from typing import Any
 from flask import request
 from sqlalchemy import select
 from werkzeug.wrappers import Response
-from wtforms import SelectChoice, SelectField
+from wtforms import SelectChoice
 
 from gemeenten.inventarisatie import analyse
 from gemeenten.inventarisatie.analyse import (
@@ -31,7 +31,7 @@ from gemeenten.inventarisatie.analyse import (
     celtekst,
     verschil_tekst,
 )
-from gemeenten.inventarisatie.forms.analyse import FilterForm
+from gemeenten.inventarisatie.forms.analyse import FilterForm, VergelijkForm
 from gemeenten.inventarisatie.models import Inventarisatie
 from gemeenten.inventarisatie.views import bp, inventarisatie_of_404
 from kern import export
@@ -300,10 +300,6 @@ def _zonder_actie_export(
 
 
 # --- Two inventories ------------------------------------------------------------------------
-
-
-class VergelijkForm(FilterForm):
-    met = SelectField("Vergelijk met", validate_choice=False)
 
 
 def _andere(inventarisatie: Inventarisatie) -> list[Inventarisatie]:
