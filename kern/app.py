@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request, session
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kern import audit, config, errors, export, formatting, navigatie, security, uploads  # noqa: F401 (audit, uploads: models)
+from kern.accounts import sessies
 from kern.accounts.access import controleer_declaraties, mag
 from kern.accounts.models import Gebruiker
 from kern.db import db as database  # not `db`: that name is the module kern.db
@@ -47,6 +47,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     # without asking the database who is signed in.
     login_manager.init_app(app, add_context_processor=False)
     login_manager.user_loader(laad_gebruiker)
+    app.before_request(laad_gebruiker_vooraf)
     limiter.init_app(app)
     if app.config["PROXY_FIX_X_FOR"]:
         hops = int(app.config["PROXY_FIX_X_FOR"])
@@ -84,8 +85,16 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def laad_gebruiker(sessiesleutel: str) -> Gebruiker | None:
-    """Flask-Login's user loader: the cookie holds the session key, not the user id."""
-    return database.session.execute(
-        select(Gebruiker).where(Gebruiker.sessiesleutel == sessiesleutel, Gebruiker.actief)
-    ).scalar_one_or_none()
+def laad_gebruiker(sessietoken: str) -> Gebruiker | None:
+    """Flask-Login's user loader: the cookie holds a session's token, not the user id."""
+    sessie = sessies.geldige(sessietoken)
+    return None if sessie is None else sessie.gebruiker
+
+
+def laad_gebruiker_vooraf() -> None:
+    """Load the signed-in user before any view runs, so that a session that ran out is ended,
+    and its last activity written, while the request has written nothing else. An address no
+    view answers (a 404, a 405) or a static file loads nobody: those pages render without the
+    database."""
+    if request.routing_exception is None and request.endpoint != "static" and "_user_id" in session:
+        _ = current_user.is_authenticated

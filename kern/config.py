@@ -46,7 +46,12 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
-        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        # Sessions (kern/accounts/sessies.py): ended after 30 minutes without a request and
+        # 12 hours after signing in; the last activity is written at most once a minute.
+        "SESSIE_INACTIEF": 30 * 60,
+        "SESSIE_MAXIMAAL": 12 * 3600,
+        "SESSIE_ACTIVITEIT_BIJWERKEN_NA": 60,
+        "PERMANENT_SESSION_LIFETIME": 12 * 3600,
         # Werkzeug's password hash; the suite sets a cheap one, production keeps scrypt.
         "WACHTWOORD_HASH": "scrypt",
         # Rate limits (Flask-Limiter); the storage follows REDIS_URL, see `load`.

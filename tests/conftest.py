@@ -164,6 +164,9 @@ def instellingen(database_url: str, **extra: object) -> dict[str, object]:
         "DEMO_PASSWORD": "demo-wachtwoord-voor-tests",
         # Hundreds of sign-ins: one hashing round keeps them fast (production: scrypt).
         "WACHTWOORD_HASH": "pbkdf2:sha256:1",
+        # A page's statements do not depend on when its session last wrote its activity
+        # (tests/kern/test_sessies.py sets this itself).
+        "SESSIE_ACTIVITEIT_BIJWERKEN_NA": 24 * 3600,
         "SERVER_NAME": "localhost",
         **extra,
     }

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
-from sqlalchemy.orm import Mapped, mapped_column
+from flask import current_app, g, has_app_context
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kern.db import Model, tekst_enum, utcnow
@@ -31,17 +32,12 @@ ROL_LABELS = {
 }
 
 
-def nieuwe_sessiesleutel() -> str:
-    return secrets.token_hex(16)
-
-
 class Gebruiker(Model):
     """A person who signs in.
 
-    The session cookie carries ``sessiesleutel``, not the primary key: changing the password or
-    blocking the user replaces it and so ends every session of that user at once. A second
-    factor fits between checking the password and `services.aanmelden`; server-side sessions
-    can replace the key with a session table without touching the views.
+    The session cookie carries the token of one of the user's `Sessie` rows, not the primary
+    key: each sign-in is a session of its own, that ends on its own (signing out, idle, too old)
+    or with all the others (a new password, blocking, "overal afmelden").
     """
 
     __tablename__ = "gebruikers"
@@ -61,9 +57,6 @@ class Gebruiker(Model):
     # The domain model lives in `gemeenten`; the kernel only knows the key.
     gemeente_id: Mapped[int | None] = mapped_column(sa.ForeignKey("gemeenten.id"), index=True)
     actief: Mapped[bool] = mapped_column(default=True)
-    sessiesleutel: Mapped[str] = mapped_column(
-        sa.String(32), unique=True, default=nieuwe_sessiesleutel
-    )
     aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
     laatst_aangemeld_op: Mapped[datetime | None]
 
@@ -84,19 +77,49 @@ class Gebruiker(Model):
         return False
 
     def get_id(self) -> str:
-        return self.sessiesleutel
+        """What the session cookie carries: the token of this request's session."""
+        return str(g.get("sessietoken", ""))
 
     def zet_wachtwoord(self, wachtwoord: str) -> None:
         methode = current_app.config["WACHTWOORD_HASH"] if has_app_context() else "scrypt"
         self.wachtwoord_hash = generate_password_hash(wachtwoord, method=methode)
-        self.beeindig_sessies()
-
-    def beeindig_sessies(self) -> None:
-        """A new session key: no cookie carrying the old one opens anything any more."""
-        self.sessiesleutel = nieuwe_sessiesleutel()
 
     def controleer_wachtwoord(self, wachtwoord: str) -> bool:
         return check_password_hash(self.wachtwoord_hash, wachtwoord)
 
     def heeft_rol(self, *rollen: Rol) -> bool:
         return self.rol in rollen
+
+
+def nieuw_sessietoken() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def sleutel_van(token: str) -> str:
+    """What the database keeps of a session token: its SHA-256, so that a copy of the table
+    opens no session."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Sessie(Model):
+    """One sign-in: from the moment the password (and later the second factor) checked out
+    until signing out, idling too long, reaching its maximum age, or being ended by a new
+    password, blocking or "overal afmelden". Ended sessions are kept for the overview."""
+
+    __tablename__ = "sessies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sleutel: Mapped[str] = mapped_column(sa.String(64), unique=True)  # sleutel_van(token)
+    gebruiker_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("gebruikers.id", ondelete="CASCADE"), index=True
+    )
+    begonnen_op: Mapped[datetime] = mapped_column(default=utcnow)
+    laatst_actief_op: Mapped[datetime] = mapped_column(default=utcnow)
+    adres: Mapped[str] = mapped_column(sa.String(45), default="")
+    browser: Mapped[str] = mapped_column(sa.String(200), default="")
+    beeindigd_op: Mapped[datetime | None]
+    gebruiker: Mapped[Gebruiker] = relationship()
+
+    @property
+    def lopend(self) -> bool:
+        return self.beeindigd_op is None

@@ -6,11 +6,11 @@ import functools
 import secrets
 from dataclasses import dataclass
 
-from flask_login import login_user, logout_user
+from flask_login import logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from kern.accounts import wachtwoorden
+from kern.accounts import sessies, wachtwoorden
 from kern.accounts.models import Gebruiker, Rol
 from kern.db import db, utcnow
 
@@ -73,16 +73,17 @@ def maak_gebruiker(gegevens: NieuweGebruiker) -> Gebruiker:
 
 
 def wijzig_wachtwoord(gebruiker: Gebruiker, nieuw: str) -> None:
-    """Set a new password; this ends the user's other sessions."""
+    """Set a new password; this ends every session of the user (the caller may start one)."""
     controleer_wachtwoordsterkte(nieuw, gebruiker.email)
     gebruiker.zet_wachtwoord(nieuw)
+    sessies.beeindig_alle(gebruiker)
     db.session.flush()
 
 
 def blokkeer(gebruiker: Gebruiker) -> None:
     """Block a user and end all their sessions."""
     gebruiker.actief = False
-    gebruiker.beeindig_sessies()
+    sessies.beeindig_alle(gebruiker)
     db.session.flush()
 
 
@@ -103,17 +104,23 @@ def authenticeer(email: str, wachtwoord: str) -> Gebruiker | None:
 
 
 def aanmelden(gebruiker: Gebruiker) -> None:
-    """Start a session for a user whose credentials (and, later, second factor) checked out."""
-    login_user(gebruiker)
+    """Start a new session for a user whose credentials (and, later, second factor) checked
+    out."""
+    sessies.begin(gebruiker)
     gebruiker.laatst_aangemeld_op = utcnow()
     db.session.flush()
 
 
-def afmelden(gebruiker: Gebruiker) -> None:
-    """End the session: a new session key, so that a copy of the cookie opens nothing either.
-
-    The key is per user, so this ends the user's sessions in other browsers as well.
-    """
-    gebruiker.beeindig_sessies()
-    db.session.flush()
+def afmelden() -> None:
+    """End this request's session: a copy of its cookie opens nothing any more either."""
+    sessie = sessies.huidige()
+    if sessie is not None:
+        sessies.beeindig(sessie)
     logout_user()
+
+
+def overal_afmelden(gebruiker: Gebruiker) -> int:
+    """End every session of ``gebruiker``, this one included; returns how many ended."""
+    aantal = sessies.beeindig_alle(gebruiker)
+    logout_user()
+    return aantal

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from kern.accounts import services
+from kern.accounts import services, sessies
 from kern.accounts.access import ALLE_ROLLEN, gebruiker, openbaar, toegang
 from kern.accounts.forms import AanmeldForm, NieuweGebruikerForm, WachtwoordForm
 from kern.accounts.gemeentebron import bron
@@ -62,7 +62,7 @@ def login() -> str | Response:
 @bp.route("/afmelden", methods=["POST"])
 @toegang(ALLE_ROLLEN)
 def logout() -> Response:
-    services.afmelden(gebruiker())
+    services.afmelden()
     db.session.commit()
     flash("U bent afgemeld.", "info")
     return redirect(url_for("accounts.login"))
@@ -84,6 +84,41 @@ def wachtwoord() -> str | Response:
             flash("Uw wachtwoord is gewijzigd. Andere sessies zijn beëindigd.", "succes")
             return redirect(url_for("kern.home"))
     return render_template("accounts/wachtwoord.html", form=form)
+
+
+@bp.route("/account/sessies")
+@toegang(ALLE_ROLLEN)
+def sessies_overzicht() -> str:
+    return render_template(
+        "accounts/sessies.html",
+        sessies=sessies.lopende(gebruiker()),
+        deze=sessies.huidige(),
+        inactief_minuten=int(current_app.config["SESSIE_INACTIEF"]) // 60,
+        maximaal_uren=int(current_app.config["SESSIE_MAXIMAAL"]) // 3600,
+    )
+
+
+@bp.route("/account/sessies/elders-afmelden", methods=["POST"])
+@toegang(ALLE_ROLLEN)
+def elders_afmelden() -> Response:
+    aantal = sessies.beeindig_alle(gebruiker(), behalve=sessies.huidige())
+    db.session.commit()
+    flash(
+        "U bent op geen ander apparaat aangemeld."
+        if aantal == 0
+        else f"Afgemeld op {aantal} {'ander apparaat' if aantal == 1 else 'andere apparaten'}.",
+        "succes",
+    )
+    return redirect(url_for("accounts.sessies_overzicht"))
+
+
+@bp.route("/account/sessies/overal-afmelden", methods=["POST"])
+@toegang(ALLE_ROLLEN)
+def overal_afmelden() -> Response:
+    services.overal_afmelden(gebruiker())
+    db.session.commit()
+    flash("U bent overal afgemeld, ook hier.", "info")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/beheer/gebruikers")

@@ -24,12 +24,9 @@ def aantal(db, model) -> int:
     return db.session.execute(select(func.count()).select_from(model)).scalar_one()
 
 
-def accounts(db) -> dict[str, tuple[str, str]]:
-    """Per e-mail address: the password hash and the session key (they change on a reset)."""
-    return {
-        g.email: (g.wachtwoord_hash, g.sessiesleutel)
-        for g in db.session.execute(select(Gebruiker)).scalars()
-    }
+def accounts(db) -> dict[str, str]:
+    """Per e-mail address: the password hash (it changes on a reset)."""
+    return {g.email: g.wachtwoord_hash for g in db.session.execute(select(Gebruiker)).scalars()}
 
 
 def test_loading_the_demo_gives_49_municipalities_and_one_account_per_role(db, runner):

@@ -337,6 +337,10 @@ ZONDER_GEMEENTE = {
     "accounts.login",
     "accounts.logout",
     "accounts.wachtwoord",
+    # One's own sessions (tests/kern/test_sessies.py: another user's are not listed).
+    "accounts.sessies_overzicht",
+    "accounts.elders_afmelden",
+    "accounts.overal_afmelden",
 }
 
 
