@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, request
+from flask import request
 from werkzeug.wrappers import Response
 
 from gemeenten import services as gemeenten
@@ -54,10 +54,7 @@ def bestedingen_overzicht() -> str | Response:
 @toegang(ALLE_ROLLEN)
 @exporteerbaar
 def gemeente_bestedingen(cbs_code: str) -> str | Response:
-    gemeente = gemeenten.op_code(cbs_code)
-    if gemeente is None:
-        abort(404)
-    gemeenten.zichtbaar_of_404(gemeente)
+    gemeente = gemeenten.gemeente_of_404(cbs_code)
     form = BestedingenFilterForm(request.args)
     del form.provincie, form.gemeente  # the page is about one municipality
     form.zet_keuzes(betalingen.regelingen(), betalingen.jaren(), [], [])
