@@ -413,3 +413,18 @@ def test_answers_on_another_inventorys_theme_are_refused_and_change_nothing(
     assert antwoord.status_code == 409
     assert "De thema's van deze inventarisatie zijn intussen gewijzigd" in tekst(antwoord)
     assert aantal(Antwoord) == 0
+
+
+@pytest.mark.parametrize("thema_id", ["9" * 5000, "12a", "", "٣"])
+def test_a_hostile_theme_id_is_a_stale_form(login_as, quickscan, amsterdam, thema_id):
+    officier = login_as(Rol.BELEIDSMEDEWERKER)
+    url = quickscan.antwoorden_url(amsterdam)
+    data = rijen(quickscan, kennis={"behoefte": "ja"})
+    data["rijen-0-thema_id"] = thema_id
+
+    antwoord = officier.post(
+        url, data={**data, "beantwoord_op": "2015-07-03", "versie": versie_in(officier.get(url))}
+    )
+
+    assert antwoord.status_code == 409
+    assert aantal(Antwoord) == 0

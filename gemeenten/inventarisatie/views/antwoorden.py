@@ -71,10 +71,12 @@ def _pagina(deelnemer: Deelnemer, form: AntwoordenForm, status: int = 200) -> tu
 
 
 def _thema_id(rij: object) -> int | None:
+    """The row's theme id as sent; None for anything but up to nine ASCII digits (Python
+    refuses to read a number of thousands of digits with a ValueError)."""
     waarde = getattr(rij, "thema_id").data  # noqa: B009 (a FormField's subform)
-    return (
-        int(waarde) if isinstance(waarde, str) and waarde.isascii() and waarde.isdigit() else None
-    )
+    if isinstance(waarde, str) and waarde.isascii() and waarde.isdigit() and len(waarde) <= 9:
+        return int(waarde)
+    return None
 
 
 @bp.route("/<int:inventarisatie_id>/gemeenten/<cbs_code>")
