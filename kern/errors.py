@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, flash, g, redirect, render_template
+from flask import Flask, current_app, flash, g, redirect, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import (
@@ -23,6 +23,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
+from kern import beveiligingslog
+from kern.beveiligingslog import Gebeurtenis, Resultaat
 from kern.db import db
 
 log = logging.getLogger(__name__)
@@ -125,6 +127,16 @@ def is_unieke_botsing(fout: IntegrityError) -> bool:
     )
 
 
+# Refusals the security log records, with what it says of them.
+GEWEIGERD = {403: "geen toegang voor deze rol", 429: "te veel pogingen"}
+
+
+def _email_van_poging() -> str | None:
+    """At a refused sign-in: the address it was for, as typed (stored as data, never run)."""
+    email = request.form.get("email", "").strip()
+    return f"{email} (poging)" if email else None
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_fout(fout: CSRFError) -> tuple[str, int]:
@@ -139,6 +151,14 @@ def register(app: Flask) -> None:
         code = fout.code or 500
         if code >= 500:
             _rollback()
+        if code in GEWEIGERD:
+            beveiligingslog.schrijf(
+                Gebeurtenis.TOEGANG,
+                Resultaat.GEWEIGERD,
+                object=f"{request.method} {request.path}",
+                toelichting=GEWEIGERD[code],
+                door=None if code == 403 else _email_van_poging(),
+            )
         return foutpagina(code)
 
     # Two saves at the same instant pass the version check of the form (`version_id_col`)

@@ -47,6 +47,8 @@ from flask import Flask, Response, render_template, request, send_file, stream_w
 from flask_login import current_user
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from kern import beveiligingslog
+from kern.beveiligingslog import Gebeurtenis, Resultaat
 from kern.excel.schrijven import lijkt_formule, zonder_stuurtekens
 from kern.formatting import datumtijd
 from kern.tijd import TIJDZONE, nu, vandaag
@@ -121,6 +123,13 @@ def gevraagd_formaat() -> str | None:
 def toon(template: str, export: Export, **context: Any) -> str | Response:
     """The page, or its export when the address asks for one (``?formaat=xlsx|csv``)."""
     formaat = gevraagd_formaat()
+    if formaat is not None:
+        beveiligingslog.schrijf(
+            Gebeurtenis.EXPORT,
+            Resultaat.GELUKT,
+            object=request.full_path[:300],
+            toelichting=formaat,
+        )
     if formaat == "xlsx":
         return xlsx_antwoord(export)
     if formaat == "csv":

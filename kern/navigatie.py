@@ -157,6 +157,15 @@ def init_app(app: Flask) -> None:
     registreer_tegel(
         app,
         Tegel(
+            "Beveiligingslog",
+            "accounts.beveiligingslog_zoeken",
+            "Aanmeldingen, geweigerde toegang, accountwijzigingen, uploads en exports.",
+            85,
+        ),
+    )
+    registreer_tegel(
+        app,
+        Tegel(
             "Wachtwoord wijzigen",
             "accounts.wachtwoord",
             "Kies een nieuw wachtwoord van minstens twaalf tekens.",

@@ -37,6 +37,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from kern import beveiligingslog
+from kern.beveiligingslog import Gebeurtenis, Resultaat
 from kern.db import Keuze, Model, db, tekst_enum, utcnow
 from kern.meldingen import Ernst, Melding, Meldingen
 
@@ -163,6 +165,13 @@ def _ontvang(
         return eerder, False  # the other request checks it
     bewaard = db.session.get(Upload, upload_id)
     assert bewaard is not None  # committed before this read
+    beveiligingslog.schrijf(
+        Gebeurtenis.UPLOAD,
+        Resultaat.GELUKT,
+        object=f"upload {upload_id} ({soort})",
+        toelichting=upload.bestandsnaam,
+        door=door,
+    )
     return bewaard, True
 
 
@@ -306,6 +315,14 @@ def markeer_geimporteerd(upload: Upload, *, door: str, resultaat: str) -> None:
     upload.geimporteerd_door = door
     upload.geimporteerd_op = utcnow()
     upload.resultaat = resultaat
+    beveiligingslog.schrijf(
+        Gebeurtenis.IMPORT,
+        Resultaat.GELUKT,
+        object=f"upload {upload.id} ({upload.soort})",
+        toelichting=resultaat,
+        door=door,
+        in_verzoek=True,  # kept exactly when the import is
+    )
 
 
 def van(soort: str, sleutel: str) -> list[Upload]:

@@ -1,11 +1,21 @@
 from __future__ import annotations
 
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms import EmailField, PasswordField, SearchField, SelectChoice, SelectField, StringField
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from kern.accounts import wachtwoorden
 from kern.accounts.models import ROL_LABELS, Rol
-from kern.forms import Formulier
+from kern.beveiligingslog import Gebeurtenis, Resultaat
+from kern.forms import DatumField, Formulier
 
 _email_lengte = Length(max=254, message="Een e-mailadres is hooguit 254 tekens lang.")
 
@@ -87,3 +97,42 @@ class NieuweGebruikerForm(Formulier):
             raise ValidationError("Kies de gemeente van deze medewerker.")
         if self.rol.data != Rol.GEMEENTE.value and field.data:
             raise ValidationError("Alleen medewerkers van een gemeente horen bij een gemeente.")
+
+
+class BeveiligingslogForm(Formulier):
+    """The security log's filters; a GET form, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    gebeurtenis = SelectField(
+        "Gebeurtenis",
+        choices=[
+            SelectChoice("", "Alle gebeurtenissen"),
+            *(SelectChoice(g.value) for g in Gebeurtenis),
+        ],
+        validate_choice=False,
+        validators=[
+            Optional(),
+            AnyOf([g.value for g in Gebeurtenis], "Kies een gebeurtenis uit de lijst."),
+        ],
+    )
+    resultaat = SelectField(
+        "Resultaat",
+        choices=[SelectChoice("", "Alle resultaten"), *(SelectChoice(r.value) for r in Resultaat)],
+        validate_choice=False,
+        validators=[
+            Optional(),
+            AnyOf([r.value for r in Resultaat], "Kies een resultaat uit de lijst."),
+        ],
+    )
+    wie = SearchField(
+        "Door (e-mailadres of een deel ervan)",
+        validators=[Optional(), Length(max=254, message="Hooguit 254 tekens.")],
+    )
+    van = DatumField("Vanaf", validators=[Optional()])
+    tot = DatumField("Tot en met", validators=[Optional()])
+
+    def validate_tot(self, field: DatumField) -> None:
+        if field.data and self.van.data and field.data < self.van.data:
+            raise ValidationError("De einddatum ligt voor de begindatum.")

@@ -1,22 +1,33 @@
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
-from wtforms import SelectChoice
+from wtforms import Field, SelectChoice
 
+from kern import beveiligingslog
 from kern.accounts import services, sessies
 from kern.accounts.access import ALLE_ROLLEN, gebruiker, openbaar, toegang
-from kern.accounts.forms import AanmeldForm, NieuweGebruikerForm, WachtwoordForm
+from kern.accounts.forms import (
+    AanmeldForm,
+    BeveiligingslogForm,
+    NieuweGebruikerForm,
+    WachtwoordForm,
+)
 from kern.accounts.gemeentebron import bron
 from kern.accounts.models import Gebruiker, Rol
+from kern.beveiligingslog import Gebeurtenis, Resultaat
 from kern.db import db
 from kern.extensions import limiter
+from kern.tijd import TIJDZONE
 
 bp = Blueprint("accounts", __name__)
+LOG_PER_PAGINA = 100
 
 
 def veilige_volgende(doel: str | None) -> str:
@@ -50,10 +61,17 @@ def login() -> str | Response:
     if form.validate_on_submit():
         gevonden = services.authenticeer(form.email.data, form.wachtwoord.data)
         if gevonden is None:
+            beveiligingslog.schrijf(
+                Gebeurtenis.AANMELDEN,
+                Resultaat.MISLUKT,
+                door=f"{services.normaliseer_email(form.email.data)} (poging)",
+                toelichting="onbekend e-mailadres, onjuist wachtwoord of geblokkeerd account",
+            )
             flash("Onbekend e-mailadres, onjuist wachtwoord of geblokkeerd account.", "fout")
         else:
             services.aanmelden(gevonden)
             db.session.commit()
+            beveiligingslog.schrijf(Gebeurtenis.AANMELDEN, Resultaat.GELUKT, door=gevonden.email)
             flash(f"Welkom, {gevonden.naam}.", "succes")
             return redirect(veilige_volgende(request.args.get("next")))
     return render_template("accounts/login.html", form=form)
@@ -62,8 +80,10 @@ def login() -> str | Response:
 @bp.route("/afmelden", methods=["POST"])
 @toegang(ALLE_ROLLEN)
 def logout() -> Response:
+    email = gebruiker().email
     services.afmelden()
     db.session.commit()
+    beveiligingslog.schrijf(Gebeurtenis.AFMELDEN, Resultaat.GELUKT, door=email)
     flash("U bent afgemeld.", "info")
     return redirect(url_for("accounts.login"))
 
@@ -81,6 +101,12 @@ def wachtwoord() -> str | Response:
             # The new session key ended every session, this one included: start a new one.
             services.aanmelden(ik)
             db.session.commit()
+            beveiligingslog.schrijf(
+                Gebeurtenis.WACHTWOORD_GEWIJZIGD,
+                Resultaat.GELUKT,
+                object=f"gebruiker {ik.id}",
+                toelichting="alle andere sessies beëindigd",
+            )
             flash("Uw wachtwoord is gewijzigd. Andere sessies zijn beëindigd.", "succes")
             return redirect(url_for("kern.home"))
     return render_template("accounts/wachtwoord.html", form=form)
@@ -103,6 +129,9 @@ def sessies_overzicht() -> str:
 def elders_afmelden() -> Response:
     aantal = sessies.beeindig_alle(gebruiker(), behalve=sessies.huidige())
     db.session.commit()
+    beveiligingslog.schrijf(
+        Gebeurtenis.SESSIES_BEEINDIGD, Resultaat.GELUKT, toelichting=f"elders: {aantal}"
+    )
     flash(
         "U bent op geen ander apparaat aangemeld."
         if aantal == 0
@@ -115,8 +144,13 @@ def elders_afmelden() -> Response:
 @bp.route("/account/sessies/overal-afmelden", methods=["POST"])
 @toegang(ALLE_ROLLEN)
 def overal_afmelden() -> Response:
-    services.overal_afmelden(gebruiker())
+    ik = gebruiker()
+    email = ik.email
+    aantal = services.overal_afmelden(ik)
     db.session.commit()
+    beveiligingslog.schrijf(
+        Gebeurtenis.SESSIES_BEEINDIGD, Resultaat.GELUKT, door=email, toelichting=f"overal: {aantal}"
+    )
     flash("U bent overal afgemeld, ook hier.", "info")
     return redirect(url_for("accounts.login"))
 
@@ -152,6 +186,12 @@ def nieuwe_gebruiker() -> str | Response:
             form.email.errors = [str(fout)]
         else:
             db.session.commit()
+            beveiligingslog.schrijf(
+                Gebeurtenis.ACCOUNT_AANGEMAAKT,
+                Resultaat.GELUKT,
+                object=f"gebruiker {nieuw.id} ({nieuw.email})",
+                toelichting=f"rol {nieuw.rol.value}",
+            )
             flash(f"Account voor {nieuw.naam} ({nieuw.email}) aangemaakt.", "succes")
             return redirect(url_for("accounts.gebruikers"))
     return render_template("accounts/nieuwe_gebruiker.html", form=form)
@@ -166,6 +206,11 @@ def blokkeren(gebruiker_id: int) -> Response:
         return redirect(url_for("accounts.gebruikers"))
     services.blokkeer(doel)
     db.session.commit()
+    beveiligingslog.schrijf(
+        Gebeurtenis.ACCOUNT_GEBLOKKEERD,
+        Resultaat.GELUKT,
+        object=f"gebruiker {doel.id} ({doel.email})",
+    )
     flash(f"{doel.naam} is geblokkeerd; alle sessies zijn beëindigd.", "succes")
     return redirect(url_for("accounts.gebruikers"))
 
@@ -176,5 +221,41 @@ def deblokkeren(gebruiker_id: int) -> Response:
     doel = db.get_or_404(Gebruiker, gebruiker_id)
     services.deblokkeer(doel)
     db.session.commit()
+    beveiligingslog.schrijf(
+        Gebeurtenis.ACCOUNT_GEDEBLOKKEERD,
+        Resultaat.GELUKT,
+        object=f"gebruiker {doel.id} ({doel.email})",
+    )
     flash(f"{doel.naam} kan weer aanmelden.", "succes")
     return redirect(url_for("accounts.gebruikers"))
+
+
+@bp.route("/beheer/beveiligingslog")
+@toegang(Rol.BEHEERDER)
+def beveiligingslog_zoeken() -> str:
+    form = BeveiligingslogForm(request.args)
+    form.validate()  # an invalid filter is shown with its message and then ignored
+
+    def geldig(veld: Field) -> Any:
+        return None if veld.errors else veld.data or None
+
+    gebeurtenis, resultaat, van, tot = (
+        geldig(form.gebeurtenis),
+        geldig(form.resultaat),
+        geldig(form.van),
+        geldig(form.tot),
+    )
+    vraag = beveiligingslog.zoek(
+        gebeurtenis=Gebeurtenis(gebeurtenis) if gebeurtenis else None,
+        resultaat=Resultaat(resultaat) if resultaat else None,
+        wie=geldig(form.wie) or "",
+        van=begin_van_dag(van) if van else None,
+        tot=begin_van_dag(tot + timedelta(days=1)) if tot else None,
+    )
+    pagina = db.paginate(vraag, per_page=LOG_PER_PAGINA, max_per_page=LOG_PER_PAGINA)
+    return render_template("accounts/beveiligingslog.html", form=form, pagina=pagina)
+
+
+def begin_van_dag(dag: date) -> datetime:
+    """Midnight at the start of a Dutch date, as a moment."""
+    return datetime.combine(dag, time(), tzinfo=TIJDZONE)

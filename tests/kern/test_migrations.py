@@ -181,3 +181,38 @@ def test_0007_refuses_a_downgrade_that_would_lose_activities(
 
     with db.engine.connect() as verbinding:
         assert MigrationContext.configure(verbinding).get_current_revision() == "0007"
+
+
+@pytest.mark.usefixtures("leeg")
+def test_on_postgresql_the_trails_refuse_update_and_delete() -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the trigger is PostgreSQL's; SQLite has the application's guard only")
+    flask_migrate.upgrade()
+    with db.engine.begin() as verbinding:
+        verbinding.execute(
+            text(
+                "INSERT INTO beveiligingslog (tijdstip, door, gebeurtenis, resultaat, object, "
+                "adres, toelichting) VALUES (now(), 'a@b.nl', 'aanmelden', 'gelukt', '', '', '')"
+            )
+        )
+        verbinding.execute(
+            text(
+                "INSERT INTO audit_regels (tijdstip, door, soort, object_id, actie, wijzigingen) "
+                "VALUES (now(), 'a@b.nl', 'beschikking', 1, 'aangemaakt', '{}')"
+            )
+        )
+
+    for opdracht in [
+        "UPDATE beveiligingslog SET door = 'iemand anders'",
+        "DELETE FROM beveiligingslog",
+        "UPDATE audit_regels SET door = 'iemand anders'",
+        "DELETE FROM audit_regels",
+    ]:
+        with pytest.raises(Exception, match="wordt alleen aangevuld"), db.engine.begin() as v:
+            v.execute(text(opdracht))
+
+    with db.engine.connect() as verbinding:
+        assert verbinding.execute(text("SELECT door FROM beveiligingslog")).scalars().all() == [
+            "a@b.nl"
+        ]
+        assert verbinding.execute(text("SELECT count(*) FROM audit_regels")).scalar_one() == 1

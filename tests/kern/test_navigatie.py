@@ -29,6 +29,7 @@ TEGEL_GEMEENTEN = "Gemeenten"
 TEGEL_ONDERWIJSAANPAK = "Onderwijsaanpak"
 TEGEL_INVENTARISATIE = "Behoefte-inventarisatie"
 TEGEL_GEBRUIKERS = "Gebruikers"
+TEGEL_BEVEILIGINGSLOG = "Beveiligingslog"
 TEGEL_BETALINGEN = "Betalingen"
 TEGEL_BESTEDINGEN = "Bestedingsoverzicht"
 TEGEL_WACHTWOORD = "Wachtwoord wijzigen"
@@ -129,6 +130,7 @@ def titels(pagina: str) -> list[str]:
                 TEGEL_ONDERWIJSAANPAK,
                 TEGEL_INVENTARISATIE,
                 TEGEL_GEBRUIKERS,
+                TEGEL_BEVEILIGINGSLOG,
                 TEGEL_WACHTWOORD,
             ],
         ),
@@ -177,6 +179,11 @@ def test_the_tiles_link_and_explain(login_as):
             "inventarisaties, hun delen en thema’s, de antwoorden per gemeente en de respons.",
         ),
         ("/beheer/gebruikers", "Gebruikers", "Accounts aanmaken, blokkeren en deblokkeren."),
+        (
+            "/beheer/beveiligingslog",
+            "Beveiligingslog",
+            "Aanmeldingen, geweigerde toegang, accountwijzigingen, uploads en exports.",
+        ),
         (
             "/account/wachtwoord",
             "Wachtwoord wijzigen",
