@@ -49,7 +49,6 @@ def begin(gebruiker: Gebruiker) -> Sessie:
     db.session.flush()
     g.sessietoken, g.sessie = token, sessie
     login_user(gebruiker)
-    session.permanent = True  # the cookie lasts as long as a session may (SESSIE_MAXIMAAL)
     return sessie
 
 

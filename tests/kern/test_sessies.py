@@ -216,3 +216,14 @@ def test_blocking_ends_every_session(db, login_as, officer):
 
     assert not is_aangemeld(laptop)
     assert all(s.beeindigd_op is not None for s in sessies_van(db, officer))
+
+
+def test_a_copied_cookie_in_another_browser_opens_nothing(app, db, login_as, officer):
+    """Flask-Login's strong session protection: the cookie is bound to the address and the
+    browser that signed in (a permanent session would only mark it stale)."""
+    client = login_as(officer)
+    dief = kopie(app, client)
+    dief.environ_base["HTTP_USER_AGENT"] = "Een andere browser/1.0"
+
+    assert not is_aangemeld(dief)
+    assert is_aangemeld(client)
