@@ -118,7 +118,7 @@ def overzicht(gemeenten: int, keer: int) -> tuple[float, float, int]:
             "SECRET_KEY": "bench-" * 6,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{map_ / 'landelijk.sqlite'}",
             "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
+            "POGINGEN_BEPERKEN": False,
             "WACHTWOORD_HASH": "pbkdf2:sha256:1",
         }
     )

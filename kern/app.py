@@ -20,7 +20,7 @@ from kern.accounts import sessies
 from kern.accounts.access import controleer_declaraties, mag
 from kern.accounts.models import Gebruiker
 from kern.db import db as database  # not `db`: that name is the module kern.db
-from kern.extensions import csrf, limiter, login_manager, migrate
+from kern.extensions import csrf, login_manager, migrate
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -48,7 +48,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     login_manager.init_app(app, add_context_processor=False)
     login_manager.user_loader(laad_gebruiker)
     app.before_request(laad_gebruiker_vooraf)
-    limiter.init_app(app)
     if app.config["PROXY_FIX_X_FOR"]:
         hops = int(app.config["PROXY_FIX_X_FOR"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]

@@ -54,10 +54,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "PERMANENT_SESSION_LIFETIME": 12 * 3600,
         # Werkzeug's password hash; the suite sets a cheap one, production keeps scrypt.
         "WACHTWOORD_HASH": "scrypt",
-        # Rate limits (Flask-Limiter); the storage follows REDIS_URL, see `load`.
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "RATELIMIT_SWALLOW_ERRORS": True,  # Redis away: log it and let the request through
-        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # Failed sign-ins slow further attempts down (kern/accounts/pogingen.py).
+        "POGINGEN_BEPERKEN": True,
         # Behind a reverse proxy, how many proxies set X-Forwarded-For/-Proto (0: none).
         "PROXY_FIX_X_FOR": 0,
         # Password of the demo accounts; `flask demo laden` generates one when empty.
@@ -106,8 +104,6 @@ def load(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
             app.config[name] = os.environ[name]
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url(os.environ["DATABASE_URL"])
-    if app.config["REDIS_URL"]:
-        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     if overrides:
         app.config.from_mapping(overrides)
 

@@ -50,8 +50,8 @@ TEKSTEN: dict[int, tuple[str, str]] = {
     ),
     429: (
         "Te veel pogingen",
-        "Er is te vaak een onjuist wachtwoord ingevoerd. Wacht tien minuten en probeer het "
-        "dan opnieuw.",
+        "Er is te vaak een onjuist wachtwoord ingevoerd. Wacht even en probeer het dan "
+        "opnieuw; een juist wachtwoord werkt dan weer.",
     ),
     500: (
         "Er ging iets mis",
@@ -127,16 +127,6 @@ def is_unieke_botsing(fout: IntegrityError) -> bool:
     )
 
 
-# Refusals the security log records, with what it says of them.
-GEWEIGERD = {403: "geen toegang voor deze rol", 429: "te veel pogingen"}
-
-
-def _email_van_poging() -> str | None:
-    """At a refused sign-in: the address it was for, as typed (stored as data, never run)."""
-    email = request.form.get("email", "").strip()
-    return f"{email} (poging)" if email else None
-
-
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_fout(fout: CSRFError) -> tuple[str, int]:
@@ -151,13 +141,12 @@ def register(app: Flask) -> None:
         code = fout.code or 500
         if code >= 500:
             _rollback()
-        if code in GEWEIGERD:
+        if code == 403:
             beveiligingslog.schrijf(
                 Gebeurtenis.TOEGANG,
                 Resultaat.GEWEIGERD,
                 object=f"{request.method} {request.path}",
-                toelichting=GEWEIGERD[code],
-                door=None if code == 403 else _email_van_poging(),
+                toelichting="geen toegang voor deze rol",
             )
         return foutpagina(code)
 

@@ -159,8 +159,7 @@ def instellingen(database_url: str, **extra: object) -> dict[str, object]:
         "SECRET_KEY": "test-geheim",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "RATELIMIT_STORAGE_URI": "memory://",
+        "POGINGEN_BEPERKEN": False,
         "DEMO_PASSWORD": "demo-wachtwoord-voor-tests",
         # Hundreds of sign-ins: one hashing round keeps them fast (production: scrypt).
         "WACHTWOORD_HASH": "pbkdf2:sha256:1",
@@ -211,7 +210,7 @@ def app_config(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, obje
     return instellingen(
         database_url(tmp_path),
         WTF_CSRF_ENABLED=request.node.get_closest_marker("csrf") is not None,
-        RATELIMIT_ENABLED=request.node.get_closest_marker("ratelimit") is not None,
+        POGINGEN_BEPERKEN=request.node.get_closest_marker("ratelimit") is not None,
     )
 
 

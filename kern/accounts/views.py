@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from wtforms import Field, SelectChoice
 
 from kern import beveiligingslog
-from kern.accounts import services, sessies
+from kern.accounts import pogingen, services, sessies
 from kern.accounts.access import ALLE_ROLLEN, gebruiker, openbaar, toegang
 from kern.accounts.forms import (
     AanmeldForm,
@@ -22,8 +22,8 @@ from kern.accounts.forms import (
 from kern.accounts.gemeentebron import bron
 from kern.accounts.models import Gebruiker, Rol
 from kern.beveiligingslog import Gebeurtenis, Resultaat
-from kern.db import db
-from kern.extensions import limiter
+from kern.db import db, utcnow
+from kern.errors import foutpagina
 from kern.tijd import TIJDZONE
 
 bp = Blueprint("accounts", __name__)
@@ -39,32 +39,21 @@ def veilige_volgende(doel: str | None) -> str:
     return url_for("kern.home")
 
 
-def _aangemeld(antwoord: Response) -> bool:
-    """Only failed attempts count towards the limits: a success redirects."""
-    return antwoord.status_code != 302
-
-
-def _email_sleutel() -> str:
-    return "email:" + services.normaliseer_email(request.form.get("email", ""))
-
-
 @bp.route("/aanmelden", methods=["GET", "POST"])
 @openbaar
-@limiter.limit("20 per 10 minutes", methods=["POST"], deduct_when=_aangemeld)
-@limiter.limit(
-    "5 per 10 minutes", methods=["POST"], key_func=_email_sleutel, deduct_when=_aangemeld
-)
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int, dict[str, str]]:
     if current_user.is_authenticated:
         return redirect(url_for("kern.home"))
     form = AanmeldForm()
     if form.validate_on_submit():
+        if wachten := _wachttijd(services.normaliseer_email(form.email.data)):
+            return _te_veel_pogingen(services.normaliseer_email(form.email.data), wachten)
         gevonden = services.authenticeer(form.email.data, form.wachtwoord.data)
         if gevonden is None:
             beveiligingslog.schrijf(
                 Gebeurtenis.AANMELDEN,
                 Resultaat.MISLUKT,
-                door=f"{services.normaliseer_email(form.email.data)} (poging)",
+                door=pogingen.poger(services.normaliseer_email(form.email.data)),
                 toelichting="onbekend e-mailadres, onjuist wachtwoord of geblokkeerd account",
             )
             flash("Onbekend e-mailadres, onjuist wachtwoord of geblokkeerd account.", "fout")
@@ -75,6 +64,30 @@ def login() -> str | Response:
             flash(f"Welkom, {gevonden.naam}.", "succes")
             return redirect(veilige_volgende(request.args.get("next")))
     return render_template("accounts/login.html", form=form)
+
+
+def _wachttijd(email: str) -> int:
+    if not current_app.config["POGINGEN_BEPERKEN"]:
+        return 0
+    return pogingen.wachttijd(email, request.remote_addr or "", utcnow())
+
+
+def _te_veel_pogingen(email: str, wachten: int) -> tuple[str, int, dict[str, str]]:
+    beveiligingslog.schrijf(
+        Gebeurtenis.AANMELDEN,
+        Resultaat.GEWEIGERD,
+        door=pogingen.poger(email),
+        toelichting=f"te veel pogingen; nog {wachten} s wachten",
+    )
+    pagina, code = foutpagina(429, f"U kunt het over {_duur(wachten)} opnieuw proberen.")
+    return pagina, code, {"Retry-After": str(wachten)}
+
+
+def _duur(seconden: int) -> str:
+    if seconden < 60:
+        return "1 seconde" if seconden == 1 else f"{seconden} seconden"
+    minuten = -(-seconden // 60)
+    return "1 minuut" if minuten == 1 else f"{minuten} minuten"
 
 
 @bp.route("/afmelden", methods=["POST"])

@@ -169,7 +169,7 @@ def test_health_check_is_ok_when_the_database_answers(client):
 
 
 def _gezondheid_met_redis(app_config, url: str):
-    app = create_app({**app_config, "REDIS_URL": url, "RATELIMIT_STORAGE_URI": "memory://"})
+    app = create_app({**app_config, "REDIS_URL": url})
     antwoord = app.test_client().get("/gezondheid")
     with app.app_context():
         _db.engine.dispose()

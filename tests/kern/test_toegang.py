@@ -106,7 +106,7 @@ _APP = create_app(
         "APP_ENV": "testing",
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": "sqlite://",  # never connected: only the URL map is read
-        "RATELIMIT_ENABLED": False,
+        "POGINGEN_BEPERKEN": False,
     }
 )
 REGELS = list(_regels(_APP))
