@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from itertools import islice
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -308,6 +308,62 @@ def gestaged(upload: Upload, *, per: int = STAGE_PER) -> Iterator[tuple[int, dic
         .execution_options(yield_per=per)
     )
     yield from resultaat
+
+
+class Regel(Protocol):
+    """A checked row of a domain's import: where it stood, and its values as stored."""
+
+    @property
+    def rij(self) -> int: ...
+
+    def als_json(self) -> Mapping[str, Any]: ...
+
+
+class Controle(Protocol):
+    """The outcome of a domain's check of a whole file."""
+
+    @property
+    def goed(self) -> bool: ...
+
+    @property
+    def meldingen(self) -> Meldingen: ...
+
+    @property
+    def regels(self) -> Sequence[Regel]: ...
+
+
+def ontvang_en_controleer(
+    inhoud: bytes,
+    *,
+    soort: str,
+    sleutel: str,
+    bestandsnaam: str,
+    door: str,
+    controleer: Callable[[Upload], None],
+) -> tuple[Upload, bool]:
+    """Store a domain's upload (`ontvang`) and, when it is new or its check never finished,
+    check it with ``controleer``; returns the upload and whether it was checked now."""
+    upload, nieuw = ontvang(
+        inhoud, soort=soort, sleutel=sleutel, bestandsnaam=bestandsnaam, door=door
+    )
+    if nieuw:
+        controleer(upload)
+    return upload, nieuw
+
+
+def bewaar_controle(
+    upload: Upload, controle: Controle, *, gegevens: Mapping[str, Any] | None = None
+) -> None:
+    """Record a check's outcome: the refusal with its messages, or the rows staged."""
+    if not controle.goed:
+        weiger(upload, controle.meldingen)
+        return
+    stage(
+        upload,
+        ((regel.rij, regel.als_json()) for regel in controle.regels),
+        gegevens=gegevens,
+        meldingen=controle.meldingen,
+    )
 
 
 def markeer_geimporteerd(upload: Upload, *, door: str, resultaat: str) -> None:

@@ -317,23 +317,17 @@ def ontvang(
     The identical file uploaded before is recognised by its hash: the earlier upload is
     returned and nothing is stored again. Flushes; the caller commits.
     """
-    upload, nieuw = uploads.ontvang(
-        inhoud, soort=SOORT, sleutel=sleutel(gemeente), bestandsnaam=bestandsnaam, door=door
+    return uploads.ontvang_en_controleer(
+        inhoud,
+        soort=SOORT,
+        sleutel=sleutel(gemeente),
+        bestandsnaam=bestandsnaam,
+        door=door,
+        controleer=lambda upload: controleer(gemeente, upload, inhoud),
     )
-    if nieuw:
-        controleer(gemeente, upload, inhoud)
-    return upload, nieuw
 
 
 def controleer(gemeente: Gemeente, upload: Upload, inhoud: bytes) -> None:
     """Check the file cell by cell on today's date; stage its rows, or record why it is
     refused. Flushes; the caller commits."""
-    controle = lees(inhoud, gemeente, tijd.vandaag())
-    if not controle.goed:
-        uploads.weiger(upload, controle.meldingen)
-        return
-    uploads.stage(
-        upload,
-        ((regel.rij, regel.als_json()) for regel in controle.regels),
-        meldingen=controle.meldingen,
-    )
+    uploads.bewaar_controle(upload, lees(inhoud, gemeente, tijd.vandaag()))

@@ -421,30 +421,28 @@ def ontvang(
     returned and nothing is stored again, nor checked again unless its check never finished
     (`uploads.onaf`). Flushes; the caller commits.
     """
-    upload, nieuw = uploads.ontvang(
-        inhoud, soort=SOORT, sleutel=sleutel(beschikking), bestandsnaam=bestandsnaam, door=door
+    return uploads.ontvang_en_controleer(
+        inhoud,
+        soort=SOORT,
+        sleutel=sleutel(beschikking),
+        bestandsnaam=bestandsnaam,
+        door=door,
+        controleer=lambda upload: controleer(beschikking, upload, inhoud),
     )
-    if nieuw:
-        controleer(beschikking, upload, inhoud)
-    return upload, nieuw
 
 
 def controleer(beschikking: Beschikking, upload: Upload, inhoud: bytes) -> None:
     """Check the file cell by cell; stage its rows, or record why it is refused. Flushes; the
     caller commits."""
     controle = lees(inhoud, beschikking)
-    if not controle.goed:
-        uploads.weiger(upload, controle.meldingen)
-        return
-    uploads.stage(
+    uploads.bewaar_controle(
         upload,
-        ((regel.rij, regel.als_json()) for regel in controle.regels),
+        controle,
         gegevens={
             "eindverantwoording": controle.eindverantwoording,
             "toelichting": controle.toelichting,
             BASIS: huidige_basis(beschikking),
         },
-        meldingen=controle.meldingen,
     )
 
 

@@ -288,23 +288,17 @@ def ontvang(
     The identical file uploaded before is recognised by its hash: the earlier upload is
     returned and nothing is stored again. Flushes; the caller commits.
     """
-    upload, nieuw = uploads.ontvang(
-        inhoud, soort=SOORT, sleutel=sleutel(inventarisatie), bestandsnaam=bestandsnaam, door=door
+    return uploads.ontvang_en_controleer(
+        inhoud,
+        soort=SOORT,
+        sleutel=sleutel(inventarisatie),
+        bestandsnaam=bestandsnaam,
+        door=door,
+        controleer=lambda upload: controleer(inventarisatie, upload, inhoud),
     )
-    if nieuw:
-        controleer(inventarisatie, upload, inhoud)
-    return upload, nieuw
 
 
 def controleer(inventarisatie: Inventarisatie, upload: Upload, inhoud: bytes) -> None:
     """Check the file cell by cell; stage its rows, or record why it is refused. Flushes; the
     caller commits."""
-    controle = lees(inhoud, inventarisatie)
-    if not controle.goed:
-        uploads.weiger(upload, controle.meldingen)
-        return
-    uploads.stage(
-        upload,
-        ((regel.rij, regel.als_json()) for regel in controle.regels),
-        meldingen=controle.meldingen,
-    )
+    uploads.bewaar_controle(upload, lees(inhoud, inventarisatie))
