@@ -29,7 +29,7 @@ demo: $(BIN)/.installed
 
 ## test: set up and run the whole suite (TEST_DATABASE_URL=postgresql+psycopg://... for PostgreSQL)
 test: $(BIN)/.installed
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## lint: ruff and mypy, as CI runs them
 lint: $(BIN)/.installed

@@ -40,7 +40,8 @@ from click.testing import Result
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import inspect, select, text
+from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy.engine import make_url
 from werkzeug.test import TestResponse
 
 from gemeenten.inventarisatie.models import Actie, Inventarisatie
@@ -78,7 +79,26 @@ SHARED_DATA = Path(
 )
 
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+def _database_per_werker(url: str | None) -> str | None:
+    """Under pytest-xdist (``-n 2``, as `.ci/run` runs the PostgreSQL pass) each worker gets a
+    database of its own, named after the suite's with the worker's id, made when missing."""
+    werker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not werker:
+        return url
+    basis = make_url(url)
+    naam = f"{basis.database}_{werker}"
+    beheer = create_engine(basis.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with beheer.connect() as verbinding:
+        bestaat = verbinding.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :naam"), {"naam": naam}
+        ).first()
+        if bestaat is None:
+            verbinding.execute(text(f'CREATE DATABASE "{naam}"'))
+    beheer.dispose()
+    return basis.set(database=naam).render_as_string(hide_password=False)
+
+
+POSTGRES_URL = _database_per_werker(os.environ.get("TEST_DATABASE_URL"))
 
 
 def database_url(tmp_path: Path) -> str:
@@ -145,10 +165,29 @@ def _schema_compleet() -> bool:
     return True
 
 
+_reeksen_herstarten: str | None = None
+
+
 def _tabellen_legen() -> None:
-    namen = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+    """Empty every table and restart its ids, as a fresh schema would have them.
+
+    DELETE in dependency order and one ALTER SEQUENCE per sequence take a fifth of what one
+    TRUNCATE of all tables takes (about 15 ms against 65 ms here, after each of ~2,000 tests):
+    TRUNCATE pays a fixed cost per table, DELETE on a nearly empty table almost nothing."""
+    global _reeksen_herstarten
     with _db.engine.begin() as verbinding:
-        verbinding.execute(text(f"TRUNCATE {namen} RESTART IDENTITY CASCADE"))
+        if _reeksen_herstarten is None:
+            reeksen = verbinding.execute(
+                text(
+                    "SELECT quote_ident(sequence_name) FROM information_schema.sequences "
+                    "WHERE sequence_schema = current_schema()"
+                )
+            ).scalars()
+            _reeksen_herstarten = "; ".join(f"ALTER SEQUENCE {r} RESTART" for r in reeksen)
+        for tabel in reversed(_db.metadata.sorted_tables):
+            verbinding.execute(tabel.delete())
+        if _reeksen_herstarten:
+            verbinding.exec_driver_sql(_reeksen_herstarten)
 
 
 def instellingen(database_url: str, **extra: object) -> dict[str, object]:
