@@ -46,14 +46,15 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
         return redirect(url_for("kern.home"))
     form = AanmeldForm()
     if form.validate_on_submit():
-        if wachten := _wachttijd(services.normaliseer_email(form.email.data)):
-            return _te_veel_pogingen(services.normaliseer_email(form.email.data), wachten)
-        gevonden = services.authenticeer(form.email.data, form.wachtwoord.data)
+        email = services.normaliseer_email(form.email.data)
+        if wachten := _wachttijd(email):
+            return _te_veel_pogingen(email, wachten)
+        gevonden = services.authenticeer(email, form.wachtwoord.data)
         if gevonden is None:
             beveiligingslog.schrijf(
                 Gebeurtenis.AANMELDEN,
                 Resultaat.MISLUKT,
-                door=pogingen.poger(services.normaliseer_email(form.email.data)),
+                door=pogingen.poger(email),
                 toelichting="onbekend e-mailadres, onjuist wachtwoord of geblokkeerd account",
             )
             flash("Onbekend e-mailadres, onjuist wachtwoord of geblokkeerd account.", "fout")
