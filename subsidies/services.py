@@ -7,7 +7,7 @@ Changes reach the audit trail through `kern.audit` (every model here is `Geaudit
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -306,7 +306,9 @@ def standaard_uiterste_datum(jaar: int) -> date:
     return date(jaar + 1, 7, 15)
 
 
-def _controleer_gegevens(regeling_jaar: RegelingJaar, gegevens: BeschikkingGegevens) -> None:
+def controleer_gegevens(regeling_jaar: RegelingJaar, gegevens: BeschikkingGegevens) -> None:
+    """Refuse amounts per purpose that are not the scheme's, not set, negative or do not add
+    up to the total."""
     doel_ids = {d.id for d in regeling_jaar.regeling.doelen}
     if set(gegevens.doelbedragen) - doel_ids:
         raise SubsidieFout("Een bestedingsdoel hoort niet bij deze regeling.")
@@ -340,6 +342,24 @@ def _zet_gegevens(beschikking: Beschikking, gegevens: BeschikkingGegevens) -> No
         beschikking.doelbedragen.remove(overbodig)
 
 
+def controleer_nieuw(
+    regeling_jaar: RegelingJaar,
+    gemeente: Gemeente,
+    gegevens: BeschikkingGegevens,
+    *,
+    heeft_al: bool,
+) -> None:
+    """Refuse a new decision for a municipality that has ended or has one for the year
+    (``heeft_al``), or whose amounts do not add up (`controleer_gegevens`)."""
+    if not gemeente.actief:
+        raise SubsidieFout(f"{gemeente.weergavenaam} bestaat niet meer.")
+    if heeft_al:
+        raise SubsidieFout(
+            f"{gemeente.weergavenaam} heeft al een beschikking voor {regeling_jaar.label}."
+        )
+    controleer_gegevens(regeling_jaar, gegevens)
+
+
 def maak_beschikking(
     regeling_jaar: RegelingJaar,
     gemeente: Gemeente,
@@ -348,13 +368,12 @@ def maak_beschikking(
     bevestig_overschrijding: bool = False,
 ) -> Beschikking:
     """A draft decision for ``gemeente`` (the recipient or lead municipality)."""
-    if not gemeente.actief:
-        raise SubsidieFout(f"{gemeente.weergavenaam} bestaat niet meer.")
-    if any(b.gemeente_id == gemeente.id for b in regeling_jaar.beschikkingen):
-        raise SubsidieFout(
-            f"{gemeente.weergavenaam} heeft al een beschikking voor {regeling_jaar.label}."
-        )
-    _controleer_gegevens(regeling_jaar, gegevens)
+    controleer_nieuw(
+        regeling_jaar,
+        gemeente,
+        gegevens,
+        heeft_al=any(b.gemeente_id == gemeente.id for b in regeling_jaar.beschikkingen),
+    )
     _controleer_plafond(regeling_jaar, gegevens.bedrag, None, bevestig_overschrijding)
     beschikking = Beschikking(
         regeling_jaar=regeling_jaar,
@@ -379,21 +398,41 @@ def _bewaar_versie(beschikking: Beschikking, door: str, reden: str | None) -> No
             kenmerk=beschikking.kenmerk,
             datum=beschikking.datum,
             bedrag=beschikking.bedrag,
-            doelbedragen={codes[d.doel_id]: f"{d.bedrag:.2f}" for d in beschikking.doelbedragen},
+            doelbedragen=versie_doelbedragen(
+                codes, {d.doel_id: d.bedrag for d in beschikking.doelbedragen}
+            ),
             reden=reden,
             vastgelegd_door=door,
         )
     )
 
 
-def _kenmerk_vrij(kenmerk: str, beschikking: Beschikking) -> None:
-    bezet = db.session.execute(
-        select(Beschikking.id).where(
-            Beschikking.kenmerk == kenmerk, Beschikking.id != beschikking.id
-        )
-    ).first()
-    if bezet:
+def versie_doelbedragen(
+    codes: Mapping[int, str], doelbedragen: Mapping[int, Decimal]
+) -> dict[str, str]:
+    """A version's amounts per purpose as kept: by the purpose's code, as text."""
+    return {codes[doel_id]: f"{bedrag:.2f}" for doel_id, bedrag in doelbedragen.items()}
+
+
+def controleer_kenmerk(kenmerk: str, bezet: Callable[[str], bool]) -> str:
+    """The decision number as kept (trimmed); refused when empty or ``bezet`` (in use)."""
+    kenmerk = kenmerk.strip()
+    if not kenmerk:
+        raise SubsidieFout("Een beschikking heeft een kenmerk.")
+    if bezet(kenmerk):
         raise SubsidieFout(regels.kenmerk_bezet(kenmerk))
+    return kenmerk
+
+
+def _kenmerk_bezet(kenmerk: str, beschikking: Beschikking) -> bool:
+    return (
+        db.session.execute(
+            select(Beschikking.id).where(
+                Beschikking.kenmerk == kenmerk, Beschikking.id != beschikking.id
+            )
+        ).first()
+        is not None
+    )
 
 
 def beschik(
@@ -415,15 +454,40 @@ def beschik(
     _controleer_plafond(
         beschikking.regeling_jaar, beschikking.bedrag, beschikking, bevestig_overschrijding
     )
-    kenmerk = kenmerk.strip()
-    if not kenmerk:
-        raise SubsidieFout("Een beschikking heeft een kenmerk.")
-    _kenmerk_vrij(kenmerk, beschikking)
-    beschikking.kenmerk = kenmerk
+    beschikking.kenmerk = controleer_kenmerk(kenmerk, lambda k: _kenmerk_bezet(k, beschikking))
     beschikking.datum = datum
     beschikking.status = BeschikkingStatus.BESCHIKT
     _bewaar_versie(beschikking, door, None)
     db.session.flush()
+
+
+def controleer_wijziging(
+    status: BeschikkingStatus,
+    regeling_jaar: RegelingJaar,
+    gegevens: BeschikkingGegevens,
+    reden: str | None,
+) -> None:
+    """Refuse to change a decision that is withdrawn or settled, to amend a decided one
+    without a reason, or amounts that do not add up (`controleer_gegevens`)."""
+    if status not in (BeschikkingStatus.CONCEPT, *BESLOTEN):
+        raise SubsidieFout(
+            f"Deze beschikking is {status.toestand} en kan niet meer worden gewijzigd."
+        )
+    if status in BESLOTEN and not (reden or "").strip():
+        raise SubsidieFout("Geef de reden van de wijziging; die komt in de beschikking.")
+    controleer_gegevens(regeling_jaar, gegevens)
+
+
+def lager_dan_betaald(
+    status: BeschikkingStatus, bedrag: Decimal | None, betaald: Decimal
+) -> str | None:
+    """A decided grant does not drop below what was paid (reclaim first)."""
+    if status in BESLOTEN and bedrag is not None and bedrag < betaald:
+        return (
+            f"Er is al {geld(betaald)} betaald; het bedrag kan niet lager worden zonder eerst "
+            "terug te vorderen."
+        )
+    return None
 
 
 def wijzig_beschikking(
@@ -439,21 +503,12 @@ def wijzig_beschikking(
     """Edit a draft, or amend a decided grant (with a reason; the earlier version is kept)."""
     controleer_versie(beschikking, versie, "deze beschikking")
     status = beschikking.status
-    if status not in (BeschikkingStatus.CONCEPT, *BESLOTEN):
-        raise SubsidieFout(
-            f"Deze beschikking is {status.toestand} en kan niet meer worden gewijzigd."
-        )
-    if status in BESLOTEN and not (reden or "").strip():
-        raise SubsidieFout("Geef de reden van de wijziging; die komt in de beschikking.")
-    _controleer_gegevens(beschikking.regeling_jaar, gegevens)
+    controleer_wijziging(status, beschikking.regeling_jaar, gegevens, reden)
     _controleer_plafond(
         beschikking.regeling_jaar, gegevens.bedrag, beschikking, bevestig_overschrijding
     )
-    if status in BESLOTEN and gegevens.bedrag is not None and gegevens.bedrag < beschikking.betaald:
-        raise SubsidieFout(
-            f"Er is al {geld(beschikking.betaald)} betaald; het bedrag kan niet lager worden "
-            "zonder eerst terug te vorderen."
-        )
+    if (lager := lager_dan_betaald(status, gegevens.bedrag, beschikking.betaald)) is not None:
+        raise SubsidieFout(lager)
     # One flush for the whole change: loading a collection halfway would flush the first half,
     # and the decision would get two audit entries and two version numbers for one amendment.
     with db.session.no_autoflush:
@@ -497,6 +552,38 @@ def trek_in(
 # --- Payments -----------------------------------------------------------------------------
 
 
+def plannen_geweigerd(
+    soort: BetalingSoort,
+    bedrag: Decimal,
+    *,
+    status: BeschikkingStatus,
+    toegekend: Decimal | None,
+    betaald: Decimal,
+    gepland: Decimal,
+) -> str | None:
+    """Why a payment of ``bedrag`` cannot be planned on a decision in ``status`` that granted
+    ``toegekend`` and has ``betaald`` paid and ``gepland`` planned; None when it can."""
+    if bedrag <= 0:
+        return "Een betaling is groter dan nul."
+    if soort is BetalingSoort.VOORSCHOT:
+        if status not in BESLOTEN:
+            return f"Deze beschikking is {status.toestand}; er wordt geen voorschot op betaald."
+        if toegekend is None:
+            return (
+                "Het bedrag van deze beschikking is nog niet vastgesteld; er kan nog geen "
+                "voorschot worden gepland."
+            )
+        ruimte = toegekend - betaald - gepland
+        if bedrag > ruimte:
+            return (
+                f"Dit voorschot is {geld(bedrag - ruimte)} meer dan nog open staat "
+                f"({geld(max(ruimte, NUL))})."
+            )
+    elif status is BeschikkingStatus.CONCEPT:
+        return "Op een concept wordt niets betaald of teruggevorderd."
+    return None
+
+
 def plan_betaling(
     beschikking: Beschikking,
     *,
@@ -505,27 +592,16 @@ def plan_betaling(
     gepland_op: date,
     omschrijving: str | None = None,
 ) -> Betaling:
-    if bedrag <= 0:
-        raise SubsidieFout("Een betaling is groter dan nul.")
-    if soort is BetalingSoort.VOORSCHOT:
-        if beschikking.status not in BESLOTEN:
-            raise SubsidieFout(
-                f"Deze beschikking is {beschikking.status.toestand}; er wordt geen voorschot "
-                "op betaald."
-            )
-        if beschikking.bedrag is None:
-            raise SubsidieFout(
-                "Het bedrag van deze beschikking is nog niet vastgesteld; er kan nog geen "
-                "voorschot worden gepland."
-            )
-        ruimte = beschikking.bedrag - beschikking.betaald - beschikking.gepland
-        if bedrag > ruimte:
-            raise SubsidieFout(
-                f"Dit voorschot is {geld(bedrag - ruimte)} meer dan nog open staat "
-                f"({geld(max(ruimte, NUL))})."
-            )
-    elif beschikking.status is BeschikkingStatus.CONCEPT:
-        raise SubsidieFout("Op een concept wordt niets betaald of teruggevorderd.")
+    geweigerd = plannen_geweigerd(
+        soort,
+        bedrag,
+        status=beschikking.status,
+        toegekend=beschikking.bedrag,
+        betaald=beschikking.betaald,
+        gepland=beschikking.gepland,
+    )
+    if geweigerd is not None:
+        raise SubsidieFout(geweigerd)
     betaling = Betaling(
         soort=soort,
         bedrag=bedrag,
@@ -639,12 +715,20 @@ def annuleer_betaling(betaling: Betaling, *, reden: str, door: str, versie: int 
 
 def indienen_geweigerd(beschikking: Beschikking) -> str | None:
     """Why no return can be submitted for ``beschikking`` now; None when one can."""
-    if beschikking.status not in BESLOTEN:
+    return indienen_geweigerd_bij(
+        beschikking.status, goedgekeurde_eindverantwoording(beschikking) is not None
+    )
+
+
+def indienen_geweigerd_bij(status: BeschikkingStatus, eind_goedgekeurd: bool) -> str | None:
+    """`indienen_geweigerd` on values: the decision's status, and whether its final return is
+    approved."""
+    if status not in BESLOTEN:
         return (
-            f"Deze beschikking is {beschikking.status.toestand}; er kan geen verantwoording "
-            "voor worden ingediend."
+            f"Deze beschikking is {status.toestand}; er kan geen verantwoording voor worden "
+            "ingediend."
         )
-    if goedgekeurde_eindverantwoording(beschikking) is not None:
+    if eind_goedgekeurd:
         return "De eindverantwoording is al goedgekeurd."
     return None
 
@@ -653,6 +737,28 @@ def indienen_geweigerd(beschikking: Beschikking) -> str | None:
 class Besteding:
     in_jaar: Decimal
     cumulatief: Decimal
+
+
+def controleer_bestedingen(
+    doelen: Sequence[Bestedingsdoel], bestedingen: Mapping[int, Besteding], jaar: int
+) -> None:
+    """Refuse a return that leaves out a purpose of the scheme or names another, or whose
+    spending is negative, cumulatively below the year's, or too large to keep."""
+    ontbrekend = [d.naam for d in doelen if d.id not in bestedingen]
+    if ontbrekend:
+        raise SubsidieFout("Vul de besteding in voor: " + ", ".join(ontbrekend) + ".")
+    if set(bestedingen) - {d.id for d in doelen}:
+        raise SubsidieFout("Een bestedingsdoel hoort niet bij deze regeling.")
+    for doel in doelen:
+        besteding = bestedingen[doel.id]
+        if besteding.in_jaar < 0 or besteding.cumulatief < 0:
+            raise SubsidieFout(f"{doel.naam}: een besteding is nul of meer.")
+        te_laag = regels.cumulatief_te_laag(besteding.in_jaar, besteding.cumulatief, jaar)
+        if te_laag:
+            raise SubsidieFout(f"{doel.naam}: {te_laag[0].lower()}{te_laag[1:]}")
+    te_groot = regels.totaal_te_groot(b.cumulatief for b in bestedingen.values())
+    if te_groot:
+        raise SubsidieFout(te_groot)
 
 
 def dien_in(
@@ -669,23 +775,7 @@ def dien_in(
     if geweigerd is not None:
         raise SubsidieFout(geweigerd)
     doelen = beschikking.regeling_jaar.regeling.doelen
-    ontbrekend = [d.naam for d in doelen if d.id not in bestedingen]
-    if ontbrekend:
-        raise SubsidieFout("Vul de besteding in voor: " + ", ".join(ontbrekend) + ".")
-    if set(bestedingen) - {d.id for d in doelen}:
-        raise SubsidieFout("Een bestedingsdoel hoort niet bij deze regeling.")
-    for doel in doelen:
-        besteding = bestedingen[doel.id]
-        if besteding.in_jaar < 0 or besteding.cumulatief < 0:
-            raise SubsidieFout(f"{doel.naam}: een besteding is nul of meer.")
-        te_laag = regels.cumulatief_te_laag(
-            besteding.in_jaar, besteding.cumulatief, beschikking.regeling_jaar.jaar
-        )
-        if te_laag:
-            raise SubsidieFout(f"{doel.naam}: {te_laag[0].lower()}{te_laag[1:]}")
-    te_groot = regels.totaal_te_groot(b.cumulatief for b in bestedingen.values())
-    if te_groot:
-        raise SubsidieFout(te_groot)
+    controleer_bestedingen(doelen, bestedingen, beschikking.regeling_jaar.jaar)
     for eerdere in beschikking.verantwoordingen:
         if eerdere.status is VerantwoordingStatus.INGEDIEND:
             eerdere.status = VerantwoordingStatus.VERVANGEN
@@ -787,19 +877,29 @@ def goedgekeurde_eindverantwoording(beschikking: Beschikking) -> Verantwoording 
     return None
 
 
+def voorstel_geweigerd(
+    status: BeschikkingStatus, bedrag: Decimal | None, eind_goedgekeurd: bool
+) -> str | None:
+    """Why a decision in ``status`` granting ``bedrag`` cannot be settled; None when it can."""
+    if status is BeschikkingStatus.VASTGESTELD:
+        return "Deze beschikking is al vastgesteld."
+    if status not in BESLOTEN:
+        return f"Deze beschikking is {status.toestand} en kan niet worden vastgesteld."
+    if bedrag is None:
+        return "Stel eerst het toegekende bedrag vast (wijzig de beschikking)."
+    if not eind_goedgekeurd:
+        return "Er is nog geen goedgekeurde eindverantwoording."
+    return None
+
+
 def voorstel_vaststelling(beschikking: Beschikking) -> Voorstel:
     """settled = min(granted, eligible spending); saldo = settled - paid."""
-    if beschikking.status is BeschikkingStatus.VASTGESTELD:
-        raise SubsidieFout("Deze beschikking is al vastgesteld.")
-    if beschikking.status not in BESLOTEN:
-        raise SubsidieFout(
-            f"Deze beschikking is {beschikking.status.toestand} en kan niet worden vastgesteld."
-        )
-    if beschikking.bedrag is None:
-        raise SubsidieFout("Stel eerst het toegekende bedrag vast (wijzig de beschikking).")
     eind = goedgekeurde_eindverantwoording(beschikking)
-    if eind is None:
-        raise SubsidieFout("Er is nog geen goedgekeurde eindverantwoording.")
+    geweigerd = voorstel_geweigerd(beschikking.status, beschikking.bedrag, eind is not None)
+    if geweigerd is not None:
+        raise SubsidieFout(geweigerd)
+    assert eind is not None
+    assert beschikking.bedrag is not None
     subsidiabel = eind.besteed_cumulatief
     return Voorstel(
         verantwoording=eind,
@@ -812,18 +912,41 @@ def voorstel_vaststelling(beschikking: Beschikking) -> Voorstel:
 
 def vaststellen_geweigerd(beschikking: Beschikking) -> str | None:
     """Why a settlement that could be proposed cannot be recorded now; None when it can."""
-    open_ = [b for b in beschikking.betalingen if b.is_open]
+    open_ = sum(1 for b in beschikking.betalingen if b.is_open)
+    return vaststellen_geweigerd_bij(open_, beschikking.gepland)
+
+
+def vaststellen_geweigerd_bij(open_: int, gepland: Decimal) -> str | None:
+    """`vaststellen_geweigerd` on values: the number of open payments and what they total."""
     if not open_:
         return None
     wat = (
         "staat nog een geplande betaling"
-        if len(open_) == 1
-        else f"staan nog {len(open_)} geplande betalingen"
+        if open_ == 1
+        else f"staan nog {open_} geplande betalingen"
     )
     return (
-        f"Vaststellen kan nog niet: er {wat} open ({geld(beschikking.gepland)}). Registreer "
-        "die als betaald of annuleer die met een reden, bij de betalingen van de beschikking."
+        f"Vaststellen kan nog niet: er {wat} open ({geld(gepland)}). Registreer die als betaald "
+        "of annuleer die met een reden, bij de betalingen van de beschikking."
     )
+
+
+def reden_vastgesteld(vastgesteld: Decimal) -> str:
+    """The reason a settled decision's version gives."""
+    return f"Vastgesteld op {geld(vastgesteld)}"
+
+
+def saldobetaling(saldo: Decimal, datum: date) -> dict[str, Any] | None:
+    """The payment a settlement on ``datum`` plans: an extra payment (``saldo`` positive) or a
+    clawback, due 30 days later; None when nothing is left to pay or reclaim."""
+    if saldo == 0:
+        return None
+    return {
+        "soort": BetalingSoort.NABETALING if saldo > 0 else BetalingSoort.TERUGVORDERING,
+        "bedrag": abs(saldo),
+        "gepland_op": datum + timedelta(days=30),
+        "omschrijving": "Na vaststelling",
+    }
 
 
 def stel_vast(
@@ -847,18 +970,9 @@ def stel_vast(
     )
     db.session.add(vaststelling)
     beschikking.status = BeschikkingStatus.VASTGESTELD
-    _bewaar_versie(beschikking, door, f"Vastgesteld op {geld(voorstel.vastgesteld)}")
-    if voorstel.saldo != 0:
-        beschikking.betalingen.append(
-            Betaling(
-                soort=BetalingSoort.NABETALING
-                if voorstel.saldo > 0
-                else BetalingSoort.TERUGVORDERING,
-                bedrag=abs(voorstel.saldo),
-                gepland_op=datum + timedelta(days=30),
-                omschrijving="Na vaststelling",
-            )
-        )
+    _bewaar_versie(beschikking, door, reden_vastgesteld(voorstel.vastgesteld))
+    if (saldo := saldobetaling(voorstel.saldo, datum)) is not None:
+        beschikking.betalingen.append(Betaling(**saldo))
     db.session.flush()
     return vaststelling
 
