@@ -1,10 +1,11 @@
 """The security log: who did what, to what, with what result, from where, when (UTC).
 
-Sign-ins (and failed ones), signing out, sessions ended, password changes, access refused
-(403) and refused for too many attempts (429), account changes, uploads, imports and exports.
-Changes to programme data have their own, finer trail (`kern.audit`). Both are written by the
-application only: it never changes or removes a row, and on PostgreSQL a trigger refuses
-UPDATE and DELETE on both tables (migration 0013).
+Sign-ins (and failed ones), second-factor codes (and wrong ones), enrolling and resetting the
+second factor, signing out, sessions ended, password changes, access refused (403) and refused
+for too many attempts (429), account changes (a role among them), uploads, imports and
+exports. Changes to programme data have their own, finer trail (`kern.audit`). Both are
+written by the application only: it never changes or removes a row, and on PostgreSQL a
+trigger refuses UPDATE and DELETE on both tables (migration 0013).
 
 A line holds no password, token or cookie: the callers pass only what is listed here. What a
 user typed (an e-mail address at a failed sign-in) is stored as data and written to the
@@ -37,6 +38,9 @@ ANONIEM = "anoniem"
 
 class Gebeurtenis(Keuze):
     AANMELDEN = "aanmelden"
+    TWEEDE_FACTOR = "tweede factor"
+    TWEEDE_FACTOR_INGESTELD = "tweede factor ingesteld"
+    TWEEDE_FACTOR_GERESET = "tweede factor gereset"
     AFMELDEN = "afmelden"
     SESSIES_BEEINDIGD = "sessies beëindigd"
     WACHTWOORD_GEWIJZIGD = "wachtwoord gewijzigd"
@@ -44,6 +48,7 @@ class Gebeurtenis(Keuze):
     ACCOUNT_AANGEMAAKT = "account aangemaakt"
     ACCOUNT_GEBLOKKEERD = "account geblokkeerd"
     ACCOUNT_GEDEBLOKKEERD = "account gedeblokkeerd"
+    ROL_GEWIJZIGD = "rol gewijzigd"
     UPLOAD = "upload"
     IMPORT = "import"
     EXPORT = "export"

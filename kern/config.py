@@ -52,6 +52,11 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SESSIE_MAXIMAAL": 12 * 3600,
         "SESSIE_ACTIVITEIT_BIJWERKEN_NA": 60,
         "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+        # After the password, the second factor must follow within this many seconds.
+        "TWEEDE_FACTOR_TERMIJN": 15 * 60,
+        # Development only: sign in with the password alone (the pages say so); any other
+        # APP_ENV refuses to start with it (`make run` sets it for the demo accounts).
+        "TWEEDE_FACTOR_OVERSLAAN": False,
         # Werkzeug's password hash; the suite sets a cheap one, production keeps scrypt.
         "WACHTWOORD_HASH": "scrypt",
         # Failed sign-ins slow further attempts down (kern/accounts/pogingen.py).
@@ -112,6 +117,11 @@ def load(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
             f"APP_ENV={app.config['APP_ENV']!r} is unknown; use one of {', '.join(ENVIRONMENTS)}."
         )
     app.testing = app.config["APP_ENV"] == "testing" or app.config.get("TESTING", False)
+    if app.config["TWEEDE_FACTOR_OVERSLAAN"] and app.config["APP_ENV"] != "development":
+        raise ConfigError(
+            "TWEEDE_FACTOR_OVERSLAAN is for development only (APP_ENV=development); "
+            f"APP_ENV={app.config['APP_ENV']} always asks for the second factor."
+        )
     if is_production(app):
         check_production(app)
         app.config["SESSION_COOKIE_SECURE"] = True

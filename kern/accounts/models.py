@@ -59,6 +59,12 @@ class Gebruiker(Model):
     actief: Mapped[bool] = mapped_column(default=True)
     aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
     laatst_aangemeld_op: Mapped[datetime | None]
+    # The second factor (kern/accounts/tweede_factor.py): the TOTP secret in base32 (None: none
+    # yet, or reset), when its first code confirmed it (None: not yet enrolled), and the last
+    # time step a code was accepted for, so that no code works twice.
+    totp_geheim: Mapped[str | None] = mapped_column(sa.String(32))
+    totp_ingesteld_op: Mapped[datetime | None]
+    totp_laatste_stap: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     def __repr__(self) -> str:
         return f"<Gebruiker {self.email} ({self.rol})>"
@@ -102,9 +108,11 @@ def sleutel_van(token: str) -> str:
 
 
 class Sessie(Model):
-    """One sign-in: from the moment the password (and later the second factor) checked out
-    until signing out, idling too long, reaching its maximum age, or being ended by a new
-    password, blocking or "overal afmelden". Ended sessions are kept for the overview."""
+    """One sign-in: from the moment the password checked out until signing out, idling too
+    long, reaching its maximum age, or being ended by a new password, blocking, a role change,
+    a reset of the second factor or "overal afmelden". Until its second factor is given
+    (``tweede_factor_op`` is None) it opens no page but the second factor's own.
+    Ended sessions are kept for the overview."""
 
     __tablename__ = "sessies"
 
@@ -118,8 +126,28 @@ class Sessie(Model):
     adres: Mapped[str] = mapped_column(sa.String(45), default="")
     browser: Mapped[str] = mapped_column(sa.String(200), default="")
     beeindigd_op: Mapped[datetime | None]
+    tweede_factor_op: Mapped[datetime | None]  # None: password checked, second factor pending
     gebruiker: Mapped[Gebruiker] = relationship()
 
     @property
     def lopend(self) -> bool:
         return self.beeindigd_op is None
+
+    @property
+    def voltooid(self) -> bool:
+        """Both factors given: the session opens the pages its user's role may."""
+        return self.tweede_factor_op is not None
+
+
+class Herstelcode(Model):
+    """One of a user's single-use recovery codes, for when the phone with the app is gone.
+    Only its SHA-256 is kept: a code has 80 random bits, so a copy of the table reveals none."""
+
+    __tablename__ = "herstelcodes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gebruiker_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("gebruikers.id", ondelete="CASCADE"), index=True
+    )
+    sleutel: Mapped[str] = mapped_column(sa.String(64))
+    gebruikt_op: Mapped[datetime | None]

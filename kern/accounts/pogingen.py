@@ -1,6 +1,8 @@
 """How long a sign-in must wait after failed attempts, counted so that nobody can lock others out.
 
-The failed attempts are the security log's (`kern.beveiligingslog`): one table every worker
+A failed attempt is a wrong password or a wrong second-factor code (a code used before
+included): both steps of one sign-in share the limits below and are refused alike. The failed
+attempts are the security log's (`kern.beveiligingslog`): one table every worker
 shares, on SQLite and PostgreSQL alike, so no counter lives in one process's memory. Three
 limits, each over the last ten minutes:
 
@@ -33,22 +35,25 @@ PER_ACCOUNT_EN_ADRES = 5
 PER_ADRES = 20
 ACCOUNT_VRIJ = 10
 LANGSTE_VERTRAGING = timedelta(minutes=5)
+# The steps of a sign-in whose failures count: the password, and the second factor.
+POGINGEN = (Gebeurtenis.AANMELDEN, Gebeurtenis.TWEEDE_FACTOR)
 
 
 def poger(email: str) -> str:
-    """How the security log names someone who tried to sign in as ``email``."""
+    """How the security log names someone who tried to sign in as ``email`` (at either step)."""
     return f"{email} (poging)"
 
 
 def _mislukt(
     nu: datetime, *voorwaarden: sa.ColumnElement[bool]
 ) -> tuple[int, datetime | None, datetime | None]:
-    """The failed sign-ins in the window under ``voorwaarden``: how many, the oldest, the newest."""
+    """The failed sign-in steps in the window under ``voorwaarden``: how many, the oldest and
+    the newest."""
     r = Beveiligingsregel
     return tuple(  # type: ignore[return-value]
         db.session.execute(
             sa.select(sa.func.count(r.id), sa.func.min(r.tijdstip), sa.func.max(r.tijdstip)).where(
-                r.gebeurtenis == Gebeurtenis.AANMELDEN,
+                r.gebeurtenis.in_(POGINGEN),
                 r.resultaat == Resultaat.MISLUKT,
                 r.tijdstip > nu - VENSTER,
                 *voorwaarden,

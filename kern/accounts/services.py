@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kern.accounts import sessies, wachtwoorden
-from kern.accounts.models import Gebruiker, Rol
+from kern.accounts.models import Gebruiker, Rol, Sessie
 from kern.db import db, utcnow
 
 
@@ -50,14 +50,18 @@ def controleer_wachtwoordsterkte(wachtwoord: str, email: str) -> None:
         raise AccountFout(reden)
 
 
+def _controleer_rol(rol: Rol, gemeente_id: int | None) -> None:
+    if rol is Rol.GEMEENTE and gemeente_id is None:
+        raise AccountFout("Een medewerker van een gemeente hoort bij precies één gemeente.")
+    if rol is not Rol.GEMEENTE and gemeente_id is not None:
+        raise AccountFout("Alleen medewerkers van een gemeente horen bij een gemeente.")
+
+
 def maak_gebruiker(gegevens: NieuweGebruiker) -> Gebruiker:
     email = normaliseer_email(gegevens.email)
     if zoek_op_email(email) is not None:
         raise AccountFout(f"Er bestaat al een account met e-mailadres {email}.")
-    if gegevens.rol is Rol.GEMEENTE and gegevens.gemeente_id is None:
-        raise AccountFout("Een medewerker van een gemeente hoort bij precies één gemeente.")
-    if gegevens.rol is not Rol.GEMEENTE and gegevens.gemeente_id is not None:
-        raise AccountFout("Alleen medewerkers van een gemeente horen bij een gemeente.")
+    _controleer_rol(gegevens.rol, gegevens.gemeente_id)
     controleer_wachtwoordsterkte(gegevens.wachtwoord, email)
     gebruiker = Gebruiker(
         email=email,
@@ -87,6 +91,19 @@ def blokkeer(gebruiker: Gebruiker) -> None:
     db.session.flush()
 
 
+def wijzig_rol(gebruiker: Gebruiker, rol: Rol, gemeente_id: int | None) -> int:
+    """Give a user another role (or, as a municipality's user, another municipality) and end
+    all their sessions, so that no page opened under the old role stays open; returns how
+    many sessions ended."""
+    _controleer_rol(rol, gemeente_id)
+    if (rol, gemeente_id) == (gebruiker.rol, gebruiker.gemeente_id):
+        raise AccountFout("Er verandert niets: dit zijn de huidige rol en gemeente.")
+    gebruiker.rol, gebruiker.gemeente_id = rol, gemeente_id
+    aantal = sessies.beeindig_alle(gebruiker)
+    db.session.flush()
+    return aantal
+
+
 def deblokkeer(gebruiker: Gebruiker) -> None:
     gebruiker.actief = True
     db.session.flush()
@@ -103,11 +120,21 @@ def authenticeer(email: str, wachtwoord: str) -> Gebruiker | None:
     return gebruiker
 
 
-def aanmelden(gebruiker: Gebruiker) -> None:
-    """Start a new session for a user whose credentials (and, later, second factor) checked
-    out."""
-    sessies.begin(gebruiker)
-    gebruiker.laatst_aangemeld_op = utcnow()
+def aanmelden(gebruiker: Gebruiker, *, voltooid: bool) -> Sessie:
+    """Start a new session for a user whose password checked out: signed in when
+    ``voltooid`` (the second factor given in this very session, or skipped in development),
+    else waiting for the second factor (`tweede_factor_gegeven`)."""
+    sessie = sessies.begin(gebruiker, voltooid=voltooid)
+    if voltooid:
+        gebruiker.laatst_aangemeld_op = utcnow()
+    db.session.flush()
+    return sessie
+
+
+def tweede_factor_gegeven(sessie: Sessie) -> None:
+    """The waiting session's second factor checked out: its user is signed in."""
+    sessies.voltooi(sessie)
+    sessie.gebruiker.laatst_aangemeld_op = utcnow()
     db.session.flush()
 
 

@@ -59,7 +59,7 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
             )
             flash("Onbekend e-mailadres, onjuist wachtwoord of geblokkeerd account.", "fout")
         else:
-            services.aanmelden(gevonden)
+            services.aanmelden(gevonden, voltooid=True)
             db.session.commit()
             beveiligingslog.schrijf(Gebeurtenis.AANMELDEN, Resultaat.GELUKT, door=gevonden.email)
             flash(f"Welkom, {gevonden.naam}.", "succes")
@@ -113,7 +113,7 @@ def wachtwoord() -> str | Response:
         else:
             services.wijzig_wachtwoord(ik, form.nieuw.data)
             # The new session key ended every session, this one included: start a new one.
-            services.aanmelden(ik)
+            services.aanmelden(ik, voltooid=True)
             db.session.commit()
             beveiligingslog.schrijf(
                 Gebeurtenis.WACHTWOORD_GEWIJZIGD,

@@ -216,3 +216,41 @@ def test_on_postgresql_the_trails_refuse_update_and_delete() -> None:
             "a@b.nl"
         ]
         assert verbinding.execute(text("SELECT count(*) FROM audit_regels")).scalar_one() == 1
+
+
+@pytest.mark.usefixtures("leeg")
+def test_0014_lets_the_log_record_the_second_factor_and_ends_running_sessions() -> None:
+    flask_migrate.upgrade(revision="0013")
+    with db.engine.begin() as verbinding:
+        verbinding.execute(
+            text(
+                "INSERT INTO gebruikers (email, naam, wachtwoord_hash, rol, actief, aangemaakt_op)"
+                " VALUES ('a@b.nl', 'A', 'x', 'beheerder', true, CURRENT_TIMESTAMP)"
+            )
+        )
+        verbinding.execute(
+            text(
+                "INSERT INTO sessies (sleutel, gebruiker_id, begonnen_op, laatst_actief_op, adres,"
+                " browser) VALUES ('s', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, '', '')"
+            )
+        )
+    flask_migrate.upgrade()
+    with db.engine.begin() as verbinding:
+        verbinding.execute(
+            text(
+                "INSERT INTO beveiligingslog (tijdstip, door, gebeurtenis, resultaat, object, "
+                "adres, toelichting) VALUES (CURRENT_TIMESTAMP, 'a@b.nl', 'tweede factor', "
+                "'mislukt', '', '', '')"
+            )
+        )
+        assert verbinding.execute(
+            text("SELECT beeindigd_op IS NOT NULL, tweede_factor_op FROM sessies")
+        ).all() == [(True, None)]
+    with pytest.raises(Exception, match="ck_beveiligingslog_gebeurtenis"), db.engine.begin() as v:
+        v.execute(
+            text(
+                "INSERT INTO beveiligingslog (tijdstip, door, gebeurtenis, resultaat, object, "
+                "adres, toelichting) VALUES (CURRENT_TIMESTAMP, 'a@b.nl', 'verzonnen', "
+                "'mislukt', '', '', '')"
+            )
+        )
