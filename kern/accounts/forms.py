@@ -55,7 +55,29 @@ class WachtwoordForm(Formulier):
         _aanvaardbaar(field.data, self._email)
 
 
-class NieuweGebruikerForm(Formulier):
+class RolForm(Formulier):
+    """A role, and the municipality that goes with the municipality's role; the caller fills
+    ``gemeente_id.choices`` (`kern.accounts.views.gemeentekeuzes`)."""
+
+    rol = SelectField(
+        "Rol",
+        choices=[SelectChoice(rol.value, ROL_LABELS[rol]) for rol in Rol],
+        validators=[InputRequired("Kies een rol.")],
+    )
+    gemeente_id = SelectField(
+        "Gemeente (alleen voor medewerkers van een gemeente)",
+        coerce=int,
+        validate_choice=True,
+    )
+
+    def validate_gemeente_id(self, field: SelectField) -> None:
+        if self.rol.data == Rol.GEMEENTE.value and not field.data:
+            raise ValidationError("Kies de gemeente van deze medewerker.")
+        if self.rol.data != Rol.GEMEENTE.value and field.data:
+            raise ValidationError("Alleen medewerkers van een gemeente horen bij een gemeente.")
+
+
+class NieuweGebruikerForm(RolForm):
     naam = StringField(
         "Naam",
         validators=[
@@ -71,16 +93,6 @@ class NieuweGebruikerForm(Formulier):
             _email_lengte,
         ],
     )
-    rol = SelectField(
-        "Rol",
-        choices=[SelectChoice(rol.value, ROL_LABELS[rol]) for rol in Rol],
-        validators=[InputRequired("Kies een rol.")],
-    )
-    gemeente_id = SelectField(
-        "Gemeente (alleen voor medewerkers van een gemeente)",
-        coerce=int,
-        validate_choice=True,
-    )
     wachtwoord = PasswordField(
         "Eerste wachtwoord",
         description="De gebruiker kan het na aanmelden zelf wijzigen.",
@@ -91,12 +103,6 @@ class NieuweGebruikerForm(Formulier):
 
     def validate_wachtwoord(self, field: PasswordField) -> None:
         _aanvaardbaar(field.data, self.email.data or "")
-
-    def validate_gemeente_id(self, field: SelectField) -> None:
-        if self.rol.data == Rol.GEMEENTE.value and not field.data:
-            raise ValidationError("Kies de gemeente van deze medewerker.")
-        if self.rol.data != Rol.GEMEENTE.value and field.data:
-            raise ValidationError("Alleen medewerkers van een gemeente horen bij een gemeente.")
 
 
 class BeveiligingslogForm(Formulier):

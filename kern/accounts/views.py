@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -11,12 +11,13 @@ from werkzeug.wrappers import Response
 from wtforms import Field, SelectChoice
 
 from kern import beveiligingslog
-from kern.accounts import pogingen, services, sessies
+from kern.accounts import pogingen, services, sessies, tweede_factor
 from kern.accounts.access import ALLE_ROLLEN, gebruiker, openbaar, toegang
 from kern.accounts.forms import (
     AanmeldForm,
     BeveiligingslogForm,
     NieuweGebruikerForm,
+    RolForm,
     WachtwoordForm,
 )
 from kern.accounts.gemeentebron import bron
@@ -28,6 +29,7 @@ from kern.tijd import TIJDZONE
 
 bp = Blueprint("accounts", __name__)
 LOG_PER_PAGINA = 100
+R = TypeVar("R", bound=RolForm)
 
 
 def veilige_volgende(doel: str | None) -> str:
@@ -180,11 +182,7 @@ def gebruikers() -> str:
 @bp.route("/beheer/gebruikers/nieuw", methods=["GET", "POST"])
 @toegang(Rol.BEHEERDER)
 def nieuwe_gebruiker() -> str | Response:
-    form = NieuweGebruikerForm()
-    form.gemeente_id.choices = [
-        SelectChoice(0, "— geen —"),
-        *(SelectChoice(gemeente_id, label) for gemeente_id, label in bron().keuzes()),
-    ]
+    form = gemeentekeuzes(NieuweGebruikerForm())
     if form.validate_on_submit():
         try:
             nieuw = services.maak_gebruiker(
@@ -209,6 +207,99 @@ def nieuwe_gebruiker() -> str | Response:
             flash(f"Account voor {nieuw.naam} ({nieuw.email}) aangemaakt.", "succes")
             return redirect(url_for("accounts.gebruikers"))
     return render_template("accounts/nieuwe_gebruiker.html", form=form)
+
+
+def gemeentekeuzes(form: R) -> R:
+    """Fill a role form's municipalities (none, or one of the register)."""
+    form.gemeente_id.choices = [
+        SelectChoice(0, "— geen —"),
+        *(SelectChoice(gemeente_id, label) for gemeente_id, label in bron().keuzes()),
+    ]
+    return form
+
+
+def _account(gebruiker_id: int) -> tuple[Gebruiker, str]:
+    doel = db.get_or_404(Gebruiker, gebruiker_id)
+    return doel, f"gebruiker {doel.id} ({doel.email})"
+
+
+@bp.route("/beheer/gebruikers/<int:gebruiker_id>")
+@toegang(Rol.BEHEERDER)
+def gebruiker_detail(gebruiker_id: int) -> str | tuple[str, int]:
+    return _accountpagina(db.get_or_404(Gebruiker, gebruiker_id))
+
+
+def _accountpagina(
+    doel: Gebruiker, form: RolForm | None = None, code: int = 200
+) -> str | tuple[str, int]:
+    if form is None:
+        form = gemeentekeuzes(RolForm(rol=doel.rol.value, gemeente_id=doel.gemeente_id or 0))
+    gemeente = bron().labels([doel.gemeente_id]) if doel.gemeente_id else {}
+    pagina = render_template(
+        "accounts/gebruiker.html",
+        doel=doel,
+        form=form,
+        gemeente=gemeente.get(doel.gemeente_id or 0, ""),
+        ingesteld=tweede_factor.ingesteld(doel),
+        herstelcodes=tweede_factor.herstelcodes_over(doel),
+        sessies=sessies.lopende(doel),
+        zelf=doel.id == gebruiker().id,
+    )
+    return pagina if code == 200 else (pagina, code)
+
+
+@bp.route("/beheer/gebruikers/<int:gebruiker_id>/rol", methods=["POST"])
+@toegang(Rol.BEHEERDER)
+def rol_wijzigen(gebruiker_id: int) -> str | tuple[str, int] | Response:
+    doel, object = _account(gebruiker_id)
+    if doel.id == gebruiker().id:
+        flash("U kunt uw eigen rol niet wijzigen.", "fout")
+        return redirect(url_for("accounts.gebruiker_detail", gebruiker_id=doel.id))
+    form = gemeentekeuzes(RolForm())
+    if not form.validate_on_submit():
+        return _accountpagina(doel, form, 400)
+    oud = doel.rol
+    try:
+        aantal = services.wijzig_rol(doel, Rol(form.rol.data), form.gemeente_id.data or None)
+    except services.AccountFout as fout:
+        db.session.rollback()
+        form.rol.errors = [str(fout)]
+        return _accountpagina(db.get_or_404(Gebruiker, gebruiker_id), form, 400)
+    db.session.commit()
+    beveiligingslog.schrijf(
+        Gebeurtenis.ROL_GEWIJZIGD,
+        Resultaat.GELUKT,
+        object=object,
+        toelichting=f"van {oud.value} naar {doel.rol.value}; {aantal} sessie(s) beëindigd",
+    )
+    flash(
+        f"{doel.naam} is nu {doel.rol.label.lower()}; alle sessies zijn beëindigd.",
+        "succes",
+    )
+    return redirect(url_for("accounts.gebruiker_detail", gebruiker_id=doel.id))
+
+
+@bp.route("/beheer/gebruikers/<int:gebruiker_id>/tweede-factor-resetten", methods=["POST"])
+@toegang(Rol.BEHEERDER)
+def tweede_factor_resetten(gebruiker_id: int) -> Response:
+    doel, object = _account(gebruiker_id)
+    if doel.id == gebruiker().id:
+        flash("U kunt uw eigen tweede factor niet resetten; vraag een andere beheerder.", "fout")
+        return redirect(url_for("accounts.gebruiker_detail", gebruiker_id=doel.id))
+    aantal = tweede_factor.reset(doel)
+    db.session.commit()
+    beveiligingslog.schrijf(
+        Gebeurtenis.TWEEDE_FACTOR_GERESET,
+        Resultaat.GELUKT,
+        object=object,
+        toelichting=f"{aantal} sessie(s) beëindigd",
+    )
+    flash(
+        f"De tweede factor van {doel.naam} is gereset en alle sessies zijn beëindigd. "
+        "Bij de volgende aanmelding stelt deze gebruiker een nieuwe in.",
+        "succes",
+    )
+    return redirect(url_for("accounts.gebruiker_detail", gebruiker_id=doel.id))
 
 
 @bp.route("/beheer/gebruikers/<int:gebruiker_id>/blokkeren", methods=["POST"])

@@ -14,9 +14,12 @@ from sqlalchemy import select
 from kern.accounts import services, tweede_factor
 from kern.accounts.models import Gebruiker, Herstelcode, Rol, Sessie, nieuw_sessietoken, sleutel_van
 from kern.app import create_app
+from kern.beveiligingslog import Beveiligingsregel, Gebeurtenis
 from kern.config import ConfigError
 from kern.db import utcnow
 from tests.kern.factories import maak_gebruiker
+from tests.kern.test_sessies import is_aangemeld, kopie
+from tests.pagina import foutmeldingen, meldingen, tekst
 
 
 def ingesteld(db, rol: Rol = Rol.BELEIDSMEDEWERKER) -> Gebruiker:
@@ -181,3 +184,121 @@ def test_skipping_the_second_factor_is_refused_outside_development(
         create_app(instellingen)
 
     assert create_app({**instellingen, "APP_ENV": "development"}).config["TWEEDE_FACTOR_OVERSLAAN"]
+
+
+# --- The administrator's account page -------------------------------------------------------
+
+
+def laatste_log(db, gebeurtenis: Gebeurtenis) -> Beveiligingsregel:
+    return (
+        db.session.execute(
+            select(Beveiligingsregel)
+            .where(Beveiligingsregel.gebeurtenis == gebeurtenis)
+            .order_by(Beveiligingsregel.id.desc())
+        )
+        .scalars()
+        .first()
+    )
+
+
+def test_the_account_page_shows_the_second_factor_and_the_recovery_codes_left(db, login_as):
+    gebruiker = ingesteld(db)
+    codes = tweede_factor.nieuwe_herstelcodes(gebruiker)
+    tweede_factor.controleer(gebruiker, codes[0], utcnow())
+    nieuw = maak_gebruiker(Rol.FINANCIEN, tweede_factor=False)
+    beheer = login_as(Rol.BEHEERDER)
+
+    pagina = tekst(beheer.get(f"/beheer/gebruikers/{gebruiker.id}"))
+    nog_niet = tekst(beheer.get(f"/beheer/gebruikers/{nieuw.id}"))
+
+    assert "nog 9 herstelcodes ongebruikt" in pagina
+    assert "Tweede factor nog niet ingesteld" in nog_niet
+    assert beheer.get("/beheer/gebruikers/999999").status_code == 404
+
+
+def test_an_administrator_resets_a_second_factor_audited_and_ending_every_session(
+    app, db, login_as
+):
+    gebruiker = ingesteld(db, Rol.FINANCIEN)
+    laptop = login_as(gebruiker)
+    dief = kopie(app, laptop)
+    beheer = login_as(Rol.BEHEERDER)
+
+    antwoord = beheer.post(
+        f"/beheer/gebruikers/{gebruiker.id}/tweede-factor-resetten", follow_redirects=True
+    )
+
+    assert meldingen(antwoord)[0][0] == "succes"
+    assert "tweede factor van" in meldingen(antwoord)[0][1]
+    assert not is_aangemeld(laptop)
+    assert not is_aangemeld(dief)  # the cookie replayed after the reset
+    gebruiker = db.session.get(Gebruiker, gebruiker.id)
+    assert gebruiker.totp_geheim is None
+    assert gebruiker.totp_ingesteld_op is None
+    regel = laatste_log(db, Gebeurtenis.TWEEDE_FACTOR_GERESET)
+    assert regel.object == f"gebruiker {gebruiker.id} ({gebruiker.email})"
+    assert regel.door.startswith("beheerder")
+    assert regel.toelichting == "1 sessie(s) beëindigd"
+
+
+def test_an_administrator_changes_a_role_audited_and_ending_every_session(app, db, login_as):
+    gebruiker = ingesteld(db, Rol.FINANCIEN)
+    laptop = login_as(gebruiker)
+    beheer = login_as(Rol.BEHEERDER)
+
+    antwoord = beheer.post(
+        f"/beheer/gebruikers/{gebruiker.id}/rol",
+        data={"rol": "beleidsmedewerker", "gemeente_id": "0"},
+        follow_redirects=True,
+    )
+
+    assert meldingen(antwoord)[0][0] == "succes"
+    assert not is_aangemeld(laptop)
+    assert db.session.get(Gebruiker, gebruiker.id).rol is Rol.BELEIDSMEDEWERKER
+    regel = laatste_log(db, Gebeurtenis.ROL_GEWIJZIGD)
+    assert regel.toelichting == "van financien naar beleidsmedewerker; 1 sessie(s) beëindigd"
+    assert login_as(gebruiker).get("/beheer/gebruikers").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("gegevens", "melding"),
+    [
+        ({"rol": "gemeente", "gemeente_id": "0"}, "Kies de gemeente van deze medewerker."),
+        ({"rol": "koning", "gemeente_id": "0"}, "Ongeldige keuze"),
+        ({"rol": "financien", "gemeente_id": "abc"}, "Ongeldige keuze"),
+        ({"rol": "financien", "gemeente_id": "0"}, "Er verandert niets"),
+    ],
+)
+def test_a_role_change_that_does_not_fit_is_refused_in_dutch(db, login_as, gegevens, melding):
+    gebruiker = ingesteld(db, Rol.FINANCIEN)
+    laptop = login_as(gebruiker)
+    beheer = login_as(Rol.BEHEERDER)
+
+    antwoord = beheer.post(f"/beheer/gebruikers/{gebruiker.id}/rol", data=gegevens)
+
+    assert antwoord.status_code == 400
+    assert any(melding in f for f in foutmeldingen(antwoord)), foutmeldingen(antwoord)
+    assert db.session.get(Gebruiker, gebruiker.id).rol is Rol.FINANCIEN
+    assert is_aangemeld(laptop)
+    assert laatste_log(db, Gebeurtenis.ROL_GEWIJZIGD) is None
+
+
+def test_an_administrator_cannot_change_their_own_role_or_second_factor(db, login_as):
+    beheerder = ingesteld(db, Rol.BEHEERDER)
+    beheer = login_as(beheerder)
+
+    rol = beheer.post(
+        f"/beheer/gebruikers/{beheerder.id}/rol",
+        data={"rol": "financien", "gemeente_id": "0"},
+        follow_redirects=True,
+    )
+    reset = beheer.post(
+        f"/beheer/gebruikers/{beheerder.id}/tweede-factor-resetten", follow_redirects=True
+    )
+
+    assert meldingen(rol) == [("fout", "U kunt uw eigen rol niet wijzigen.")]
+    assert meldingen(reset)[0][0] == "fout"
+    beheerder = db.session.get(Gebruiker, beheerder.id)
+    assert beheerder.rol is Rol.BEHEERDER
+    assert tweede_factor.ingesteld(beheerder)
+    assert is_aangemeld(beheer)
