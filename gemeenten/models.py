@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from kern.audit import Versiebepalend
 from kern.db import Model, tekst_enum, utcnow
 
 PROVINCIES = (
@@ -42,7 +43,7 @@ PROGRAMMA_LABELS = {
 }
 
 
-class Gemeente(Model):
+class Gemeente(Versiebepalend, Model):
     __tablename__ = "gemeenten"
     __table_args__ = (
         sa.CheckConstraint("cbs_code LIKE 'GM____'", name="cbs_code_vorm"),

@@ -15,12 +15,12 @@ from flask import Flask, request, session
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from kern import audit, config, errors, export, formatting, navigatie, security, uploads  # noqa: F401 (audit, uploads: models)
+from kern import audit, cache, config, errors, export, formatting, navigatie, security, uploads  # noqa: F401 (audit, uploads: models)
 from kern.accounts import sessies
 from kern.accounts.access import controleer_declaraties, mag
 from kern.accounts.models import Gebruiker
 from kern.db import db as database  # not `db`: that name is the module kern.db
-from kern.extensions import csrf, login_manager, migrate
+from kern.extensions import compress, csrf, login_manager, migrate
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -42,6 +42,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     database.init_app(app)
     migrate.init_app(app, database, directory=str(PROJECT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    cache.init_app(app)
+    compress.init_app(app)
     # Templates get `current_user` as a lazy proxy (below) instead of from Flask-Login's context
     # processor, which loads the user for every page: the 500 and 503 pages must render
     # without asking the database who is signed in.

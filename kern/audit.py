@@ -4,6 +4,13 @@ A model opts in by inheriting `Geaudit`. Every flush then writes, in the same tr
 `AuditRegel` per inserted, changed or deleted row of such a model (also rows removed by a
 cascade), so that no service can forget it. Entries are never changed or removed: the
 application refuses to flush either.
+
+The same changes raise the *data version* (`Dataversie`, `dataversie()`): one number for all
+programme data, raised once in every transaction that changes an audited row (or another
+`Versiebepalend` one, such as a municipality's name), in that transaction, just before it
+commits. A page computed from programme data and cached under the version it read first
+(`kern.cache`) is therefore never served after a change: the next request reads the new
+version. A transaction that rolls back raises nothing.
 """
 
 from __future__ import annotations
@@ -20,14 +27,19 @@ import sqlalchemy as sa
 from flask import has_request_context
 from flask_login import current_user
 from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column, object_session
 
 from kern.db import Model, utcnow
 
 _actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_actor", default=None)
 
 
-class Geaudit:
+class Versiebepalend:
+    """Mixin: a change to this model raises the data version (`Dataversie`)."""
+
+
+class Geaudit(Versiebepalend):
     """Mixin: changes to this model are written to the audit trail under ``__audit_soort__``.
 
     Column changes are recorded; collections (many-to-many) only when named in
@@ -51,6 +63,16 @@ class AuditRegel(Model):
     actie: Mapped[str] = mapped_column(sa.String(20))  # aangemaakt, gewijzigd, verwijderd
     # {"veld": [oud, nieuw]}; values as text, money as "1234.50", dates as ISO.
     wijzigingen: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+
+
+class Dataversie(Model):
+    """One row (id 1): the data version, raised by every transaction that changes programme
+    data. Absent until the first such change (version 0)."""
+
+    __tablename__ = "dataversie"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    versie: Mapped[int] = mapped_column(sa.BigInteger)
 
 
 @contextmanager
@@ -205,3 +227,53 @@ def historie(soort: str, object_id: int) -> list[AuditRegel]:
             .order_by(AuditRegel.id)
         ).scalars()
     )
+
+
+# --- The data version -----------------------------------------------------------------------
+
+_GEWIJZIGD = "kern.audit.dataversie_ophogen"  # in Session.info: this transaction changed data
+
+
+def _markeer(mapper: Any, connection: sa.Connection, obj: Any) -> None:
+    session = object_session(obj)
+    if session is not None:
+        session.info[_GEWIJZIGD] = True
+
+
+for _gebeurtenis in ("after_insert", "after_update", "after_delete"):
+    event.listen(Versiebepalend, _gebeurtenis, _markeer, propagate=True)
+
+
+@event.listens_for(Session, "before_commit")
+def _hoog_dataversie_op(session: Session) -> None:
+    """Raise the version in the committing transaction, after its last flush: the lock on the
+    version's row is the last one a transaction takes and is held only while it commits, so
+    two transactions never wait for each other's rows in opposite order because of it."""
+    if session.in_nested_transaction():
+        return
+    session.flush()
+    if not session.info.pop(_GEWIJZIGD, False):
+        return
+    verbinding = session.connection()
+    maker = postgresql.insert if verbinding.dialect.name == "postgresql" else sqlite.insert
+    verbinding.execute(
+        maker(Dataversie)
+        .values(id=1, versie=1)
+        .on_conflict_do_update(
+            index_elements=[Dataversie.id], set_={"versie": Dataversie.versie + 1}
+        )
+    )
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _vergeet(session: Session, transactie: SessionTransaction) -> None:
+    if transactie.parent is None:  # the whole transaction: committed or rolled back
+        session.info.pop(_GEWIJZIGD, None)
+
+
+def dataversie() -> int:
+    """The data version as committed now (0 before the first change)."""
+    from kern.db import db
+
+    versie = db.session.execute(sa.select(Dataversie.versie).where(Dataversie.id == 1)).scalar()
+    return int(versie or 0)

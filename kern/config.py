@@ -67,6 +67,18 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "DEMO_PASSWORD": None,
         # A `logging.config.dictConfig` mapping; None: the mode's default (`default_logging`).
         "LOGGING": None,
+        # Flask-Compress: pages, CSV and JSON go out with brotli or gzip when the browser asks
+        # (Accept-Encoding); an xlsx is a zip file already and goes out as it is.
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["br", "deflate"],
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/csv",
+            "text/plain",
+            "text/css",
+            "application/json",
+            "image/svg+xml",
+        ],
     }
 
 

@@ -3,11 +3,17 @@
 Amounts stay `Decimal`: a bar's width is ``bedrag * STAAF_MAX / maximum`` in Decimal arithmetic,
 rounded half up to whole pixels with `int`. Every bar carries its amount as text, so neither
 colour nor length is the only way to read it; the page puts the same numbers in a table.
+
+Hundreds of recipients would make hundreds of unreadable bars: `grootste` keeps the `TOP` largest
+grants and groups the rest into one bar, "overige (n gemeenten)", with their sums. That bar is
+drawn on the scale of the others, cut off at the longest bar when it is longer (its amounts
+say so), so that the largest recipients stay readable; the overview's table beside the chart
+has every recipient.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -25,6 +31,7 @@ RIJ_HOOGTE = 44
 STAAF_HOOGTE = 15
 MAX_LABEL = 32  # characters; longer names are shortened here (the table has them in full)
 
+TOP = 20  # bars of their own; the rest is grouped into one
 KLEUR_TOEGEKEND = "#154273"
 KLEUR_BESTEED = "#235f2a"
 
@@ -36,6 +43,40 @@ class Staaf:
     label: str
     toegekend: Decimal | None
     besteed: Decimal | None
+    overige: int = 0  # more than 0: the sums of this many recipients, not one
+
+    @property
+    def besteed_percentage(self) -> Decimal | None:
+        """Spent as a whole percentage of granted, for the chart's table."""
+        if self.besteed is None or not self.toegekend:
+            return None
+        return (self.besteed * 100 / self.toegekend).quantize(Decimal(1), ROUND_HALF_UP)
+
+
+def grootste(staven: Sequence[Staaf]) -> list[Staaf]:
+    """The bars as given when there are at most ``TOP + 1``; otherwise the ``TOP`` largest
+    grants (largest first, ties by label) and one bar with the sums of the rest."""
+    top = TOP
+    if len(staven) <= top + 1:
+        return list(staven)
+    op_bedrag = sorted(staven, key=lambda s: s.label.casefold())
+    op_bedrag.sort(key=lambda s: s.toegekend or Decimal(0), reverse=True)
+    rest = op_bedrag[top:]
+    return [
+        *op_bedrag[:top],
+        Staaf(
+            f"overige ({len(rest)} gemeenten)",
+            _som(s.toegekend for s in rest),
+            _som(s.besteed for s in rest),
+            overige=len(rest),
+        ),
+    ]
+
+
+def _som(bedragen: Iterable[Decimal | None]) -> Decimal | None:
+    """The sum of the known amounts; None when none is known."""
+    bekend = [b for b in bedragen if b is not None]
+    return sum(bekend, Decimal(0)) if bekend else None
 
 
 def breedte(bedrag: Decimal | None, maximum: Decimal) -> int:
@@ -53,6 +94,8 @@ def _staaf(
     soort: str, kleur: str, y: int, bedrag: Decimal | None, maximum: Decimal, tekst: str
 ) -> Markup:
     px = breedte(bedrag, maximum)
+    if px > STAAF_MAX:  # the group of the rest, beyond the scale of the others
+        px, tekst, soort = STAAF_MAX, f"{tekst} (buiten de schaal)", f"{soort} staaf--afgekapt"
     return Markup(
         '<rect class="staaf staaf--{soort}" x="{x}" y="{y}" width="{w}" height="{h}" '
         'fill="{kleur}"><title>{tekst}</title></rect>'
@@ -73,8 +116,10 @@ def _staaf(
 def toegekend_versus_besteed(
     staven: Sequence[Staaf], *, titel: str, uitleg: str, id_: str = "grafiek"
 ) -> Markup:
-    """The chart: per recipient a bar for granted and one for spent, on one scale."""
-    bedragen = [b for s in staven for b in (s.toegekend, s.besteed) if b is not None]
+    """The chart: per recipient a bar for granted and one for spent, on one scale (that of
+    the recipients' own bars, when a bar groups the rest: see `grootste`)."""
+    eigen = [s for s in staven if not s.overige] or staven
+    bedragen = [b for s in eigen for b in (s.toegekend, s.besteed) if b is not None]
     maximum = max(bedragen, default=Decimal(0))
     hoogte = LEGENDA_HOOGTE + RIJ_HOOGTE * len(staven) + 6
     delen = [

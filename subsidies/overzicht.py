@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
@@ -83,13 +83,6 @@ class Rij:
     @property
     def in_concept(self) -> Decimal | None:
         return self.beschikking.bedrag if self.concept else None
-
-    @property
-    def besteed_percentage(self) -> Decimal | None:
-        """Spent as a whole percentage of granted, for the chart's table."""
-        if self.besteed is None or not self.toegekend:
-            return None
-        return (self.besteed * 100 / self.toegekend).quantize(Decimal(1), ROUND_HALF_UP)
 
     @property
     def verantwoordingstatus(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from flask import render_template, request, url_for
@@ -10,7 +11,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from gemeenten.models import Gemeente
-from kern import export, tijd
+from kern import cache, export, tijd
 from kern.accounts.access import MINISTERIE, gebruiker, toegang
 from kern.accounts.models import Rol
 from kern.export import Kolom, Soort, exporteerbaar
@@ -21,6 +22,7 @@ from subsidies.models import Beschikking, BeschikkingStatus, Bestedingsdoel
 from subsidies.views import bp, jaar_of_404
 
 FILTERS = ("q", "status", "verantwoording", "termijn")  # kept when the sort order changes
+ARGUMENTEN = (*FILTERS, "sorteer", "richting")
 
 
 @bp.route("/jaren/<int:jaar_id>/overzicht")
@@ -31,10 +33,49 @@ def overzicht(jaar_id: int) -> str | Response:
     form = OverzichtFilterForm(request.args)
     form.validate()  # an invalid filter is shown with its message and then ignored
     vandaag = tijd.vandaag()
-    resultaat = overzichten.overzicht(
-        regeling_jaar, vandaag=vandaag, filter=form.filter(), sortering=form.sortering()
+
+    def bereken() -> overzichten.Overzicht:
+        return overzichten.overzicht(
+            regeling_jaar, vandaag=vandaag, filter=form.filter(), sortering=form.sortering()
+        )
+
+    if export.gevraagd_formaat() is not None:
+        resultaat = bereken()
+        return export.toon(
+            "subsidies/overzicht.html",
+            overzicht_export(resultaat, [*form.gekozen(), _sortering(resultaat)]),
+        )
+    # Every address argument the table, the chart and their links depend on, as typed.
+    argumenten = {naam: request.args[naam] for naam in ARGUMENTEN if request.args.get(naam)}
+    gegevens = cache.bewaard(
+        "overzicht",
+        {"jaar": regeling_jaar.id, "vandaag": vandaag, **argumenten},
+        lambda: _gegevens(bereken(), argumenten),
     )
-    filters = {naam: request.args[naam] for naam in FILTERS if request.args.get(naam)}
+    return render_template(
+        "subsidies/overzicht.html",
+        regeling_jaar=regeling_jaar,
+        regeling=regeling_jaar.regeling,
+        is_demo=demo.is_demo(regeling_jaar.regeling),
+        form=form,
+        gegevens=gegevens,
+        vandaag=vandaag,
+    )
+
+
+@dataclass(frozen=True)
+class Gegevens:
+    """The overview's figures as the page shows them (kept per data version, `kern.cache`):
+    the number of rows shown and in all, and the table and chart."""
+
+    rijen: int
+    beschikkingen: int
+    html: Markup
+
+
+def _gegevens(resultaat: overzichten.Overzicht, argumenten: dict[str, str]) -> Gegevens:
+    filters = {naam: argumenten[naam] for naam in FILTERS if naam in argumenten}
+    regeling_jaar = resultaat.regeling_jaar
 
     def sorteer_url(kolom: str, aflopend: bool) -> str:
         waarden: dict[str, Any] = {
@@ -42,32 +83,43 @@ def overzicht(jaar_id: int) -> str | Response:
             "sorteer": kolom,
             "richting": "aflopend" if aflopend else "oplopend",
         }
-        return url_for("subsidies.overzicht", jaar_id=jaar_id, **waarden)
+        return url_for("subsidies.overzicht", jaar_id=regeling_jaar.id, **waarden)
 
     # A draft grants nothing yet: the chart and its table show granted decisions only.
-    grafiekrijen = [r for r in resultaat.rijen if not r.concept]
+    staven = grafiek.grootste(
+        [
+            grafiek.Staaf(r.ontvanger, r.toegekend, r.besteed)
+            for r in resultaat.rijen
+            if not r.concept
+        ]
+    )
+    grootste = staven[-1].overige if staven and staven[-1].overige else 0
     grafiek_svg = grafiek.toegekend_versus_besteed(
-        [grafiek.Staaf(r.ontvanger, r.toegekend, r.besteed) for r in grafiekrijen],
+        staven,
         titel=f"Toegekend versus besteed per gemeente, {regeling_jaar.label}",
         uitleg=(
             "Per gemeente een staaf voor het toegekende bedrag en een voor de cumulatieve "
             "besteding volgens de verantwoording, op één schaal. Beschikkingen in concept "
             "staan er niet in. De bedragen staan bij de staven en in de tabel onder de grafiek."
+            + (
+                f" Alleen de {grafiek.TOP} grootste toekenningen hebben een eigen staaf; de "
+                f"overige {grootste} gemeenten staan samen in de laatste, die buiten de schaal "
+                "valt als zij langer is dan de andere. De tabel boven de grafiek heeft elke "
+                "gemeente."
+                if grootste
+                else ""
+            )
         ),
     )
-    return export.toon(
-        "subsidies/overzicht.html",
-        overzicht_export(resultaat, [*form.gekozen(), _sortering(resultaat)]),
+    html = render_template(
+        "subsidies/_overzicht_gegevens.html",
         regeling_jaar=regeling_jaar,
-        regeling=regeling_jaar.regeling,
-        is_demo=demo.is_demo(regeling_jaar.regeling),
-        form=form,
         overzicht=resultaat,
         sorteer_url=sorteer_url,
         grafiek=grafiek_svg,
-        grafiekrijen=grafiekrijen,
-        vandaag=vandaag,
+        staven=staven,
     )
+    return Gegevens(len(resultaat.rijen), resultaat.aantal_beschikkingen, Markup(html))  # noqa: S704 (rendered, so escaped)
 
 
 def _sortering(resultaat: overzichten.Overzicht) -> tuple[str, str]:

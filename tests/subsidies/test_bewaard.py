@@ -1,0 +1,198 @@
+"""The year overview kept per data version (`kern.cache`): a change is on the very next page,
+each filter has a page of its own, a Redis that does not answer costs nothing but time; and
+answers go out compressed when the browser asks, except an xlsx."""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import uuid
+import zlib
+from datetime import date
+from decimal import Decimal
+
+import brotli
+import pytest
+
+from kern.cache import cache
+from subsidies import services
+from subsidies.models import BetalingSoort
+from tests.diensten import redis_antwoordt
+from tests.gemeenten.factories import maak_gemeente
+from tests.pagina import tekst
+from tests.sql import telling
+from tests.subsidies.factories import maak_beschikking, maak_regeling
+from tests.subsidies.test_overzichten import gemeenten_in, rijen
+
+
+@pytest.fixture
+def jaar(db):
+    """Amsterdam 100,000 and Rotterdam 80,000 in 2015, nothing paid yet."""
+    regeling = maak_regeling()
+    maak_beschikking(maak_gemeente("GM0363", "Amsterdam"), regeling, Decimal("100000.00"))
+    maak_beschikking(maak_gemeente("GM0599", "Rotterdam"), regeling, Decimal("80000.00"))
+    return regeling.jaren[0]
+
+
+def _url(jaar, **argumenten: str) -> str:
+    query = "&".join(f"{k}={v}" for k, v in argumenten.items())
+    return f"/versterkingsgelden/jaren/{jaar.id}/overzicht" + (f"?{query}" if query else "")
+
+
+def _betaal(beschikking, bedrag: str) -> None:
+    betaling = services.plan_betaling(
+        beschikking,
+        soort=BetalingSoort.VOORSCHOT,
+        bedrag=Decimal(bedrag),
+        gepland_op=date(2015, 11, 1),
+    )
+    services.registreer_betaling(betaling, betaald_op=date(2015, 11, 2), versie=betaling.versie)
+
+
+def test_a_change_after_the_overview_was_kept_is_on_the_next_request(officier, jaar):
+    eerst = officier.get(_url(jaar))
+    with telling() as bewaard:
+        nog_eens = officier.get(_url(jaar))
+    assert rijen(eerst)["Amsterdam"][4] == rijen(nog_eens)["Amsterdam"][4] == "€\xa00,00"
+    assert not any("FROM beschikkingen" in s for s in bewaard), "the kept page was computed again"
+
+    _betaal(jaar.beschikkingen[0], "40000.00")  # committed before the next request
+
+    na = officier.get(_url(jaar))
+    assert rijen(na)["Amsterdam"][4] == "€\xa040.000,00"
+    assert "€\xa040.000,00" in tekst(na)  # the total under the table too
+
+
+def test_a_change_through_a_page_is_on_the_overview_at_once(financien, officier, jaar):
+    """The whole way: finance registers a payment; the officer's next overview has it."""
+    beschikking = jaar.beschikkingen[1]
+    betaling = services.plan_betaling(
+        beschikking,
+        soort=BetalingSoort.VOORSCHOT,
+        bedrag=Decimal("80000.00"),
+        gepland_op=date(2015, 11, 1),
+    )
+    assert rijen(officier.get(_url(jaar)))["Rotterdam"][4] == "€\xa00,00"
+
+    antwoord = financien.post(
+        f"/versterkingsgelden/betalingen/{betaling.id}/betaald",
+        data={
+            "betaald_op": "2015-11-02",
+            "bedrag": "80000,00",
+            "betalingskenmerk": "BANK-1",
+            "versie": betaling.versie,
+            "bevestigd": "ja",
+        },
+    )
+    assert antwoord.status_code == 302
+
+    assert rijen(officier.get(_url(jaar)))["Rotterdam"][4] == "€\xa080.000,00"
+
+
+def test_a_refused_change_leaves_the_kept_overview(financien, officier, jaar):
+    beschikking = jaar.beschikkingen[1]
+    betaling = services.plan_betaling(
+        beschikking,
+        soort=BetalingSoort.VOORSCHOT,
+        bedrag=Decimal("80000.00"),
+        gepland_op=date(2015, 11, 1),
+    )
+    officier.get(_url(jaar))
+
+    antwoord = financien.post(  # more than planned: refused, rolled back
+        f"/versterkingsgelden/betalingen/{betaling.id}/betaald",
+        data={
+            "betaald_op": "2015-11-02",
+            "bedrag": "90000,00",
+            "betalingskenmerk": "BANK-1",
+            "versie": betaling.versie,
+            "bevestigd": "ja",
+        },
+    )
+    assert antwoord.status_code == 400
+
+    with telling() as bewaard:
+        na = officier.get(_url(jaar))
+    assert rijen(na)["Rotterdam"][4] == "€\xa00,00"
+    assert not any("FROM beschikkingen" in s for s in bewaard), "a refusal raised the version"
+
+
+def test_every_filter_and_sort_order_has_a_page_of_its_own(officier, jaar):
+    assert gemeenten_in(officier.get(_url(jaar))) == ["Amsterdam", "Rotterdam"]
+
+    assert gemeenten_in(officier.get(_url(jaar, q="rotter"))) == ["Rotterdam"]
+    assert gemeenten_in(officier.get(_url(jaar, q="amster"))) == ["Amsterdam"]
+    assert gemeenten_in(officier.get(_url(jaar, sorteer="toegekend"))) == ["Rotterdam", "Amsterdam"]
+    aflopend = officier.get(_url(jaar, sorteer="toegekend", richting="aflopend"))
+    assert gemeenten_in(aflopend) == ["Amsterdam", "Rotterdam"]
+    # The sort links keep the filter they were made under.
+    assert 'overzicht?sorteer=toegekend&amp;richting=oplopend"' in officier.get(_url(jaar)).text
+    assert "q=rotter&amp;sorteer=" in officier.get(_url(jaar, q="rotter")).text
+
+
+def test_a_redis_that_does_not_answer_costs_the_page_nothing(app, officier, jaar, caplog):
+    cache.init_app(
+        app, config={"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": "redis://127.0.0.1:9/0"}
+    )
+
+    with caplog.at_level(logging.WARNING, logger="kern.cache"):
+        antwoord = officier.get(_url(jaar))
+
+    assert antwoord.status_code == 200
+    assert gemeenten_in(antwoord) == ["Amsterdam", "Rotterdam"]
+    assert "Cache unreachable" in caplog.text
+
+
+@pytest.mark.skipif(not redis_antwoordt(), reason="no Redis on 127.0.0.1:6379")
+def test_in_redis_the_overview_is_kept_and_a_change_seen(app, officier, jaar):
+    prefix = f"test:{uuid.uuid4().hex}:"  # tests running side by side share the server
+    cache.init_app(
+        app,
+        config={
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": "redis://127.0.0.1:6379/0",
+            "CACHE_KEY_PREFIX": prefix,
+            "CACHE_DEFAULT_TIMEOUT": 60,
+        },
+    )
+    try:
+        officier.get(_url(jaar))
+        with telling() as bewaard:
+            assert rijen(officier.get(_url(jaar)))["Amsterdam"][4] == "€\xa00,00"
+        assert not any("FROM beschikkingen" in s for s in bewaard)
+
+        _betaal(jaar.beschikkingen[0], "1000.00")
+        assert rijen(officier.get(_url(jaar)))["Amsterdam"][4] == "€\xa01.000,00"
+    finally:
+        with app.app_context():
+            cache.clear()
+
+
+# --- Compression ----------------------------------------------------------------------------
+
+
+def test_a_page_is_compressed_when_the_browser_asks(officier, jaar):
+    gewoon = officier.get(_url(jaar))
+    met_br = officier.get(_url(jaar), headers={"Accept-Encoding": "br, gzip"})
+    met_gzip = officier.get(_url(jaar), headers={"Accept-Encoding": "gzip"})
+
+    assert "Content-Encoding" not in gewoon.headers
+    assert met_br.headers["Content-Encoding"] == "br"
+    assert met_gzip.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in met_br.headers["Vary"]
+    assert brotli.decompress(met_br.data) == gewoon.data
+    assert gzip.decompress(met_gzip.data) == gewoon.data
+    assert len(met_br.data) < len(gewoon.data) / 3
+
+
+def test_csv_is_compressed_and_xlsx_is_not(officier, jaar):
+    csv = officier.get(_url(jaar, formaat="csv"), headers={"Accept-Encoding": "gzip, deflate"})
+    xlsx = officier.get(
+        _url(jaar, formaat="xlsx"), headers={"Accept-Encoding": "gzip, deflate, br"}
+    )
+
+    assert csv.headers["Content-Encoding"] == "deflate"  # streamed: gzip is not offered
+    assert "Amsterdam" in zlib.decompress(csv.data).decode("utf-8-sig")
+    assert xlsx.status_code == 200
+    assert "Content-Encoding" not in xlsx.headers
+    assert xlsx.data[:2] == b"PK"  # the zip file itself
