@@ -33,6 +33,7 @@ from kern.excel.foutwerkmap import foutwerkmap as gemarkeerd
 from kern.uploads import Upload
 
 MAX_GETOOND = 200  # messages shown on an upload's page; the error workbook has them all
+MAX_CIJFERS = 9  # of a page number in the address
 
 Pagina = tuple[str, int]
 Object = TypeVar("Object", contravariant=True)
@@ -129,10 +130,14 @@ def upload_of_404(domein: DomeinImport[Object], obj: Object, upload_id: int) -> 
     return upload
 
 
-def paginanummer() -> int:
-    """The page of a preview the URL asks for (``?pagina=``); 1 when it names none."""
-    waarde = request.args.get("pagina", "1")
-    return max(int(waarde), 1) if waarde.isdigit() else 1
+def paginanummer(naam: str = "pagina") -> int:
+    """The page of a list the URL asks for (``?pagina=``, or ``?<naam>=``); 1 when it names
+    none, or no page number."""
+    waarde = request.args.get(naam, "1")
+    # At most nine ASCII digits: a larger number would be an offset the database refuses.
+    if not (waarde.isascii() and waarde.isdigit() and len(waarde) <= MAX_CIJFERS):
+        return 1
+    return max(int(waarde), 1)
 
 
 @dataclass(frozen=True)

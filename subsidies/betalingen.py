@@ -14,10 +14,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, select
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, select, type_coerce
 from sqlalchemy.orm import joinedload
 
-from kern.db import db
+from kern.db import Geld, db
 from subsidies.models import (
     NUL,
     Beschikking,
@@ -34,11 +34,19 @@ class Filter:
     jaar: int | None = None
 
 
+def _gefilterd(query: Select[Any], filter: Filter) -> Select[Any]:
+    """``query`` (from payments) joined to their decision's year, under the filter."""
+    query = query.join(Betaling.beschikking).join(Beschikking.regeling_jaar)
+    if filter.regeling_id is not None:
+        query = query.where(RegelingJaar.regeling_id == filter.regeling_id)
+    if filter.jaar is not None:
+        query = query.where(RegelingJaar.jaar == filter.jaar)
+    return query
+
+
 def _betalingen(filter: Filter, *voorwaarden: ColumnElement[bool]) -> Select[Any]:
-    query = (
-        select(Betaling)
-        .join(Betaling.beschikking)
-        .join(Beschikking.regeling_jaar)
+    return (
+        _gefilterd(select(Betaling), filter)
         .where(*voorwaarden)
         .options(
             joinedload(Betaling.beschikking).joinedload(Beschikking.gemeente),
@@ -47,33 +55,64 @@ def _betalingen(filter: Filter, *voorwaarden: ColumnElement[bool]) -> Select[Any
             .joinedload(RegelingJaar.regeling),
         )
     )
-    if filter.regeling_id is not None:
-        query = query.where(RegelingJaar.regeling_id == filter.regeling_id)
-    if filter.jaar is not None:
-        query = query.where(RegelingJaar.jaar == filter.jaar)
-    return query
 
 
 OPEN = and_(Betaling.betaald_op.is_(None), Betaling.geannuleerd_op.is_(None))
+UIT = Betaling.soort != BetalingSoort.TERUGVORDERING
+TERUG = Betaling.soort == BetalingSoort.TERUGVORDERING
 
 
-def te_betalen(filter: Filter) -> list[Betaling]:
+def te_betalen(filter: Filter) -> Select[Any]:
     """Advances and extra payments still to make, the oldest planned date first."""
-    query = _betalingen(filter, OPEN, Betaling.soort != BetalingSoort.TERUGVORDERING)
-    return list(db.session.scalars(query.order_by(Betaling.gepland_op, Betaling.id)))
+    return _betalingen(filter, OPEN, UIT).order_by(Betaling.gepland_op, Betaling.id)
 
 
-def terug_te_vorderen(filter: Filter) -> list[Betaling]:
+def terug_te_vorderen(filter: Filter) -> Select[Any]:
     """Clawbacks still to collect, the oldest planned date first."""
-    query = _betalingen(filter, OPEN, Betaling.soort == BetalingSoort.TERUGVORDERING)
-    return list(db.session.scalars(query.order_by(Betaling.gepland_op, Betaling.id)))
+    return _betalingen(filter, OPEN, TERUG).order_by(Betaling.gepland_op, Betaling.id)
 
 
-def geregistreerd(filter: Filter, van: date, tot: date) -> list[Betaling]:
+def open_betalingen(filter: Filter) -> Select[Any]:
+    """Both of them: every planned payment not yet made, the oldest planned date first."""
+    return _betalingen(filter, OPEN).order_by(Betaling.gepland_op, Betaling.id)
+
+
+def geregistreerd(filter: Filter, van: date, tot: date) -> Select[Any]:
     """Payments and clawbacks registered with a date from ``van`` up to (not including)
     ``tot``, in date order."""
-    query = _betalingen(filter, Betaling.betaald_op >= van, Betaling.betaald_op < tot)
-    return list(db.session.scalars(query.order_by(Betaling.betaald_op, Betaling.id)))
+    return _betalingen(filter, Betaling.betaald_op >= van, Betaling.betaald_op < tot).order_by(
+        Betaling.betaald_op, Betaling.id
+    )
+
+
+@dataclass(frozen=True)
+class Stand:
+    """A part of the work list in numbers, over the whole filter (not a page of it): how many
+    payments and their amount, and how many of them are overdue and their amount."""
+
+    aantal: int = 0
+    bedrag: Decimal = NUL
+    achterstallig: int = 0
+    achterstallig_bedrag: Decimal = NUL
+
+
+def _stand(
+    filter: Filter, bedrag: Any, vandaag: date | None, *voorwaarden: ColumnElement[bool]
+) -> Stand:
+    """Count and add up ``bedrag`` of the payments under the filter and ``voorwaarden``, in
+    SQL; with ``vandaag``, also those planned before it."""
+    te_laat = Betaling.gepland_op < vandaag if vandaag is not None else false()
+    query = _gefilterd(
+        select(
+            func.count(Betaling.id),
+            func.sum(bedrag),
+            func.count(case((te_laat, Betaling.id))),
+            func.sum(type_coerce(case((te_laat, bedrag)), Geld())),
+        ),
+        filter,
+    ).where(*voorwaarden)
+    aantal, som, achterstallig, achterstallig_som = db.session.execute(query).one()
+    return Stand(aantal, som or NUL, achterstallig, achterstallig_som or NUL)
 
 
 GROOTSTE_ID = 2**63 - 1  # no database here holds a larger key; SQLite cannot even compare one
@@ -106,43 +145,38 @@ def betaald(betalingen: Sequence[Betaling]) -> Decimal:
 
 @dataclass(frozen=True)
 class Werklijst:
-    vandaag: date
-    te_betalen: list[Betaling]
-    terug_te_vorderen: list[Betaling]
-    geregistreerd: list[Betaling]  # this month
-    maand_begin: date
+    """The work list's figures over the whole filter; its rows come a page at a time from
+    `te_betalen`, `terug_te_vorderen` and `geregistreerd`."""
 
-    gepland = staticmethod(gepland)
-    betaald = staticmethod(betaald)
+    filter: Filter
+    vandaag: date
+    maand_begin: date
+    maand_einde: date  # the first day of the next month
+    te_betalen: Stand
+    terug_te_vorderen: Stand
+    uitbetaald: Stand  # registered this month
+    ontvangen: Stand  # registered this month
 
     def achterstallig(self, betaling: Betaling) -> bool:
         return betaling.gepland_op < self.vandaag
 
     @property
-    def achterstallig_te_betalen(self) -> list[Betaling]:
-        return [b for b in self.te_betalen if self.achterstallig(b)]
-
-    @property
-    def achterstallig_terug(self) -> list[Betaling]:
-        return [b for b in self.terug_te_vorderen if self.achterstallig(b)]
-
-    @property
-    def uitbetaald(self) -> list[Betaling]:
-        return [b for b in self.geregistreerd if not b.is_terugvordering]
-
-    @property
-    def ontvangen(self) -> list[Betaling]:
-        return [b for b in self.geregistreerd if b.is_terugvordering]
+    def geregistreerd(self) -> int:
+        return self.uitbetaald.aantal + self.ontvangen.aantal
 
 
 def werklijst(filter: Filter, vandaag: date) -> Werklijst:
     begin, volgende = maand(vandaag)
+    deze_maand = (Betaling.betaald_op >= begin, Betaling.betaald_op < volgende)
     return Werklijst(
+        filter=filter,
         vandaag=vandaag,
-        te_betalen=te_betalen(filter),
-        terug_te_vorderen=terug_te_vorderen(filter),
-        geregistreerd=geregistreerd(filter, begin, volgende),
         maand_begin=begin,
+        maand_einde=volgende,
+        te_betalen=_stand(filter, Betaling.bedrag, vandaag, OPEN, UIT),
+        terug_te_vorderen=_stand(filter, Betaling.bedrag, vandaag, OPEN, TERUG),
+        uitbetaald=_stand(filter, Betaling.betaald_bedrag, None, *deze_maand, UIT),
+        ontvangen=_stand(filter, Betaling.betaald_bedrag, None, *deze_maand, TERUG),
     )
 
 

@@ -31,11 +31,11 @@ bp = Blueprint("subsidies", __name__, url_prefix="/versterkingsgelden")
 PER_PAGINA = 50  # rows on a page of a list that grows with the data
 
 
-def pagina_van(query: Select[Any]) -> Pagination:
-    """The page of ``query``'s rows that ``?pagina=`` asks for (the first when it names none,
-    404 beyond the last), with the number of rows in all (``total``)."""
+def pagina_van(query: Select[Any], naam: str = "pagina") -> Pagination:
+    """The page of ``query``'s rows that ``?pagina=`` (or ``?<naam>=``) asks for (the first
+    when it names none, 404 beyond the last), with the number of rows in all (``total``)."""
     return db.paginate(
-        query, page=paginanummer(), per_page=PER_PAGINA, max_per_page=PER_PAGINA, count=True
+        query, page=paginanummer(naam), per_page=PER_PAGINA, max_per_page=PER_PAGINA, count=True
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from markupsafe import Markup
+from sqlalchemy import Select
 from werkzeug.wrappers import Response
 
 from kern import export, tijd
@@ -24,7 +25,7 @@ from subsidies import betalingen, services
 from subsidies.forms.beschikkingen import AnnuleerForm
 from subsidies.forms.betalingen import BatchBetaaldForm, BetaaldForm, WerklijstFilterForm
 from subsidies.models import Betaling
-from subsidies.views import betaling_of_404, bp, door, weiger
+from subsidies.views import betaling_of_404, bp, door, pagina_van, weiger
 
 Pagina = str | tuple[str, int]
 BETALERS = (Rol.FINANCIEN, Rol.BELEIDSMEDEWERKER)
@@ -42,6 +43,14 @@ def _filter(form: WerklijstFilterForm) -> betalingen.Filter:
     )
 
 
+# ?pagina_...=N: the page of each part of the work list, apart.
+PAGINA_TE_BETALEN, PAGINA_TERUG, PAGINA_GEREGISTREERD = (
+    "pagina_te_betalen",
+    "pagina_terug",
+    "pagina_geregistreerd",
+)
+
+
 @bp.route("/betalingen")
 @toegang(MINISTERIE)
 @exporteerbaar
@@ -49,12 +58,30 @@ def betalingen_werklijst() -> str | Response:
     form = WerklijstFilterForm(request.args)
     filter = _filter(form)
     lijst = betalingen.werklijst(filter, tijd.vandaag())
+    if export.gevraagd_formaat() is not None:
+        return export.toon("subsidies/betalingen.html", _werklijst_export(lijst, form))
+    paginas = {
+        PAGINA_TE_BETALEN: pagina_van(betalingen.te_betalen(filter), PAGINA_TE_BETALEN),
+        PAGINA_TERUG: pagina_van(betalingen.terug_te_vorderen(filter), PAGINA_TERUG),
+        PAGINA_GEREGISTREERD: pagina_van(
+            betalingen.geregistreerd(filter, lijst.maand_begin, lijst.maand_einde),
+            PAGINA_GEREGISTREERD,
+        ),
+    }
+    # What every page link keeps: the filters and the other parts' pages.
+    argumenten: dict[str, Any] = {
+        naam: request.args[naam]
+        for naam in ("regeling", "jaar")
+        if form.geldig(naam) and request.args.get(naam)
+    }
+    argumenten.update({naam: p.page for naam, p in paginas.items() if p.page > 1})
     batch = BatchBetaaldForm(formdata=None, data={"betaald_op": lijst.vandaag})
-    return export.toon(
+    return render_template(
         "subsidies/betalingen.html",
-        _werklijst_export(lijst, form),
         form=form,
         lijst=lijst,
+        paginas=paginas,
+        argumenten=argumenten,
         batch=batch,
     )
 
@@ -132,19 +159,26 @@ def _geregistreerd_kolommen() -> list[export.Kolom]:
 
 
 def _werklijst_export(lijst: betalingen.Werklijst, form: WerklijstFilterForm) -> export.Export:
-    maand = lijst.maand_begin
+    """Every row of each part under the filter, not a page of it."""
+    maand, filter = lijst.maand_begin, lijst.filter
+
+    def alle(query: Select[Any]) -> Callable[[], list[Betaling]]:
+        return lambda: list(db.session.scalars(query))
+
     return export.Export(
         naam="betalingen",
         titel=f"Betalingen: werklijst per {datum(lijst.vandaag)}",
         tabellen=[
-            export.Tabel("Te betalen", _open_kolommen(lijst), lambda: lijst.te_betalen),
+            export.Tabel("Te betalen", _open_kolommen(lijst), alle(betalingen.te_betalen(filter))),
             export.Tabel(
-                "Terug te vorderen", _open_kolommen(lijst), lambda: lijst.terug_te_vorderen
+                "Terug te vorderen",
+                _open_kolommen(lijst),
+                alle(betalingen.terug_te_vorderen(filter)),
             ),
             export.Tabel(
                 f"Geregistreerd {maand:%m-%Y}",
                 _geregistreerd_kolommen(),
-                lambda: lijst.geregistreerd,
+                alle(betalingen.geregistreerd(filter, maand, lijst.maand_einde)),
             ),
         ],
         filters=form.gekozen(),
@@ -157,9 +191,12 @@ STARTBLOK_RIJEN = 10
 def startblok() -> Markup:
     """Finance's start page: what is to be paid and collected, the oldest first."""
     lijst = betalingen.werklijst(betalingen.Filter(), tijd.vandaag())
+    eerst = db.session.scalars(
+        betalingen.open_betalingen(lijst.filter).limit(STARTBLOK_RIJEN)
+    ).all()
     # render_template escapes every value: its output is safe HTML.
     return Markup(  # noqa: S704
-        render_template("subsidies/_startblok_betalingen.html", lijst=lijst, rijen=STARTBLOK_RIJEN)
+        render_template("subsidies/_startblok_betalingen.html", lijst=lijst, eerst=eerst)
     )
 
 

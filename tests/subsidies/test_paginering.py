@@ -80,7 +80,9 @@ def test_a_page_beyond_the_last_is_not_found(officier, vijf):
     assert officier.get(f"/versterkingsgelden/jaren/{vijf}?pagina=4").status_code == 404
 
 
-@pytest.mark.parametrize("waarde", ["nul", "-1", "0", "1.5", ""])
+@pytest.mark.parametrize(
+    "waarde", ["nul", "-1", "0", "1.5", "", "\u0662", "99999999999999999999", "1e3"]
+)
 def test_a_page_that_is_no_page_number_shows_the_first(officier, vijf, waarde):
     pagina = officier.get(f"/versterkingsgelden/jaren/{vijf}?pagina={waarde}")
 
@@ -129,4 +131,66 @@ def test_the_review_export_has_every_waiting_return(officier, drie_wachtend):
 
     assert antwoord.status_code == 200
     for naam in ("Almere", "Breda", "Culemborg"):
+        assert naam in antwoord.text
+
+
+# --- Finance's work list --------------------------------------------------------------------
+
+WERKLIJST = "/versterkingsgelden/betalingen"
+
+
+def te_betalen(pagina: str) -> list[str]:
+    deel = re.search(r'<h2 id="te-betalen">(.*?)<h2 id="terug-te-vorderen">', pagina, re.S)
+    assert deel is not None
+    return re.findall(r'<th scope="row">([^<]+)</th>', deel[1])
+
+
+@pytest.fixture
+def werklijst(demo, op_1_juni_2016, monkeypatch):
+    """The demo's three advances to pay (Rotterdam, Arnhem, Huizen), two on a page."""
+    monkeypatch.setattr(views, "PER_PAGINA", 2)
+
+
+@pytest.mark.usefixtures("werklijst")
+def test_the_payments_to_make_come_a_page_at_a_time_with_the_totals_of_all(financien):
+    regeling = re.search(r'<option value="(\d+)"', financien.get(WERKLIJST).text)[1]  # type: ignore[index]
+    eerste = financien.get(f"{WERKLIJST}?regeling={regeling}")
+    tweede = financien.get(f"{WERKLIJST}?regeling={regeling}&pagina_te_betalen=2")
+
+    assert te_betalen(eerste.text) == ["Rotterdam", "Arnhem"]
+    assert te_betalen(tweede.text) == ["Huizen"]
+    for pagina in (eerste, tweede):
+        assert "Totaal (3), waarvan achterstallig 3: €\xa0522.000,00" in tekst(pagina)
+    assert "Te betalen (1–2 van 3)" in tekst(eerste)
+    # The next page keeps the filter; the clawback's part has a page of its own.
+    assert (
+        f'href="{WERKLIJST}?regeling={regeling}&amp;pagina_te_betalen=2" rel="next"' in eerste.text
+    )
+    assert (
+        f'href="{WERKLIJST}?regeling={regeling}&amp;pagina_te_betalen=1" rel="prev"' in tweede.text
+    )
+    assert "Den Haag" in tekst(tweede)
+
+
+@pytest.mark.usefixtures("werklijst")
+@pytest.mark.parametrize("waarde", ["drie", "-2", "\u0662", "99999999999999999999"])
+def test_a_work_list_page_that_is_no_page_number_shows_the_first(financien, waarde):
+    pagina = financien.get(f"{WERKLIJST}?pagina_te_betalen={waarde}")
+
+    assert pagina.status_code == 200
+    assert te_betalen(pagina.text) == ["Rotterdam", "Arnhem"]
+
+
+@pytest.mark.usefixtures("werklijst")
+def test_a_work_list_page_beyond_the_last_is_not_found(financien):
+    assert financien.get(f"{WERKLIJST}?pagina_te_betalen=3").status_code == 404
+    assert financien.get(f"{WERKLIJST}?pagina_terug=2").status_code == 404
+
+
+@pytest.mark.usefixtures("werklijst")
+def test_the_work_list_export_has_every_payment_whatever_the_page(financien):
+    antwoord = financien.get(f"{WERKLIJST}?pagina_te_betalen=2&formaat=csv")
+
+    assert antwoord.status_code == 200
+    for naam in ("Rotterdam", "Arnhem", "Huizen"):
         assert naam in antwoord.text
