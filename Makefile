@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint check serve upgrade demo bench clean
+.PHONY: run test lint check serve worker upgrade demo bench clean
 
 # A fresh virtualenv with the project and its development tools; redone when pyproject changes.
 $(BIN)/.installed: pyproject.toml
@@ -50,9 +50,15 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/formatting.py
 
 ## serve: production-style server, settings in gunicorn.conf.py (set APP_ENV=production,
-##        SECRET_KEY and DATABASE_URL first)
+##        SECRET_KEY and DATABASE_URL first), with a worker for the background jobs beside
+##        it (`flask taken worker`), stopped when gunicorn stops
 serve: $(BIN)/.installed
+	$(BIN)/flask taken worker & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) wsgi:app
+
+## worker: the background jobs' worker alone (TAKEN_WACHTRIJ=sqlite or redis, or production)
+worker: $(BIN)/.installed
+	$(BIN)/flask taken worker
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -15,7 +15,18 @@ from flask import Flask, request, session
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from kern import audit, cache, config, errors, export, formatting, navigatie, security, uploads  # noqa: F401 (audit, uploads: models)
+from kern import (  # noqa: F401 (audit, uploads: models)
+    audit,
+    cache,
+    config,
+    errors,
+    export,
+    formatting,
+    navigatie,
+    security,
+    taken,
+    uploads,
+)
 from kern.accounts import sessies
 from kern.accounts.access import controleer_declaraties, mag
 from kern.accounts.models import Gebruiker
@@ -57,6 +68,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     formatting.register(app)
     export.register(app)
     navigatie.init_app(app)
+    taken.init_app(app)  # before the domains, which register their jobs
 
     from kern import beheer, demo
     from kern import views as kern_views

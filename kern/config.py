@@ -79,6 +79,14 @@ def defaults(instance_path: Path) -> dict[str, Any]:
             "application/json",
             "image/svg+xml",
         ],
+        # Background jobs (kern/taken.py): the queue ("direct", "sqlite", "redis"; None: direct
+        # outside production, else redis with REDIS_URL, else sqlite), SqliteHuey's file
+        # (None: instance/taken.sqlite), the heartbeat's interval and the silence after which
+        # a running job counts as interrupted (seconds).
+        "TAKEN_WACHTRIJ": None,
+        "TAKEN_SQLITE": None,
+        "TAKEN_HARTSLAG": 5,
+        "TAKEN_ONDERBROKEN_NA": 60,
     }
 
 
@@ -116,7 +124,7 @@ def load(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     """Fill ``app.config`` and refuse a configuration that is unsafe for its mode."""
     app.config.from_mapping(defaults(Path(app.instance_path)))
     app.config.from_prefixed_env()
-    for name in ("APP_ENV", "SECRET_KEY", "REDIS_URL", "DEMO_PASSWORD"):
+    for name in ("APP_ENV", "SECRET_KEY", "REDIS_URL", "DEMO_PASSWORD", "TAKEN_WACHTRIJ"):
         if os.environ.get(name):
             app.config[name] = os.environ[name]
     if os.environ.get("DATABASE_URL"):

@@ -18,11 +18,13 @@ def init_app(app: Flask) -> None:
     from kern import demo
     from subsidies import cli, landelijk, models, services  # noqa: F401 (models: the tables)
     from subsidies.demo import laad_demo
+    from subsidies.historische_import import achtergrond
     from subsidies.views import bp
     from subsidies.views.overzichten import gemeente_sectie
 
     app.register_blueprint(bp)
     app.cli.add_command(cli.cli)
+    achtergrond.registreer(app)  # the historical import's jobs
     secties.registreer(app, 20, gemeente_sectie)
     # Membership follows from the decisions: a decided one makes a member, a draft does not.
     programmas.registreer(

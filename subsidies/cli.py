@@ -21,6 +21,7 @@ from kern.forms import Formulier
 from kern.uploads import Upload, UploadStatus
 from subsidies import historische_import, services
 from subsidies.forms.regelingen import DoelForm, JaarForm, RegelingForm
+from subsidies.historische_import import achtergrond
 from subsidies.models import Regeling
 
 cli = AppGroup("versterkingsgelden", help="De versterkingsgelden.")
@@ -190,6 +191,10 @@ def importeer(pad: Path, regeling_id: int, door: str, bevestig: bool) -> None:
     if pad.stat().st_size > MAX_BESTAND:
         _stop(f"{pad.name} is groter dan {MAX_BESTAND // 1024 // 1024} MB.", ONGELDIG)
 
+    try:
+        achtergrond.niet_bezet(regeling)
+    except services.SubsidieFout as fout:
+        _stop(str(fout), ONGELDIG)
     with audit.als(medewerker.email):
         upload = _controleer(regeling, pad, medewerker.email)
         if upload is None:

@@ -1,36 +1,34 @@
 """The historical import of a scheme (`subsidies.historische_import`), for officers: the empty
 template, the upload, its messages and error workbook, the paginated preview, confirming it,
-checking it again. What every import's views share is in `kern.uploads_views`."""
+checking it again. What every import's views share is in `kern.uploads_views`.
+
+A large file is checked and imported by a background job (`historische_import.achtergrond`
+decides); the upload's page is then the job's status page: it shows the progress and refreshes
+itself (a meta refresh: no script) until the job ends, then its outcome."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, url_for
 from werkzeug.wrappers import Response
 
-from kern import errors, tijd, uploads_views
-from kern.accounts.access import toegang
+from kern import errors, taken, tijd, uploads_views
+from kern.accounts.access import gebruiker, toegang
 from kern.accounts.models import Rol
 from kern.bestanden import als_bijlage
 from kern.db import db
 from kern.uploads import Upload, UploadStatus
-from subsidies import historische_import, services
+from subsidies import historische_import
 from subsidies.forms.historische_import import BevestigForm, OpnieuwForm, UploadForm
+from subsidies.historische_import import achtergrond
 from subsidies.models import Regeling
+from subsidies.services import SubsidieFout
 from subsidies.views import bp, door, uploadstap
 
-# Rows one confirmation may import: each goes through the services (about 3 ms a row), and a
-# request must end well within the server's timeout. Larger files go through the CLI.
-MAX_VIA_WEBSITE = 3_000
+VERVERS_NA = 3  # seconds between two loads of the page while a job runs
 IMPORT = "/regelingen/<int:regeling_id>/import"
 UPLOAD = f"{IMPORT}/<int:import_id>"
 
 Antwoord = Response | tuple[str, int]
-
-
-_TE_GROOT = (
-    f"Dit bestand heeft meer dan {MAX_VIA_WEBSITE:,} regels om in te lezen; dat kan niet via de "
-    "website. Er is niets ingelezen."
-).replace(",", ".")
 
 
 def _upload_of_404(regeling: Regeling, import_id: int) -> Upload:
@@ -59,12 +57,53 @@ def ontvangen(regeling_id: int) -> Antwoord:
     return uploads_views.ontvangstpagina(
         "subsidies/historische_import.html",
         UploadForm(),
-        historische_import,
+        _Import(),
         regeling,
         door=door,
         pagina=_upload_url,
         regeling=regeling,
     )
+
+
+class _Import:
+    """The historical import as `uploads_views` receives a file: checked in the request, or
+    by a job for a large one."""
+
+    SOORT = historische_import.SOORT
+
+    def sleutel(self, regeling: Regeling, /) -> str:
+        return historische_import.sleutel(regeling)
+
+    def hoort_bij(self, upload: Upload, regeling: Regeling, /) -> bool:
+        return historische_import.hoort_bij(upload, regeling)
+
+    def controleer(self, regeling: Regeling, upload: Upload, inhoud: bytes, /) -> None:
+        try:
+            _controleer(regeling, upload, inhoud)
+        except SubsidieFout as fout:  # another check or import runs: the file is kept unchecked
+            flash(str(fout), "fout")
+
+
+def _controleer(
+    regeling: Regeling, upload: Upload, inhoud: bytes | None = None
+) -> taken.Achtergrondtaak | None:
+    return achtergrond.controleer(
+        regeling, upload, inhoud, door=door(), gebruiker_id=gebruiker().id
+    )
+
+
+def _gestart(taak: taken.Achtergrondtaak, wat: str) -> None:
+    """What the user is told after starting ``taak``, committed: it runs (on the upload's page:
+    how far), or, without a queue (it ran in this request), that it is done; a failure the
+    page itself shows."""
+    if taak.actief:
+        flash(
+            f"Het bestand is groot en wordt op de achtergrond {wat}. Deze pagina laat zien hoe "
+            "ver dat is; u kunt hem sluiten en later terugkomen.",
+            "info",
+        )
+    elif taak.status is taken.TaakStatus.KLAAR and taak.melding:
+        flash(taak.melding, "succes")
 
 
 @bp.route(UPLOAD, endpoint="historische_import_upload")
@@ -76,9 +115,9 @@ def upload(regeling_id: int, import_id: int) -> Antwoord:
 
 def _pagina(regeling: Regeling, upload: Upload, status: int = 200) -> tuple[str, int]:
     pagina = None
-    verouderd = te_groot = False
+    verouderd = False
+    stand = _stand(upload)
     if upload.status is UploadStatus.GECONTROLEERD:
-        te_groot = historische_import.te_importeren(upload) > MAX_VIA_WEBSITE
         verouderd = historische_import.verouderd(regeling, upload)
         pagina = db.paginate(
             historische_import.wijzigingen(upload),
@@ -98,13 +137,32 @@ def _pagina(regeling: Regeling, upload: Upload, status: int = 200) -> tuple[str,
         pagina=pagina,
         regels=historische_import.voorbeeldregels(pagina.items) if pagina else [],
         verouderd=verouderd,
-        te_groot=te_groot,
-        max_via_website=MAX_VIA_WEBSITE,
+        stand=stand,
+        ververs_na=VERVERS_NA,
         # Drawn from the upload as it now is: its version is all the form carries.
         form=BevestigForm(formdata=None, versie=upload.versie),
         opnieuw_form=OpnieuwForm(formdata=None),
         soorten=historische_import.SOORTEN,
     )
+
+
+def _stand(upload: Upload) -> taken.Stand | None:
+    """The upload's job, to show: while it waits or runs, and when it failed after the
+    upload's last check (a failed check leaves the upload "could not be checked", a failed
+    import leaves it checked)."""
+    taak = taken.laatste_van_upload(upload.id)
+    if taak is None:
+        return None
+    stand = taken.bekijk(taak)
+    if taak.actief:
+        return stand
+    mislukt = taak.status is taken.TaakStatus.MISLUKT
+    gecontroleerd = upload.gecontroleerd_op
+    if mislukt and (
+        gecontroleerd is None or (taak.klaar_op or taak.aangemaakt_op) >= gecontroleerd
+    ):
+        return stand
+    return None
 
 
 @bp.route(f"{UPLOAD}/bevestigen", methods=["POST"], endpoint="historische_import_bevestigen")
@@ -114,15 +172,21 @@ def bevestigen(regeling_id: int, import_id: int) -> Antwoord:
     upload = _upload_of_404(regeling, import_id)
     form = BevestigForm()
 
-    def importeer() -> historische_import.Resultaat:
-        if historische_import.te_importeren(upload) > MAX_VIA_WEBSITE:
-            raise services.SubsidieFout(_TE_GROOT)
-        return historische_import.importeer(
-            regeling, upload, door=door(), versie=form.versie.data, vandaag=tijd.vandaag()
+    def importeer() -> historische_import.Resultaat | taken.Achtergrondtaak:
+        return achtergrond.lees_in(
+            regeling,
+            upload,
+            door=door(),
+            gebruiker_id=gebruiker().id,
+            versie=form.versie.data,
+            vandaag=tijd.vandaag(),
         )
 
-    def gedaan(resultaat: historische_import.Resultaat) -> Response:
-        flash(f"Het bestand is ingelezen: {resultaat}.", "succes")
+    def gedaan(resultaat: historische_import.Resultaat | taken.Achtergrondtaak) -> Response:
+        if isinstance(resultaat, taken.Achtergrondtaak):
+            _gestart(resultaat, "ingelezen")
+        else:
+            flash(f"Het bestand is ingelezen: {resultaat}.", "succes")
         return redirect(_upload_url(upload))
 
     return uploadstap(
@@ -140,17 +204,20 @@ def opnieuw(regeling_id: int, import_id: int) -> Antwoord:
     regeling = db.get_or_404(Regeling, regeling_id)
     upload = _upload_of_404(regeling, import_id)
 
-    def controleer() -> None:
+    def controleer() -> taken.Achtergrondtaak | None:
         # A failure rolls back: the earlier check and its staged rows stay as they were.
         errors.bij_storing(
             _upload_url(upload),
             "Het opnieuw controleren is mislukt door een fout in de toepassing; er is niets "
             "veranderd. Probeer het later opnieuw.",
         )
-        historische_import.controleer(regeling, upload)
+        return _controleer(regeling, upload)
 
-    def gedaan(_: None) -> Response:
-        flash("Het bestand is opnieuw gecontroleerd.", "succes")
+    def gedaan(taak: taken.Achtergrondtaak | None) -> Response:
+        if taak is None:
+            flash("Het bestand is opnieuw gecontroleerd.", "succes")
+        else:
+            _gestart(taak, "gecontroleerd")
         return redirect(_upload_url(upload))
 
     return uploadstap(

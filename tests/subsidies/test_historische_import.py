@@ -201,29 +201,6 @@ def test_an_officer_uploads_previews_and_confirms_a_history(
     assert upload.geimporteerd_door == beleidsmedewerker.email
 
 
-def test_a_file_too_large_for_one_request_points_to_the_cli(
-    db, regeling_2015_2016, beleidsmedewerker, officier, monkeypatch
-):
-    from subsidies.views import historische_import as historische_import_views
-
-    # the file has 7 rows to import
-    monkeypatch.setattr(historische_import_views, "MAX_VIA_WEBSITE", 5)
-    pagina = upload_via_formulier(officier, regeling_2015_2016, werkmap(*AMSTERDAM_2015)).location
-    voorvertoning = html(officier.get(pagina))
-    assert "Dit bestand heeft meer dan 5 regels om in te lezen" in voorvertoning
-    assert (
-        f"flask versterkingsgelden importeer historie.xlsx --regeling {regeling_2015_2016.id} "
-        f"--door {beleidsmedewerker.email} --bevestig" in voorvertoning
-    )
-    assert "Bevestigen en inlezen" not in voorvertoning
-    # A confirmation sent anyway (an old page, a forged form) imports nothing.
-    versie = db.session.execute(select(Upload.versie)).scalar_one()
-    geweigerd = officier.post(f"{pagina}/bevestigen", data={"versie": str(versie)})
-    assert geweigerd.status_code == 400
-    assert "dat kan niet via de website. Er is niets ingelezen." in html(geweigerd)
-    assert db.session.execute(select(func.count(Beschikking.id))).scalar_one() == 0
-
-
 def test_a_worker_stopped_while_checking_leaves_the_upload_refused(
     db, regeling_2015_2016, officier, monkeypatch
 ):
