@@ -114,15 +114,21 @@ def controleer(omgeving: Omgeving, voor: dict[str, int], gebeurtenissen: list) -
             if id_ not in gezien:
                 continue
             g = gezien[id_]
-            verwacht = (g["beschikking"], g["door"], "excel", g["in_jaar"], g["cumulatief"])
+            verwacht = (
+                g["beschikking"],
+                g["door"],
+                "excel",
+                Decimal(g["in_jaar"]),
+                Decimal(g["cumulatief"]),
+            )
             heeft = (
                 v.beschikking_id,
                 v.ingediend_door,
                 v.bron,
-                str(v.besteed_in_jaar),
-                str(v.besteed_cumulatief),
+                v.besteed_in_jaar,
+                v.besteed_cumulatief,
             )
-            if tuple(map(str, verwacht)) != tuple(map(str, heeft)):
+            if verwacht != heeft:
                 fouten.append(f"return {id_}: the database has {heeft}, the upload said {verwacht}")
         geimporteerd = db.session.execute(
             select(Upload.id, Upload.resultaat).where(
