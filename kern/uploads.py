@@ -381,12 +381,11 @@ def markeer_geimporteerd(upload: Upload, *, door: str, resultaat: str) -> None:
     )
 
 
-def van(soort: str, sleutel: str) -> list[Upload]:
-    """The uploads for one purpose, newest first (without their bytes)."""
-    return list(
-        db.session.execute(
-            sa.select(Upload)
-            .filter_by(soort=soort, sleutel=sleutel)
-            .order_by(Upload.geupload_op.desc(), Upload.id.desc())
-        ).scalars()
+def van(soort: str, sleutel: str) -> sa.Select[Upload]:
+    """The uploads for one purpose, newest first (without their bytes), as a query to take a
+    page of (`kern.paginering.pagina_van`)."""
+    return (
+        sa.select(Upload)
+        .filter_by(soort=soort, sleutel=sleutel)
+        .order_by(Upload.geupload_op.desc(), Upload.id.desc())
     )

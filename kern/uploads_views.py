@@ -11,17 +11,17 @@ and access, finds its own object and calls these for what is the same everywhere
   checked, and sending the same file again checks it again.
 - `upload_of_404`: the upload named in the URL, if it belongs to the domain's object.
 - `uploadpagina`: the upload's page with its messages (the first `MAX_GETOOND`; the error
-  workbook has them all); the domain adds its preview. `paginanummer` reads ``?pagina=``.
+  workbook has them all); the domain adds its preview, a page at a time (`lijstpagina`,
+  `paginanummer`: `kern.paginering`).
 - `foutwerkmap` and `origineel`: the user's file with the messages marked, the file as sent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
-from flask import abort, flash, redirect, render_template, request
+from flask import abort, flash, redirect, render_template
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
@@ -30,10 +30,10 @@ from kern.bestanden import als_bijlage
 from kern.db import db
 from kern.excel import ExcelFout
 from kern.excel.foutwerkmap import foutwerkmap as gemarkeerd
+from kern.paginering import pagina_van
 from kern.uploads import Upload
 
 MAX_GETOOND = 200  # messages shown on an upload's page; the error workbook has them all
-MAX_CIJFERS = 9  # of a page number in the address
 
 Pagina = tuple[str, int]
 Object = TypeVar("Object", contravariant=True)
@@ -91,7 +91,7 @@ def ontvangstpagina(
     return render_template(
         template,
         form=form,
-        uploads=uploads.van(domein.SOORT, sleutel),
+        uploads=pagina_van(uploads.van(domein.SOORT, sleutel)),
         upload_url=pagina,
         **context,
     ), 400 if form.is_submitted() else 200
@@ -128,48 +128,6 @@ def upload_of_404(domein: DomeinImport[Object], obj: Object, upload_id: int) -> 
     if upload is None or not domein.hoort_bij(upload, obj):
         abort(404)
     return upload
-
-
-def paginanummer(naam: str = "pagina") -> int:
-    """The page of a list the URL asks for (``?pagina=``, or ``?<naam>=``); 1 when it names
-    none, or no page number."""
-    waarde = request.args.get(naam, "1")
-    # At most nine ASCII digits: a larger number would be an offset the database refuses.
-    if not (waarde.isascii() and waarde.isdigit() and len(waarde) <= MAX_CIJFERS):
-        return 1
-    return max(int(waarde), 1)
-
-
-@dataclass(frozen=True)
-class Lijstpagina(Generic[T]):
-    """One page of a preview's rows, with what `_macros/paginering.html` asks of a page."""
-
-    items: Sequence[T]
-    page: int
-    pages: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
-def lijstpagina(rijen: Sequence[T], per_pagina: int) -> Lijstpagina[T]:
-    """The page of ``rijen`` that ``?pagina=`` asks for; the last one beyond it."""
-    paginas = max(1, -(-len(rijen) // per_pagina))
-    pagina = min(paginanummer(), paginas)
-    return Lijstpagina(rijen[(pagina - 1) * per_pagina : pagina * per_pagina], pagina, paginas)
 
 
 def uploadpagina(

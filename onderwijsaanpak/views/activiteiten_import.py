@@ -12,7 +12,7 @@ from flask import flash, url_for
 from werkzeug.wrappers import Response
 
 from gemeenten.models import Gemeente
-from kern import tijd, uploads_views
+from kern import paginering, tijd, uploads_views
 from kern.accounts.access import toegang
 from kern.bestanden import als_bijlage
 from kern.db import db
@@ -89,7 +89,7 @@ def _pagina(
     form: BevestigForm | None = None,
 ) -> tuple[str, int]:
     voorvertoning = None
-    pagina, paginas = uploads_views.paginanummer(), 1
+    pagina, paginas = paginering.paginanummer(), 1
     if upload.status is UploadStatus.GECONTROLEERD:
         voorvertoning = activiteiten_import.voorvertoning(gemeente, upload)
         paginas = max(1, -(-len(voorvertoning.regels) // PER_PAGINA))

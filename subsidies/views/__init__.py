@@ -11,15 +11,12 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Blueprint, abort, flash
-from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select
 from werkzeug.wrappers import Response
 
 from gemeenten.models import Gemeente
 from gemeenten.services import zichtbaar_of_404
 from kern.accounts.access import gebruiker
 from kern.db import db
-from kern.uploads_views import paginanummer
 from subsidies.models import Beschikking, Betaling, RegelingJaar, Verantwoording
 from subsidies.services import Conflict, SubsidieFout
 
@@ -27,16 +24,6 @@ T = TypeVar("T")
 M = TypeVar("M")
 
 bp = Blueprint("subsidies", __name__, url_prefix="/versterkingsgelden")
-
-PER_PAGINA = 50  # rows on a page of a list that grows with the data
-
-
-def pagina_van(query: Select[Any], naam: str = "pagina") -> Pagination:
-    """The page of ``query``'s rows that ``?pagina=`` (or ``?<naam>=``) asks for (the first
-    when it names none, 404 beyond the last), with the number of rows in all (``total``)."""
-    return db.paginate(
-        query, page=paginanummer(naam), per_page=PER_PAGINA, max_per_page=PER_PAGINA, count=True
-    )
 
 
 def beschikking_of_404(beschikking_id: int) -> Beschikking:

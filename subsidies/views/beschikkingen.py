@@ -20,6 +20,7 @@ from kern.accounts.models import Rol
 from kern.db import db
 from kern.export import Kolom, Soort, exporteerbaar
 from kern.formatting import datum, geld
+from kern.paginering import pagina_van
 from subsidies import historie, services
 from subsidies.forms.beschikkingen import (
     BeschikkenForm,
@@ -37,7 +38,7 @@ from subsidies.models import (
     BeschikkingVersie,
     RegelingJaar,
 )
-from subsidies.views import beschikking_of_404, bp, door, jaar_of_404, pagina_van, weiger
+from subsidies.views import beschikking_of_404, bp, door, jaar_of_404, weiger
 
 Pagina = str | tuple[str, int]
 

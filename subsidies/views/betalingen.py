@@ -21,11 +21,12 @@ from kern.accounts.models import Rol
 from kern.db import db
 from kern.export import exporteerbaar
 from kern.formatting import datum, geld
+from kern.paginering import pagina_van
 from subsidies import betalingen, services
 from subsidies.forms.beschikkingen import AnnuleerForm
 from subsidies.forms.betalingen import BatchBetaaldForm, BetaaldForm, WerklijstFilterForm
 from subsidies.models import Betaling
-from subsidies.views import betaling_of_404, bp, door, pagina_van, weiger
+from subsidies.views import betaling_of_404, bp, door, weiger
 
 Pagina = str | tuple[str, int]
 BETALERS = (Rol.FINANCIEN, Rol.BELEIDSMEDEWERKER)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import flash, redirect, url_for
 from werkzeug.wrappers import Response
 
-from kern import errors, taken, tijd, uploads_views
+from kern import errors, paginering, taken, tijd, uploads_views
 from kern.accounts.access import gebruiker, toegang
 from kern.accounts.models import Rol
 from kern.bestanden import als_bijlage
@@ -121,7 +121,7 @@ def _pagina(regeling: Regeling, upload: Upload, status: int = 200) -> tuple[str,
         verouderd = historische_import.verouderd(regeling, upload)
         pagina = db.paginate(
             historische_import.wijzigingen(upload),
-            page=uploads_views.paginanummer(),
+            page=paginering.paginanummer(),
             per_page=historische_import.PER_PAGINA,
             max_per_page=historische_import.PER_PAGINA,
             error_out=False,

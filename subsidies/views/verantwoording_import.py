@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import flash, redirect, url_for
 from werkzeug.wrappers import Response
 
-from kern import uploads_views
+from kern import paginering, uploads_views
 from kern.accounts.access import toegang
 from kern.accounts.models import Rol
 from kern.bestanden import als_bijlage
@@ -86,7 +86,7 @@ def upload(beschikking_id: int, upload_id: int) -> Antwoord:
 
 def _pagina(beschikking: Beschikking, upload: Upload, status: int = 200) -> tuple[str, int]:
     voorvertoning = None
-    pagina, paginas = uploads_views.paginanummer(), 1
+    pagina, paginas = paginering.paginanummer(), 1
     verouderd = verantwoording_import.verouderd(beschikking, upload)
     if upload.status is UploadStatus.GECONTROLEERD and not verouderd:
         voorvertoning = verantwoording_import.voorvertoning(beschikking, upload)

@@ -22,6 +22,7 @@ from kern.accounts.models import Rol
 from kern.db import db
 from kern.export import Kolom, Soort, exporteerbaar
 from kern.formatting import geld
+from kern.paginering import pagina_van
 from subsidies import services
 from subsidies.forms.verantwoordingen import (
     GoedkeurForm,
@@ -41,7 +42,6 @@ from subsidies.views import (
     beschikking_of_404,
     bp,
     door,
-    pagina_van,
     verantwoording_of_404,
     weiger,
 )

@@ -10,7 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from subsidies import services, views
+from kern import paginering, uploads
+from subsidies import historische_import, services
 from subsidies.models import BetalingSoort, RegelingJaar
 from tests.gemeenten.factories import maak_gemeente
 from tests.pagina import tekst
@@ -23,7 +24,7 @@ NAMEN = ("Almere", "Breda", "Culemborg", "Delft", "Ede")  # in this order on the
 def vijf(db, monkeypatch):
     """Five decisions of 2015, two on a page: Almere 10,000, Breda 20,000 and so on to Ede's
     50,000, a draft; Almere and Breda were paid, and 2,000 of Breda's came back."""
-    monkeypatch.setattr(views, "PER_PAGINA", 2)
+    monkeypatch.setattr(paginering, "PER_PAGINA", 2)
     regeling = maak_regeling()
     for nummer, naam in enumerate(reversed(NAMEN)):  # made in another order than shown
         gemeente = maak_gemeente(f"GM{nummer + 1:04d}", naam, "Utrecht")
@@ -148,7 +149,7 @@ def te_betalen(pagina: str) -> list[str]:
 @pytest.fixture
 def werklijst(demo, op_1_juni_2016, monkeypatch):
     """The demo's three advances to pay (Rotterdam, Arnhem, Huizen), two on a page."""
-    monkeypatch.setattr(views, "PER_PAGINA", 2)
+    monkeypatch.setattr(paginering, "PER_PAGINA", 2)
 
 
 @pytest.mark.usefixtures("werklijst")
@@ -194,3 +195,31 @@ def test_the_work_list_export_has_every_payment_whatever_the_page(financien):
     assert antwoord.status_code == 200
     for naam in ("Rotterdam", "Arnhem", "Huizen"):
         assert naam in antwoord.text
+
+
+# --- Earlier uploads ------------------------------------------------------------------------
+
+
+def test_earlier_uploads_come_a_page_at_a_time_newest_first(db, officier, monkeypatch):
+    monkeypatch.setattr(paginering, "PER_PAGINA", 2)
+    regeling = maak_regeling()
+    db.session.commit()  # the originals are kept through a session of their own
+    for nummer in range(1, 4):  # three different files, oldest first
+        uploads.ontvang(
+            f"bestand {nummer}".encode(),
+            soort=historische_import.SOORT,
+            sleutel=historische_import.sleutel(regeling),
+            bestandsnaam=f"historie-{nummer}.xlsx",
+            door="beleid@example.invalid",
+        )
+    db.session.commit()
+    adres = f"/versterkingsgelden/regelingen/{regeling.id}/import"
+
+    eerste, tweede = officier.get(adres), officier.get(f"{adres}?pagina=2")
+
+    assert re.findall(r">(historie-\d)\.xlsx</a>", eerste.text) == ["historie-3", "historie-2"]
+    assert "Eerdere uploads (1–2 van 3, nieuwste eerst)" in tekst(eerste)
+    assert f'href="{adres}?pagina=2" rel="next"' in eerste.text
+    assert re.findall(r">(historie-\d)\.xlsx</a>", tweede.text) == ["historie-1"]
+    assert officier.get(f"{adres}?pagina=3").status_code == 404
+    assert officier.get(f"{adres}?pagina=x").status_code == 200

@@ -13,7 +13,7 @@ from gemeenten.inventarisatie.forms.antwoorden_import import BevestigForm, Uploa
 from gemeenten.inventarisatie.models import Inventarisatie
 from gemeenten.inventarisatie.services import Conflict, InventarisatieFout
 from gemeenten.inventarisatie.views import bp, inventarisatie_of_404
-from kern import uploads_views
+from kern import paginering, uploads_views
 from kern.accounts.access import gebruiker, toegang
 from kern.accounts.models import Rol
 from kern.bestanden import als_bijlage
@@ -85,7 +85,7 @@ def _pagina(inventarisatie: Inventarisatie, upload: Upload, status: int = 200) -
         inventarisatie=inventarisatie,
         voorvertoning=voorvertoning,
         Wijziging=antwoorden_import.Wijziging,
-        pagina=uploads_views.lijstpagina(voorvertoning.regels if voorvertoning else [], PER_PAGINA),
+        pagina=paginering.lijstpagina(voorvertoning.regels if voorvertoning else [], PER_PAGINA),
         # Drawn from the upload and the answers as they now are.
         form=BevestigForm(
             formdata=None,
