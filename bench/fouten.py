@@ -1,6 +1,7 @@
-"""Fault test: a gunicorn worker killed (SIGKILL) while it confirms an upload.
+"""Fault test: a gunicorn worker killed (SIGKILL) while it confirms an upload, and the jobs'
+worker killed while it runs a job.
 
-    .venv/bin/python bench/fouten.py [--willekeurig 5] [--gemeenten 20 --jaren 2]
+    .venv/bin/python bench/fouten.py [--willekeurig 5] [--gemeenten 25 --jaren 2]
 
 Sets up as `bench/last.py` does (a PostgreSQL database of its own, gunicorn as ``make serve``
 runs it, on 127.0.0.1) with one municipality user, and then, as that user, with the return
@@ -18,14 +19,25 @@ import (`subsidies.verantwoording_import`):
 After every kill: the upload is either confirmed completely (the return with all its lines,
 the upload marked imported and naming it, its audit entries) or not at all (nothing of it in
 the database, the upload still waiting with its version), and the retry through the upload's
-page succeeds exactly once (a confirmed one is refused). The exit status is 1 when a check
-fails. Database and server are removed however the run ends.
+page succeeds exactly once (a confirmed one is refused).
+
+3. A job: an officer uploads a historical import of 3,750 grant rows (more than a request
+   imports, so confirming it starts a job, `subsidies.historische_import.achtergrond`), and
+   the jobs' worker (``flask taken worker``, started here) is killed with SIGKILL once the
+   job's transaction has written rows. Then nothing of the job is in the database, the upload
+   still waits, after ``ONDERBROKEN_NA`` seconds without a heartbeat the upload's page says the
+   job was interrupted (and its row is "mislukt"), and with the worker started again the
+   retry imports every row.
+
+The exit status is 1 when a check fails. Database, server and worker are removed however the
+run ends.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import random
 import signal
@@ -38,8 +50,11 @@ import psutil
 import psycopg
 from aanmelden import csrf_token, meld_aan
 from omgeving import Omgeving, Sessie, _psql_url
+from openpyxl import load_workbook
 from proef import beschikkingen_open
 from verantwoording import UPLOAD, VERANTWOORDING, XLSX, Ingevuld, formulier, vul_in
+
+ONDERBROKEN_NA = 4  # seconds without a heartbeat before a job counts as interrupted (here)
 
 
 @dataclass
@@ -254,6 +269,132 @@ class Fouttest:
             wanneer = "" if gedood else " (done before the kill)"
             self.controleer(f"random {i}{wanneer}", poging, voor)
 
+    # --- A background job's worker killed ------------------------------------------------------
+
+    def taak(self, officier: Sessie, regeling: int, rijen: list[tuple[object, ...]]) -> None:
+        """Kill the jobs' worker while it imports a historical file (a job: more rows than a
+        request imports), then retry once the page says the job was interrupted."""
+        adres = f"/versterkingsgelden/regelingen/{regeling}/import"
+        werkmap = load_workbook(io.BytesIO(officier.get(f"{adres}/sjabloon.xlsx").content))
+        blad = werkmap.active
+        for rij in rijen:
+            blad.append(rij)
+        inhoud = io.BytesIO()
+        werkmap.save(inhoud)
+        antwoord = officier.post(
+            adres,
+            data={"csrf_token": csrf_token(officier.get(adres).text)},
+            files={"bestand": ("historie.xlsx", inhoud.getvalue(), XLSX)},
+            allow_redirects=False,
+        )
+        upload = int(antwoord.headers["Location"].rsplit("/", 1)[1])
+        pagina = f"{adres}/{upload}"
+        bevestig = formulier(officier.get(pagina).text, "bevestigen")
+        assert bevestig, f"historical upload {upload}: no confirm button (refused?)"
+        officier.post(bevestig[0], data=bevestig[1], allow_redirects=False)
+        taak, backend = self._taak_halverwege(upload)
+        time.sleep(0.5)  # well into its work
+        assert self._taak(taak)[0] == "bezig", f"job {taak} ended before the kill"
+        print(f"  job {taak} writing (database session {backend}); SIGKILL to the jobs' worker")
+        assert self.omgeving.verwerker is not None
+        os.kill(self.omgeving.verwerker.pid, signal.SIGKILL)
+        self.omgeving.stop_verwerker()
+        self._wacht_tot_weg(backend)
+        gebleven = self._beschikkingen(regeling)
+        if gebleven != (0, 0) or self._upload_status(upload) != "gecontroleerd":
+            self.fouten.append(f"job: the killed job left {gebleven} (decisions, amount)")
+        else:
+            print("  nothing of it in the database, the upload still waits to be confirmed")
+        time.sleep(ONDERBROKEN_NA + 1)
+        tekst = officier.get(pagina).text
+        status, melding = self._taak(taak)
+        if status != "mislukt" or "onderbroken" not in f"{melding}" or "onderbroken" not in tekst:
+            self.fouten.append(f"job {taak}: after the kill {status}, {melding!r}")
+            return
+        print(f"  after {ONDERBROKEN_NA} s without a heartbeat the page says: job interrupted")
+        self.omgeving.start_verwerker()
+        bevestig = formulier(tekst, "bevestigen")
+        if bevestig is None:
+            self.fouten.append("job: no confirm button after the interrupted job")
+            return
+        officier.post(bevestig[0], data=bevestig[1], allow_redirects=False)
+        nieuw = self._wacht_op_taak(upload, na=taak)
+        verwacht = (len({(r[1], r[3]) for r in rijen}), sum(Decimal(str(r[5])) for r in rijen))
+        heeft = self._beschikkingen(regeling)
+        if self._taak(nieuw)[0] != "klaar" or heeft != verwacht:
+            self.fouten.append(f"job: the retry {self._taak(nieuw)}: {heeft}, expected {verwacht}")
+        else:
+            print(
+                f"  the retry (job {nieuw}) imported {len(rijen):,} rows in "
+                f"{self._duur(nieuw):.1f} s: {heeft[0]} decisions, as the file says"
+            )
+
+    def _taak_halverwege(self, upload: int) -> tuple[int, int]:
+        """The job importing ``upload`` once its transaction has written rows: its id and the
+        worker's database session."""
+        assert self.omgeving.verwerker is not None
+        with self.db() as kijker:
+            for _ in range(1200):
+                poorten = {
+                    v.laddr.port
+                    for v in psutil.Process(self.omgeving.verwerker.pid).net_connections("tcp")
+                    if v.raddr and v.raddr.port == 5432
+                }
+                rij = kijker.execute(
+                    "SELECT t.id, a.pid, a.client_port FROM achtergrondtaken t, pg_stat_activity a"
+                    " WHERE t.upload_id = %s AND t.status = 'bezig'"
+                    " AND a.datname = current_database() AND a.backend_xid IS NOT NULL",
+                    (upload,),
+                ).fetchall()
+                for taak, backend, poort in rij:
+                    if poort in poorten:
+                        return taak, backend
+                time.sleep(0.05)
+        raise AssertionError(f"no job for upload {upload} started writing within a minute")
+
+    def _wacht_op_taak(self, upload: int, *, na: int) -> int:
+        with self.db() as kijker:
+            for _ in range(3000):
+                rij = kijker.execute(
+                    "SELECT id, status FROM achtergrondtaken WHERE upload_id = %s AND id > %s"
+                    " ORDER BY id DESC LIMIT 1",
+                    (upload, na),
+                ).fetchone()
+                if rij and rij[1] in ("klaar", "mislukt"):
+                    return int(rij[0])
+                time.sleep(0.1)
+        raise AssertionError(f"the retried job of upload {upload} did not end within 5 minutes")
+
+    def _duur(self, taak: int) -> float:
+        with self.db() as verbinding:
+            rij = verbinding.execute(
+                "SELECT extract(epoch FROM klaar_op - gestart_op) FROM achtergrondtaken"
+                " WHERE id = %s",
+                (taak,),
+            ).fetchone()
+        return float(rij[0]) if rij else 0.0
+
+    def _taak(self, taak: int) -> tuple[str, str | None]:
+        with self.db() as verbinding:
+            status, resultaat = verbinding.execute(
+                "SELECT status, resultaat FROM achtergrondtaken WHERE id = %s", (taak,)
+            ).fetchone()  # type: ignore[misc]
+        return status, (resultaat or {}).get("melding")
+
+    def _beschikkingen(self, regeling: int) -> tuple[int, Decimal]:
+        with self.db() as verbinding:
+            aantal, som = verbinding.execute(
+                "SELECT count(b.id), COALESCE(SUM(b.bedrag), 0) FROM beschikkingen b"
+                " JOIN regelingjaren j ON j.id = b.regeling_jaar_id WHERE j.regeling_id = %s",
+                (regeling,),
+            ).fetchone()  # type: ignore[misc]
+        return int(aantal), Decimal(som)
+
+    def _upload_status(self, upload: int) -> str:
+        with self.db() as verbinding:
+            rij = verbinding.execute("SELECT status FROM uploads WHERE id = %s", (upload,))
+            return str(rij.fetchone()[0])  # type: ignore[index]
+
     def _bevestig_stil(self, poging: Poging) -> None:
         with contextlib.suppress(OSError):  # a killed worker ends the connection unanswered
             self.bevestig(poging.bevestig)
@@ -289,27 +430,70 @@ class Fouttest:
             time.sleep(0.1)
 
 
+def historische_regeling(omgeving: Omgeving) -> tuple[int, list[tuple[object, ...]]]:
+    """A scheme of ten years and fifteen purposes, and the rows of a historical import that
+    grants every municipality in the database an amount per purpose and year (more rows than
+    a request imports: a job does it)."""
+    from sqlalchemy import select
+
+    from gemeenten.models import Gemeente
+    from kern.db import db
+    from subsidies import services
+
+    jaren = range(2015, 2025)
+    doelen = [(f"doel_{i:02d}", f"Bestedingsdoel {i}", None) for i in range(1, 16)]
+    with omgeving.app().app_context():
+        regeling = services.maak_regeling(
+            naam="Versterkingsgelden (fouttest)",
+            grondslag="Kaderwet SZW-subsidies",
+            jaren=dict.fromkeys(jaren, Decimal("900000000.00")),
+            doelen=doelen,
+        )
+        db.session.commit()
+        gemeenten = db.session.execute(select(Gemeente).order_by(Gemeente.id)).scalars().all()
+        rijen: list[tuple[object, ...]] = [
+            ("toekenning", g.cbs_code, g.naam, jaar, code, 1000 + (g.id * 7 + jaar + i) % 9000)
+            for g in gemeenten
+            for jaar in jaren
+            for i, (code, _, _) in enumerate(doelen)
+        ]
+        return regeling.id, rijen
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--willekeurig", type=int, default=5, help="kills at random moments")
     parser.add_argument("--tabel", default="uploads", help="the table locked mid-way")
-    parser.add_argument("--gemeenten", type=int, default=20)
+    parser.add_argument("--gemeenten", type=int, default=25)
     parser.add_argument("--jaren", type=int, default=2)
     parser.add_argument("--workers", type=int)
     args = parser.parse_args()
 
-    with Omgeving(gemeenten=args.gemeenten, jaren=args.jaren, workers=args.workers) as omgeving:
+    snel = {"FLASK_TAKEN_HARTSLAG": "1", "FLASK_TAKEN_ONDERBROKEN_NA": str(ONDERBROKEN_NA)}
+    with Omgeving(
+        gemeenten=args.gemeenten, jaren=args.jaren, workers=args.workers, extra_env=snel
+    ) as omgeving:
         omgeving.vul()
         beschikking, cbs_code = beschikkingen_open(omgeving, 1)[0]
-        (account,) = omgeving.maak_accounts([("bench-fout@bench.example", "gemeente", cbs_code)])
+        regeling, rijen = historische_regeling(omgeving)
+        gemeente, officier = omgeving.maak_accounts(
+            [
+                ("bench-fout@bench.example", "gemeente", cbs_code),
+                ("bench-officier@bench.example", "beleidsmedewerker", None),
+            ]
+        )
         omgeving.start_gunicorn()
-        with omgeving.sessie() as sessie:
-            meld_aan(sessie, account.email, account.wachtwoord)
+        omgeving.start_verwerker()
+        with omgeving.sessie() as sessie, omgeving.sessie() as officier_sessie:
+            meld_aan(sessie, gemeente.email, gemeente.wachtwoord)
+            meld_aan(officier_sessie, officier.email, officier.wachtwoord)
             test = Fouttest(omgeving, sessie, beschikking)
             print("A worker killed during an upload's confirmation:")
             test.midden(args.tabel)
             test._wacht_op_workers()
             test.willekeurig(args.willekeurig)
+            print("The jobs' worker killed during a job (a historical import):")
+            test.taak(officier_sessie, regeling, rijen)
     for fout in test.fouten:
         print("FAIL:", fout)
     print("all checks passed" if not test.fouten else f"{len(test.fouten)} checks FAILED")

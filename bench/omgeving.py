@@ -109,6 +109,8 @@ class Omgeving:
     met_redis: bool = True
     logmap: Path | None = None
     gunicorn: subprocess.Popen[bytes] | None = None
+    verwerker: subprocess.Popen[bytes] | None = None  # `flask taken worker`, when started
+    extra_env: dict[str, str] = field(default_factory=dict)  # for gunicorn and the worker
     geheim: str = field(default_factory=lambda: secrets.token_urlsafe(48))
     wachtwoord: str = field(default_factory=lambda: secrets.token_urlsafe(18))
     _database_gemaakt: bool = False
@@ -137,6 +139,7 @@ class Omgeving:
         return self
 
     def __exit__(self, *_: object) -> None:
+        self.stop_verwerker()
         self.stop_gunicorn()
         self.leeg_redis()
         if self._database_gemaakt:
@@ -210,6 +213,10 @@ class Omgeving:
                 env["REDIS_URL"] = self.redis_url
             if self.workers:
                 env["WEB_CONCURRENCY"] = str(self.workers)
+            # The jobs' queue: Redis when it answers, else a SQLite file of this run's own.
+            assert self.logmap is not None
+            env["FLASK_TAKEN_SQLITE"] = str(self.logmap / "taken.sqlite")
+            env.update(self.extra_env)
         return env
 
     def start_gunicorn(self) -> None:
@@ -239,6 +246,34 @@ class Omgeving:
                     return
             time.sleep(0.3)
         raise SystemExit(f"gunicorn did not answer within 60 s; see {self.logmap}/gunicorn.log")
+
+    def start_verwerker(self) -> None:
+        """The background jobs' worker (`flask taken worker`), as ``make serve`` starts it."""
+        assert self.logmap is not None
+        log = open(self.logmap / "verwerker.log", "ab")  # noqa: SIM115 (open while it runs)
+        self.verwerker = subprocess.Popen(
+            [sys.executable, "-m", "flask", "taken", "worker"],
+            env=self.omgevingsvariabelen(),
+            cwd=PROJECT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+
+    def stop_verwerker(self, sein: int = signal.SIGTERM) -> None:
+        if self.verwerker is None:
+            return
+        proces, self.verwerker = self.verwerker, None
+        if proces.poll() is None:
+            proces.send_signal(sein)
+            try:
+                proces.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proces.kill()
+                proces.wait()
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proces.pid, signal.SIGKILL)
 
     def workers_pids(self) -> list[int]:
         """The worker processes of our gunicorn master (its children)."""

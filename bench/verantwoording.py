@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 VERANTWOORDING = re.compile(r"^/versterkingsgelden/verantwoordingen/(\d+)$")
 UPLOAD = re.compile(r"/uploads/(\d+)$")
-FORMULIER = re.compile(r'<form[^>]*action="([^"]*/(inlezen|opnieuw))"[^>]*>(.*?)</form>', re.DOTALL)
+FORMULIER = re.compile(r'<form[^>]*action="([^"]*/([\w-]+))"[^>]*>(.*?)</form>', re.DOTALL)
 VELD = re.compile(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"')
 
 # The template's layout (`subsidies.verantwoording_import.basis`), read without importing the
@@ -52,8 +52,8 @@ def vul_in(sjabloon: bytes, rng: random.Random) -> Ingevuld:
 
 
 def formulier(html: str, stap: str) -> tuple[str, dict[str, str]] | None:
-    """The action and hidden fields of the upload page's form for ``stap`` (``inlezen``:
-    confirm, ``opnieuw``: check again), if the page has one."""
+    """The action and hidden fields of the upload page's form for ``stap`` (the last part of
+    its address: ``inlezen`` confirms a return, ``opnieuw`` checks it again), if it has one."""
     for actie, gevonden, inhoud in FORMULIER.findall(html):
         if gevonden == stap:
             return actie.replace("&amp;", "&"), dict(VELD.findall(inhoud))
