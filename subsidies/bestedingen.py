@@ -16,12 +16,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import contains_eager
 
 from gemeenten.models import Gemeente
 from kern.db import db
-from subsidies import overzicht
+from subsidies import demo, overzicht
 from subsidies.models import (
     NUL,
     Beschikking,
@@ -142,20 +142,61 @@ def _doelen(regeling_ids: set[int]) -> list[Doel]:
 
 
 def samenvatting(filter: Filter, vandaag: date) -> Samenvatting:
+    """Every decision under the filter, in the order of `VOLGORDE`."""
     ids = select(Beschikking.id).select_from(Beschikking)
     beschikkingen = overzicht.laad(Beschikking.id.in_(_gefilterd(ids, filter)), met_regeling=True)
-    beschikkingen.sort(key=_volgorde)
     doelen = _doelen({b.regeling_jaar.regeling_id for b in beschikkingen})
+    rijen = rijen_van(beschikkingen, doelen, vandaag)
+    return Samenvatting(doelen, rijen, overzicht.totalen([r.cijfers for r in rijen]))
+
+
+def rijen_van(beschikkingen: list[Beschikking], doelen: list[Doel], vandaag: date) -> list[Rij]:
+    """The rows of these decisions (loaded by `overzicht.laad` with their scheme), in the order
+    of `VOLGORDE`."""
     code_van = {doel_id: d.code for d in doelen for doel_id in d.ids}
     rijen = []
-    for beschikking in beschikkingen:
+    for beschikking in sorted(beschikkingen, key=_volgorde):
         cijfers = overzicht.rij(beschikking, vandaag)
         per_code: dict[str, Decimal] = {}
         for doel_id, bedrag in cijfers.besteed_per_doel.items():
             code = code_van[doel_id]
             per_code[code] = per_code.get(code, NUL) + bedrag
         rijen.append(Rij(cijfers, per_code))
-    return Samenvatting(doelen, rijen, overzicht.totalen([r.cijfers for r in rijen]))
+    return rijen
+
+
+@dataclass(frozen=True)
+class Stand:
+    """The summary's figures over the whole filter, without its rows: plain values, kept per
+    data version (`kern.cache`) while the page shows one page of rows."""
+
+    doelen: list[Doel]
+    aantal: int
+    totalen: overzicht.Totalen
+    besteed_per_code: dict[str, Decimal]
+    nabetalingen_en_terugvorderingen: Decimal
+    is_demo: bool  # the demo scheme is among them
+
+    def besteed_totaal(self, doel: Doel) -> Decimal:
+        return self.besteed_per_code[doel.code]
+
+
+def stand(filter: Filter, vandaag: date) -> Stand:
+    sv = samenvatting(filter, vandaag)
+    return Stand(
+        doelen=sv.doelen,
+        aantal=len(sv.rijen),
+        totalen=sv.totalen,
+        besteed_per_code={d.code: sv.besteed_totaal(d) for d in sv.doelen},
+        nabetalingen_en_terugvorderingen=sv.nabetalingen_en_terugvorderingen,
+        is_demo=any(demo.is_demo(r.beschikking.regeling_jaar.regeling) for r in sv.rijen),
+    )
+
+
+def beschikkingen(filter: Filter) -> Select[Any]:
+    """The decisions under the filter in the order of `VOLGORDE`, to take a page of."""
+    query: Select[Any] = _gefilterd(select(Beschikking), filter)
+    return query.order_by(*VOLGORDE)
 
 
 # --- Details and payments, streamed ---------------------------------------------------------

@@ -10,16 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import request
+from flask import render_template, request
 from werkzeug.wrappers import Response
 
 from gemeenten import services as gemeenten
 from gemeenten.models import Gemeente
-from kern import export, tijd
+from kern import cache, export, tijd
 from kern.accounts.access import ALLE_ROLLEN, MINISTERIE, toegang
 from kern.export import Kolom, Soort, exporteerbaar
-from subsidies import bestedingen, betalingen, demo, overzicht
+from kern.paginering import pagina_van
+from subsidies import bestedingen, betalingen, overzicht
 from subsidies.forms.betalingen import BestedingenFilterForm
+from subsidies.models import Beschikking
 from subsidies.views import bp
 
 TOEGEKEND_UITLEG = (
@@ -80,18 +82,33 @@ def _toon(
     gemeente: Gemeente | None = None,
 ) -> str | Response:
     vandaag = tijd.vandaag()
-    samenvatting = bestedingen.samenvatting(filter, vandaag)
     filters = form.gekozen()
     if gemeente is not None:
         filters.insert(0, ("Gemeente", f"{gemeente.label}, met haar voorgangers"))
-    return export.toon(
+    if export.gevraagd_formaat() is not None:
+        samenvatting = bestedingen.samenvatting(filter, vandaag)
+        return export.toon(
+            "subsidies/bestedingen.html",
+            bestedingsexport(filter, samenvatting, filters, _bestandsnaam(form, naam_deel)),
+        )
+    # The figures over the whole filter, kept per data version; the rows a page at a time.
+    stand = cache.bewaard(
+        "bestedingen",
+        {"filter": filter, "vandaag": vandaag},
+        lambda: bestedingen.stand(filter, vandaag),
+    )
+    pagina = pagina_van(bestedingen.beschikkingen(filter))
+    geladen = overzicht.laad(Beschikking.id.in_([b.id for b in pagina.items]), met_regeling=True)
+    return render_template(
         "subsidies/bestedingen.html",
-        bestedingsexport(filter, samenvatting, filters, _bestandsnaam(form, naam_deel)),
         form=form,
-        sv=samenvatting,
+        stand=stand,
+        rijen=bestedingen.rijen_van(geladen, stand.doelen, vandaag),
+        pagina=pagina,
+        # What a page link keeps: the filters as typed.
+        argumenten={v.name: request.args[v.name] for v in form if request.args.get(v.name)},
         gemeente=gemeente,
         vandaag=vandaag,
-        is_demo=any(demo.is_demo(r.beschikking.regeling_jaar.regeling) for r in samenvatting.rijen),
     )
 
 

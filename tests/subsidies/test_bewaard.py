@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import re
 import uuid
 import zlib
 from datetime import date
@@ -14,6 +15,8 @@ from decimal import Decimal
 import brotli
 import pytest
 
+from kern import paginering
+from kern.accounts.models import Rol
 from kern.cache import cache
 from subsidies import services
 from subsidies.models import BetalingSoort
@@ -196,3 +199,59 @@ def test_csv_is_compressed_and_xlsx_is_not(officier, jaar):
     assert xlsx.status_code == 200
     assert "Content-Encoding" not in xlsx.headers
     assert xlsx.data[:2] == b"PK"  # the zip file itself
+
+
+# --- The spending summary -------------------------------------------------------------------
+
+BESTEDINGEN = "/versterkingsgelden/bestedingen"
+
+
+def _samenvatting(antwoord) -> tuple[list[str], str]:
+    """The recipients of the summary's rows on this page, and the text of its totals."""
+    tabel = re.search(r'<table class="tabel" id="samenvatting">(.*?)</table>', antwoord.text, re.S)
+    assert tabel is not None
+    namen = [tekst(n) for n in re.findall(r'<th scope="row">([^<]*)</th>', tabel[1])]
+    voet = re.search(r"<tfoot>(.*?)</tfoot>", tabel[1], re.S)
+    assert voet is not None
+    return [n for n in namen if not n.startswith("Totaal")], tekst(voet[1])
+
+
+def test_the_summary_pages_its_rows_and_totals_all_of_them(financien, jaar, monkeypatch):
+    monkeypatch.setattr(paginering, "PER_PAGINA", 1)
+
+    eerste, tweede = financien.get(BESTEDINGEN), financien.get(f"{BESTEDINGEN}?pagina=2")
+
+    assert _samenvatting(eerste)[0] == ["Amsterdam"]
+    assert _samenvatting(tweede)[0] == ["Rotterdam"]
+    for pagina in (eerste, tweede):
+        assert "€\xa0180.000,00" in _samenvatting(pagina)[1]  # 100,000 + 80,000
+        assert "2 beschikkingen" in tekst(pagina)
+    assert financien.get(f"{BESTEDINGEN}?pagina=3").status_code == 404
+    jaar_id = financien.get(f"{BESTEDINGEN}?van=2015&pagina=2")
+    assert 'href="/versterkingsgelden/bestedingen?van=2015&amp;pagina=1" rel="prev"' in jaar_id.text
+
+
+def test_the_summary_is_kept_and_a_change_is_on_the_next_request(financien, jaar):
+    financien.get(BESTEDINGEN)
+    with telling() as bewaard:
+        financien.get(BESTEDINGEN)
+    assert not any("IN (SELECT beschikkingen.id" in s for s in bewaard), "computed again"
+
+    _betaal(jaar.beschikkingen[0], "25000.00")
+
+    assert "€\xa025.000,00" in _samenvatting(financien.get(BESTEDINGEN))[1]
+
+
+def test_a_municipalitys_summary_is_its_own_whatever_was_kept(financien, login_as, jaar):
+    amsterdam = jaar.beschikkingen[0].gemeente
+    assert "€\xa0180.000,00" in _samenvatting(financien.get(BESTEDINGEN))[1]
+    klerk = login_as(Rol.GEMEENTE, gemeente=amsterdam)
+
+    eigen = klerk.get(f"/versterkingsgelden/gemeenten/{amsterdam.cbs_code}/bestedingen")
+
+    namen, totalen = _samenvatting(eigen)
+    assert namen == ["Amsterdam"]
+    assert "€\xa0100.000,00" in totalen
+    assert "180.000" not in eigen.text
+    assert "Rotterdam" not in eigen.text
+    assert klerk.get("/versterkingsgelden/gemeenten/GM0599/bestedingen").status_code == 404
