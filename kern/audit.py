@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextvars
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
@@ -166,21 +166,77 @@ def _schrijf(actie: str) -> Any:
         wijzigingen = {**_wijzigingen(obj, actie), **_relaties(obj, actie)}
         if actie == "gewijzigd" and not wijzigingen:
             return
-        gebruiker_id, door = _wie()
+        object_id = mapper.primary_key_from_instance(obj)[0]
         connection.execute(
-            insert(AuditRegel),
-            {
-                "tijdstip": utcnow(),
-                "gebruiker_id": gebruiker_id,
-                "door": door,
-                "soort": obj.__audit_soort__,
-                "object_id": mapper.primary_key_from_instance(obj)[0],
-                "actie": actie,
-                "wijzigingen": wijzigingen,
-            },
+            insert(AuditRegel), regels([(obj.__audit_soort__, object_id, actie, wijzigingen)])
         )
 
     return luisteraar
+
+
+# --- The same entries for rows written in bulk (`insert(Model)` with a list of rows) ---------
+
+Entry = tuple[str, int, str, dict[str, list[Any]]]  # soort, object id, actie, wijzigingen
+
+
+def regels(entries: Iterable[Entry]) -> list[dict[str, Any]]:
+    """The rows of `AuditRegel` for ``entries``, attributed as the listener attributes them
+    (`als`, the signed-in user, or "systeem")."""
+    gebruiker_id, door = _wie()
+    tijdstip = utcnow()
+    return [
+        {
+            "tijdstip": tijdstip,
+            "gebruiker_id": gebruiker_id,
+            "door": door,
+            "soort": soort,
+            "object_id": object_id,
+            "actie": actie,
+            "wijzigingen": wijzigingen,
+        }
+        for soort, object_id, actie, wijzigingen in entries
+    ]
+
+
+def schrijf(entries: Iterable[Entry]) -> None:
+    """Write the entries of changes made without the ORM's unit of work, in one insert."""
+    from kern.db import db
+
+    rijen = regels(entries)
+    if rijen:
+        db.session.execute(insert(AuditRegel), rijen)
+
+
+def kolomnamen(model: type) -> list[str]:
+    """The mapped columns of ``model`` an entry names: all but the id, in the mapper's order."""
+    kolommen: Iterable[Any] = inspect(model).column_attrs
+    return [kolom.key for kolom in kolommen if kolom.key != "id"]
+
+
+def aangemaakt(model: type, waarden: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """What the listener records for a new row of ``model`` whose columns are ``waarden``
+    (every mapped column but the id)."""
+    return {naam: [None, _tekst(waarden[naam])] for naam in kolomnamen(model)}
+
+
+def verwijderd(model: type, waarden: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """What the listener records for a removed row."""
+    return {naam: [_tekst(waarden[naam]), None] for naam in kolomnamen(model)}
+
+
+def gewijzigd(oud: Mapping[str, Any], nieuw: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """What the listener records for a changed row: the columns of ``nieuw`` whose value
+    differs from ``oud`` (the version column is never among them: the ORM sets it itself)."""
+    return {
+        naam: [_tekst(oud[naam]), _tekst(waarde)]
+        for naam, waarde in nieuw.items()
+        if oud[naam] != waarde
+    }
+
+
+def labels(objecten: Iterable[Any]) -> list[str]:
+    """A collection as `__audit_relaties__` records it: its members' labels, sorted."""
+    return sorted(_label(o) for o in objecten)
 
 
 # Mapper events, not session events: they also see rows that a delete-orphan cascade removes

@@ -27,6 +27,7 @@ import contextvars
 import dataclasses
 import os
 import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -283,6 +284,25 @@ def app(
         if sqlite_sjabloon is None and _schema_compleet():
             _tabellen_legen()
         _db.engine.dispose()
+
+
+@pytest.fixture
+def lege_database(app: Flask, tmp_path: Path) -> Iterator[str]:
+    """The URL of a second, empty database of the same kind as the suite's."""
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "postgresql":
+        yield f"sqlite:///{tmp_path / 'tweede.sqlite'}"
+        return
+    naam = f"{url.database}_tweede_{uuid.uuid4().hex[:8]}"
+    beheer = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with beheer.connect() as verbinding:
+        verbinding.execute(text(f'CREATE DATABASE "{naam}"'))
+    try:
+        yield url.set(database=naam).render_as_string(hide_password=False)
+    finally:
+        with beheer.connect() as verbinding:
+            verbinding.execute(text(f'DROP DATABASE IF EXISTS "{naam}" WITH (FORCE)'))
+        beheer.dispose()
 
 
 @pytest.fixture

@@ -1,12 +1,12 @@
-"""The import: the staged rows through the services, in the caller's one transaction.
+"""The import of the staged rows, in the caller's one transaction: set-based (`bulk`), or
+row by row through the services (`per_rij=True`: the reference the bulk path is compared with).
 
 `Resultaat` says what an import did, or (`gevolgen`) what it would do.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 
@@ -18,21 +18,18 @@ from kern.db import db
 from kern.formatting import getal
 from kern.uploads import Upload
 from subsidies import services
+from subsidies.historische_import import bulk
 from subsidies.historische_import.basis import (
-    BETALING,
     GEWIJZIGD,
     NIEUW,
-    TOEKENNING,
-    VASTSTELLING,
     Voortgang,
-    Wijziging,
     beschikkingen_van,
     euro,
-    euro_of_open,
     hoort_bij,
     kenmerk,
 )
 from subsidies.historische_import.controle import verouderd
+from subsidies.historische_import.werk import GemeenteJaar, Resultaat, Toekenning, Werk, verzamel
 from subsidies.models import (
     Beschikking,
     BetalingSoort,
@@ -41,39 +38,7 @@ from subsidies.models import (
     VerantwoordingStatus,
 )
 
-
-@dataclass
-class Resultaat:
-    """What an import did (or, in `upload.gegevens["gevolgen"]`, what it would do)."""
-
-    beschikkingen_nieuw: int = 0
-    beschikkingen_gewijzigd: int = 0
-    betalingen: int = 0
-    verantwoordingen: int = 0
-    vaststellingen: int = 0
-
-    def __str__(self) -> str:
-        """``1 nieuwe beschikking, 0 gewijzigde beschikkingen, 2 betalingen en ...`` (the
-        settlements only when there are any)."""
-        delen = [
-            _aantal(self.beschikkingen_nieuw, "nieuwe beschikking", "nieuwe beschikkingen"),
-            _aantal(
-                self.beschikkingen_gewijzigd, "gewijzigde beschikking", "gewijzigde beschikkingen"
-            ),
-            _aantal(self.betalingen, "betaling", "betalingen"),
-            _aantal(
-                self.verantwoordingen,
-                "nieuwe versie van een verantwoording",
-                "nieuwe versies van verantwoordingen",
-            ),
-        ]
-        if self.vaststellingen:
-            delen.append(_aantal(self.vaststellingen, "vaststelling", "vaststellingen"))
-        return ", ".join(delen[:-1]) + " en " + delen[-1]
-
-
-def _aantal(aantal: int, enkelvoud: str, meervoud: str) -> str:
-    return f"{getal(aantal)} {enkelvoud if aantal == 1 else meervoud}"
+__all__ = ["Resultaat", "gevolgen", "importeer", "ingelezen", "te_importeren"]
 
 
 def gevolgen(upload: Upload) -> Resultaat:
@@ -87,52 +52,6 @@ def ingelezen(upload: Upload) -> Resultaat | None:
     return None if gedaan is None else Resultaat(**gedaan)
 
 
-GemeenteJaar = tuple[str, int]  # a CBS code and a year: one decision of the scheme
-
-
-@dataclass
-class _Toekenning:
-    """A decision's staged grant rows: its amounts per purpose, or its total (None: not yet
-    set), and its own fields where the file gives them."""
-
-    doelbedragen: dict[int, Decimal] = field(default_factory=dict)
-    met_totaal: bool = False
-    totaal: Decimal | None = None
-    datum: date | None = None
-    kenmerk: str | None = None
-    regio: str | None = None
-    deelnemers: tuple[str, ...] | None = None
-    regels: int = 0
-
-    def neem_op(self, wijziging: Wijziging, doel_id: int | None) -> None:
-        if doel_id is None:
-            self.met_totaal, self.totaal = True, euro_of_open(wijziging.bedrag)
-        else:
-            self.doelbedragen[doel_id] = euro(wijziging.bedrag or 0)
-        self.datum = wijziging.datum or self.datum
-        self.kenmerk = wijziging.kenmerk or self.kenmerk
-        self.regio = wijziging.regio or self.regio
-        self.deelnemers = wijziging.deelnemers or self.deelnemers
-        self.regels += 1
-
-
-@dataclass
-class _Werk:
-    """The staged rows gathered per decision, in the order the import applies them."""
-
-    toekenningen: dict[GemeenteJaar, _Toekenning] = field(
-        default_factory=lambda: defaultdict(_Toekenning)
-    )  # per decision
-    betalingen: list[Wijziging] = field(default_factory=list)
-    bestedingen: dict[GemeenteJaar, dict[int, services.Besteding]] = field(
-        default_factory=lambda: defaultdict(dict)
-    )  # per decision, the whole return to submit, per doel id
-    bestedingsregels: dict[GemeenteJaar, int] = field(
-        default_factory=lambda: defaultdict(int)
-    )  # per decision, the staged spending rows (for the progress bar)
-    vaststellingen: list[Wijziging] = field(default_factory=list)
-
-
 def importeer(
     regeling: Regeling,
     upload: Upload,
@@ -141,12 +60,16 @@ def importeer(
     versie: int | None,
     vandaag: date,
     voortgang: Voortgang | None = None,
+    per_rij: bool = False,
 ) -> Resultaat:
-    """Import the staged rows through the services. Flushes; the caller commits once.
+    """Import the staged rows. Flushes; the caller commits once.
 
-    Raises `services.SubsidieFout` (nothing of the file may then be kept: the caller rolls
-    back) when the upload changed, is not checked, or anything of the scheme changed since the
-    check; and whatever a service refuses.
+    The whole file is checked in memory against the services' rules and written in bulk
+    (`bulk`); with ``per_rij`` each decision, payment and return goes through the services one
+    call at a time instead, with the same result (compared in the tests). Raises
+    `services.SubsidieFout` (nothing of the file may then be kept: the caller rolls back) when
+    the upload changed, is not checked, or anything of the scheme changed since the check; and
+    whatever a service's rule refuses.
     """
     if not hoort_bij(upload, regeling):
         raise services.SubsidieFout("Deze upload hoort niet bij deze regeling.")
@@ -159,10 +82,21 @@ def importeer(
             "niets ingelezen; laat het bestand opnieuw controleren."
         )
     bestaand = {(b.gemeente.cbs_code, b.regeling_jaar.jaar): b for b in beschikkingen_van(regeling)}
-    werk = _verzamel(regeling, upload, bestaand)
+    werk = verzamel(regeling, upload, bestaand)
     voortgang = voortgang or (lambda _: None)
-    resultaat = Resultaat()
     reden = f"Historische import van {upload.bestandsnaam} (upload {upload.id})."
+    if not per_rij:
+        return bulk.lees_in(
+            regeling,
+            werk,
+            bestaand,
+            door=door,
+            vandaag=vandaag,
+            reden=reden,
+            vooraf=lambda resultaat: _markeer(upload, resultaat, door),
+            voortgang=voortgang,
+        )
+    resultaat = Resultaat()
     _ken_toe(
         regeling,
         werk,
@@ -176,48 +110,20 @@ def importeer(
     _betaal(werk, bestaand, resultaat, voortgang)
     _dien_in(werk, bestaand, resultaat, door, voortgang)
     _stel_vast(werk, bestaand, resultaat, door, voortgang)
+    _markeer(upload, resultaat, door)
+    return resultaat
+
+
+def _markeer(upload: Upload, resultaat: Resultaat, door: str) -> None:
     upload.gegevens = {**upload.gegevens, "resultaat": asdict(resultaat)}
     uploads.markeer_geimporteerd(
         upload, door=door, resultaat=f"{getal(te_importeren(upload))} regels ingelezen"
     )
-    return resultaat
-
-
-def _verzamel(
-    regeling: Regeling, upload: Upload, bestaand: dict[GemeenteJaar, Beschikking]
-) -> _Werk:
-    """The staged rows (only what is new or changes something), per decision."""
-    doelen = {d.code: d for d in regeling.doelen}
-    werk = _Werk()
-    for _rij, gegevens in uploads.gestaged(upload):
-        wijziging = Wijziging.van_json(gegevens)
-        groep = (wijziging.cbs, wijziging.jaar)
-        if wijziging.soort == TOEKENNING:
-            doel_id = None if wijziging.doel is None else doelen[wijziging.doel].id
-            werk.toekenningen[groep].neem_op(wijziging, doel_id)
-        elif wijziging.soort == BETALING:
-            werk.betalingen.append(wijziging)
-        elif wijziging.soort == VASTSTELLING:
-            werk.vaststellingen.append(wijziging)
-        else:
-            if groep not in werk.bestedingen and (vorige := bestaand.get(groep)) is not None:
-                # The purposes the file left as they were are as the latest return has them
-                # (the check compared the file with it, and nothing changed since).
-                laatste = vorige.laatste_verantwoording
-                for regel in laatste.regels if laatste else []:
-                    werk.bestedingen[groep][regel.doel_id] = services.Besteding(
-                        regel.besteed_in_jaar, regel.besteed_cumulatief
-                    )
-            werk.bestedingen[groep][doelen[wijziging.doel or ""].id] = services.Besteding(
-                euro(wijziging.bedrag or 0), euro(wijziging.cumulatief or 0)
-            )
-            werk.bestedingsregels[groep] += 1
-    return werk
 
 
 def _ken_toe(
     regeling: Regeling,
-    werk: _Werk,
+    werk: Werk,
     bestaand: dict[GemeenteJaar, Beschikking],
     resultaat: Resultaat,
     *,
@@ -268,7 +174,7 @@ def _beschik(
     regeling: Regeling,
     regeling_jaar: RegelingJaar,
     gemeente: Gemeente,
-    toekenning: _Toekenning,
+    toekenning: Toekenning,
     deelnemers: list[Gemeente],
     *,
     door: str,
@@ -302,7 +208,7 @@ def _beschik(
 
 def _wijzig(
     beschikking: Beschikking,
-    toekenning: _Toekenning,
+    toekenning: Toekenning,
     deelnemers: list[Gemeente] | None,
     *,
     door: str,
@@ -336,7 +242,7 @@ def _wijzig(
 
 
 def _betaal(
-    werk: _Werk,
+    werk: Werk,
     bestaand: dict[GemeenteJaar, Beschikking],
     resultaat: Resultaat,
     voortgang: Voortgang,
@@ -357,7 +263,7 @@ def _betaal(
 
 
 def _dien_in(
-    werk: _Werk,
+    werk: Werk,
     bestaand: dict[GemeenteJaar, Beschikking],
     resultaat: Resultaat,
     door: str,
@@ -380,7 +286,7 @@ def _dien_in(
 
 
 def _stel_vast(
-    werk: _Werk,
+    werk: Werk,
     bestaand: dict[GemeenteJaar, Beschikking],
     resultaat: Resultaat,
     door: str,

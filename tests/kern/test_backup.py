@@ -4,8 +4,6 @@ only into an empty database and checked there, table by table, against that mani
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,25 +14,6 @@ from kern import backup as backups
 from kern import uploads
 
 POSTGRES = "postgresql"
-
-
-@pytest.fixture
-def lege_database(app, tmp_path) -> Iterator[str]:
-    """The URL of a second, empty database of the same kind as the suite's."""
-    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    if url.get_backend_name() != POSTGRES:
-        yield f"sqlite:///{tmp_path / 'hersteld.sqlite'}"
-        return
-    naam = f"{url.database}_herstel_{uuid.uuid4().hex[:8]}"
-    beheer = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with beheer.connect() as verbinding:
-        verbinding.execute(sa.text(f'CREATE DATABASE "{naam}"'))
-    try:
-        yield url.set(database=naam).render_as_string(hide_password=False)
-    finally:
-        with beheer.connect() as verbinding:
-            verbinding.execute(sa.text(f'DROP DATABASE IF EXISTS "{naam}" WITH (FORCE)'))
-        beheer.dispose()
 
 
 def afdruk(database_url: str) -> backups.Vingerafdruk:

@@ -32,6 +32,11 @@ from tests.formulieren import formulier
 from tests.kern.factories import maak_gebruiker
 from tests.subsidies.factories import maak_verantwoording
 from tests.subsidies.test_excel_upload import ingevuld, stuur
+from tests.subsidies.test_historische_import import (
+    AMSTERDAM_2015,
+    upload_via_formulier,
+    werkmap,
+)
 
 CONFLICT = "Iemand anders heeft dit intussen gewijzigd"
 
@@ -231,3 +236,30 @@ def test_two_confirms_of_one_upload(tegelijk, beschikking, login_as):
         (eerste.id, "gewijzigd"),  # replaced by the new version
         (tweede.id, "aangemaakt"),
     ]
+
+
+def test_two_confirms_of_one_historical_import(tegelijk, officieren, regeling_2015_2016):
+    """Two officers confirm the same history at once: it is imported once, set-based, by one of
+    them; the other is told someone else was first, and nothing of theirs is kept."""
+    (_, eerste), _ = officieren
+    geupload = upload_via_formulier(eerste, regeling_2015_2016, werkmap(*AMSTERDAM_2015))
+    assert geupload.status_code == 302
+    pagina = geupload.headers["Location"]
+    bevestig = [formulier(c.get(pagina).text, "/bevestigen", pagina) for _, c in officieren]
+    upload = database.session.execute(sa.select(Upload)).scalar_one()
+    assert upload.status is UploadStatus.GECONTROLEERD
+    voor = laatste_audit_id()
+
+    antwoorden = tegelijk(
+        *((c, f.actie, f.velden) for (_, c), f in zip(officieren, bevestig, strict=True))
+    )
+
+    winnaar = een_winnaar(antwoorden)
+    beschikkingen = database.session.execute(sa.select(Beschikking)).scalars().all()
+    assert [(b.bedrag, len(b.betalingen), len(b.verantwoordingen)) for b in beschikkingen] == [
+        (Decimal("175000.00"), 1, 1)
+    ]
+    assert database.session.get(Upload, upload.id).status is UploadStatus.GEIMPORTEERD
+    nieuw = audit_sinds(voor)
+    assert {r.door for r in nieuw} == {officieren[winnaar][0]}
+    assert [r.actie for r in nieuw if r.soort == "beschikking"] == ["aangemaakt", "gewijzigd"]

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from gemeenten.models import Gemeente
 from kern import uploads
@@ -20,6 +21,7 @@ from kern.excel import ExcelFout
 from kern.excel.foutwerkmap import foutwerkmap
 from kern.uploads import Upload, UploadStatus
 from subsidies import historische_import, services
+from subsidies.historische_import import bulk
 from subsidies.historische_import.controle import Controle
 from subsidies.models import (
     Beschikking,
@@ -263,31 +265,65 @@ def test_a_second_file_that_changes_one_amount_amends_the_decision(
 
 
 @pytest.mark.csrf
-def test_a_failure_halfway_keeps_nothing_of_the_file(db, regeling_2015_2016, officier, monkeypatch):
+def test_a_refusal_halfway_keeps_nothing_of_the_file(db, regeling_2015_2016, officier, monkeypatch):
+    """The file is checked against the services' rules as a whole before anything is written:
+    a rule refusing the second payment refuses the file, with its message."""
     rijen = [
         *AMSTERDAM_2015,
         *toekenningen("GM0599", "Rotterdam", 2015, 10_000, 10_000, 10_000),
         ["betaling", "GM0599", "Rotterdam", 2015, None, 5_000, None, "01-12-2015"],
     ]
     pagina = upload_via_formulier(officier, regeling_2015_2016, werkmap(*rijen)).location
-    echte = services.plan_betaling
+    echte = services.plannen_geweigerd
     aanroepen = []
 
-    def plan_betaling_tot_de_tweede(*args, **kwargs):
+    def geweigerd_bij_de_tweede(*args, **kwargs):
         aanroepen.append(1)
         if len(aanroepen) == 2:
-            raise services.SubsidieFout("De betaalserver is onbereikbaar.")
+            return "De betaalserver is onbereikbaar."
         return echte(*args, **kwargs)
 
-    monkeypatch.setattr(services, "plan_betaling", plan_betaling_tot_de_tweede)
+    monkeypatch.setattr(services, "plannen_geweigerd", geweigerd_bij_de_tweede)
 
     antwoord = bevestig(officier, pagina)
 
     assert antwoord.status_code == 400
     assert "De betaalserver is onbereikbaar." in html(antwoord)
     assert len(aanroepen) == 2
+    _niets_ingelezen(db)
+
+
+@pytest.mark.csrf
+def test_the_database_failing_while_writing_keeps_nothing_of_the_file(
+    db, regeling_2015_2016, officier, monkeypatch
+):
+    """The decisions are written, then the database goes away before the payments are."""
+    pagina = upload_via_formulier(officier, regeling_2015_2016, werkmap(*AMSTERDAM_2015)).location
+    echte = bulk.Inlezing._voeg_in
+
+    def weg_bij_de_betalingen(self, model, **kwargs):
+        if model is Betaling:
+            raise OperationalError("INSERT INTO betalingen", {}, Exception("verbinding verbroken"))
+        return echte(self, model, **kwargs)
+
+    monkeypatch.setattr(bulk.Inlezing, "_voeg_in", weg_bij_de_betalingen)
+
+    antwoord = bevestig(officier, pagina)
+
+    assert antwoord.status_code == 503
+    _niets_ingelezen(db)
+
+
+def _niets_ingelezen(db) -> None:
     for model in (Beschikking, Betaling, Verantwoording):
         assert db.session.execute(select(func.count(model.id))).scalar_one() == 0
+    soorten = ["beschikking", "doelbedrag", "betaling", "verantwoording", "vaststelling"]
+    assert (
+        db.session.execute(
+            select(func.count(AuditRegel.id)).where(AuditRegel.soort.in_(soorten))
+        ).scalar_one()
+        == 0
+    )
     upload = db.session.execute(select(Upload)).scalar_one()
     assert upload.status is UploadStatus.GECONTROLEERD
     assert upload.geimporteerd_op is None

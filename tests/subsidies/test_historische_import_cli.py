@@ -118,11 +118,11 @@ def test_an_invalid_file_prints_every_message_and_exits_1(runner, opties, pad):
     assert aantal(Beschikking) == 0
 
 
-def test_a_failing_service_keeps_nothing_and_exits_1(db, runner, opties, pad, monkeypatch):
+def test_a_refusing_service_keeps_nothing_and_exits_1(db, runner, opties, pad, monkeypatch):
     def kapot(*args, **kwargs):
-        raise services.SubsidieFout("De betaalserver is onbereikbaar.")
+        return "De betaalserver is onbereikbaar."
 
-    monkeypatch.setattr(services, "registreer_betaling", kapot)
+    monkeypatch.setattr(services, "plannen_geweigerd", kapot)
 
     resultaat = importeer(runner, pad(werkmap(*AMSTERDAM_2015)), **opties, bevestig=True)
 
