@@ -199,12 +199,14 @@ def regels(entries: Iterable[Entry]) -> list[dict[str, Any]]:
 
 
 def schrijf(entries: Iterable[Entry]) -> None:
-    """Write the entries of changes made without the ORM's unit of work, in one insert."""
+    """Write the entries of changes made without the ORM's unit of work, in one insert; the
+    transaction then raises the data version when it commits, as after a flush of them."""
     from kern.db import db
 
     rijen = regels(entries)
     if rijen:
         db.session.execute(insert(AuditRegel), rijen)
+        db.session.info[_GEWIJZIGD] = True
 
 
 def kolomnamen(model: type) -> list[str]:

@@ -142,14 +142,14 @@ def test_a_refusal_in_the_job_fails_it_with_the_reason_and_keeps_nothing(
     db, regeling_2015_2016, officier, groot, monkeypatch
 ):
     pagina = upload_via_formulier(officier, regeling_2015_2016, werkmap(*AMSTERDAM_2015)).location
-    echte = services.plan_betaling
+    echte = services.plannen_geweigerd  # a rule the set-based import asks of every payment
 
     def onbereikbaar(*args, **kwargs):
-        raise services.SubsidieFout("De betaalserver is onbereikbaar.")
+        return "De betaalserver is onbereikbaar."
 
-    monkeypatch.setattr(services, "plan_betaling", onbereikbaar)
+    monkeypatch.setattr(services, "plannen_geweigerd", onbereikbaar)
     bevestig(officier, pagina)
-    monkeypatch.setattr(services, "plan_betaling", echte)
+    monkeypatch.setattr(services, "plannen_geweigerd", echte)
 
     na = officier.get(pagina)
     assert "Het inlezen (gestart " in tekst(na)
