@@ -248,6 +248,21 @@ event.listen(Geaudit, "after_update", _schrijf("gewijzigd"), propagate=True)
 event.listen(Geaudit, "after_delete", _schrijf("verwijderd"), propagate=True)
 
 
+def _van(objecten: Iterable[tuple[str, int]]) -> sa.ColumnElement[bool]:
+    """The entries of these objects ((soort, id) each), as a condition."""
+    per_soort: dict[str, set[int]] = {}
+    for soort, object_id in objecten:
+        per_soort.setdefault(soort, set()).add(object_id)
+    if not per_soort:
+        return sa.false()
+    return sa.or_(
+        *(
+            sa.and_(AuditRegel.soort == soort, AuditRegel.object_id.in_(sorted(ids)))
+            for soort, ids in per_soort.items()
+        )
+    )
+
+
 def historie_van(
     objecten: Iterable[tuple[str, int]],
 ) -> dict[tuple[str, int], list[AuditRegel]]:
@@ -255,23 +270,41 @@ def historie_van(
     from kern.db import db
 
     objecten = list(objecten)
-    per_soort: dict[str, set[int]] = {}
-    for soort, object_id in objecten:
-        per_soort.setdefault(soort, set()).add(object_id)
     uit: dict[tuple[str, int], list[AuditRegel]] = {obj: [] for obj in objecten}
-    if not per_soort:
+    if not objecten:
         return uit
-    voorwaarde = sa.or_(
-        *(
-            sa.and_(AuditRegel.soort == soort, AuditRegel.object_id.in_(sorted(ids)))
-            for soort, ids in per_soort.items()
-        )
-    )
     for regel in db.session.execute(
-        sa.select(AuditRegel).where(voorwaarde).order_by(AuditRegel.id)
+        sa.select(AuditRegel).where(_van(objecten)).order_by(AuditRegel.id)
     ).scalars():
         uit[(regel.soort, regel.object_id)].append(regel)
     return uit
+
+
+def nieuwste_eerst(objecten: Iterable[tuple[str, int]]) -> sa.Select[AuditRegel]:
+    """The entries of several objects together, newest first: a query to take a page of."""
+    return (
+        sa.select(AuditRegel)
+        .where(_van(list(objecten)))
+        .order_by(AuditRegel.tijdstip.desc(), AuditRegel.id.desc())
+    )
+
+
+def eerste_van(objecten: Iterable[tuple[str, int]]) -> dict[tuple[str, int], AuditRegel]:
+    """Each object's first entry (what it was made as), in one query."""
+    from kern.db import db
+
+    objecten = list(objecten)
+    if not objecten:
+        return {}
+    eerste = (
+        sa.select(sa.func.min(AuditRegel.id))
+        .where(_van(objecten))
+        .group_by(AuditRegel.soort, AuditRegel.object_id)
+    )
+    return {
+        (r.soort, r.object_id): r
+        for r in db.session.scalars(sa.select(AuditRegel).where(AuditRegel.id.in_(eerste)))
+    }
 
 
 def historie(soort: str, object_id: int) -> list[AuditRegel]:

@@ -12,12 +12,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
 
 from kern import audit
 from kern.audit import AuditRegel
 from kern.db import db
 from kern.formatting import datum, datumtijd, geld
+from kern.paginering import pagina_van
 from subsidies.models import (
     Beschikking,
     BeschikkingStatus,
@@ -136,12 +138,12 @@ def _waarde(soort: str, veld: str, waarde: Any) -> str:
     return str(waarde)
 
 
-def _wat(soort: str, object_id: int, regels: list[AuditRegel], doelnamen: dict[int, str]) -> str:
+def _wat(soort: str, object_id: int, eerste: AuditRegel | None, doelnamen: dict[int, str]) -> str:
     """A name for the object, from its first entry (it may no longer exist)."""
-    eerste = regels[0].wijzigingen if regels else {}
+    gemaakt = eerste.wijzigingen if eerste is not None else {}
 
     def nieuw(veld: str) -> Any:
-        paar = eerste.get(veld)
+        paar = gemaakt.get(veld)
         return paar[1] if isinstance(paar, list) and len(paar) == 2 else None
 
     naam = SOORTEN.get(soort, soort)
@@ -154,36 +156,50 @@ def _wat(soort: str, object_id: int, regels: list[AuditRegel], doelnamen: dict[i
     return f"{naam} (nr. {object_id})"
 
 
-def _spoor(objecten: list[tuple[str, int]], doelnamen: dict[int, str]) -> list[Spoor]:
-    sporen: list[Spoor] = []
-    for (soort, object_id), regels in audit.historie_van(objecten).items():
-        wat = _wat(soort, object_id, regels, doelnamen)
-        for regel in regels:
-            wijzigingen = [
-                Wijziging(
-                    veld=veld.replace("_", " "),
-                    oud=_waarde(soort, veld, oud),
-                    nieuw=_waarde(soort, veld, nieuw),
-                )
-                for veld, (oud, nieuw) in regel.wijzigingen.items()
-                if veld not in VERBORGEN and not (oud is None and nieuw is None)
-            ]
-            sporen.append(Spoor(regel=regel, wat=wat, wijzigingen=wijzigingen))
-    sporen.sort(key=lambda s: (s.regel.tijdstip, s.regel.id), reverse=True)
-    return sporen
+def _spoor(regel: AuditRegel, wat: str) -> Spoor:
+    wijzigingen = [
+        Wijziging(
+            veld=veld.replace("_", " "),
+            oud=_waarde(regel.soort, veld, oud),
+            nieuw=_waarde(regel.soort, veld, nieuw),
+        )
+        for veld, (oud, nieuw) in regel.wijzigingen.items()
+        if veld not in VERBORGEN and not (oud is None and nieuw is None)
+    ]
+    return Spoor(regel=regel, wat=wat, wijzigingen=wijzigingen)
 
 
-def van_beschikking(beschikking: Beschikking) -> list[Spoor]:
-    """The trail of a decision and of everything under it, newest first."""
+@dataclass(frozen=True)
+class Pagina:
+    """A page of a trail, newest first: the entries in words, and the page (its numbers)."""
+
+    sporen: list[Spoor]
+    pagina: Pagination
+
+
+def _pagina(objecten: list[tuple[str, int]], doelnamen: dict[int, str]) -> Pagina:
+    pagina = pagina_van(audit.nieuwste_eerst(objecten))
+    regels: list[AuditRegel] = list(pagina.items)
+    eerste = audit.eerste_van({(r.soort, r.object_id) for r in regels})
+    sporen = [
+        _spoor(r, _wat(r.soort, r.object_id, eerste.get((r.soort, r.object_id)), doelnamen))
+        for r in regels
+    ]
+    return Pagina(sporen, pagina)
+
+
+def van_beschikking(beschikking: Beschikking) -> Pagina:
+    """The trail of a decision and of everything under it, newest first, a page of it."""
     doelnamen = {d.id: d.naam for d in beschikking.regeling_jaar.regeling.doelen}
-    return _spoor(_objecten(beschikking), doelnamen)
+    return _pagina(_objecten(beschikking), doelnamen)
 
 
-def van_regeling(regeling: Regeling) -> list[Spoor]:
-    """The trail of a scheme, its years (ceilings) and its purposes, newest first."""
+def van_regeling(regeling: Regeling) -> Pagina:
+    """The trail of a scheme, its years (ceilings) and its purposes, newest first, a page of
+    it."""
     objecten = [
         ("regeling", regeling.id),
         *(("regelingjaar", j.id) for j in regeling.jaren),
         *(("bestedingsdoel", d.id) for d in regeling.doelen),
     ]
-    return _spoor(objecten, {d.id: d.naam for d in regeling.doelen})
+    return _pagina(objecten, {d.id: d.naam for d in regeling.doelen})

@@ -396,5 +396,5 @@ def beschikking_historie(beschikking_id: int) -> str:
     return render_template(
         "subsidies/beschikking_historie.html",
         beschikking=beschikking,
-        sporen=historie.van_beschikking(beschikking),
+        historie=historie.van_beschikking(beschikking),
     )

@@ -115,7 +115,7 @@ def regeling_historie(regeling_id: int) -> str:
     return render_template(
         "subsidies/regeling_historie.html",
         regeling=regeling,
-        sporen=historie.van_regeling(regeling),
+        historie=historie.van_regeling(regeling),
     )
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
+from kern import paginering
 from kern.accounts.models import Rol
 from subsidies import services
+from subsidies.models import BetalingSoort
 from tests.pagina import tekst
-from tests.subsidies.factories import maak_regeling
+from tests.subsidies.factories import maak_beschikking, maak_regeling
 
 
 def test_a_changed_ceiling_shows_old_and_new_on_the_schemes_history(db, login_as):
@@ -23,3 +26,28 @@ def test_a_changed_ceiling_shows_old_and_new_on_the_schemes_history(db, login_as
     assert "Bestedingsdoel" in tekst(pagina)
     assert "naam: — → Nazorg" in tekst(pagina)
     assert "<form" not in pagina.text.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def test_a_long_trail_comes_a_page_at_a_time_and_names_what_it_shows(
+    db, officier, amsterdam, monkeypatch
+):
+    monkeypatch.setattr(paginering, "PER_PAGINA", 2)
+    beschikking = maak_beschikking(amsterdam)  # made, then decided: two entries
+    betaling = services.plan_betaling(
+        beschikking,
+        soort=BetalingSoort.VOORSCHOT,
+        bedrag=Decimal("1000.00"),
+        gepland_op=date(2015, 11, 1),
+    )
+    services.registreer_betaling(betaling, betaald_op=date(2015, 11, 2), versie=betaling.versie)
+    adres = f"/versterkingsgelden/beschikkingen/{beschikking.id}/historie"
+
+    eerste, tweede = officier.get(adres), officier.get(f"{adres}?pagina=2")
+
+    assert "Wijzigingen, nieuwste eerst (1–2 van 4)" in tekst(eerste)
+    # The payment's entries name it from the entry that made it, on this page or not.
+    assert tekst(eerste).count(f"Betaling (voorschot) (nr. {betaling.id})") == 2
+    assert "betaald op: — → 2 november 2015" in tekst(eerste)
+    assert f"Beschikking (nr. {beschikking.id})" in tekst(tweede)
+    assert "Betaling (voorschot)" not in tekst(tweede)
+    assert officier.get(f"{adres}?pagina=3").status_code == 404
