@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
     from gemeenten.demo import laad_demo
     from kern import demo, navigatie
     from kern.accounts import gemeentebron
-    from kern.accounts.models import Rol
+    from kern.accounts.rechten import Recht
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.cli)
@@ -33,7 +33,7 @@ def init_app(app: Flask) -> None:
             "kern.home",
             volgorde=0,
             huidig_bij=frozenset({"gemeenten.detail"}),
-            alleen_voor=frozenset({Rol.GEMEENTE}),
+            alleen_met=Recht.EIGEN_GEMEENTE,
         ),
     )
     navigatie.registreer_menuitem(

@@ -12,8 +12,8 @@ from gemeenten.cbs import CbsFout
 from gemeenten.forms import CbsLijstForm, DeelnameForm, ZoekForm
 from gemeenten.models import Deelname, Gemeente, Programma
 from kern import export
-from kern.accounts.access import ALLE_ROLLEN, MINISTERIE, gebruiker, toegang
-from kern.accounts.models import Rol
+from kern.accounts.access import gebruiker, heeft, toegang
+from kern.accounts.rechten import Recht
 from kern.db import db
 from kern.export import exporteerbaar
 
@@ -22,8 +22,14 @@ bp = Blueprint("gemeenten", __name__, url_prefix="/gemeenten")
 PER_PAGINA = 50
 
 
+def _toont_programmas() -> bool:
+    """Does the register show programme data (membership, the programmes' sections, what is
+    due)? Not to the administrator, who reads the register but no programme data."""
+    return heeft(Recht.PROGRAMMA_LEZEN) or heeft(Recht.EIGEN_GEMEENTE)
+
+
 @bp.route("/")
-@toegang(MINISTERIE)
+@toegang(Recht.GEMEENTEREGISTER_LEZEN)
 @exporteerbaar
 def index() -> str | Response:
     form = ZoekForm(request.args)
@@ -32,31 +38,40 @@ def index() -> str | Response:
     def geldig(veld: Field) -> str:
         return "" if veld.errors else str(veld.data or "")
 
+    met_programmas = _toont_programmas()
+    if not met_programmas:  # nor may a filter on membership say who takes part
+        del form.programma
     filter = services.Filter(
         zoekterm=geldig(form.q),
         provincie=geldig(form.provincie),
-        programma=Programma(geldig(form.programma)) if geldig(form.programma) else None,
+        programma=(
+            Programma(geldig(form.programma)) if met_programmas and geldig(form.programma) else None
+        ),
         ook_beeindigd=bool(form.ook_beeindigd.data),
     )
     pagina = db.paginate(services.zoek(filter), per_page=PER_PAGINA, max_per_page=PER_PAGINA)
     return export.toon(
         "gemeenten/index.html",
-        _register_export(filter, form),
+        _register_export(filter, form, met_programmas),
         form=form,
         pagina=pagina,
-        lidmaatschappen=programmas.van(pagina.items),
-        herkomsten=programmas.herkomsten(),
+        met_programmas=met_programmas,
+        lidmaatschappen=programmas.van(pagina.items) if met_programmas else {},
+        herkomsten=programmas.herkomsten() if met_programmas else [],
     )
 
 
-def _register_export(filter: services.Filter, form: ZoekForm) -> export.Export:
-    """The register under the page's filters: every municipality found, not one page."""
+def _register_export(
+    filter: services.Filter, form: ZoekForm, met_programmas: bool
+) -> export.Export:
+    """The register under the page's filters: every municipality found, not one page; with
+    each one's programmes for those who may read them."""
 
     def rijen() -> Iterator[tuple[Gemeente, list[programmas.Lidmaatschap]]]:
         gevonden = iter(db.session.scalars(services.zoek(filter)))
         while deel := list(islice(gevonden, 500)):
-            lidmaatschappen = programmas.van(deel)
-            yield from ((g, lidmaatschappen[g.id]) for g in deel)
+            lidmaatschappen = programmas.van(deel) if met_programmas else {}
+            yield from ((g, lidmaatschappen.get(g.id, [])) for g in deel)
 
     kolommen = [
         export.Kolom(
@@ -66,27 +81,30 @@ def _register_export(filter: services.Filter, form: ZoekForm) -> export.Export:
             "Naam", lambda r: r[0].weergavenaam, uitleg="De naam zoals de lijst hem toont"
         ),
         export.Kolom("Provincie", lambda r: r[0].provincie, uitleg="Volgens de lijst van CBS"),
-        export.Kolom(
-            "Programma's",
-            lambda r: ", ".join(lid.programma.label for lid in r[1]),
-            uitleg="De programma's waaraan de gemeente deelneemt",
-        ),
+    ]
+    if met_programmas:
+        kolommen.append(
+            export.Kolom(
+                "Programma's",
+                lambda r: ", ".join(lid.programma.label for lid in r[1]),
+                uitleg="De programma's waaraan de gemeente deelneemt",
+            )
+        )
+    kolommen.append(
         export.Kolom(
             "Geldig tot en met",
             lambda r: r[0].geldig_tot,
             export.Soort.DATUM,
             "Leeg: de gemeente bestaat nog",
-        ),
-    ]
-    filters = [
-        (str(veld.label.text), veld_tekst)
-        for veld, veld_tekst in (
-            (form.q, filter.zoekterm),
-            (form.provincie, filter.provincie),
-            (form.programma, filter.programma.label if filter.programma else ""),
         )
-        if veld_tekst
+    )
+    filters = [
+        (str(form.q.label.text), filter.zoekterm),
+        (str(form.provincie.label.text), filter.provincie),
     ]
+    if filter.programma is not None:
+        filters.append((str(form.programma.label.text), filter.programma.label))
+    filters = [(naam, tekst) for naam, tekst in filters if tekst]
     if filter.ook_beeindigd:
         filters.append((str(form.ook_beeindigd.label.text), "ja"))
     return export.Export(
@@ -98,7 +116,7 @@ def _register_export(filter: services.Filter, form: ZoekForm) -> export.Export:
 
 
 @bp.route("/cbs-lijst", methods=["GET", "POST"])
-@toegang(Rol.BEHEERDER)
+@toegang(Recht.REFERENTIEGEGEVENS_BEHEREN)
 def cbs_lijst() -> tuple[str, int] | Response:
     """CBS's list from the browser: what ``flask gemeenten importeer`` does."""
     form = CbsLijstForm()
@@ -143,26 +161,28 @@ def _samenvatting(verslag: services.ImportVerslag) -> str:
 
 
 @bp.route("/<cbs_code>")
-@toegang(ALLE_ROLLEN)
+@toegang(Recht.GEMEENTEREGISTER_LEZEN, Recht.EIGEN_GEMEENTE)
 def detail(cbs_code: str) -> str:
     gemeente = services.gemeente_of_404(cbs_code)
     deelname_form = DeelnameForm()
     deelname_form.programma.choices = [
         SelectChoice(p.value, p.label) for p in programmas.met_de_hand()
     ]
+    met_programmas = _toont_programmas()
     return render_template(
         "gemeenten/detail.html",
         gemeente=gemeente,
-        lidmaatschappen=programmas.van([gemeente])[gemeente.id],
+        met_programmas=met_programmas,
+        lidmaatschappen=programmas.van([gemeente])[gemeente.id] if met_programmas else [],
         deelname_form=deelname_form,
-        mag_deelnames_wijzigen=gebruiker().rol is Rol.BELEIDSMEDEWERKER,
-        secties=secties.render(gemeente),
-        te_doen=secties.te_doen(gemeente),
+        mag_deelnames_wijzigen=heeft(Recht.PROGRAMMA_WIJZIGEN),
+        secties=secties.render(gemeente) if met_programmas else [],
+        te_doen=secties.te_doen(gemeente) if met_programmas else [],
     )
 
 
 @bp.route("/<cbs_code>/deelnames", methods=["POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def deelname_toevoegen(cbs_code: str) -> Response:
     gemeente = services.gemeente_of_404(cbs_code)
     form = DeelnameForm()
@@ -184,7 +204,7 @@ def deelname_toevoegen(cbs_code: str) -> Response:
 
 
 @bp.route("/<cbs_code>/deelnames/<int:deelname_id>/beeindigen", methods=["POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def deelname_beeindigen(cbs_code: str, deelname_id: int) -> Response:
     gemeente = services.gemeente_of_404(cbs_code)
     deelname = db.get_or_404(Deelname, deelname_id)

@@ -15,8 +15,8 @@ from typing import NamedTuple
 from flask import Flask, current_app, request, url_for
 from markupsafe import Markup
 
-from kern.accounts.access import MINISTERIE, gebruiker, mag
-from kern.accounts.models import Rol
+from kern.accounts.access import heeft, mag
+from kern.accounts.rechten import Recht
 
 MENU = "navigatie_menu"
 TEGELS = "navigatie_tegels"
@@ -29,8 +29,9 @@ class Menuitem:
 
     It is marked as the current page (aria-current) on the endpoints in `huidig_bij`, and on
     every page of `blueprint` that no other shown entry names in its `huidig_bij`.
-    `alleen_voor` narrows who sees it beyond `mag()`, for entries that differ per role only in
-    their words (Overzicht / Mijn gemeente).
+    `alleen_met` and `niet_met` narrow who sees it beyond `mag()` by a right of the table
+    (`kern.accounts.rechten`), for entries that differ per role only in their words
+    (Overzicht / Mijn gemeente).
     """
 
     label: str
@@ -38,7 +39,8 @@ class Menuitem:
     volgorde: int
     huidig_bij: frozenset[str] = frozenset()
     blueprint: str | None = None
-    alleen_voor: frozenset[Rol] | None = None
+    alleen_met: Recht | None = None
+    niet_met: Recht | None = None
 
 
 @dataclass(frozen=True)
@@ -53,14 +55,14 @@ class Tegel:
 
 @dataclass(frozen=True)
 class Startblok:
-    """A part of the start page above the tiles: a domain's work in brief, for the roles in
-    `voor` that may open `endpoint` (where the whole work list is). `maak` renders it as safe
-    HTML, or gives None when there is nothing to show."""
+    """A part of the start page above the tiles: a domain's work in brief, for those who hold
+    the right `voor` and may open `endpoint` (where the whole work list is). `maak` renders it
+    as safe HTML, or gives None when there is nothing to show."""
 
     endpoint: str
     maak: Callable[[], Markup | None]
     volgorde: int
-    voor: frozenset[Rol]
+    voor: Recht
 
 
 class Link(NamedTuple):
@@ -90,12 +92,7 @@ def menuitems(app: Flask) -> list[Menuitem]:
 
 def menu() -> list[Link]:
     """The entries the signed-in user may open, with the current page marked."""
-    rol = gebruiker().rol
-    getoond = [
-        item
-        for item in menuitems(current_app)
-        if mag(item.endpoint) and (item.alleen_voor is None or rol in item.alleen_voor)
-    ]
+    getoond = [item for item in menuitems(current_app) if zichtbaar(item)]
     geclaimd = {endpoint for item in getoond for endpoint in item.huidig_bij}
 
     def is_huidig(item: Menuitem) -> bool:
@@ -110,6 +107,15 @@ def menu() -> list[Link]:
     return [Link(item.label, url_for(item.endpoint), is_huidig(item)) for item in getoond]
 
 
+def zichtbaar(item: Menuitem) -> bool:
+    """Does the signed-in user see this entry?"""
+    return (
+        mag(item.endpoint)
+        and (item.alleen_met is None or heeft(item.alleen_met))
+        and (item.niet_met is None or not heeft(item.niet_met))
+    )
+
+
 def tegels() -> list[Tegel]:
     """The start-page tiles the signed-in user may open, in order."""
     alle = sorted(current_app.extensions.get(TEGELS, []), key=lambda tegel: tegel.volgorde)
@@ -118,9 +124,8 @@ def tegels() -> list[Tegel]:
 
 def startblokken() -> list[Markup]:
     """The start page's blocks for the signed-in user, in order."""
-    rol = gebruiker().rol
     alle = sorted(current_app.extensions.get(STARTBLOKKEN, []), key=lambda blok: blok.volgorde)
-    getoond = (blok.maak() for blok in alle if rol in blok.voor and mag(blok.endpoint))
+    getoond = (blok.maak() for blok in alle if heeft(blok.voor) and mag(blok.endpoint))
     return [html for html in getoond if html is not None]
 
 
@@ -136,7 +141,7 @@ def init_app(app: Flask) -> None:
             "kern.home",
             volgorde=0,
             huidig_bij=frozenset({"kern.home"}),
-            alleen_voor=MINISTERIE,
+            niet_met=Recht.EIGEN_GEMEENTE,
         ),
     )
     registreer_menuitem(

@@ -5,16 +5,17 @@ from flask import Blueprint, current_app, redirect, render_template
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
-from kern.accounts.access import ALLE_ROLLEN, gebruiker, openbaar, toegang
+from kern.accounts.access import gebruiker, openbaar, toegang
 from kern.accounts.gemeentebron import bron
 from kern.accounts.models import Rol
+from kern.accounts.rechten import Recht
 from kern.db import db
 
 bp = Blueprint("kern", __name__)
 
 
 @bp.route("/")
-@toegang(ALLE_ROLLEN)
+@toegang(Recht.EIGEN_ACCOUNT)
 def home() -> str | Response:
     ik = gebruiker()
     if ik.rol is Rol.GEMEENTE and ik.gemeente_id is not None:

@@ -70,7 +70,7 @@ def _registreer_menu(app: Flask) -> None:
 
 
 def _registreer_startpagina(app: Flask) -> None:
-    from kern.accounts.models import Rol
+    from kern.accounts.rechten import Recht
     from kern.navigatie import Startblok, Tegel, registreer_startblok, registreer_tegel
     from subsidies.views.betalingen import startblok
 
@@ -94,5 +94,6 @@ def _registreer_startpagina(app: Flask) -> None:
     )
     # Finance's start page opens with its work: the payments due, overdue first.
     registreer_startblok(
-        app, Startblok("subsidies.betalingen_werklijst", startblok, 10, frozenset({Rol.FINANCIEN}))
+        app,
+        Startblok("subsidies.betalingen_werklijst", startblok, 10, Recht.BETALINGEN_REGISTREREN),
     )

@@ -12,7 +12,7 @@ from wtforms import Field, SelectChoice
 
 from kern import beveiligingslog
 from kern.accounts import pogingen, services, sessies, tweede_factor
-from kern.accounts.access import ALLE_ROLLEN, gebruiker, openbaar, toegang
+from kern.accounts.access import gebruiker, openbaar, toegang
 from kern.accounts.forms import (
     AanmeldForm,
     BeveiligingslogForm,
@@ -22,6 +22,7 @@ from kern.accounts.forms import (
 )
 from kern.accounts.gemeentebron import bron
 from kern.accounts.models import Gebruiker, Rol
+from kern.accounts.rechten import Recht
 from kern.beveiligingslog import Gebeurtenis, Resultaat
 from kern.db import db, utcnow
 from kern.errors import foutpagina
@@ -94,7 +95,7 @@ def _duur(seconden: int) -> str:
 
 
 @bp.route("/afmelden", methods=["POST"])
-@toegang(ALLE_ROLLEN)
+@toegang(Recht.EIGEN_ACCOUNT)
 def logout() -> Response:
     email = gebruiker().email
     services.afmelden()
@@ -105,7 +106,7 @@ def logout() -> Response:
 
 
 @bp.route("/account/wachtwoord", methods=["GET", "POST"])
-@toegang(ALLE_ROLLEN)
+@toegang(Recht.EIGEN_ACCOUNT)
 def wachtwoord() -> str | Response:
     ik = gebruiker()
     form = WachtwoordForm(email=ik.email)
@@ -129,7 +130,7 @@ def wachtwoord() -> str | Response:
 
 
 @bp.route("/account/sessies")
-@toegang(ALLE_ROLLEN)
+@toegang(Recht.EIGEN_ACCOUNT)
 def sessies_overzicht() -> str:
     return render_template(
         "accounts/sessies.html",
@@ -141,7 +142,7 @@ def sessies_overzicht() -> str:
 
 
 @bp.route("/account/sessies/elders-afmelden", methods=["POST"])
-@toegang(ALLE_ROLLEN)
+@toegang(Recht.EIGEN_ACCOUNT)
 def elders_afmelden() -> Response:
     aantal = sessies.beeindig_alle(gebruiker(), behalve=sessies.huidige())
     db.session.commit()
@@ -158,7 +159,7 @@ def elders_afmelden() -> Response:
 
 
 @bp.route("/account/sessies/overal-afmelden", methods=["POST"])
-@toegang(ALLE_ROLLEN)
+@toegang(Recht.EIGEN_ACCOUNT)
 def overal_afmelden() -> Response:
     ik = gebruiker()
     email = ik.email
@@ -172,7 +173,7 @@ def overal_afmelden() -> Response:
 
 
 @bp.route("/beheer/gebruikers")
-@toegang(Rol.BEHEERDER)
+@toegang(Recht.ACCOUNTS_BEHEREN)
 def gebruikers() -> str:
     alle = db.session.execute(select(Gebruiker).order_by(Gebruiker.naam)).scalars().all()
     labels = bron().labels(g.gemeente_id for g in alle if g.gemeente_id is not None)
@@ -180,7 +181,7 @@ def gebruikers() -> str:
 
 
 @bp.route("/beheer/gebruikers/nieuw", methods=["GET", "POST"])
-@toegang(Rol.BEHEERDER)
+@toegang(Recht.ACCOUNTS_BEHEREN)
 def nieuwe_gebruiker() -> str | Response:
     form = gemeentekeuzes(NieuweGebruikerForm())
     if form.validate_on_submit():
@@ -224,7 +225,7 @@ def _account(gebruiker_id: int) -> tuple[Gebruiker, str]:
 
 
 @bp.route("/beheer/gebruikers/<int:gebruiker_id>")
-@toegang(Rol.BEHEERDER)
+@toegang(Recht.ACCOUNTS_BEHEREN)
 def gebruiker_detail(gebruiker_id: int) -> str | tuple[str, int]:
     return _accountpagina(db.get_or_404(Gebruiker, gebruiker_id))
 
@@ -249,7 +250,7 @@ def _accountpagina(
 
 
 @bp.route("/beheer/gebruikers/<int:gebruiker_id>/rol", methods=["POST"])
-@toegang(Rol.BEHEERDER)
+@toegang(Recht.ACCOUNTS_BEHEREN)
 def rol_wijzigen(gebruiker_id: int) -> str | tuple[str, int] | Response:
     doel, object = _account(gebruiker_id)
     if doel.id == gebruiker().id:
@@ -280,7 +281,7 @@ def rol_wijzigen(gebruiker_id: int) -> str | tuple[str, int] | Response:
 
 
 @bp.route("/beheer/gebruikers/<int:gebruiker_id>/tweede-factor-resetten", methods=["POST"])
-@toegang(Rol.BEHEERDER)
+@toegang(Recht.ACCOUNTS_BEHEREN)
 def tweede_factor_resetten(gebruiker_id: int) -> Response:
     doel, object = _account(gebruiker_id)
     if doel.id == gebruiker().id:
@@ -303,7 +304,7 @@ def tweede_factor_resetten(gebruiker_id: int) -> Response:
 
 
 @bp.route("/beheer/gebruikers/<int:gebruiker_id>/blokkeren", methods=["POST"])
-@toegang(Rol.BEHEERDER)
+@toegang(Recht.ACCOUNTS_BEHEREN)
 def blokkeren(gebruiker_id: int) -> Response:
     doel = db.get_or_404(Gebruiker, gebruiker_id)
     if doel.id == gebruiker().id:
@@ -321,7 +322,7 @@ def blokkeren(gebruiker_id: int) -> Response:
 
 
 @bp.route("/beheer/gebruikers/<int:gebruiker_id>/deblokkeren", methods=["POST"])
-@toegang(Rol.BEHEERDER)
+@toegang(Recht.ACCOUNTS_BEHEREN)
 def deblokkeren(gebruiker_id: int) -> Response:
     doel = db.get_or_404(Gebruiker, gebruiker_id)
     services.deblokkeer(doel)
@@ -336,7 +337,7 @@ def deblokkeren(gebruiker_id: int) -> Response:
 
 
 @bp.route("/beheer/beveiligingslog")
-@toegang(Rol.BEHEERDER)
+@toegang(Recht.BEVEILIGINGSLOG_LEZEN)
 def beveiligingslog_zoeken() -> str:
     form = BeveiligingslogForm(request.args)
     form.validate()  # an invalid filter is shown with its message and then ignored

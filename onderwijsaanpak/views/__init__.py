@@ -13,8 +13,8 @@ from flask import Blueprint, abort
 from gemeenten import services as register
 from gemeenten.models import Gemeente
 from kern import forms
-from kern.accounts.access import gebruiker
-from kern.accounts.models import Rol
+from kern.accounts.access import gebruiker, heeft
+from kern.accounts.rechten import Recht
 from kern.forms import Formulier
 from onderwijsaanpak import services
 from onderwijsaanpak.models import Cohortlid
@@ -49,8 +49,9 @@ def door() -> str:
     return gebruiker().email
 
 
-def is_beleidsmedewerker() -> bool:
-    return gebruiker().rol is Rol.BELEIDSMEDEWERKER
+def mag_wijzigen() -> bool:
+    """Does the user change the programme (the grant officer), not only read or submit?"""
+    return heeft(Recht.PROGRAMMA_WIJZIGEN)
 
 
 # The route modules register themselves on `bp`.

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from gemeenten.models import Gemeente
 from kern import tijd
 from kern.accounts.access import toegang
-from kern.accounts.models import Rol
+from kern.accounts.rechten import Recht
 from kern.db import db
 from kern.formatting import datum
 from onderwijsaanpak import services
@@ -20,7 +20,6 @@ from onderwijsaanpak.views import bp, door, lid_of_404, van_gemeente_of_404, wei
 from onderwijsaanpak.views.cohort import naar_gemeente
 
 Pagina = str | tuple[str, int]
-MELDERS = (Rol.GEMEENTE, Rol.BELEIDSMEDEWERKER)
 
 
 def _gegevens(form: ActiviteitForm) -> services.ActiviteitGegevens:
@@ -49,7 +48,7 @@ def _wat(activiteit: Activiteit) -> str:
 
 
 @bp.route("/gemeenten/<cbs_code>/activiteiten/nieuw", methods=["GET", "POST"])
-@toegang(*MELDERS)
+@toegang(Recht.PROGRAMMA_WIJZIGEN, Recht.EIGEN_GEMEENTE)
 def activiteit_nieuw(cbs_code: str) -> Pagina | Response:
     gemeente, lid = lid_of_404(cbs_code)
     form = ActiviteitForm()
@@ -94,7 +93,7 @@ def _wijzigpagina(
 
 
 @bp.route("/gemeenten/<cbs_code>/activiteiten/<int:activiteit_id>", methods=["GET", "POST"])
-@toegang(*MELDERS)
+@toegang(Recht.PROGRAMMA_WIJZIGEN, Recht.EIGEN_GEMEENTE)
 def activiteit(cbs_code: str, activiteit_id: int) -> Pagina | Response:
     gemeente, lid = lid_of_404(cbs_code)
     activiteit = _activiteit_of_404(gemeente, activiteit_id)
@@ -118,7 +117,7 @@ def activiteit(cbs_code: str, activiteit_id: int) -> Pagina | Response:
 
 
 @bp.route("/gemeenten/<cbs_code>/activiteiten/<int:activiteit_id>/verwijderen", methods=["POST"])
-@toegang(*MELDERS)
+@toegang(Recht.PROGRAMMA_WIJZIGEN, Recht.EIGEN_GEMEENTE)
 def activiteit_verwijderen(cbs_code: str, activiteit_id: int) -> Pagina | Response:
     gemeente, lid = lid_of_404(cbs_code)
     activiteit = _activiteit_of_404(gemeente, activiteit_id)

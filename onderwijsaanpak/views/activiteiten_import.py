@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from gemeenten.models import Gemeente
 from kern import paginering, tijd, uploads_views
 from kern.accounts.access import toegang
+from kern.accounts.rechten import Recht
 from kern.bestanden import als_bijlage
 from kern.db import db
 from kern.formatting import getal
@@ -23,7 +24,6 @@ from onderwijsaanpak.forms import BevestigForm, UploadForm
 from onderwijsaanpak.models import Cohortlid
 from onderwijsaanpak.services import OnderwijsFout
 from onderwijsaanpak.views import bp, door, lid_of_404, weiger
-from onderwijsaanpak.views.activiteiten import MELDERS
 from onderwijsaanpak.views.cohort import naar_gemeente
 
 PER_PAGINA = 50  # rows per page of the preview
@@ -45,7 +45,7 @@ def _upload_url(gemeente: Gemeente, upload: Upload) -> str:
 
 
 @bp.route("/gemeenten/<cbs_code>/activiteiten.xlsx", endpoint="activiteiten_import_sjabloon")
-@toegang(*MELDERS)
+@toegang(Recht.PROGRAMMA_WIJZIGEN, Recht.EIGEN_GEMEENTE)
 def sjabloon(cbs_code: str) -> Response:
     gemeente, _ = lid_of_404(cbs_code)
     return als_bijlage(
@@ -58,7 +58,7 @@ def sjabloon(cbs_code: str) -> Response:
     methods=["GET", "POST"],
     endpoint="activiteiten_import",
 )
-@toegang(*MELDERS)
+@toegang(Recht.PROGRAMMA_WIJZIGEN, Recht.EIGEN_GEMEENTE)
 def ontvangen(cbs_code: str) -> Antwoord:
     gemeente, lid = lid_of_404(cbs_code)
     return uploads_views.ontvangstpagina(
@@ -75,7 +75,7 @@ def ontvangen(cbs_code: str) -> Antwoord:
 
 
 @bp.route(UPLOAD, endpoint="activiteiten_import_upload")
-@toegang(*MELDERS)
+@toegang(Recht.PROGRAMMA_WIJZIGEN, Recht.EIGEN_GEMEENTE)
 def upload(cbs_code: str, activiteitenupload_id: int) -> Antwoord:
     gemeente, lid = lid_of_404(cbs_code)
     return _pagina(gemeente, lid, _upload_of_404(gemeente, activiteitenupload_id))
@@ -118,7 +118,7 @@ def _pagina(
 
 
 @bp.route(f"{UPLOAD}/inlezen", methods=["POST"], endpoint="activiteiten_import_bevestigen")
-@toegang(*MELDERS)
+@toegang(Recht.PROGRAMMA_WIJZIGEN, Recht.EIGEN_GEMEENTE)
 def bevestigen(cbs_code: str, activiteitenupload_id: int) -> Antwoord:
     gemeente, lid = lid_of_404(cbs_code)
     upload = _upload_of_404(gemeente, activiteitenupload_id)
@@ -145,7 +145,7 @@ def bevestigen(cbs_code: str, activiteitenupload_id: int) -> Antwoord:
 
 
 @bp.route(f"{UPLOAD}/foutwerkmap.xlsx", endpoint="activiteiten_import_foutwerkmap")
-@toegang(*MELDERS)
+@toegang(Recht.PROGRAMMA_WIJZIGEN, Recht.EIGEN_GEMEENTE)
 def foutwerkmap(cbs_code: str, activiteitenupload_id: int) -> Response:
     gemeente, _ = lid_of_404(cbs_code)
     upload = _upload_of_404(gemeente, activiteitenupload_id)
@@ -153,7 +153,7 @@ def foutwerkmap(cbs_code: str, activiteitenupload_id: int) -> Response:
 
 
 @bp.route(f"{UPLOAD}/origineel", endpoint="activiteiten_import_origineel")
-@toegang(*MELDERS)
+@toegang(Recht.PROGRAMMA_WIJZIGEN, Recht.EIGEN_GEMEENTE)
 def origineel(cbs_code: str, activiteitenupload_id: int) -> Response:
     gemeente, _ = lid_of_404(cbs_code)
     return uploads_views.origineel(_upload_of_404(gemeente, activiteitenupload_id))

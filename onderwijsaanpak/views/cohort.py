@@ -8,15 +8,15 @@ from wtforms import SelectChoice
 
 from gemeenten.models import Gemeente
 from kern import export, tijd
-from kern.accounts.access import ALLE_ROLLEN, MINISTERIE, toegang
-from kern.accounts.models import Rol
+from kern.accounts.access import toegang
+from kern.accounts.rechten import Recht
 from kern.db import db
 from kern.export import Kolom, Soort, exporteerbaar
 from onderwijsaanpak import services
 from onderwijsaanpak.forms import FaseForm, OpnameForm, StartdataForm
 from onderwijsaanpak.models import Activiteit, Cohortlid
 from onderwijsaanpak.services import OnderwijsFout
-from onderwijsaanpak.views import bp, door, is_beleidsmedewerker, lid_of_404, weiger
+from onderwijsaanpak.views import bp, door, lid_of_404, mag_wijzigen, weiger
 
 Pagina = str | tuple[str, int]
 
@@ -27,7 +27,7 @@ def naar_gemeente(lid: Cohortlid, anker: str = "") -> Response:
 
 
 @bp.route("/")
-@toegang(MINISTERIE)
+@toegang(Recht.PROGRAMMA_LEZEN)
 @exporteerbaar
 def index() -> str | Response:
     regels = services.cohort()
@@ -35,7 +35,7 @@ def index() -> str | Response:
         "onderwijsaanpak/index.html",
         cohort_export(regels),
         regels=regels,
-        mag_wijzigen=is_beleidsmedewerker(),
+        mag_wijzigen=mag_wijzigen(),
     )
 
 
@@ -88,7 +88,7 @@ def cohort_export(regels: list[services.Cohortregel]) -> export.Export:
 
 
 @bp.route("/cohort/nieuw", methods=["GET", "POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def opnemen() -> Pagina | Response:
     form = OpnameForm()
     form.gemeente_id.choices = [
@@ -124,7 +124,7 @@ def opnemen() -> Pagina | Response:
 
 
 @bp.route("/gemeenten/<cbs_code>")
-@toegang(ALLE_ROLLEN)
+@toegang(Recht.PROGRAMMA_LEZEN, Recht.EIGEN_GEMEENTE)
 @exporteerbaar
 def gemeente(cbs_code: str) -> str | Response:
     gemeente, lid = lid_of_404(cbs_code)
@@ -174,7 +174,7 @@ def activiteiten_export(gemeente: Gemeente, activiteiten: list[Activiteit]) -> e
 
 
 @bp.route("/gemeenten/<cbs_code>/fase", methods=["GET", "POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def fase(cbs_code: str) -> Pagina | Response:
     gemeente, lid = lid_of_404(cbs_code)
     if request.method != "POST":
@@ -206,7 +206,7 @@ def fase(cbs_code: str) -> Pagina | Response:
 
 
 @bp.route("/gemeenten/<cbs_code>/fase/data", methods=["GET", "POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def startdata(cbs_code: str) -> Pagina | Response:
     gemeente, lid = lid_of_404(cbs_code)
     periode = lid.huidige_periode

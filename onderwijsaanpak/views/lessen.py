@@ -8,8 +8,8 @@ from werkzeug.wrappers import Response
 
 from gemeenten.models import Gemeente
 from kern import export
-from kern.accounts.access import MINISTERIE, toegang
-from kern.accounts.models import Rol
+from kern.accounts.access import toegang
+from kern.accounts.rechten import Recht
 from kern.db import db
 from kern.export import Kolom, Soort, exporteerbaar
 from onderwijsaanpak import services
@@ -40,7 +40,7 @@ def _pagina(
 
 
 @bp.route("/lessen")
-@toegang(MINISTERIE)
+@toegang(Recht.PROGRAMMA_LEZEN)
 @exporteerbaar
 def lessen() -> str | Response:
     alle = services.lessen()
@@ -69,7 +69,7 @@ def lessen_export(lessen: list[Les]) -> export.Export:
 
 
 @bp.route("/gemeenten/<cbs_code>/lessen/nieuw", methods=["GET", "POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def les_nieuw(cbs_code: str) -> Pagina | Response:
     gemeente, lid = lid_of_404(cbs_code)
     form = LesForm()
@@ -89,7 +89,7 @@ def les_nieuw(cbs_code: str) -> Pagina | Response:
 
 
 @bp.route("/gemeenten/<cbs_code>/lessen/<int:les_id>", methods=["GET", "POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def les(cbs_code: str, les_id: int) -> Pagina | Response:
     gemeente, lid = lid_of_404(cbs_code)
     les = db.session.get(Les, les_id)

@@ -12,8 +12,8 @@ from werkzeug.wrappers import Response
 
 from gemeenten.models import Gemeente
 from kern import export, tijd
-from kern.accounts.access import ALLE_ROLLEN, MINISTERIE, gebruiker, toegang
-from kern.accounts.models import Rol
+from kern.accounts.access import heeft, toegang
+from kern.accounts.rechten import Recht
 from kern.db import db
 from kern.export import Kolom, Soort, exporteerbaar
 from kern.formatting import datum
@@ -31,8 +31,8 @@ from onderwijsaanpak.services import OnderwijsFout
 from onderwijsaanpak.views import (
     bp,
     door,
-    is_beleidsmedewerker,
     lid_of_404,
+    mag_wijzigen,
     van_gemeente_of_404,
     weiger,
 )
@@ -62,7 +62,7 @@ def _gegevens(form: RondeForm) -> services.RondeGegevens:
 
 
 @bp.route("/rondes")
-@toegang(MINISTERIE)
+@toegang(Recht.PROGRAMMA_LEZEN)
 @exporteerbaar
 def rondes() -> str | Response:
     vandaag = tijd.vandaag()
@@ -71,7 +71,7 @@ def rondes() -> str | Response:
         "onderwijsaanpak/rondes.html",
         rondes_export(alle, vandaag),
         rondes=alle,
-        mag_wijzigen=is_beleidsmedewerker(),
+        mag_wijzigen=mag_wijzigen(),
     )
 
 
@@ -178,7 +178,7 @@ def ronde_export(ronde: Rapportageronde, standen: list[services.Stand]) -> expor
 
 
 @bp.route("/rondes/nieuw", methods=["GET", "POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def ronde_nieuw() -> Pagina | Response:
     form = RondeForm()
     if not form.is_submitted():
@@ -205,12 +205,12 @@ def _rondepagina(
         ronde=ronde,
         standen=standen,
         sluit_form=sluit_form or VersieForm(formdata=None, prefix=SLUITEN, versie=ronde.versie),
-        mag_wijzigen=is_beleidsmedewerker(),
+        mag_wijzigen=mag_wijzigen(),
     ), status
 
 
 @bp.route("/rondes/<int:ronde_id>")
-@toegang(MINISTERIE)
+@toegang(Recht.PROGRAMMA_LEZEN)
 @exporteerbaar
 def ronde(ronde_id: int) -> Pagina | Response:
     ronde = ronde_of_404(ronde_id)
@@ -221,7 +221,7 @@ def ronde(ronde_id: int) -> Pagina | Response:
 
 
 @bp.route("/rondes/<int:ronde_id>/wijzigen", methods=["GET", "POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def ronde_wijzigen(ronde_id: int) -> Pagina | Response:
     ronde = ronde_of_404(ronde_id)
     if request.method != "POST":
@@ -242,7 +242,7 @@ def ronde_wijzigen(ronde_id: int) -> Pagina | Response:
 
 
 @bp.route("/rondes/<int:ronde_id>/sluiten", methods=["POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def ronde_sluiten(ronde_id: int) -> Pagina | Response:
     ronde = ronde_of_404(ronde_id)
     form = VersieForm(prefix=SLUITEN)
@@ -286,7 +286,7 @@ def _rapportagepagina(
         activiteiten=services.activiteiten_van(gemeente, ronde),
         indienen_geweigerd=services.indienen_geweigerd(ronde, gemeente, vandaag),
         indien_form=indien_form or IndienForm(formdata=None),
-        beoordelen=gebruiker().rol is Rol.BELEIDSMEDEWERKER
+        beoordelen=heeft(Recht.PROGRAMMA_WIJZIGEN)
         and laatste is not None
         and laatste.status.value == "ingediend",
         goedkeur_form=goedkeur_form
@@ -303,14 +303,14 @@ def _naar(gemeente: Gemeente, ronde: Rapportageronde) -> Response:
 
 
 @bp.route("/gemeenten/<cbs_code>/rondes/<int:ronde_id>")
-@toegang(ALLE_ROLLEN)
+@toegang(Recht.PROGRAMMA_LEZEN, Recht.EIGEN_GEMEENTE)
 def rapportage(cbs_code: str, ronde_id: int) -> Pagina:
     gemeente, _ = lid_of_404(cbs_code)
     return _rapportagepagina(gemeente, ronde_of_404(ronde_id))
 
 
 @bp.route("/gemeenten/<cbs_code>/rondes/<int:ronde_id>/indienen", methods=["POST"])
-@toegang(Rol.GEMEENTE, Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN, Recht.EIGEN_GEMEENTE)
 def indienen(cbs_code: str, ronde_id: int) -> Pagina | Response:
     gemeente, _ = lid_of_404(cbs_code)
     ronde = ronde_of_404(ronde_id)
@@ -378,7 +378,7 @@ def _beoordeel(
 
 
 @bp.route("/gemeenten/<cbs_code>/rapportages/<int:rapportage_id>/goedkeuren", methods=["POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def goedkeuren(cbs_code: str, rapportage_id: int) -> Pagina | Response:
     form = GoedkeurForm(prefix=GOEDKEUREN)
     return _beoordeel(
@@ -393,7 +393,7 @@ def goedkeuren(cbs_code: str, rapportage_id: int) -> Pagina | Response:
 
 
 @bp.route("/gemeenten/<cbs_code>/rapportages/<int:rapportage_id>/terugsturen", methods=["POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def terugsturen(cbs_code: str, rapportage_id: int) -> Pagina | Response:
     form = TerugstuurForm(prefix=TERUGSTUREN)
     return _beoordeel(

@@ -7,7 +7,8 @@ from flask import request
 from werkzeug.wrappers import Response
 
 from kern import export, tijd
-from kern.accounts.access import MINISTERIE, toegang
+from kern.accounts.access import toegang
+from kern.accounts.rechten import Recht
 from kern.export import Kolom, Soort, exporteerbaar
 from kern.formatting import datum
 from onderwijsaanpak import grafiek
@@ -32,7 +33,7 @@ def gekozen_maanden() -> tuple[int, str | None]:
 
 
 @bp.route("/voortgang")
-@toegang(MINISTERIE)
+@toegang(Recht.PROGRAMMA_LEZEN)
 @exporteerbaar
 def voortgang() -> str | Response:
     maanden, fout = gekozen_maanden()

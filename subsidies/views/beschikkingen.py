@@ -15,8 +15,8 @@ from wtforms import SelectChoice
 
 from gemeenten.models import Gemeente
 from kern import export, tijd
-from kern.accounts.access import ALLE_ROLLEN, MINISTERIE, toegang
-from kern.accounts.models import Rol
+from kern.accounts.access import toegang
+from kern.accounts.rechten import Recht
 from kern.db import db
 from kern.export import Kolom, Soort, exporteerbaar
 from kern.formatting import datum, geld
@@ -128,7 +128,7 @@ def _beschikkingpagina(
 
 
 @bp.route("/jaren/<int:jaar_id>")
-@toegang(MINISTERIE)
+@toegang(Recht.PROGRAMMA_LEZEN)
 @exporteerbaar
 def jaar(jaar_id: int) -> str | Response:
     regeling_jaar = jaar_of_404(jaar_id)
@@ -197,7 +197,7 @@ def _jaar_export(
 
 
 @bp.route("/jaren/<int:jaar_id>/beschikkingen/nieuw", methods=["GET", "POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def beschikking_nieuw(jaar_id: int) -> Pagina | Response:
     regeling_jaar = jaar_of_404(jaar_id)
     form = beschikking_form(NieuweBeschikkingForm, regeling_jaar.regeling.doelen)
@@ -238,13 +238,13 @@ def beschikking_nieuw(jaar_id: int) -> Pagina | Response:
 
 
 @bp.route("/beschikkingen/<int:beschikking_id>")
-@toegang(ALLE_ROLLEN)
+@toegang(Recht.PROGRAMMA_LEZEN, Recht.EIGEN_GEMEENTE)
 def beschikking(beschikking_id: int) -> Pagina:
     return _beschikkingpagina(beschikking_of_404(beschikking_id))
 
 
 @bp.route("/beschikkingen/<int:beschikking_id>/beschikken", methods=["POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def beschikking_beschikken(beschikking_id: int) -> Pagina | Response:
     beschikking = beschikking_of_404(beschikking_id)
     form = BeschikkenForm()
@@ -276,7 +276,7 @@ def beschikking_beschikken(beschikking_id: int) -> Pagina | Response:
 
 
 @bp.route("/beschikkingen/<int:beschikking_id>/wijzigen", methods=["GET", "POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def beschikking_wijzigen(beschikking_id: int) -> Pagina | Response:
     beschikking = beschikking_of_404(beschikking_id)
     data: dict[str, Any] = {}
@@ -326,7 +326,7 @@ def beschikking_wijzigen(beschikking_id: int) -> Pagina | Response:
 
 
 @bp.route("/beschikkingen/<int:beschikking_id>/intrekken", methods=["GET", "POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def beschikking_intrekken(beschikking_id: int) -> Pagina | Response:
     beschikking = beschikking_of_404(beschikking_id)
     data = {"versie": beschikking.versie} if request.method == "GET" else {}
@@ -363,7 +363,7 @@ def beschikking_intrekken(beschikking_id: int) -> Pagina | Response:
 
 
 @bp.route("/beschikkingen/<int:beschikking_id>/betalingen", methods=["POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def betaling_plannen(beschikking_id: int) -> Pagina | Response:
     beschikking = beschikking_of_404(beschikking_id)
     form = BetalingForm()
@@ -390,7 +390,7 @@ def betaling_plannen(beschikking_id: int) -> Pagina | Response:
 
 
 @bp.route("/beschikkingen/<int:beschikking_id>/historie")
-@toegang(MINISTERIE)
+@toegang(Recht.PROGRAMMA_LEZEN)
 def beschikking_historie(beschikking_id: int) -> str:
     beschikking = beschikking_of_404(beschikking_id)
     return render_template(

@@ -16,7 +16,8 @@ from werkzeug.wrappers import Response
 from gemeenten import services as gemeenten
 from gemeenten.models import Gemeente
 from kern import cache, export, tijd
-from kern.accounts.access import ALLE_ROLLEN, MINISTERIE, toegang
+from kern.accounts.access import toegang
+from kern.accounts.rechten import Recht
 from kern.export import Kolom, Soort, exporteerbaar
 from kern.paginering import pagina_van
 from subsidies import bestedingen, betalingen, overzicht
@@ -31,7 +32,7 @@ TOEGEKEND_UITLEG = (
 
 
 @bp.route("/bestedingen")
-@toegang(MINISTERIE)
+@toegang(Recht.PROGRAMMA_LEZEN)
 @exporteerbaar
 def bestedingen_overzicht() -> str | Response:
     form = BestedingenFilterForm(request.args)
@@ -53,7 +54,7 @@ def bestedingen_overzicht() -> str | Response:
 
 
 @bp.route("/gemeenten/<cbs_code>/bestedingen")
-@toegang(ALLE_ROLLEN)
+@toegang(Recht.PROGRAMMA_LEZEN, Recht.EIGEN_GEMEENTE)
 @exporteerbaar
 def gemeente_bestedingen(cbs_code: str) -> str | Response:
     gemeente = gemeenten.gemeente_of_404(cbs_code)

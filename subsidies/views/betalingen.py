@@ -16,8 +16,8 @@ from sqlalchemy import Select
 from werkzeug.wrappers import Response
 
 from kern import export, tijd
-from kern.accounts.access import MINISTERIE, toegang
-from kern.accounts.models import Rol
+from kern.accounts.access import toegang
+from kern.accounts.rechten import Recht
 from kern.db import db
 from kern.export import exporteerbaar
 from kern.formatting import datum, geld
@@ -29,7 +29,6 @@ from subsidies.models import Betaling
 from subsidies.views import betaling_of_404, bp, door, weiger
 
 Pagina = str | tuple[str, int]
-BETALERS = (Rol.FINANCIEN, Rol.BELEIDSMEDEWERKER)
 VAN_WERKLIJST = "werklijst"  # ?van=werklijst: go back to the work list, not the decision
 
 
@@ -53,7 +52,7 @@ PAGINA_TE_BETALEN, PAGINA_TERUG, PAGINA_GEREGISTREERD = (
 
 
 @bp.route("/betalingen")
-@toegang(MINISTERIE)
+@toegang(Recht.PROGRAMMA_LEZEN)
 @exporteerbaar
 def betalingen_werklijst() -> str | Response:
     form = WerklijstFilterForm(request.args)
@@ -231,7 +230,7 @@ def _woorden(betaling: Betaling) -> dict[str, str]:
 
 
 @bp.route("/betalingen/<int:betaling_id>/betaald", methods=["GET", "POST"])
-@toegang(*BETALERS)
+@toegang(Recht.BETALINGEN_REGISTREREN)
 def betaling_registreren(betaling_id: int) -> Pagina | Response:
     betaling = betaling_of_404(betaling_id)
     woorden = _woorden(betaling)
@@ -289,7 +288,7 @@ def betaling_registreren(betaling_id: int) -> Pagina | Response:
 
 
 @bp.route("/betalingen/registreren", methods=["POST"])
-@toegang(*BETALERS)
+@toegang(Recht.BETALINGEN_REGISTREREN)
 def betalingen_registreren() -> Pagina | Response:
     form = BatchBetaaldForm()
     ids = sorted(set(form.betalingen.data or ()))
@@ -336,7 +335,7 @@ def _batch_bericht(gekozen: Sequence[Betaling]) -> str:
 
 
 @bp.route("/betalingen/<int:betaling_id>/annuleren", methods=["GET", "POST"])
-@toegang(*BETALERS)
+@toegang(Recht.PROGRAMMA_WIJZIGEN, Recht.BETALINGEN_REGISTREREN)
 def betaling_annuleren(betaling_id: int) -> Pagina | Response:
     betaling = betaling_of_404(betaling_id)
     data = {"versie": betaling.versie} if request.method == "GET" else {}

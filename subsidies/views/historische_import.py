@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from kern import errors, paginering, taken, tijd, uploads_views
 from kern.accounts.access import gebruiker, toegang
-from kern.accounts.models import Rol
+from kern.accounts.rechten import Recht
 from kern.bestanden import als_bijlage
 from kern.db import db
 from kern.uploads import Upload, UploadStatus
@@ -42,7 +42,7 @@ def _upload_url(upload: Upload) -> str:
 
 
 @bp.route(f"{IMPORT}/sjabloon.xlsx", endpoint="historische_import_sjabloon")
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def sjabloon(regeling_id: int) -> Response:
     regeling = db.get_or_404(Regeling, regeling_id)
     return als_bijlage(
@@ -51,7 +51,7 @@ def sjabloon(regeling_id: int) -> Response:
 
 
 @bp.route(IMPORT, methods=["GET", "POST"], endpoint="historische_import")
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def ontvangen(regeling_id: int) -> Antwoord:
     regeling = db.get_or_404(Regeling, regeling_id)
     return uploads_views.ontvangstpagina(
@@ -107,7 +107,7 @@ def _gestart(taak: taken.Achtergrondtaak, wat: str) -> None:
 
 
 @bp.route(UPLOAD, endpoint="historische_import_upload")
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def upload(regeling_id: int, import_id: int) -> Antwoord:
     regeling = db.get_or_404(Regeling, regeling_id)
     return _pagina(regeling, _upload_of_404(regeling, import_id))
@@ -166,7 +166,7 @@ def _stand(upload: Upload) -> taken.Stand | None:
 
 
 @bp.route(f"{UPLOAD}/bevestigen", methods=["POST"], endpoint="historische_import_bevestigen")
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def bevestigen(regeling_id: int, import_id: int) -> Antwoord:
     regeling = db.get_or_404(Regeling, regeling_id)
     upload = _upload_of_404(regeling, import_id)
@@ -199,7 +199,7 @@ def bevestigen(regeling_id: int, import_id: int) -> Antwoord:
 
 
 @bp.route(f"{UPLOAD}/opnieuw", methods=["POST"], endpoint="historische_import_opnieuw")
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def opnieuw(regeling_id: int, import_id: int) -> Antwoord:
     regeling = db.get_or_404(Regeling, regeling_id)
     upload = _upload_of_404(regeling, import_id)
@@ -230,7 +230,7 @@ def opnieuw(regeling_id: int, import_id: int) -> Antwoord:
 
 
 @bp.route(f"{UPLOAD}/foutwerkmap.xlsx", endpoint="historische_import_foutwerkmap")
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def foutwerkmap(regeling_id: int, import_id: int) -> Response:
     regeling = db.get_or_404(Regeling, regeling_id)
     upload = _upload_of_404(regeling, import_id)

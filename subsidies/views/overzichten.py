@@ -12,8 +12,9 @@ from werkzeug.wrappers import Response
 
 from gemeenten.models import Gemeente
 from kern import cache, export, tijd
-from kern.accounts.access import MINISTERIE, gebruiker, toegang
+from kern.accounts.access import gebruiker, toegang
 from kern.accounts.models import Rol
+from kern.accounts.rechten import Recht
 from kern.export import Kolom, Soort, exporteerbaar
 from subsidies import demo, grafiek
 from subsidies import overzicht as overzichten
@@ -26,7 +27,7 @@ ARGUMENTEN = (*FILTERS, "sorteer", "richting")
 
 
 @bp.route("/jaren/<int:jaar_id>/overzicht")
-@toegang(MINISTERIE)
+@toegang(Recht.PROGRAMMA_LEZEN)
 @exporteerbaar
 def overzicht(jaar_id: int) -> str | Response:
     regeling_jaar = jaar_of_404(jaar_id)

@@ -9,8 +9,8 @@ from flask import flash, redirect, render_template, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from kern.accounts.access import MINISTERIE, gebruiker, toegang
-from kern.accounts.models import Rol
+from kern.accounts.access import heeft, toegang
+from kern.accounts.rechten import Recht
 from kern.db import db
 from subsidies import historie, services
 from subsidies.forms.regelingen import DoelForm, JaarForm, PlafondForm, RegelingForm
@@ -25,8 +25,8 @@ def _bedrag(waarde: Decimal | None) -> Decimal:
     return cast(Decimal, waarde)
 
 
-def _is_beleidsmedewerker() -> bool:
-    return gebruiker().rol is Rol.BELEIDSMEDEWERKER
+def _mag_wijzigen() -> bool:
+    return heeft(Recht.PROGRAMMA_WIJZIGEN)
 
 
 def _plafondform(jaar: RegelingJaar, **kwargs: Any) -> PlafondForm:
@@ -65,22 +65,22 @@ def _regelingpagina(
         jaren=jaren,
         jaar_form=jaar_form or JaarForm(formdata=None),
         doel_form=doel_form or DoelForm(formdata=None),
-        mag_wijzigen=_is_beleidsmedewerker(),
+        mag_wijzigen=_mag_wijzigen(),
     )
     return html, status
 
 
 @bp.route("/")
-@toegang(MINISTERIE)
+@toegang(Recht.PROGRAMMA_LEZEN)
 def regelingen() -> str:
     alle = db.session.execute(select(Regeling).order_by(Regeling.naam)).scalars().all()
     return render_template(
-        "subsidies/regelingen.html", regelingen=alle, mag_wijzigen=_is_beleidsmedewerker()
+        "subsidies/regelingen.html", regelingen=alle, mag_wijzigen=_mag_wijzigen()
     )
 
 
 @bp.route("/regelingen/nieuw", methods=["GET", "POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def regeling_nieuw() -> Pagina | Response:
     form = RegelingForm()
     if form.validate_on_submit():
@@ -103,13 +103,13 @@ def regeling_nieuw() -> Pagina | Response:
 
 
 @bp.route("/regelingen/<int:regeling_id>")
-@toegang(MINISTERIE)
+@toegang(Recht.PROGRAMMA_LEZEN)
 def regeling(regeling_id: int) -> Pagina:
     return _regelingpagina(db.get_or_404(Regeling, regeling_id))
 
 
 @bp.route("/regelingen/<int:regeling_id>/historie")
-@toegang(MINISTERIE)
+@toegang(Recht.PROGRAMMA_LEZEN)
 def regeling_historie(regeling_id: int) -> str:
     regeling = db.get_or_404(Regeling, regeling_id)
     return render_template(
@@ -120,7 +120,7 @@ def regeling_historie(regeling_id: int) -> str:
 
 
 @bp.route("/regelingen/<int:regeling_id>/jaren", methods=["POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def jaar_toevoegen(regeling_id: int) -> Pagina | Response:
     regeling = db.get_or_404(Regeling, regeling_id)
     form = JaarForm()
@@ -137,7 +137,7 @@ def jaar_toevoegen(regeling_id: int) -> Pagina | Response:
 
 
 @bp.route("/jaren/<int:jaar_id>/plafond", methods=["POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def plafond_wijzigen(jaar_id: int) -> Pagina | Response:
     jaar = jaar_of_404(jaar_id)
     form = _plafondform(jaar)
@@ -155,7 +155,7 @@ def plafond_wijzigen(jaar_id: int) -> Pagina | Response:
 
 
 @bp.route("/regelingen/<int:regeling_id>/doelen", methods=["POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def doel_toevoegen(regeling_id: int) -> Pagina | Response:
     regeling = db.get_or_404(Regeling, regeling_id)
     form = DoelForm()

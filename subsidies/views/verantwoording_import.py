@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from kern import paginering, uploads_views
 from kern.accounts.access import toegang
-from kern.accounts.models import Rol
+from kern.accounts.rechten import Recht
 from kern.bestanden import als_bijlage
 from kern.uploads import Upload, UploadStatus
 from subsidies import services, verantwoording_import
@@ -19,7 +19,6 @@ from subsidies.models import Beschikking, Verantwoording
 from subsidies.views import beschikking_of_404, bp, door, uploadstap
 
 PER_PAGINA = 50  # changed rows per page of the preview
-ALLE = (Rol.GEMEENTE, Rol.BELEIDSMEDEWERKER)
 UPLOAD = "/beschikkingen/<int:beschikking_id>/uploads/<int:upload_id>"
 
 Antwoord = Response | tuple[str, int]
@@ -39,7 +38,7 @@ def _upload_url(beschikking: Beschikking, upload: Upload) -> str:
     "/beschikkingen/<int:beschikking_id>/verantwoording.xlsx",
     endpoint="verantwoording_import_sjabloon",
 )
-@toegang(*ALLE)
+@toegang(Recht.PROGRAMMA_WIJZIGEN, Recht.EIGEN_GEMEENTE)
 def sjabloon(beschikking_id: int) -> Response:
     beschikking = beschikking_of_404(beschikking_id)
     if beschikking.status not in services.BESLOTEN:
@@ -59,7 +58,7 @@ def sjabloon(beschikking_id: int) -> Response:
     methods=["GET", "POST"],
     endpoint="verantwoording_import",
 )
-@toegang(*ALLE)
+@toegang(Recht.PROGRAMMA_WIJZIGEN, Recht.EIGEN_GEMEENTE)
 def ontvangen(beschikking_id: int) -> Antwoord:
     # The decision comes from the URL only; the file must also say it is this decision's.
     beschikking = beschikking_of_404(beschikking_id)
@@ -78,7 +77,7 @@ def ontvangen(beschikking_id: int) -> Antwoord:
 
 
 @bp.route(UPLOAD, endpoint="verantwoording_import_upload")
-@toegang(*ALLE)
+@toegang(Recht.PROGRAMMA_WIJZIGEN, Recht.EIGEN_GEMEENTE)
 def upload(beschikking_id: int, upload_id: int) -> Antwoord:
     beschikking = beschikking_of_404(beschikking_id)
     return _pagina(beschikking, _upload_of_404(beschikking, upload_id))
@@ -131,7 +130,7 @@ def _resultaat_id(upload: Upload) -> int | None:
 
 
 @bp.route(f"{UPLOAD}/inlezen", methods=["POST"], endpoint="verantwoording_import_bevestigen")
-@toegang(*ALLE)
+@toegang(Recht.PROGRAMMA_WIJZIGEN, Recht.EIGEN_GEMEENTE)
 def bevestigen(beschikking_id: int, upload_id: int) -> Antwoord:
     beschikking = beschikking_of_404(beschikking_id)
     upload = _upload_of_404(beschikking, upload_id)
@@ -161,7 +160,7 @@ def _ingediend(ingediend: tuple[Verantwoording, list[str]]) -> Response:
 
 
 @bp.route(f"{UPLOAD}/opnieuw", methods=["POST"], endpoint="verantwoording_import_opnieuw")
-@toegang(*ALLE)
+@toegang(Recht.PROGRAMMA_WIJZIGEN, Recht.EIGEN_GEMEENTE)
 def opnieuw(beschikking_id: int, upload_id: int) -> Antwoord:
     """Check a stale upload again against the current return, and show that preview."""
     beschikking = beschikking_of_404(beschikking_id)
@@ -188,7 +187,7 @@ def opnieuw(beschikking_id: int, upload_id: int) -> Antwoord:
 
 
 @bp.route(f"{UPLOAD}/foutwerkmap.xlsx", endpoint="verantwoording_import_foutwerkmap")
-@toegang(*ALLE)
+@toegang(Recht.PROGRAMMA_WIJZIGEN, Recht.EIGEN_GEMEENTE)
 def foutwerkmap(beschikking_id: int, upload_id: int) -> Response:
     beschikking = beschikking_of_404(beschikking_id)
     upload = _upload_of_404(beschikking, upload_id)
@@ -196,7 +195,7 @@ def foutwerkmap(beschikking_id: int, upload_id: int) -> Response:
 
 
 @bp.route(f"{UPLOAD}/origineel", endpoint="verantwoording_import_origineel")
-@toegang(*ALLE)
+@toegang(Recht.PROGRAMMA_WIJZIGEN, Recht.EIGEN_GEMEENTE)
 def origineel(beschikking_id: int, upload_id: int) -> Response:
     beschikking = beschikking_of_404(beschikking_id)
     return uploads_views.origineel(_upload_of_404(beschikking, upload_id))

@@ -17,8 +17,8 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from kern import export
-from kern.accounts.access import ALLE_ROLLEN, MINISTERIE, gebruiker, toegang
-from kern.accounts.models import Rol
+from kern.accounts.access import heeft, toegang
+from kern.accounts.rechten import Recht
 from kern.db import db
 from kern.export import Kolom, Soort, exporteerbaar
 from kern.formatting import geld
@@ -107,7 +107,7 @@ def _naar(verantwoording: Verantwoording) -> Response:
 
 
 @bp.route("/beschikkingen/<int:beschikking_id>/verantwoording", methods=["GET", "POST"])
-@toegang(Rol.GEMEENTE, Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN, Recht.EIGEN_GEMEENTE)
 def verantwoording_indienen(beschikking_id: int) -> Antwoord:
     # The decision comes from the URL only: fields in the body cannot name another one.
     beschikking = beschikking_of_404(beschikking_id)
@@ -174,8 +174,7 @@ def _toon(
 ) -> tuple[str, int]:
     beschikking = verantwoording.beschikking
     beoordelen = (
-        gebruiker().rol is Rol.BELEIDSMEDEWERKER
-        and verantwoording.status is VerantwoordingStatus.INGEDIEND
+        heeft(Recht.PROGRAMMA_WIJZIGEN) and verantwoording.status is VerantwoordingStatus.INGEDIEND
     )
     # Forms not being answered are drawn fresh from the current version (never from the body).
     goedkeur_form = goedkeur_form or GoedkeurForm(
@@ -198,7 +197,7 @@ def _toon(
 
 
 @bp.route("/verantwoordingen/<int:verantwoording_id>")
-@toegang(ALLE_ROLLEN)
+@toegang(Recht.PROGRAMMA_LEZEN, Recht.EIGEN_GEMEENTE)
 def verantwoording(verantwoording_id: int) -> Antwoord:
     return _toon(verantwoording_of_404(verantwoording_id))
 
@@ -211,7 +210,7 @@ def _weiger(verantwoording: Verantwoording, fout: services.SubsidieFout) -> Antw
 
 
 @bp.route("/verantwoordingen/<int:verantwoording_id>/goedkeuren", methods=["POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def verantwoording_goedkeuren(verantwoording_id: int) -> Antwoord:
     form = GoedkeurForm(prefix=GOEDKEUREN)
 
@@ -230,7 +229,7 @@ def verantwoording_goedkeuren(verantwoording_id: int) -> Antwoord:
 
 
 @bp.route("/verantwoordingen/<int:verantwoording_id>/terugsturen", methods=["POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def verantwoording_terugsturen(verantwoording_id: int) -> Antwoord:
     form = TerugstuurForm(prefix=TERUGSTUREN)
     return _beoordeel(
@@ -267,7 +266,7 @@ def _beoordeel(
 
 
 @bp.route("/te-beoordelen")
-@toegang(MINISTERIE)
+@toegang(Recht.PROGRAMMA_LEZEN)
 @exporteerbaar
 def te_beoordelen() -> Antwoord:
     query = (
@@ -350,7 +349,7 @@ def _toon_vaststelling(
 
 
 @bp.route("/beschikkingen/<int:beschikking_id>/vaststellen", methods=["GET", "POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def vaststellen(beschikking_id: int) -> Antwoord:
     beschikking = beschikking_of_404(beschikking_id)
     if request.method != "POST":

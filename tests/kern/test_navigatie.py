@@ -14,6 +14,7 @@ from flask import Blueprint, render_template_string
 from kern import navigatie
 from kern.accounts.access import rollen_van, toegang
 from kern.accounts.models import Rol
+from kern.accounts.rechten import Recht, heeft
 from kern.navigatie import Menuitem, Tegel
 
 OVERZICHT = ("Overzicht", "/")
@@ -113,22 +114,9 @@ def titels(pagina: str) -> list[str]:
         ),
         (
             Rol.BEHEERDER,
-            [
-                OVERZICHT,
-                GEMEENTEN,
-                VERSTERKINGSGELDEN,
-                BETALINGEN,
-                TE_BEOORDELEN,
-                ONDERWIJSAANPAK,
-                INVENTARISATIE,
-                GEBRUIKERS,
-            ],
+            [OVERZICHT, GEMEENTEN, GEBRUIKERS],
             [
                 TEGEL_GEMEENTEN,
-                TEGEL_BETALINGEN,
-                TEGEL_BESTEDINGEN,
-                TEGEL_ONDERWIJSAANPAK,
-                TEGEL_INVENTARISATIE,
                 TEGEL_GEBRUIKERS,
                 TEGEL_BEVEILIGINGSLOG,
                 TEGEL_WACHTWOORD,
@@ -146,16 +134,39 @@ def test_the_ministry_start_page_per_role(login_as, rol, verwacht_menu, verwacht
     assert titels(pagina) == verwachte_tegels
 
 
-def test_the_tiles_link_and_explain(login_as):
+GEMEENTEN_TEGEL = (
+    "/gemeenten/",
+    "Gemeenten",
+    "Het gemeenteregister: CBS-codes, provincies, herindelingen en deelname aan de "
+    "versterkingsgelden, de onderwijsaanpak en de behoefte-inventarisatie.",
+)
+WACHTWOORD_TEGEL = (
+    "/account/wachtwoord",
+    "Wachtwoord wijzigen",
+    "Kies een nieuw wachtwoord van minstens twaalf tekens.",
+)
+
+
+def test_the_administrators_tiles_link_and_explain(login_as):
     pagina = login_as(Rol.BEHEERDER).get("/").text
 
     assert tegels(pagina) == [
+        GEMEENTEN_TEGEL,
+        ("/beheer/gebruikers", "Gebruikers", "Accounts aanmaken, blokkeren en deblokkeren."),
         (
-            "/gemeenten/",
-            "Gemeenten",
-            "Het gemeenteregister: CBS-codes, provincies, herindelingen en deelname aan de "
-            "versterkingsgelden, de onderwijsaanpak en de behoefte-inventarisatie.",
+            "/beheer/beveiligingslog",
+            "Beveiligingslog",
+            "Aanmeldingen, geweigerde toegang, accountwijzigingen, uploads en exports.",
         ),
+        WACHTWOORD_TEGEL,
+    ]
+
+
+def test_the_programme_tiles_link_and_explain(login_as):
+    pagina = login_as(Rol.FINANCIEN).get("/").text
+
+    assert tegels(pagina) == [
+        GEMEENTEN_TEGEL,
         (
             "/versterkingsgelden/betalingen",
             "Betalingen",
@@ -178,17 +189,7 @@ def test_the_tiles_link_and_explain(login_as):
             "Wat gemeenten nodig hebben om radicalisering en spanningen aan te pakken: de "
             "inventarisaties, hun delen en thema’s, de antwoorden per gemeente en de respons.",
         ),
-        ("/beheer/gebruikers", "Gebruikers", "Accounts aanmaken, blokkeren en deblokkeren."),
-        (
-            "/beheer/beveiligingslog",
-            "Beveiligingslog",
-            "Aanmeldingen, geweigerde toegang, accountwijzigingen, uploads en exports.",
-        ),
-        (
-            "/account/wachtwoord",
-            "Wachtwoord wijzigen",
-            "Kies een nieuw wachtwoord van minstens twaalf tekens.",
-        ),
+        WACHTWOORD_TEGEL,
     ]
 
 
@@ -247,7 +248,8 @@ def test_each_shown_entry_is_one_the_role_may_open_and_each_allowed_one_is_shown
             item.label
             for item in navigatie.menuitems(app)
             if rol in (rollen_van(app, item.endpoint) or set(Rol))
-            and (item.alleen_voor is None or rol in item.alleen_voor)
+            and (item.alleen_met is None or heeft(rol, item.alleen_met))
+            and (item.niet_met is None or not heeft(rol, item.niet_met))
         ]
         assert [label for label, _ in menu(pagina)] == toegestaan, rol
 
@@ -256,12 +258,12 @@ def test_a_registered_entry_and_tile_appear_without_template_changes(app, login_
     proef = Blueprint("proef", __name__, url_prefix="/proef")
 
     @proef.route("/")
-    @toegang(Rol.FINANCIEN)
+    @toegang(Recht.BETALINGEN_REGISTREREN)
     def index() -> str:
         return "proef"
 
     @proef.route("/deel")
-    @toegang(Rol.FINANCIEN)
+    @toegang(Recht.BETALINGEN_REGISTREREN)
     def deel() -> str:
         return render_template_string(
             '{% extends "base.html" %}{% block title %}Deel{% endblock %}'

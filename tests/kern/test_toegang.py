@@ -1,10 +1,11 @@
 """Who may open what: a permission matrix generated from the URL map.
 
 Every rule except ``static`` is requested with each of its methods by an anonymous visitor and
-by a user of every role, and the answer is checked against the roles the view declares with
-`@toegang` (or `@openbaar`), and for its security headers (`test_security.koppen_fouten`). A new
-route is covered without anyone remembering; a new URL argument needs a sample value in
-`VOORBEELDEN` (the test says so when one is missing).
+by a user of every role, and the answer is checked against the permission table (the rights
+the view declares with `@toegang`, or `@openbaar`, and the roles `kern.accounts.rechten.RECHTEN`
+gives one of them: `verwachte_rollen`), and for its security headers
+(`test_security.koppen_fouten`). A new route is covered without anyone remembering; a new
+URL argument needs a sample value in `VOORBEELDEN` (the test says so when one is missing).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from werkzeug.test import TestResponse
 import gemeenten
 from gemeenten.inventarisatie.models import Antwoord, Deelnemer
 from gemeenten.models import Deelname, Gemeente, GemeenteMutatie
-from kern.accounts.access import controleer_declaraties, openbaar, rollen_van, toegang
+from kern.accounts.access import controleer_declaraties, openbaar, rechten_van, toegang
 from kern.accounts.models import Gebruiker, Rol
+from kern.accounts.rechten import RECHTEN, Recht
 from kern.app import create_app
 from kern.uploads import Upload
 from onderwijsaanpak.models import Activiteit, Cohortlid, Les, Rapportage
@@ -167,9 +169,17 @@ def naar_login(antwoord: TestResponse) -> bool:
 # --- The matrix -----------------------------------------------------------------------------
 
 
+def verwachte_rollen(app: Flask, endpoint: str) -> frozenset[Rol] | None:
+    """Who the table lets in (None: public): the roles holding a right the route declares."""
+    rechten = rechten_van(app, endpoint)
+    if rechten is None:
+        return None
+    return frozenset(rol for rol in Rol if any(recht in RECHTEN[rol] for recht in rechten))
+
+
 def _fouten_voor(app, client, url, regel, methode, rol) -> list[str]:
     """What is wrong with the answer to one role; empty when the route behaves."""
-    toegestaan = rollen_van(app, regel.endpoint)
+    toegestaan = verwachte_rollen(app, regel.endpoint)
     wie = "an anonymous visitor" if rol is None else f"a {rol.value}"
 
     antwoord = vraag(client, url, methode)
@@ -201,7 +211,7 @@ def _fouten_voor(app, client, url, regel, methode, rol) -> list[str]:
 @pytest.mark.parametrize(
     ("endpoint", "pad", "methode"), [pytest.param(*r, id=_id(r)) for r in REGELS]
 )
-def test_every_route_admits_exactly_its_declared_roles(
+def test_every_route_admits_exactly_the_roles_the_table_gives_its_right(
     app, login_as, twee_gemeenten, endpoint, pad, methode
 ):
     """Anonymous visitors and every role, one client each, against one route."""
@@ -269,7 +279,7 @@ def _onderwijsaanpak_van(db, gemeente: Gemeente) -> tuple[object, ...]:
 
 def _verwacht(app: Flask, endpoint: str, rol: Rol) -> int:
     """404 where the role may use the route at all; 403 where it may not."""
-    toegestaan = rollen_van(app, endpoint)
+    toegestaan = verwachte_rollen(app, endpoint)
     return 404 if toegestaan is None or rol in toegestaan else 403
 
 
@@ -350,7 +360,7 @@ def test_a_municipality_user_only_reaches_pages_of_one_municipality():
     open_voor_gemeenten = {
         endpoint
         for endpoint, pad, _ in REGELS
-        if (rollen := rollen_van(_APP, endpoint)) is None or Rol.GEMEENTE in rollen
+        if (rollen := verwachte_rollen(_APP, endpoint)) is None or Rol.GEMEENTE in rollen
     }
     gebonden = {endpoint for endpoint, _, _ in GEMEENTEREGELS}
     onbekend = sorted(open_voor_gemeenten - gebonden - ZONDER_GEMEENTE)
@@ -384,7 +394,7 @@ def _blueprint_met_een_onbeschermde_view() -> Blueprint:
         return "iedereen mag dit zien"
 
     @bp.route("/lek/beschermd")
-    @toegang(Rol.BEHEERDER)
+    @toegang(Recht.ACCOUNTS_BEHEREN)
     def beschermd() -> str:
         return "alleen beheer"
 
@@ -401,7 +411,7 @@ def test_declared_views_pass_the_check():
         return "open"
 
     @bp.route("/dicht")
-    @toegang(Rol.BEHEERDER)
+    @toegang(Recht.ACCOUNTS_BEHEREN)
     def dicht() -> str:
         return "dicht"
 
@@ -431,3 +441,11 @@ def test_create_app_refuses_to_start_with_an_undeclared_view(monkeypatch, app_co
 
     with pytest.raises(RuntimeError, match=r"without @toegang.*lek\.zonder_toegang"):
         create_app(app_config)
+
+
+def test_toegang_takes_rights_never_roles():
+    """Roles come from the table only: a view cannot name one."""
+    with pytest.raises(TypeError, match="never roles"):
+        toegang(Rol.BEHEERDER)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        toegang()

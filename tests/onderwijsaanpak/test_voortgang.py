@@ -162,9 +162,10 @@ def test_the_months_filter_changes_the_flags_and_refuses_nonsense(db, cohort, lo
         assert "hadden geen activiteit sinds 15 mei 2017" in tekst(antwoord)  # the default
 
 
-def test_the_page_is_for_the_ministry_only(db, cohort, amsterdam, login_as):
+def test_the_page_is_for_those_who_read_the_programmes(db, cohort, amsterdam, login_as):
     assert login_as(Rol.GEMEENTE, gemeente=amsterdam).get(PAGINA).status_code == 403
-    assert login_as(Rol.BEHEERDER).get(PAGINA).status_code == 200
+    assert login_as(Rol.BEHEERDER).get(PAGINA).status_code == 403
+    assert login_as(Rol.FINANCIEN).get(PAGINA).status_code == 200
 
 
 def test_an_empty_cohort_says_so(db, login_as):

@@ -519,9 +519,9 @@ def test_a_withdrawn_decision_cannot_be_amended(officier, beschikking):
     assert re.search(r"Totaal.*?€\xa00,00", jaarpagina, re.S)  # withdrawn: not counted
 
 
-def test_withdrawing_after_a_payment_plans_the_clawback(officier, beschikking):
+def test_withdrawing_after_a_payment_plans_the_clawback(officier, financien, beschikking):
     plan(officier, beschikking, bedrag="40.000")
-    registreer(officier, beschikking.betalingen[0])
+    registreer(financien, beschikking.betalingen[0])
 
     antwoord = officier.post(
         f"/versterkingsgelden/beschikkingen/{beschikking.id}/intrekken",
@@ -578,7 +578,7 @@ def test_a_settled_decision_cannot_be_withdrawn_or_amended(officier, beschikking
 # --- Payments -------------------------------------------------------------------------------
 
 
-def test_a_payment_is_planned_registered_and_the_totals_follow(officier, beschikking):
+def test_a_payment_is_planned_registered_and_the_totals_follow(officier, financien, beschikking):
     gepland = plan(officier, beschikking, bedrag="60.000", omschrijving="Eerste voorschot")
 
     assert gepland.status_code == 302
@@ -592,7 +592,7 @@ def test_a_payment_is_planned_registered_and_the_totals_follow(officier, beschik
     assert re.search(r"Gepland, nog niet betaald</th><td class=\"getal\">€\xa060\.000,00", totalen)
 
     betaling = beschikking.betalingen[0]
-    betaald = registreer(officier, betaling, "2015-11-05")
+    betaald = registreer(financien, betaling, "2015-11-05")
 
     assert betaald.status_code == 302
     assert betaling.betaald_op == date(2015, 11, 5)
@@ -667,14 +667,16 @@ def test_a_payment_on_a_draft_is_refused(officier, jaar_id, rotterdam):
     )
 
 
-def test_registering_a_payment_twice_or_with_a_stale_version_is_refused(officier, beschikking):
+def test_registering_a_payment_twice_or_with_a_stale_version_is_refused(
+    officier, financien, beschikking
+):
     plan(officier, beschikking)
     betaling = beschikking.betalingen[0]
     oude_versie = betaling.versie
-    registreer(officier, betaling, "2015-11-02")
+    registreer(financien, betaling, "2015-11-02")
 
-    nogmaals = registreer(officier, betaling, "2015-11-03")
-    verouderd = registreer(officier, betaling, "2015-11-03", versie=str(oude_versie))
+    nogmaals = registreer(financien, betaling, "2015-11-03")
+    verouderd = registreer(financien, betaling, "2015-11-03", versie=str(oude_versie))
 
     assert nogmaals.status_code == 400
     assert "Deze betaling is al op 02-11-2015 geregistreerd." in alle_meldingen(nogmaals)
@@ -745,7 +747,7 @@ def test_the_audit_page_lists_every_change_with_old_and_new_values(
 ):
     wijzig(officier, beschikking, bedrag="120.000", reden="Extra inzet")
     plan(officier, beschikking, bedrag="50.000")
-    registreer(officier, beschikking.betalingen[0], "2015-12-01")
+    registreer(financien, beschikking.betalingen[0], "2015-12-01")
 
     antwoord = financien.get(f"/versterkingsgelden/beschikkingen/{beschikking.id}/historie")
 
@@ -833,9 +835,9 @@ def test_a_new_decision_needs_the_form_token(officier, jaar_id, amsterdam):
     assert beschikking_van(amsterdam) is not None
 
 
-def test_the_clawback_is_planned_on_the_dutch_date(officier, beschikking, monkeypatch):
+def test_the_clawback_is_planned_on_the_dutch_date(officier, financien, beschikking, monkeypatch):
     plan(officier, beschikking, bedrag="40.000")
-    registreer(officier, beschikking.betalingen[0])
+    registreer(financien, beschikking.betalingen[0])
     # 23:30 UTC on 15 July is 01:30 on 16 July in Amsterdam.
     monkeypatch.setattr(tijd, "nu", lambda: datetime(2016, 7, 15, 23, 30, tzinfo=UTC))
 

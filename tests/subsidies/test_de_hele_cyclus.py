@@ -41,7 +41,7 @@ TOEGEKEND_2015 = [
 ]
 
 
-def test_from_scheme_to_clawback_through_the_forms(db, officier, login_as):
+def test_from_scheme_to_clawback_through_the_forms(db, officier, financien, login_as):
     gemeenten = {
         code: maak_gemeente(code, naam, provincie) for code, naam, provincie, _ in TOEGEKEND_2015
     }
@@ -87,7 +87,7 @@ def test_from_scheme_to_clawback_through_the_forms(db, officier, login_as):
     ).scalar_one()
     assert (gouda.status, gouda.bedrag) == (BeschikkingStatus.BESCHIKT, None)
 
-    # An advance for Amsterdam: planned, then paid.
+    # An advance for Amsterdam: planned by the officer, then registered as paid by finance.
     beschikking = db.session.execute(
         select(Beschikking).where(Beschikking.gemeente_id == gemeenten["GM0363"].id)
     ).scalar_one()
@@ -103,11 +103,12 @@ def test_from_scheme_to_clawback_through_the_forms(db, officier, login_as):
     assert antwoord.status_code == 302, tekst(antwoord)
     betaling = db.session.execute(select(Betaling)).scalar_one()
     registreren = f"/versterkingsgelden/betalingen/{betaling.id}/betaald"
-    assert f'href="{registreren}"' in officier.get(pagina).text
-    controle = verstuur(officier, registreren, registreren, betaald_op="2015-11-02")
+    assert f'href="{registreren}"' not in officier.get(pagina).text
+    assert f'href="{registreren}"' in financien.get(pagina).text
+    controle = verstuur(financien, registreren, registreren, betaald_op="2015-11-02")
     assert controle.status_code == 200, tekst(controle)
     assert "Dit wordt vastgelegd" in tekst(controle)
-    antwoord = verstuur_antwoord(officier, controle, registreren, registreren)
+    antwoord = verstuur_antwoord(financien, controle, registreren, registreren)
     assert antwoord.status_code == 302, tekst(antwoord)
 
     # Amsterdam returns its final spending: less than it received.

@@ -16,8 +16,8 @@ from gemeenten.inventarisatie import services
 from gemeenten.inventarisatie.models import Deelnemer, Inventarisatie
 from gemeenten.inventarisatie.services import Conflict, InventarisatieFout
 from kern import forms
-from kern.accounts.access import gebruiker
-from kern.accounts.models import Rol
+from kern.accounts.access import gebruiker, heeft
+from kern.accounts.rechten import Recht
 from kern.db import db
 from kern.forms import Formulier
 
@@ -59,8 +59,9 @@ def door() -> str:
     return gebruiker().email
 
 
-def is_beleidsmedewerker() -> bool:
-    return gebruiker().rol is Rol.BELEIDSMEDEWERKER
+def mag_wijzigen() -> bool:
+    """Does the user change the programme (the grant officer), not only read or submit?"""
+    return heeft(Recht.PROGRAMMA_WIJZIGEN)
 
 
 # The route modules register themselves on `bp`.

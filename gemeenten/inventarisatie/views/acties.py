@@ -14,8 +14,8 @@ from gemeenten.inventarisatie.forms.acties import ActieForm, ActieWijzigForm, Ve
 from gemeenten.inventarisatie.models import Actie, Antwoord, Inventarisatie
 from gemeenten.inventarisatie.views import bp, inventarisatie_of_404
 from kern import export, tijd
-from kern.accounts.access import MINISTERIE, gebruiker, toegang
-from kern.accounts.models import Rol
+from kern.accounts.access import gebruiker, toegang
+from kern.accounts.rechten import Recht
 from kern.audit import historie
 from kern.db import db
 from kern.export import Kolom, Soort, exporteerbaar
@@ -25,7 +25,7 @@ Pagina = str | tuple[str, int]
 
 
 @bp.route("/<int:inventarisatie_id>/acties")
-@toegang(MINISTERIE)
+@toegang(Recht.PROGRAMMA_LEZEN)
 @exporteerbaar
 def acties(inventarisatie_id: int) -> str | Response:
     inventarisatie = inventarisatie_of_404(inventarisatie_id)
@@ -132,7 +132,7 @@ def _gevraagde_ids(naam: str) -> list[int]:
 
 
 @bp.route("/<int:inventarisatie_id>/acties/nieuw", methods=["GET", "POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def actie_nieuw(inventarisatie_id: int) -> Pagina | Response:
     inventarisatie = inventarisatie_of_404(inventarisatie_id)
     behoeften = services.behoeften(inventarisatie)
@@ -158,7 +158,7 @@ def actie_nieuw(inventarisatie_id: int) -> Pagina | Response:
 
 
 @bp.route("/<int:inventarisatie_id>/acties/<int:actie_id>", methods=["GET", "POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def actie(inventarisatie_id: int, actie_id: int) -> Pagina | Response:
     inventarisatie = inventarisatie_of_404(inventarisatie_id)
     gevonden = _actie_of_404(inventarisatie, actie_id)
@@ -185,7 +185,7 @@ def actie(inventarisatie_id: int, actie_id: int) -> Pagina | Response:
 
 
 @bp.route("/<int:inventarisatie_id>/acties/<int:actie_id>/verwijderen", methods=["POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def actie_verwijderen(inventarisatie_id: int, actie_id: int) -> Response:
     inventarisatie = inventarisatie_of_404(inventarisatie_id)
     gevonden = _actie_of_404(inventarisatie, actie_id)

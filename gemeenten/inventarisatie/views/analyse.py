@@ -35,7 +35,8 @@ from gemeenten.inventarisatie.forms.analyse import FilterForm, VergelijkForm
 from gemeenten.inventarisatie.models import Inventarisatie
 from gemeenten.inventarisatie.views import bp, inventarisatie_of_404
 from kern import export
-from kern.accounts.access import MINISTERIE, toegang
+from kern.accounts.access import toegang
+from kern.accounts.rechten import Recht
 from kern.db import db
 from kern.export import Kolom, Soort, exporteerbaar
 from kern.formatting import datum
@@ -129,7 +130,7 @@ def _met_prioriteit(prioriteit: int) -> Callable[[Themacijfers], int]:
 
 
 @bp.route("/<int:inventarisatie_id>/analyse")
-@toegang(MINISTERIE)
+@toegang(Recht.PROGRAMMA_LEZEN)
 @exporteerbaar
 def per_thema(inventarisatie_id: int) -> str | Response:
     inventarisatie = inventarisatie_of_404(inventarisatie_id)
@@ -218,7 +219,7 @@ def _cel_van(uitkomst: Analyse, thema: Themakop) -> Callable[[Rij], str]:
 
 
 @bp.route("/<int:inventarisatie_id>/analyse/matrix")
-@toegang(MINISTERIE)
+@toegang(Recht.PROGRAMMA_LEZEN)
 @exporteerbaar
 def matrix(inventarisatie_id: int) -> str | Response:
     inventarisatie = inventarisatie_of_404(inventarisatie_id)
@@ -261,7 +262,7 @@ def _matrix_export(
 
 
 @bp.route("/<int:inventarisatie_id>/analyse/zonder-actie")
-@toegang(MINISTERIE)
+@toegang(Recht.PROGRAMMA_LEZEN)
 @exporteerbaar
 def zonder_actie(inventarisatie_id: int) -> str | Response:
     inventarisatie = inventarisatie_of_404(inventarisatie_id)
@@ -319,7 +320,7 @@ def _standaard(inventarisatie: Inventarisatie, andere: list[Inventarisatie]) -> 
 
 
 @bp.route("/<int:inventarisatie_id>/analyse/vergelijking")
-@toegang(MINISTERIE)
+@toegang(Recht.PROGRAMMA_LEZEN)
 @exporteerbaar
 def vergelijking(inventarisatie_id: int) -> str | Response:
     inventarisatie = inventarisatie_of_404(inventarisatie_id)

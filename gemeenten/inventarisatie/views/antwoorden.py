@@ -14,10 +14,11 @@ from gemeenten.inventarisatie import acties, services
 from gemeenten.inventarisatie.forms.antwoorden import AntwoordenForm, GemeenteAntwoordenForm
 from gemeenten.inventarisatie.models import Deelnemer
 from gemeenten.inventarisatie.services import AntwoordRegel, InventarisatieFout, RegelFout
-from gemeenten.inventarisatie.views import bp, deelnemer_of_404, door, is_beleidsmedewerker, weiger
+from gemeenten.inventarisatie.views import bp, deelnemer_of_404, door, mag_wijzigen, weiger
 from kern import tijd
-from kern.accounts.access import ALLE_ROLLEN, gebruiker, toegang
+from kern.accounts.access import gebruiker, toegang
 from kern.accounts.models import Rol
+from kern.accounts.rechten import Recht
 from kern.db import db
 
 GESLOTEN = (
@@ -28,14 +29,14 @@ GESLOTEN = (
 
 def _mag_invullen(deelnemer: Deelnemer) -> bool:
     """Officers always; a municipality user while the inventory is open."""
-    if is_beleidsmedewerker():
+    if mag_wijzigen():
         return True
     return gebruiker().rol is Rol.GEMEENTE and deelnemer.inventarisatie.open_voor_gemeenten
 
 
 def _leeg_form(deelnemer: Deelnemer) -> AntwoordenForm:
     """The form with the stored answers, a row per theme in the inventory's order."""
-    soort = AntwoordenForm if is_beleidsmedewerker() else GemeenteAntwoordenForm
+    soort = AntwoordenForm if mag_wijzigen() else GemeenteAntwoordenForm
     form = soort(formdata=None, obj=deelnemer)
     bestaand = services.antwoorden_van(deelnemer)
     for thema in deelnemer.inventarisatie.themas:
@@ -64,7 +65,7 @@ def _pagina(deelnemer: Deelnemer, form: AntwoordenForm, status: int = 200) -> tu
         form=form,
         rijen=[(thema, rij) for thema, rij in rijen if thema is not None],
         mag_invullen=_mag_invullen(deelnemer),
-        is_beleidsmedewerker=is_beleidsmedewerker(),
+        is_beleidsmedewerker=mag_wijzigen(),
         GESLOTEN=GESLOTEN,
         acties_op_behoeften=acties.voor_gemeente(inventarisatie, deelnemer.gemeente_id),
     ), status
@@ -80,20 +81,20 @@ def _thema_id(rij: object) -> int | None:
 
 
 @bp.route("/<int:inventarisatie_id>/gemeenten/<cbs_code>")
-@toegang(ALLE_ROLLEN)
+@toegang(Recht.PROGRAMMA_LEZEN, Recht.EIGEN_GEMEENTE)
 def antwoorden(inventarisatie_id: int, cbs_code: str) -> tuple[str, int]:
     deelnemer = deelnemer_of_404(inventarisatie_id, cbs_code)
     return _pagina(deelnemer, _leeg_form(deelnemer))
 
 
 @bp.route("/<int:inventarisatie_id>/gemeenten/<cbs_code>", methods=["POST"])
-@toegang(Rol.BELEIDSMEDEWERKER, Rol.GEMEENTE)
+@toegang(Recht.PROGRAMMA_WIJZIGEN, Recht.EIGEN_GEMEENTE)
 def antwoorden_opslaan(inventarisatie_id: int, cbs_code: str) -> tuple[str, int] | Response:
     deelnemer = deelnemer_of_404(inventarisatie_id, cbs_code)
     if not _mag_invullen(deelnemer):
         flash(GESLOTEN, "fout")
         return _pagina(deelnemer, _leeg_form(deelnemer), 403)
-    officier = is_beleidsmedewerker()
+    officier = mag_wijzigen()
     form = AntwoordenForm() if officier else GemeenteAntwoordenForm()
     if not form.validate():
         return _pagina(deelnemer, form, 400)

@@ -15,7 +15,7 @@ from gemeenten.inventarisatie.services import Conflict, InventarisatieFout
 from gemeenten.inventarisatie.views import bp, inventarisatie_of_404
 from kern import paginering, uploads_views
 from kern.accounts.access import gebruiker, toegang
-from kern.accounts.models import Rol
+from kern.accounts.rechten import Recht
 from kern.bestanden import als_bijlage
 from kern.db import db
 from kern.formatting import getal
@@ -44,7 +44,7 @@ def _upload_url(inventarisatie: Inventarisatie, upload: Upload) -> str:
 
 
 @bp.route("/<int:inventarisatie_id>/antwoorden.xlsx", endpoint="antwoorden_import_sjabloon")
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def sjabloon(inventarisatie_id: int) -> Response:
     inventarisatie = inventarisatie_of_404(inventarisatie_id)
     return als_bijlage(
@@ -53,7 +53,7 @@ def sjabloon(inventarisatie_id: int) -> Response:
 
 
 @bp.route("/<int:inventarisatie_id>/import", methods=["GET", "POST"], endpoint="antwoorden_import")
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def ontvangen(inventarisatie_id: int) -> Antwoord:
     inventarisatie = inventarisatie_of_404(inventarisatie_id)
     return uploads_views.ontvangstpagina(
@@ -68,7 +68,7 @@ def ontvangen(inventarisatie_id: int) -> Antwoord:
 
 
 @bp.route(UPLOAD, endpoint="antwoorden_import_upload")
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def upload(inventarisatie_id: int, antwoordenupload_id: int) -> Antwoord:
     inventarisatie = inventarisatie_of_404(inventarisatie_id)
     return _pagina(inventarisatie, _upload_of_404(inventarisatie, antwoordenupload_id))
@@ -96,7 +96,7 @@ def _pagina(inventarisatie: Inventarisatie, upload: Upload, status: int = 200) -
 
 
 @bp.route(f"{UPLOAD}/inlezen", methods=["POST"], endpoint="antwoorden_import_bevestigen")
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def bevestigen(inventarisatie_id: int, antwoordenupload_id: int) -> Antwoord:
     inventarisatie = inventarisatie_of_404(inventarisatie_id)
     upload = _upload_of_404(inventarisatie, antwoordenupload_id)
@@ -125,7 +125,7 @@ def bevestigen(inventarisatie_id: int, antwoordenupload_id: int) -> Antwoord:
 
 
 @bp.route(f"{UPLOAD}/foutwerkmap.xlsx", endpoint="antwoorden_import_foutwerkmap")
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def foutwerkmap(inventarisatie_id: int, antwoordenupload_id: int) -> Response:
     inventarisatie = inventarisatie_of_404(inventarisatie_id)
     upload = _upload_of_404(inventarisatie, antwoordenupload_id)
@@ -133,7 +133,7 @@ def foutwerkmap(inventarisatie_id: int, antwoordenupload_id: int) -> Response:
 
 
 @bp.route(f"{UPLOAD}/origineel", endpoint="antwoorden_import_origineel")
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def origineel(inventarisatie_id: int, antwoordenupload_id: int) -> Response:
     inventarisatie = inventarisatie_of_404(inventarisatie_id)
     return uploads_views.origineel(_upload_of_404(inventarisatie, antwoordenupload_id))

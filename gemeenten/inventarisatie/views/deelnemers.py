@@ -14,8 +14,8 @@ from gemeenten.inventarisatie.services import InventarisatieFout
 from gemeenten.inventarisatie.views import bp, deelnemer_of_404, inventarisatie_of_404, weiger
 from gemeenten.inventarisatie.views.inventarisaties import naar
 from kern import export
-from kern.accounts.access import MINISTERIE, toegang
-from kern.accounts.models import Rol
+from kern.accounts.access import toegang
+from kern.accounts.rechten import Recht
 from kern.db import db
 from kern.export import Kolom, Soort, exporteerbaar
 from kern.formatting import datum
@@ -24,7 +24,7 @@ Pagina = str | tuple[str, int]
 
 
 @bp.route("/<int:inventarisatie_id>/uitnodigen", methods=["GET", "POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def uitnodigen(inventarisatie_id: int) -> Pagina | Response:
     inventarisatie = inventarisatie_of_404(inventarisatie_id)
     form = UitnodigForm()
@@ -55,7 +55,7 @@ def uitnodigen(inventarisatie_id: int) -> Pagina | Response:
 
 
 @bp.route("/<int:inventarisatie_id>/gemeenten/<cbs_code>/intrekken", methods=["POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def intrekken(inventarisatie_id: int, cbs_code: str) -> Response:
     deelnemer = deelnemer_of_404(inventarisatie_id, cbs_code)
     inventarisatie = deelnemer.inventarisatie
@@ -103,7 +103,7 @@ def respons_export(inventarisatie: Inventarisatie, deelnemers: list[Deelnemer]) 
 
 
 @bp.route("/<int:inventarisatie_id>/respons")
-@toegang(MINISTERIE)
+@toegang(Recht.PROGRAMMA_LEZEN)
 @exporteerbaar
 def respons(inventarisatie_id: int) -> str | Response:
     inventarisatie = inventarisatie_of_404(inventarisatie_id)

@@ -18,11 +18,11 @@ from gemeenten.inventarisatie.views import (
     bp,
     door,
     inventarisatie_of_404,
-    is_beleidsmedewerker,
+    mag_wijzigen,
     weiger,
 )
-from kern.accounts.access import MINISTERIE, toegang
-from kern.accounts.models import Rol
+from kern.accounts.access import toegang
+from kern.accounts.rechten import Recht
 from kern.db import db
 
 Pagina = str | tuple[str, int]
@@ -43,17 +43,17 @@ def _gegevens(form: InventarisatieForm) -> InventarisatieGegevens:
 
 
 @bp.route("/")
-@toegang(MINISTERIE)
+@toegang(Recht.PROGRAMMA_LEZEN)
 def index() -> str:
     return render_template(
         "inventarisatie/index.html",
         inventarisaties=services.inventarisaties(),
-        mag_wijzigen=is_beleidsmedewerker(),
+        mag_wijzigen=mag_wijzigen(),
     )
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def nieuw() -> Pagina | Response:
     form = InventarisatieForm()
     status = 200
@@ -74,20 +74,20 @@ def nieuw() -> Pagina | Response:
 
 
 @bp.route("/<int:inventarisatie_id>")
-@toegang(MINISTERIE)
+@toegang(Recht.PROGRAMMA_LEZEN)
 def detail(inventarisatie_id: int) -> str:
     inventarisatie = inventarisatie_of_404(inventarisatie_id)
     return render_template(
         "inventarisatie/detail.html",
         inventarisatie=inventarisatie,
         deelnemers=services.respons(inventarisatie),
-        mag_wijzigen=is_beleidsmedewerker(),
+        mag_wijzigen=mag_wijzigen(),
         form=OpenForm(formdata=None, obj=inventarisatie),
     )
 
 
 @bp.route("/<int:inventarisatie_id>/wijzigen", methods=["GET", "POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def wijzigen(inventarisatie_id: int) -> Pagina | Response:
     inventarisatie = inventarisatie_of_404(inventarisatie_id)
     if request.method != "POST":
@@ -112,7 +112,7 @@ def wijzigen(inventarisatie_id: int) -> Pagina | Response:
 
 
 @bp.route("/<int:inventarisatie_id>/voor-gemeenten", methods=["POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def voor_gemeenten(inventarisatie_id: int) -> Response:
     """Open the inventory for the municipalities' own answers, or close it."""
     inventarisatie = inventarisatie_of_404(inventarisatie_id)

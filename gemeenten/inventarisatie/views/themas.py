@@ -24,7 +24,7 @@ from gemeenten.inventarisatie.views import (
 )
 from gemeenten.inventarisatie.views.inventarisaties import naar
 from kern.accounts.access import toegang
-from kern.accounts.models import Rol
+from kern.accounts.rechten import Recht
 from kern.db import db
 
 Pagina = str | tuple[str, int]
@@ -39,7 +39,7 @@ def _deelpagina(
 
 
 @bp.route("/<int:inventarisatie_id>/delen/nieuw", methods=["GET", "POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def deel_nieuw(inventarisatie_id: int) -> Pagina | Response:
     inventarisatie = inventarisatie_of_404(inventarisatie_id)
     form = DeelForm()
@@ -59,7 +59,7 @@ def deel_nieuw(inventarisatie_id: int) -> Pagina | Response:
 
 
 @bp.route("/<int:inventarisatie_id>/delen/<int:deel_id>", methods=["GET", "POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def deel(inventarisatie_id: int, deel_id: int) -> Pagina | Response:
     inventarisatie = inventarisatie_of_404(inventarisatie_id)
     deel = db.session.get(Deel, deel_id)
@@ -114,7 +114,7 @@ def _themapagina(
 
 
 @bp.route("/<int:inventarisatie_id>/themas/nieuw", methods=["GET", "POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def thema_nieuw(inventarisatie_id: int) -> Pagina | Response:
     inventarisatie = inventarisatie_of_404(inventarisatie_id)
     form = _met_delen(ThemaForm(), inventarisatie)
@@ -137,7 +137,7 @@ def thema_nieuw(inventarisatie_id: int) -> Pagina | Response:
 
 
 @bp.route("/<int:inventarisatie_id>/themas/<int:thema_id>", methods=["GET", "POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def thema(inventarisatie_id: int, thema_id: int) -> Pagina | Response:
     inventarisatie = inventarisatie_of_404(inventarisatie_id)
     thema = db.session.get(Thema, thema_id)
@@ -163,7 +163,7 @@ def thema(inventarisatie_id: int, thema_id: int) -> Pagina | Response:
 
 
 @bp.route("/<int:inventarisatie_id>/themas/<int:thema_id>/verwijderen", methods=["POST"])
-@toegang(Rol.BELEIDSMEDEWERKER)
+@toegang(Recht.PROGRAMMA_WIJZIGEN)
 def thema_verwijderen(inventarisatie_id: int, thema_id: int) -> Response:
     inventarisatie = inventarisatie_of_404(inventarisatie_id)
     thema = db.session.get(Thema, thema_id)
