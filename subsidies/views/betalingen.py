@@ -15,7 +15,7 @@ from markupsafe import Markup
 from sqlalchemy import Select
 from werkzeug.wrappers import Response
 
-from kern import export, tijd
+from kern import cache, export, tijd
 from kern.accounts.access import toegang
 from kern.accounts.rechten import Recht
 from kern.db import db
@@ -57,7 +57,7 @@ PAGINA_TE_BETALEN, PAGINA_TERUG, PAGINA_GEREGISTREERD = (
 def betalingen_werklijst() -> str | Response:
     form = WerklijstFilterForm(request.args)
     filter = _filter(form)
-    lijst = betalingen.werklijst(filter, tijd.vandaag())
+    lijst = _werklijst(filter)
     if export.gevraagd_formaat() is not None:
         return export.toon("subsidies/betalingen.html", _werklijst_export(lijst, form))
     paginas = {
@@ -83,6 +83,16 @@ def betalingen_werklijst() -> str | Response:
         paginas=paginas,
         argumenten=argumenten,
         batch=batch,
+    )
+
+
+def _werklijst(filter: betalingen.Filter) -> betalingen.Werklijst:
+    """The work list's figures over the whole filter, kept per data version (`kern.cache`)."""
+    vandaag = tijd.vandaag()
+    return cache.bewaard(
+        "betalingen",
+        {"filter": filter, "vandaag": vandaag},
+        lambda: betalingen.werklijst(filter, vandaag),
     )
 
 
@@ -190,7 +200,7 @@ STARTBLOK_RIJEN = 10
 
 def startblok() -> Markup:
     """Finance's start page: what is to be paid and collected, the oldest first."""
-    lijst = betalingen.werklijst(betalingen.Filter(), tijd.vandaag())
+    lijst = _werklijst(betalingen.Filter())
     eerst = db.session.scalars(
         betalingen.open_betalingen(lijst.filter).limit(STARTBLOK_RIJEN)
     ).all()

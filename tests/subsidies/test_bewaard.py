@@ -92,6 +92,26 @@ def test_a_change_through_a_page_is_on_the_overview_at_once(financien, officier,
     assert rijen(officier.get(_url(jaar)))["Rotterdam"][4] == "€\xa080.000,00"
 
 
+def test_finances_work_list_shows_a_payment_registered_after_it_was_kept(financien, jaar):
+    beschikking = jaar.beschikkingen[1]
+    betaling = services.plan_betaling(
+        beschikking,
+        soort=BetalingSoort.VOORSCHOT,
+        bedrag=Decimal("80000.00"),
+        gepland_op=date(2015, 11, 1),
+    )
+    voor = financien.get("/versterkingsgelden/betalingen")
+    assert "Totaal (1), waarvan achterstallig 1: €\xa080.000,00" in tekst(voor)
+    assert "Te betalen: 1 (€\xa080.000,00)" in tekst(financien.get("/"))
+
+    services.registreer_betaling(betaling, betaald_op=date(2015, 11, 2), versie=betaling.versie)
+
+    na = financien.get("/versterkingsgelden/betalingen")
+    assert "Totaal (1)" not in tekst(na)
+    assert "Rotterdam" not in na.text
+    assert "Te betalen: 0 (€\xa00,00)" in tekst(financien.get("/"))
+
+
 def test_a_refused_change_leaves_the_kept_overview(financien, officier, jaar):
     beschikking = jaar.beschikkingen[1]
     betaling = services.plan_betaling(
