@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import sqlite3
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -84,6 +85,17 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+@sa.event.listens_for(sa.Engine, "connect")
+def _sqlite_wal(verbinding: Any, _: Any) -> None:
+    """SQLite in WAL mode (kept in the file): pages that read go on while another connection
+    writes. In SQLite's default mode a long write transaction (a background job's import,
+    `kern.taken`) takes an exclusive lock whenever its changes outgrow the cache, and every
+    page that reads meanwhile waits and fails with the 503 page."""
+    if isinstance(verbinding, sqlite3.Connection):
+        verbinding.execute("PRAGMA journal_mode=WAL")
+
 
 # Flask-SQLAlchemy builds its model class at runtime; for the type checker it is `Base`.
 if TYPE_CHECKING:
