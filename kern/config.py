@@ -85,7 +85,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # a running job counts as interrupted (seconds).
         "TAKEN_WACHTRIJ": None,
         "TAKEN_SQLITE": None,
-        "TAKEN_HARTSLAG": 5,
+        "TAKEN_HARTSLAG": 2,
         "TAKEN_ONDERBROKEN_NA": 60,
     }
 
