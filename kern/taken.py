@@ -418,6 +418,14 @@ class Stand:
         return self.ingelezen if self.taak.stap == "inlezen" else self.gecontroleerd
 
     @property
+    def lang_wachtend(self) -> bool:
+        """Waiting longer than a running job may be silent: no worker seems to run."""
+        stilte = timedelta(seconds=float(current_app.config["TAKEN_ONDERBROKEN_NA"]))
+        return self.taak.status is TaakStatus.WACHTEND and (
+            tijd.nu() - self.taak.aangemaakt_op > stilte
+        )
+
+    @property
     def nog(self) -> str | None:
         """The estimated time left, in words."""
         if self.resterend is None:

@@ -178,6 +178,11 @@ def test_the_upload_page_follows_the_job_until_it_is_done(
     assert "Het controleren wacht op de verwerker" in tekst(wacht)
     assert "niet worden gecontroleerd" not in tekst(wacht)  # the upload's interim message
     assert "Bevestigen en inlezen" not in wacht.text
+    assert "er lijkt geen verwerker te draaien" not in tekst(wacht)
+    taak = de_taken(db)[-1]
+    taak.aangemaakt_op = tijd.nu() - timedelta(minutes=2)  # and nobody took it since
+    db.session.commit()
+    assert "er lijkt geen verwerker te draaien" in tekst(officier.get(pagina))
 
     assert verwerk(app, db) == 1
     gecontroleerd = officier.get(pagina)
