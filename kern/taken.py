@@ -64,7 +64,10 @@ ONDERBROKEN = (
     "onderbroken. De verwerking stopte voordat de taak klaar was; er is niets van veranderd. "
     "Probeer het opnieuw."
 )
-STORING = "door een fout in de toepassing; er is niets veranderd"
+STORING = (
+    "een fout in de toepassing. Er is niets veranderd; probeer het later opnieuw of neem "
+    "contact op met de beheerder van de toepassing."
+)
 _TE_VERSTUREN = "kern.taken: te versturen"  # Session.info: the jobs started in this session
 
 
@@ -230,7 +233,8 @@ def start(
     """A job, in the caller's session; queued when the caller commits. Raises `Bezet` (with
     ``bezet``, the domain's words, and who started the other one when) when a job of
     ``soort`` for ``sleutel`` is waiting or running. Two starts at the same instant both pass
-    this check; the unique index then refuses the second at its commit (`kern.errors`: 409)."""
+    this check; the unique index then refuses the second as it is flushed (`kern.errors`:
+    the Dutch 409 for a concurrent create)."""
     weiger_als_bezet(soort, sleutel, bezet)
     taak = Achtergrondtaak(
         soort=soort,
@@ -312,7 +316,7 @@ def _voer_uit(taak_id: int) -> None:
         _mislukt(taak_id, voortgang, str(fout))
     except Exception:
         log.exception("job %s (%s, %s) failed", taak_id, taak.soort, taak.stap)
-        _mislukt(taak_id, voortgang, f"mislukt {STORING}")
+        _mislukt(taak_id, voortgang, STORING)
 
 
 def _voltooi(

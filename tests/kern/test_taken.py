@@ -84,6 +84,9 @@ def test_an_unexpected_error_fails_the_job_without_its_work(app, db, caplog):
 
     taak = db.session.get(Achtergrondtaak, taak_id)
     assert taak.status is TaakStatus.MISLUKT
-    assert taak.melding == "mislukt door een fout in de toepassing; er is niets veranderd"
+    assert taak.melding == (
+        "een fout in de toepassing. Er is niets veranderd; probeer het later opnieuw of neem "
+        "contact op met de beheerder van de toepassing."
+    )  # shown as "Het inlezen (...) is mislukt: een fout in de toepassing. ..."
     assert [t.soort for t in db.session.execute(select(Achtergrondtaak)).scalars()] == ["proef"]
     assert "RuntimeError: bug" in caplog.text
