@@ -1,5 +1,11 @@
 """Signing in as a browser does, for the load scripts: the one place that knows the sign-in
-form. Works on a ``requests.Session`` (and so on locust's ``HttpSession``).
+form and the second factor. Works on a ``requests.Session`` (and so on locust's
+``HttpSession``).
+
+The second factor: the scripts enrol their accounts directly in the database
+(`omgeving.Omgeving.maak_accounts` gives each a TOTP secret) and compute the code with pyotp,
+as the authenticator app would. A code works once: each simulated user has an account of its
+own, and a sign-in whose code was used already waits for the next 30-second step.
 
 gunicorn runs with ``APP_ENV=production``, which marks the session cookie ``Secure``; on plain
 http to 127.0.0.1 a browser (and ``requests``) would not send it back. `sessie_voor_bench`
@@ -9,8 +15,11 @@ lets the session send it there, playing the part of the TLS proxy in front of a 
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
+from urllib.parse import urlsplit
 
+import pyotp
 from requests.cookies import RequestsCookieJar
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -43,8 +52,16 @@ def csrf_token(html: str) -> str:
     return gevonden.group(1)
 
 
-def meld_aan(sessie: Any, email: str, wachtwoord: str, **extra: Any) -> None:
-    """Sign in; raises `Aanmeldfout` unless the application lets the session in.
+def _pad(adres: str) -> str:
+    delen = urlsplit(adres)
+    return delen.path + (f"?{delen.query}" if delen.query else "")
+
+
+def meld_aan(
+    sessie: Any, email: str, wachtwoord: str, totp_geheim: str | None = None, **extra: Any
+) -> None:
+    """Sign in, with the second factor when the application asks for it; raises `Aanmeldfout`
+    unless the application lets the session in.
 
     ``extra`` goes to every request (locust's ``name=``, to group them in its statistics).
     """
@@ -58,6 +75,34 @@ def meld_aan(sessie: Any, email: str, wachtwoord: str, **extra: Any) -> None:
         allow_redirects=False,
         **extra,
     )
-    doel = antwoord.headers.get("Location", "")
-    if antwoord.status_code != 302 or "/aanmelden" in doel:
+    doel = _pad(antwoord.headers.get("Location", ""))
+    if antwoord.status_code == 302 and doel.startswith("/aanmelden/"):
+        antwoord = _tweede_factor(sessie, doel, email, totp_geheim, extra)
+        doel = _pad(antwoord.headers.get("Location", ""))
+    if antwoord.status_code != 302 or doel.startswith("/aanmelden"):
         raise Aanmeldfout(f"sign-in as {email}: {antwoord.status_code} {doel}")
+
+
+def _tweede_factor(
+    sessie: Any, adres: str, email: str, geheim: str | None, extra: dict[str, Any]
+) -> Any:
+    """The second step (``/aanmelden/code``): the app's code now; when it was used already
+    (the same account signed in within these 30 seconds), the next step's code once it is
+    that step."""
+    if geheim is None:
+        raise Aanmeldfout(f"{email}: the application asks for a second factor; no secret known")
+    totp = pyotp.TOTP(geheim)
+    pagina = sessie.get(adres, allow_redirects=False, **extra)
+    for poging in range(2):
+        if poging:
+            time.sleep(totp.interval - time.time() % totp.interval + 0.5)
+        antwoord = sessie.post(
+            adres,
+            data={"csrf_token": csrf_token(pagina.text), "code": totp.now()},
+            allow_redirects=False,
+            **extra,
+        )
+        if antwoord.status_code != 400:
+            return antwoord
+        pagina = antwoord  # the form again, with a fresh token
+    return antwoord

@@ -7,12 +7,11 @@ Sets up as `bench/last.py` does (a PostgreSQL database of its own, gunicorn as `
 runs it, on 127.0.0.1) with one municipality user, and then, as that user, with the return
 import (`subsidies.verantwoording_import`):
 
-1. In the middle: a connection of the script holds a lock on ``--tabel`` (default the audit
-   upload, which the confirmation writes last: after the return, its lines, their audit
-   entries and the security log), so that the confirmation stops there with its other rows
-   written and not committed. The script
-   finds the worker that holds that database connection and kills it with SIGKILL, then lets
-   go of the lock.
+1. In the middle: a connection of the script holds a lock on ``--tabel`` (default the data
+   version, `kern.audit.Dataversie`, which every transaction that changes programme data
+   writes last, just before it commits), so that the confirmation stops there with all its
+   rows written and not committed. The script finds the worker that holds that database
+   connection and kills it with SIGKILL, then lets go of the lock.
 2. ``--willekeurig`` times at a random moment: the confirmation is sent and the worker that
    has the request is killed after a random wait between 0 and the time a confirmation takes.
 
@@ -23,11 +22,12 @@ page succeeds exactly once (a confirmed one is refused).
 
 3. A job: an officer uploads a historical import of 3,750 grant rows (more than a request
    imports, so confirming it starts a job, `subsidies.historische_import.achtergrond`), and
-   the jobs' worker (``flask taken worker``, started here) is killed with SIGKILL once the
-   job's transaction has written rows. Then nothing of the job is in the database, the upload
-   still waits, after ``ONDERBROKEN_NA`` seconds without a heartbeat the upload's page says the
-   job was interrupted (and its row is "mislukt"), and with the worker started again the
-   retry imports every row.
+   the jobs' worker (``flask taken worker``, started here) is killed with SIGKILL while the
+   job waits on the same lock: its decisions, audit entries and "klaar" written and not
+   committed. Then nothing of the job is in the
+   database, the upload still waits, after ``ONDERBROKEN_NA`` seconds without a heartbeat the
+   upload's page says the job was interrupted (and its row is "mislukt"), and with the worker
+   started again the retry imports every row.
 
 The exit status is 1 when a check fails. Database, server and worker are removed however the
 run ends.
@@ -206,27 +206,7 @@ class Fouttest:
         houder.execute(f'LOCK TABLE "{tabel}" IN SHARE MODE')  # writers wait; readers do not
         draad = threading.Thread(target=self._bevestig_stil, args=(poging,))
         draad.start()
-        wachtend = None
-        tot = time.monotonic() + 60
-        with self.db() as kijker:
-            while wachtend is None and time.monotonic() < tot:
-                wachtend = kijker.execute(
-                    "SELECT pid, client_port, backend_xid IS NOT NULL FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                ).fetchone()
-                time.sleep(0.05)
-            assert wachtend, f"no confirmation waited on the lock on {tabel}"
-            backend, poort, geschreven = wachtend
-            tabellen = [
-                r[0]
-                for r in kijker.execute(
-                    "SELECT DISTINCT c.relname FROM pg_locks l"
-                    " JOIN pg_class c ON c.oid = l.relation WHERE l.pid = %s"
-                    " AND l.mode = 'RowExclusiveLock' AND l.granted AND c.relkind = 'r'"
-                    " ORDER BY 1",
-                    (backend,),
-                )
-            ]
+        backend, poort, geschreven, tabellen = self._wachtend_op_slot()
         worker = self.worker_met_poort(poort, van_database=True)
         assert worker, f"no worker of ours holds the database connection on port {poort}"
         print(
@@ -241,6 +221,32 @@ class Fouttest:
         houder.close()
         self._wacht_tot_weg(backend)
         self.controleer("killed in the middle", poging, voor)
+
+    def _wachtend_op_slot(self) -> tuple[int, int, bool, list[str]]:
+        """The database session that waits on the script's lock: its id, its client's port,
+        whether its transaction has written, and the tables it has written to."""
+        with self.db() as kijker:
+            for _ in range(1200):
+                wachtend = kijker.execute(
+                    "SELECT pid, client_port, backend_xid IS NOT NULL FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                ).fetchone()
+                if wachtend:
+                    break
+                time.sleep(0.05)
+            else:
+                raise AssertionError("nothing waited on the lock within a minute")
+            tabellen = [
+                r[0]
+                for r in kijker.execute(
+                    "SELECT DISTINCT c.relname FROM pg_locks l"
+                    " JOIN pg_class c ON c.oid = l.relation WHERE l.pid = %s"
+                    " AND l.mode = 'RowExclusiveLock' AND l.granted AND c.relkind = 'r'"
+                    " ORDER BY 1",
+                    (wachtend[0],),
+                )
+            ]
+        return int(wachtend[0]), int(wachtend[1]), bool(wachtend[2]), tabellen
 
     def willekeurig(self, keer: int) -> None:
         """Kill the worker that has the confirmation at a random moment, ``keer`` times."""
@@ -271,9 +277,12 @@ class Fouttest:
 
     # --- A background job's worker killed ------------------------------------------------------
 
-    def taak(self, officier: Sessie, regeling: int, rijen: list[tuple[object, ...]]) -> None:
+    def taak(
+        self, officier: Sessie, regeling: int, rijen: list[tuple[object, ...]], tabel: str
+    ) -> None:
         """Kill the jobs' worker while it imports a historical file (a job: more rows than a
-        request imports), then retry once the page says the job was interrupted."""
+        request imports) and waits on the lock on ``tabel``, then retry once the page says
+        the job was interrupted."""
         adres = f"/versterkingsgelden/regelingen/{regeling}/import"
         werkmap = load_workbook(io.BytesIO(officier.get(f"{adres}/sjabloon.xlsx").content))
         blad = werkmap.active
@@ -291,14 +300,28 @@ class Fouttest:
         pagina = f"{adres}/{upload}"
         bevestig = formulier(officier.get(pagina).text, "bevestigen")
         assert bevestig, f"historical upload {upload}: no confirm button (refused?)"
+        houder = self.db()
+        houder.autocommit = False
+        houder.execute(f'LOCK TABLE "{tabel}" IN SHARE MODE')  # writers wait; readers do not
         officier.post(bevestig[0], data=bevestig[1], allow_redirects=False)
-        taak, backend = self._taak_halverwege(upload)
-        time.sleep(0.5)  # well into its work
-        assert self._taak(taak)[0] == "bezig", f"job {taak} ended before the kill"
-        print(f"  job {taak} writing (database session {backend}); SIGKILL to the jobs' worker")
+        backend, poort, geschreven, tabellen = self._wachtend_op_slot()
         assert self.omgeving.verwerker is not None
+        verbindingen = psutil.Process(self.omgeving.verwerker.pid).net_connections("tcp")
+        assert poort in {v.laddr.port for v in verbindingen}, "not the jobs' worker waiting"
+        with self.db() as verbinding:
+            taak, status = verbinding.execute(
+                "SELECT id, status FROM achtergrondtaken WHERE upload_id = %s", (upload,)
+            ).fetchone()  # type: ignore[misc]
+        print(
+            f"  job {taak} ({status}) waiting on {tabel}, having written to "
+            f"{', '.join(tabellen) or '-'}; SIGKILL to the jobs' worker"
+        )
+        if not geschreven or status != "bezig":
+            self.fouten.append(f"job {taak} ({status}): nothing written before the lock")
         os.kill(self.omgeving.verwerker.pid, signal.SIGKILL)
         self.omgeving.stop_verwerker()
+        houder.rollback()
+        houder.close()
         self._wacht_tot_weg(backend)
         gebleven = self._beschikkingen(regeling)
         if gebleven != (0, 0) or self._upload_status(upload) != "gecontroleerd":
@@ -328,29 +351,6 @@ class Fouttest:
                 f"  the retry (job {nieuw}) imported {len(rijen):,} rows in "
                 f"{self._duur(nieuw):.1f} s: {heeft[0]} decisions, as the file says"
             )
-
-    def _taak_halverwege(self, upload: int) -> tuple[int, int]:
-        """The job importing ``upload`` once its transaction has written rows: its id and the
-        worker's database session."""
-        assert self.omgeving.verwerker is not None
-        with self.db() as kijker:
-            for _ in range(1200):
-                poorten = {
-                    v.laddr.port
-                    for v in psutil.Process(self.omgeving.verwerker.pid).net_connections("tcp")
-                    if v.raddr and v.raddr.port == 5432
-                }
-                rij = kijker.execute(
-                    "SELECT t.id, a.pid, a.client_port FROM achtergrondtaken t, pg_stat_activity a"
-                    " WHERE t.upload_id = %s AND t.status = 'bezig'"
-                    " AND a.datname = current_database() AND a.backend_xid IS NOT NULL",
-                    (upload,),
-                ).fetchall()
-                for taak, backend, poort in rij:
-                    if poort in poorten:
-                        return taak, backend
-                time.sleep(0.05)
-        raise AssertionError(f"no job for upload {upload} started writing within a minute")
 
     def _wacht_op_taak(self, upload: int, *, na: int) -> int:
         with self.db() as kijker:
@@ -463,7 +463,7 @@ def historische_regeling(omgeving: Omgeving) -> tuple[int, list[tuple[object, ..
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--willekeurig", type=int, default=5, help="kills at random moments")
-    parser.add_argument("--tabel", default="uploads", help="the table locked mid-way")
+    parser.add_argument("--tabel", default="dataversie", help="the table locked mid-way")
     parser.add_argument("--gemeenten", type=int, default=25)
     parser.add_argument("--jaren", type=int, default=2)
     parser.add_argument("--workers", type=int)
@@ -485,15 +485,15 @@ def main() -> int:
         omgeving.start_gunicorn()
         omgeving.start_verwerker()
         with omgeving.sessie() as sessie, omgeving.sessie() as officier_sessie:
-            meld_aan(sessie, gemeente.email, gemeente.wachtwoord)
-            meld_aan(officier_sessie, officier.email, officier.wachtwoord)
+            meld_aan(sessie, gemeente.email, gemeente.wachtwoord, gemeente.totp_geheim)
+            meld_aan(officier_sessie, officier.email, officier.wachtwoord, officier.totp_geheim)
             test = Fouttest(omgeving, sessie, beschikking)
             print("A worker killed during an upload's confirmation:")
             test.midden(args.tabel)
             test._wacht_op_workers()
             test.willekeurig(args.willekeurig)
             print("The jobs' worker killed during a job (a historical import):")
-            test.taak(officier_sessie, regeling, rijen)
+            test.taak(officier_sessie, regeling, rijen, args.tabel)
     for fout in test.fouten:
         print("FAIL:", fout)
     print("all checks passed" if not test.fouten else f"{len(test.fouten)} checks FAILED")

@@ -157,7 +157,7 @@ def main() -> int:
         adressen = hoofdpaginas(omgeving)
         omgeving.start_gunicorn()
         sessie = omgeving.sessie()
-        meld_aan(sessie, eigen.email, eigen.wachtwoord)
+        meld_aan(sessie, eigen.email, eigen.wachtwoord, eigen.totp_geheim)
         alleen(sessie, adressen, keer=2 * (args.workers or 2))
         instellingen = {"accounts": [a.__dict__ for a in accounts], "paginas": adressen}
         for ronde in range(1, args.rondes + 1):

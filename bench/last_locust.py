@@ -53,7 +53,13 @@ class Medewerker(HttpUser):
     def on_start(self) -> None:
         accounts = INSTELLINGEN["accounts"]
         account = accounts[next(_volgnummer) % len(accounts)]
-        meld_aan(self.client, account["email"], account["wachtwoord"], name="aanmelden")
+        meld_aan(
+            self.client,
+            account["email"],
+            account["wachtwoord"],
+            account["totp_geheim"],
+            name="aanmelden",
+        )
         self.paginas = list(INSTELLINGEN["paginas"].items())
         aangemeld(self.environment.runner)
 

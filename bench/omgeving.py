@@ -93,6 +93,7 @@ class Account:
     wachtwoord: str
     rol: str
     cbs_code: str | None = None
+    totp_geheim: str | None = None  # its second factor, enrolled directly
 
 
 @dataclass
@@ -169,7 +170,11 @@ class Omgeving:
         return create_app({"APP_ENV": "development", "SQLALCHEMY_DATABASE_URI": self.database_url})
 
     def maak_accounts(self, soorten: list[tuple[str, str, str | None]]) -> list[Account]:
-        """Accounts ``(email, rol, cbs_code)``, all with this run's password."""
+        """Accounts ``(email, rol, cbs_code)``, all with this run's password, each with its
+        second factor enrolled (a TOTP secret of its own, as if its first code was given)."""
+        import pyotp
+
+        from kern import tijd
         from kern.accounts import services as accounts
         from kern.accounts.gemeentebron import bron
         from kern.accounts.models import Rol
@@ -179,7 +184,7 @@ class Omgeving:
         uit = []
         with app.app_context():
             for email, rol, cbs_code in soorten:
-                accounts.maak_gebruiker(
+                gebruiker = accounts.maak_gebruiker(
                     accounts.NieuweGebruiker(
                         email=email,
                         naam=f"Bench {email.split('@')[0]}",
@@ -188,7 +193,9 @@ class Omgeving:
                         gemeente_id=bron().id_voor_code(cbs_code) if cbs_code else None,
                     )
                 )
-                uit.append(Account(email, self.wachtwoord, rol, cbs_code))
+                gebruiker.totp_geheim = pyotp.random_base32()
+                gebruiker.totp_ingesteld_op = tijd.nu()
+                uit.append(Account(email, self.wachtwoord, rol, cbs_code, gebruiker.totp_geheim))
             db.session.commit()
         return uit
 

@@ -63,7 +63,8 @@ class Medewerker(HttpUser):
 
     def on_start(self) -> None:
         self.account = _account(self.soort)
-        meld_aan(self.client, self.account["email"], self.account["wachtwoord"], name="aanmelden")
+        a = self.account
+        meld_aan(self.client, a["email"], a["wachtwoord"], a["totp_geheim"], name="aanmelden")
         _aangemeld_en_klaar(self.environment.runner)
 
     def vraag(self, naam: str, url: str, **kw: Any) -> Any:
