@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextvars
 import enum
+import functools
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -201,18 +202,19 @@ def regels(entries: Iterable[Entry]) -> list[dict[str, Any]]:
 def schrijf(entries: Iterable[Entry]) -> None:
     """Write the entries of changes made without the ORM's unit of work, in one insert; the
     transaction then raises the data version when it commits, as after a flush of them."""
-    from kern.db import db
+    from kern.db import db, voeg_veel_in
 
     rijen = regels(entries)
     if rijen:
-        db.session.execute(insert(AuditRegel), rijen)
+        voeg_veel_in(AuditRegel.__table__, rijen)  # type: ignore[arg-type]
         db.session.info[_GEWIJZIGD] = True
 
 
-def kolomnamen(model: type) -> list[str]:
+@functools.cache
+def kolomnamen(model: type) -> tuple[str, ...]:
     """The mapped columns of ``model`` an entry names: all but the id, in the mapper's order."""
     kolommen: Iterable[Any] = inspect(model).column_attrs
-    return [kolom.key for kolom in kolommen if kolom.key != "id"]
+    return tuple(kolom.key for kolom in kolommen if kolom.key != "id")
 
 
 def aangemaakt(model: type, waarden: Mapping[str, Any]) -> dict[str, list[Any]]:

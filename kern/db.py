@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import json
 import sqlite3
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -142,3 +143,60 @@ class Geld(sa.TypeDecorator[Decimal]):
         if dialect.name == "sqlite":
             return (Decimal(int(value)) / 100).quantize(CENT)
         return Decimal(value).quantize(CENT)
+
+
+def voeg_veel_in(
+    tabel: sa.Table, rijen: list[dict[str, Any]], *, met_ids: bool = False
+) -> list[int] | None:
+    """Insert many rows into ``tabel`` (every row with the same columns) in the session's
+    transaction, the fastest way the database offers; with ``met_ids``, return the new ids in
+    the order of ``rijen``.
+
+    PostgreSQL: one COPY, the ids taken from the table's own sequence first (so later inserts
+    go on after them). Elsewhere: a multi-row INSERT, RETURNING the ids in order. Values go
+    through the columns' types as in any insert (money, enums, JSON, times).
+    """
+    if not rijen:
+        return [] if met_ids else None
+    verbinding = db.session.connection()
+    dialect = verbinding.dialect
+    if dialect.name != "postgresql":
+        if not met_ids:
+            verbinding.execute(sa.insert(tabel), rijen)
+            return None
+        resultaat = verbinding.execute(
+            sa.insert(tabel).returning(tabel.c.id, sort_by_parameter_order=True), rijen
+        )
+        return list(resultaat.scalars())
+    kolommen = list(rijen[0])
+    ids: list[int] | None = None
+    if met_ids:
+        reeks = sa.func.pg_get_serial_sequence(tabel.name, "id")
+        ids = list(
+            verbinding.execute(
+                sa.select(sa.func.nextval(reeks)).select_from(
+                    sa.func.generate_series(1, len(rijen))
+                )
+            ).scalars()
+        )
+    omzetten = [_naar_copy(tabel.c[k].type, dialect) for k in kolommen]
+    namen = ", ".join(
+        dialect.identifier_preparer.quote(k) for k in (["id"] if ids else []) + kolommen
+    )
+    sql = f"COPY {dialect.identifier_preparer.format_table(tabel)} ({namen}) FROM STDIN"
+    with verbinding.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[union-attr]
+        for nummer, rij in enumerate(rijen):
+            waarden = [
+                w if zet is None else zet(w)
+                for zet, w in zip(omzetten, (rij[k] for k in kolommen), strict=True)
+            ]
+            copy.write_row([ids[nummer], *waarden] if ids else waarden)
+    return ids
+
+
+def _naar_copy(soort: sa.types.TypeEngine[Any], dialect: sa.Dialect) -> Any:
+    """How a value of a column of type ``soort`` goes into a COPY: as an insert binds it, and
+    JSON as its text (the driver adapts a dict only as a query parameter)."""
+    if isinstance(soort, sa.JSON):
+        return lambda waarde: None if waarde is None else json.dumps(waarde)
+    return soort.bind_processor(dialect)

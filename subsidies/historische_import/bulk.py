@@ -33,7 +33,7 @@ import sqlalchemy as sa
 
 from gemeenten.models import Gemeente
 from kern import audit
-from kern.db import Model, db, utcnow
+from kern.db import Model, db, utcnow, voeg_veel_in
 from subsidies import regels, services
 from subsidies.historische_import.basis import Voortgang, Wijziging, euro, kenmerk
 from subsidies.historische_import.werk import GemeenteJaar, Resultaat, Toekenning, Werk
@@ -607,22 +607,16 @@ class Inlezing:
         sessie.expire_all()
 
     def _voeg_in(self, model: type[Model], *, terug: bool = True) -> None:
-        """Insert the new rows of ``model`` in one statement (several, on a large file: the
-        driver's batches), with their ids back in the order given."""
+        """Insert the new rows of ``model`` at once (`kern.db.voeg_veel_in`: COPY on
+        PostgreSQL), with their ids back in the order given."""
         rijen = self.nieuw.get(model)
         if not rijen:
             return
         kolommen = audit.kolomnamen(model)
-        waarden = [{k: _id(rij[k]) for k in kolommen} for rij in rijen]
-        # The table, not the mapped class: the ORM would set the version column itself.
-        tabel = _tabel(model)
-        if not terug:
-            db.session.execute(sa.insert(tabel), waarden)
-            return
-        ids = db.session.execute(
-            sa.insert(tabel).returning(tabel.c.id, sort_by_parameter_order=True), waarden
-        ).scalars()
-        for rij, nieuw_id in zip(rijen, ids, strict=True):
+        ids = voeg_veel_in(
+            _tabel(model), [{k: _id(rij[k]) for k in kolommen} for rij in rijen], met_ids=terug
+        )
+        for rij, nieuw_id in zip(rijen, ids or (), strict=terug):
             rij["id"] = nieuw_id
 
     def _werk_bij(
