@@ -42,12 +42,15 @@ check: lint test
 ## bench: the Excel import against bare openpyxl and calamine reads (1k, 10k, 100k rows),
 ## what a large return and a large error workbook cost (bench/excel_grenzen.py), and the
 ## spending summary's export against a bare openpyxl write loop (10k, 100k lines), and the
-## formatter built once against Babel per value (bench/formatting.py)
+## formatter built once against Babel per value (bench/formatting.py), and confirming a
+## historical import against checking it, on PostgreSQL (bench/historische_import.py: 10k,
+## 100k rows; a PostgreSQL server at DATABASE_URL or 127.0.0.1:5432)
 bench: $(BIN)/.installed
 	$(BIN)/python bench/excel_import.py
 	$(BIN)/python bench/excel_grenzen.py
 	$(BIN)/python bench/export.py
 	$(BIN)/python bench/formatting.py
+	$(BIN)/python bench/historische_import.py
 
 ## serve: production-style server, settings in gunicorn.conf.py (set APP_ENV=production,
 ##        SECRET_KEY and DATABASE_URL first), with a worker for the background jobs beside
