@@ -82,20 +82,21 @@ def importeer(
             "niets ingelezen; laat het bestand opnieuw controleren."
         )
     bestaand = {(b.gemeente.cbs_code, b.regeling_jaar.jaar): b for b in beschikkingen_van(regeling)}
-    werk = verzamel(regeling, upload, bestaand)
     voortgang = voortgang or (lambda _: None)
     reden = f"Historische import van {upload.bestandsnaam} (upload {upload.id})."
     if not per_rij:
-        return bulk.lees_in(
-            regeling,
-            werk,
-            bestaand,
-            door=door,
-            vandaag=vandaag,
-            reden=reden,
-            vooraf=lambda resultaat: _markeer(upload, resultaat, door),
-            voortgang=voortgang,
-        )
+        with bulk.zonder_opruimen():
+            return bulk.lees_in(
+                regeling,
+                verzamel(regeling, upload, bestaand),
+                bestaand,
+                door=door,
+                vandaag=vandaag,
+                reden=reden,
+                vooraf=lambda resultaat: _markeer(upload, resultaat, door),
+                voortgang=voortgang,
+            )
+    werk = verzamel(regeling, upload, bestaand)
     resultaat = Resultaat()
     _ken_toe(
         regeling,
