@@ -4,8 +4,9 @@
 
 In one run: a PostgreSQL database of its own (on 127.0.0.1:5432, or ``BENCH_PG``) filled by
 ``flask demo landelijk`` (342 municipalities, ten years), gunicorn on it as ``make serve``
-runs it (``APP_ENV=production``, ``gunicorn.conf.py``: 2 workers unless ``--workers``; Redis
-database 14 when Redis answers on 127.0.0.1:6379, ``BENCH_REDIS``), on a free port of
+runs it (``APP_ENV=production``, ``gunicorn.conf.py``: 2 workers unless ``--workers``; the
+cache in Redis database 14, under keys of the run's own, when Redis answers on 127.0.0.1:6379,
+``BENCH_REDIS``), on a free port of
 127.0.0.1, and locust (headless) with ``--gebruikers`` officers and finance employees without
 think time for ``--duur`` seconds. Each user asks the pages below in random order, all equally
 often, among them ``/gezondheid`` (the health check: one ``SELECT 1`` and a Redis ``PING``) as

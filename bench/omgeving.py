@@ -33,7 +33,7 @@ PROJECT = HIER.parent
 sys.path.insert(0, str(PROJECT))
 
 PG = os.environ.get("BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
-REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/14")  # a db number of its own
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/14")  # keys prefixed per run
 BASISLIJN = "basislijn: /gezondheid"
 
 
@@ -220,9 +220,13 @@ class Omgeving:
                 env["REDIS_URL"] = self.redis_url
             if self.workers:
                 env["WEB_CONCURRENCY"] = str(self.workers)
-            # The jobs' queue: Redis when it answers, else a SQLite file of this run's own.
+            # Of this run's own, so that runs side by side (CI's and a developer's) never
+            # share them: the jobs' queue (a SQLite file; Huey's name in Redis is fixed) and
+            # the cache's keys in Redis.
             assert self.logmap is not None
+            env["TAKEN_WACHTRIJ"] = "sqlite"
             env["FLASK_TAKEN_SQLITE"] = str(self.logmap / "taken.sqlite")
+            env["FLASK_CACHE_KEY_PREFIX"] = f"{self.naam}:cache:"
             env.update(self.extra_env)
         return env
 
@@ -308,14 +312,16 @@ class Omgeving:
             os.killpg(proces.pid, signal.SIGKILL)
 
     def leeg_redis(self) -> None:
-        """Empty this run's Redis database (its own number), so that no cached page of an
-        earlier run's database is served."""
+        """Remove this run's keys from Redis (its cache's; an earlier run of the same process
+        id may have left some)."""
         if not self.redis_url:
             return
         with contextlib.suppress(Exception):
             import redis
 
-            redis.Redis.from_url(self.redis_url, socket_timeout=2).flushdb()
+            verbinding = redis.Redis.from_url(self.redis_url, socket_timeout=2)
+            for sleutel in verbinding.scan_iter(match=f"{self.naam}:*", count=1000):
+                verbinding.delete(sleutel)
 
     def sessie(self) -> Sessie:
         """A browser of our own against this gunicorn (paths relative to it)."""
