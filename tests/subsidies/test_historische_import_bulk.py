@@ -25,11 +25,13 @@ from flask import Flask
 from kern.app import create_app
 from kern.audit import Geaudit
 from kern.db import db as database
-from kern.uploads import UploadStatus
+from kern.uploads import Upload, UploadStatus
 from subsidies import historische_import, services
-from subsidies.historische_import import Resultaat
+from subsidies.historische_import import Resultaat, bulk
+from subsidies.models import Beschikking
 from tests.conftest import instellingen
 from tests.gemeenten.factories import maak_gemeente
+from tests.subsidies.factories import maak_beschikking, maak_regeling
 from tests.subsidies.test_historische_import import VANDAAG, meldingen, werkmap
 from tests.subsidies.test_historische_import_geschiedenis import KOPPEN
 
@@ -357,3 +359,74 @@ def _geaudit() -> list[type]:
 
 def _tekst(waarde: Any) -> str:
     return json.dumps(waarde, sort_keys=True, default=str)
+
+
+# --- Refused as the services refuse, with nothing written ----------------------------------
+
+
+@pytest.mark.parametrize("per_rij", [True, False], ids=["row by row", "bulk"])
+def test_a_reference_taken_since_the_check_refuses_the_file_in_the_services_words(
+    db, regeling_2015_2016, amsterdam, per_rij
+):
+    """Another scheme's decision takes the file's reference after the check (which only sees
+    this scheme): both ways refuse the whole file with the services' message."""
+    rijen = [
+        ["toekenning", "GM0363", "Amsterdam", 2015, None, 90_000, None, None, "BZK-1"],
+        ["toekenning", "GM0599", "Rotterdam", 2015, None, 80_000, None, None, "BZK-2"],
+    ]
+    regeling = regeling_2015_2016
+    database.session.commit()  # as a request before it keeps the original
+    upload, _ = historische_import.ontvang(
+        regeling, werkmap(*rijen, koppen=KOPPEN), bestandsnaam="h.xlsx", door="test"
+    )
+    database.session.commit()
+    assert upload.status is UploadStatus.GECONTROLEERD, meldingen(upload)
+    andere = maak_regeling(naam="Andere regeling")
+    maak_beschikking(amsterdam, andere, kenmerk="BZK-2")
+    database.session.commit()
+
+    with pytest.raises(services.SubsidieFout) as fout:
+        historische_import.importeer(
+            regeling, upload, door="test", versie=upload.versie, vandaag=VANDAAG, per_rij=per_rij
+        )
+    database.session.rollback()
+
+    assert str(fout.value) == "Kenmerk BZK-2 is al gebruikt voor een andere beschikking."
+    assert database.session.execute(sa.select(sa.func.count(Beschikking.id))).scalar_one() == 1
+    assert database.session.get(Upload, upload.id).status is UploadStatus.GECONTROLEERD
+
+
+def test_a_decision_changed_between_reading_and_writing_refuses_the_file(
+    db, regeling_2015_2016, monkeypatch
+):
+    """The set-based import updates a decision that existed only at the version it read (as
+    the ORM's version check would): otherwise a conflict, and nothing is kept."""
+    eerst = [["toekenning", "GM0363", "Amsterdam", 2015, None, 90_000]]
+    database.session.commit()
+    importeer(werkmap(*eerst), "eerst.xlsx", per_rij=False)
+    regeling = regeling_2015_2016
+    upload, _ = historische_import.ontvang(
+        regeling,
+        werkmap(["toekenning", "GM0363", "Amsterdam", 2015, None, 95_000]),
+        bestandsnaam="daarna.xlsx",
+        door="test",
+    )
+    database.session.commit()
+    echte = bulk.Inlezing.schrijf
+
+    def intussen_gewijzigd(self, voortgang):
+        # Another transaction amended the decision after this one read it.
+        database.session.execute(sa.update(Beschikking).values(versie=Beschikking.versie + 1))
+        echte(self, voortgang)
+
+    monkeypatch.setattr(bulk.Inlezing, "schrijf", intussen_gewijzigd)
+
+    with pytest.raises(services.Conflict, match="Iemand anders heeft gegevens van deze regeling"):
+        historische_import.importeer(
+            regeling, upload, door="test", versie=upload.versie, vandaag=VANDAAG
+        )
+    database.session.rollback()
+
+    beschikking = database.session.execute(sa.select(Beschikking)).scalar_one()
+    assert beschikking.bedrag == Decimal("90000.00")
+    assert database.session.get(Upload, upload.id).status is UploadStatus.GECONTROLEERD
