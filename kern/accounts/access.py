@@ -3,9 +3,9 @@
 Every view declares the right it needs with `@toegang(Recht.X, ...)` or says it is
 `@openbaar`; `create_app` refuses to start when a view declares neither (see
 `controleer_declaraties`). Which roles hold a right is said in one table,
-`kern.accounts.rechten.RECHTEN`, never at a view. Municipality
-users are further limited to their own municipality by the register
-(`gemeenten.services.zichtbaar_of_404`), which knows which municipalities merged into theirs.
+`kern.accounts.rechten.RECHTEN`, never at a view. Municipality users are further limited to
+their own municipality by the register (`gemeenten.services.zichtbaar_of_404`), which knows
+which municipalities merged into theirs.
 """
 
 from __future__ import annotations

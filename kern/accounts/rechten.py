@@ -2,9 +2,9 @@
 
 A view declares the right it needs (`@toegang(Recht.PROGRAMMA_LEZEN)`, see
 `kern.accounts.access`); which roles hold that right is said here and nowhere else. The menu,
-the start-page tiles, the links in templates (`mag(endpoint)`, `heeft(recht)`), the
-permission-matrix test and the README's "Roles" table all read `RECHTEN`
-(`tests/kern/test_rechten.py` compares the README with `readme_tabel()`).
+the start-page tiles and the links in templates (`mag(endpoint)`), what a view shows beyond
+its route (`heeft(recht)`), the permission-matrix test and the README's "Roles" table all read
+`RECHTEN` (`tests/kern/test_rechten.py` compares the README with `readme_tabel()`).
 
 Reference data is what every programme shares and none decides: the municipality register
 (municipalities, CBS codes, provinces, mergers), kept from CBS's list. Schemes (regelingen) are
