@@ -116,19 +116,22 @@ def meet_calamine(pad: Path) -> tuple[float, int]:
     return time.perf_counter() - begin, aantal
 
 
-def app_voor(database: Path):
+def app_voor(database: Path | str):
+    """The application on an SQLite file, or on a database URL (bench/historische_import.py)."""
     from kern.app import create_app
 
     return create_app(
         {
             "APP_ENV": "testing",
             "SECRET_KEY": "bench-" * 6,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "SQLALCHEMY_DATABASE_URI": database
+            if isinstance(database, str)
+            else f"sqlite:///{database}",
         }
     )
 
 
-def opzet(database: Path) -> None:
+def opzet(database: Path | str) -> None:
     """A database with the municipalities and the scheme the workbooks name."""
     from gemeenten.models import Gemeente
     from kern.db import db

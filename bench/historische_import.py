@@ -39,7 +39,6 @@ import tempfile
 import time
 import uuid
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 HIER = Path(__file__).resolve().parent
@@ -51,14 +50,16 @@ from excel_import import (  # noqa: E402 (the bench's own directory, just added)
     GEMEENTEN,
     JAREN,
     KOPPEN,
+    REGELING,
+    app_voor,
     cbs_code,
     gemeentenaam,
+    opzet,
     piekgeheugen,
 )
 
 GROOTTES = (10_000, 100_000)
 STANDAARD_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-REGELING = "Versterkingsgelden (bench)"
 DOOR = "bench@minbzk.nl"
 
 
@@ -151,42 +152,6 @@ class Server:
             for naam in reversed(self.gemaakt):
                 verbinding.execute(sa.text(f'DROP DATABASE IF EXISTS "{naam}" WITH (FORCE)'))
         self.beheer.dispose()
-
-
-def app_voor(database_url: str):
-    from kern.app import create_app
-
-    return create_app(
-        {
-            "APP_ENV": "testing",
-            "SECRET_KEY": "bench-" * 6,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-        }
-    )
-
-
-def opzet(database_url: str) -> None:
-    """The schema, the municipalities and the scheme the workbooks name."""
-    from gemeenten.models import Gemeente
-    from kern.db import db
-    from subsidies import services
-
-    app = app_voor(database_url)
-    with app.app_context():
-        db.create_all()
-        for nummer in range(1, GEMEENTEN + 1):
-            db.session.add(
-                Gemeente(cbs_code=cbs_code(nummer), naam=gemeentenaam(nummer), provincie="Utrecht")
-            )
-        services.maak_regeling(
-            naam=REGELING,
-            grondslag="Kaderwet SZW-subsidies",
-            kamerstuk=None,
-            jaren={jaar: Decimal("900000000000.00") for jaar in JAREN},
-            doelen=DOELEN,
-        )
-        db.session.commit()
-        db.engine.dispose()
 
 
 # --- The measurements, each in its own process ---------------------------------------------

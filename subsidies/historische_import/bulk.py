@@ -245,9 +245,7 @@ class Inlezing:
     ) -> _Beschikking:
         """As `importeren._beschik`: `services.maak_beschikking`, then `services.beschik`."""
         gegevens = services.BeschikkingGegevens(
-            bedrag=toekenning.totaal
-            if toekenning.met_totaal
-            else sum(toekenning.doelbedragen.values(), Decimal(0)),
+            bedrag=toekenning.bedrag,
             doelbedragen=toekenning.doelbedragen,
             regio_naam=toekenning.regio,
             deelnemers=deelnemers,
@@ -304,14 +302,7 @@ class Inlezing:
         self, beschikking: _Beschikking, toekenning: Toekenning, deelnemers: list[Gemeente] | None
     ) -> None:
         """As `importeren._wijzig`, through `services.wijzig_beschikking`'s checks."""
-        verdeling = dict(beschikking.doelbedragen)
-        if not toekenning.met_totaal:
-            verdeling |= toekenning.doelbedragen
-            bedrag: Decimal | None = sum(verdeling.values(), Decimal(0))
-        else:
-            bedrag = toekenning.totaal
-            if bedrag != beschikking.bedrag:
-                verdeling = {}
+        bedrag, verdeling = toekenning.wijziging(beschikking.bedrag, beschikking.doelbedragen)
         gegevens = services.BeschikkingGegevens(
             bedrag=bedrag,
             doelbedragen=verdeling,

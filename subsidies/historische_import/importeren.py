@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date
-from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -187,9 +186,7 @@ def _beschik(
         regeling_jaar,
         gemeente,
         services.BeschikkingGegevens(
-            bedrag=toekenning.totaal
-            if toekenning.met_totaal
-            else sum(toekenning.doelbedragen.values(), Decimal(0)),
+            bedrag=toekenning.bedrag,
             doelbedragen=toekenning.doelbedragen,
             regio_naam=toekenning.regio,
             deelnemers=deelnemers,
@@ -218,14 +215,9 @@ def _wijzig(
     """The decision amended: the file's amounts, the other purposes as they were; a new total
     replaces the split (the same total keeps it); region and participants where the file gives
     them (ceiling: see `_ken_toe`)."""
-    verdeling = {d.doel_id: d.bedrag for d in beschikking.doelbedragen}
-    if not toekenning.met_totaal:
-        verdeling |= toekenning.doelbedragen
-        bedrag: Decimal | None = sum(verdeling.values(), Decimal(0))
-    else:
-        bedrag = toekenning.totaal
-        if bedrag != beschikking.bedrag:
-            verdeling = {}
+    bedrag, verdeling = toekenning.wijziging(
+        beschikking.bedrag, {d.doel_id: d.bedrag for d in beschikking.doelbedragen}
+    )
     services.wijzig_beschikking(
         beschikking,
         services.BeschikkingGegevens(

@@ -5,6 +5,7 @@ and shared by both ways of importing them (`importeren`: through the services ro
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -74,6 +75,23 @@ class Toekenning:
     regio: str | None = None
     deelnemers: tuple[str, ...] | None = None
     regels: int = 0
+
+    @property
+    def bedrag(self) -> Decimal | None:
+        """A new decision's amount: the file's total, or the sum of its purposes."""
+        return self.totaal if self.met_totaal else sum(self.doelbedragen.values(), Decimal(0))
+
+    def wijziging(
+        self, bedrag: Decimal | None, doelbedragen: Mapping[int, Decimal]
+    ) -> tuple[Decimal | None, dict[int, Decimal]]:
+        """The amount and split of a decision that has ``bedrag`` and ``doelbedragen``, amended
+        by these rows: the file's amounts, the other purposes as they were; a new total
+        replaces the split (the same total keeps it)."""
+        verdeling = dict(doelbedragen)
+        if not self.met_totaal:
+            verdeling |= self.doelbedragen
+            return sum(verdeling.values(), Decimal(0)), verdeling
+        return self.totaal, verdeling if self.totaal == bedrag else {}
 
     def neem_op(self, wijziging: Wijziging, doel_id: int | None) -> None:
         if doel_id is None:
