@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from gemeenten.models import Gemeente
 from subsidies import services
-from subsidies.models import NUL, Beschikking, Regeling, Verantwoording
+from subsidies.models import NUL, Beschikking, Betaling, BetalingSoort, Regeling, Verantwoording
 
 
 def maak_regeling(
@@ -67,3 +67,19 @@ def maak_verantwoording(
         beschikking, bestedingen=bestedingen, eindverantwoording=eind, toelichting=None, door=door
     )
     return verantwoording
+
+
+def maak_betaling(
+    beschikking: Beschikking, bedrag: str | Decimal, *, betaald: bool = True
+) -> Betaling:
+    """An advance planned for 1 November 2015 and, unless ``betaald`` is False, paid in full on
+    the 2nd."""
+    betaling = services.plan_betaling(
+        beschikking,
+        soort=BetalingSoort.VOORSCHOT,
+        bedrag=Decimal(bedrag),
+        gepland_op=date(2015, 11, 1),
+    )
+    if betaald:
+        services.registreer_betaling(betaling, betaald_op=date(2015, 11, 2), versie=betaling.versie)
+    return betaling

@@ -9,7 +9,6 @@ import logging
 import re
 import uuid
 import zlib
-from datetime import date
 from decimal import Decimal
 
 import brotli
@@ -18,13 +17,11 @@ import pytest
 from kern import paginering
 from kern.accounts.models import Rol
 from kern.cache import cache
-from subsidies import services
-from subsidies.models import BetalingSoort
 from tests.diensten import redis_antwoordt
 from tests.gemeenten.factories import maak_gemeente
 from tests.pagina import tekst
 from tests.sql import telling
-from tests.subsidies.factories import maak_beschikking, maak_regeling
+from tests.subsidies.factories import maak_beschikking, maak_betaling, maak_regeling
 from tests.subsidies.test_overzichten import gemeenten_in, rijen
 
 
@@ -42,14 +39,18 @@ def _url(jaar, **argumenten: str) -> str:
     return f"/versterkingsgelden/jaren/{jaar.id}/overzicht" + (f"?{query}" if query else "")
 
 
-def _betaal(beschikking, bedrag: str) -> None:
-    betaling = services.plan_betaling(
-        beschikking,
-        soort=BetalingSoort.VOORSCHOT,
-        bedrag=Decimal(bedrag),
-        gepland_op=date(2015, 11, 1),
+def _registreer(financien, betaling, bedrag: str):
+    """Finance registers ``betaling`` as paid with ``bedrag``, confirmed, through the form."""
+    return financien.post(
+        f"/versterkingsgelden/betalingen/{betaling.id}/betaald",
+        data={
+            "betaald_op": "2015-11-02",
+            "bedrag": bedrag,
+            "betalingskenmerk": "BANK-1",
+            "versie": betaling.versie,
+            "bevestigd": "ja",
+        },
     )
-    services.registreer_betaling(betaling, betaald_op=date(2015, 11, 2), versie=betaling.versie)
 
 
 def test_a_change_after_the_overview_was_kept_is_on_the_next_request(officier, jaar):
@@ -59,7 +60,7 @@ def test_a_change_after_the_overview_was_kept_is_on_the_next_request(officier, j
     assert rijen(eerst)["Amsterdam"][4] == rijen(nog_eens)["Amsterdam"][4] == "€\xa00,00"
     assert not any("FROM beschikkingen" in s for s in bewaard), "the kept page was computed again"
 
-    _betaal(jaar.beschikkingen[0], "40000.00")  # committed before the next request
+    maak_betaling(jaar.beschikkingen[0], "40000.00")  # committed before the next request
 
     na = officier.get(_url(jaar))
     assert rijen(na)["Amsterdam"][4] == "€\xa040.000,00"
@@ -69,24 +70,10 @@ def test_a_change_after_the_overview_was_kept_is_on_the_next_request(officier, j
 def test_a_change_through_a_page_is_on_the_overview_at_once(financien, officier, jaar):
     """The whole way: finance registers a payment; the officer's next overview has it."""
     beschikking = jaar.beschikkingen[1]
-    betaling = services.plan_betaling(
-        beschikking,
-        soort=BetalingSoort.VOORSCHOT,
-        bedrag=Decimal("80000.00"),
-        gepland_op=date(2015, 11, 1),
-    )
+    betaling = maak_betaling(beschikking, "80000.00", betaald=False)
     assert rijen(officier.get(_url(jaar)))["Rotterdam"][4] == "€\xa00,00"
 
-    antwoord = financien.post(
-        f"/versterkingsgelden/betalingen/{betaling.id}/betaald",
-        data={
-            "betaald_op": "2015-11-02",
-            "bedrag": "80000,00",
-            "betalingskenmerk": "BANK-1",
-            "versie": betaling.versie,
-            "bevestigd": "ja",
-        },
-    )
+    antwoord = _registreer(financien, betaling, "80000,00")
     assert antwoord.status_code == 302
 
     assert rijen(officier.get(_url(jaar)))["Rotterdam"][4] == "€\xa080.000,00"
@@ -94,17 +81,12 @@ def test_a_change_through_a_page_is_on_the_overview_at_once(financien, officier,
 
 def test_finances_work_list_shows_a_payment_registered_after_it_was_kept(financien, jaar):
     beschikking = jaar.beschikkingen[1]
-    betaling = services.plan_betaling(
-        beschikking,
-        soort=BetalingSoort.VOORSCHOT,
-        bedrag=Decimal("80000.00"),
-        gepland_op=date(2015, 11, 1),
-    )
+    betaling = maak_betaling(beschikking, "80000.00", betaald=False)
     voor = financien.get("/versterkingsgelden/betalingen")
     assert "Totaal (1), waarvan achterstallig 1: €\xa080.000,00" in tekst(voor)
     assert "Te betalen: 1 (€\xa080.000,00)" in tekst(financien.get("/"))
 
-    services.registreer_betaling(betaling, betaald_op=date(2015, 11, 2), versie=betaling.versie)
+    assert _registreer(financien, betaling, "80000,00").status_code == 302
 
     na = financien.get("/versterkingsgelden/betalingen")
     assert "Totaal (1)" not in tekst(na)
@@ -114,24 +96,12 @@ def test_finances_work_list_shows_a_payment_registered_after_it_was_kept(financi
 
 def test_a_refused_change_leaves_the_kept_overview(financien, officier, jaar):
     beschikking = jaar.beschikkingen[1]
-    betaling = services.plan_betaling(
-        beschikking,
-        soort=BetalingSoort.VOORSCHOT,
-        bedrag=Decimal("80000.00"),
-        gepland_op=date(2015, 11, 1),
-    )
+    betaling = maak_betaling(beschikking, "80000.00", betaald=False)
     officier.get(_url(jaar))
 
-    antwoord = financien.post(  # more than planned: refused, rolled back
-        f"/versterkingsgelden/betalingen/{betaling.id}/betaald",
-        data={
-            "betaald_op": "2015-11-02",
-            "bedrag": "90000,00",
-            "betalingskenmerk": "BANK-1",
-            "versie": betaling.versie,
-            "bevestigd": "ja",
-        },
-    )
+    antwoord = _registreer(
+        financien, betaling, "90000,00"
+    )  # more than planned: refused, rolled back
     assert antwoord.status_code == 400
 
     with telling() as bewaard:
@@ -184,7 +154,7 @@ def test_in_redis_the_overview_is_kept_and_a_change_seen(app, officier, jaar):
             assert rijen(officier.get(_url(jaar)))["Amsterdam"][4] == "€\xa00,00"
         assert not any("FROM beschikkingen" in s for s in bewaard)
 
-        _betaal(jaar.beschikkingen[0], "1000.00")
+        maak_betaling(jaar.beschikkingen[0], "1000.00")
         assert rijen(officier.get(_url(jaar)))["Amsterdam"][4] == "€\xa01.000,00"
     finally:
         with app.app_context():
@@ -257,7 +227,7 @@ def test_the_summary_is_kept_and_a_change_is_on_the_next_request(financien, jaar
         financien.get(BESTEDINGEN)
     assert not any("IN (SELECT beschikkingen.id" in s for s in bewaard), "computed again"
 
-    _betaal(jaar.beschikkingen[0], "25000.00")
+    maak_betaling(jaar.beschikkingen[0], "25000.00")
 
     assert "€\xa025.000,00" in _samenvatting(financien.get(BESTEDINGEN))[1]
 

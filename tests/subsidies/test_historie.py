@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from kern import paginering
 from kern.accounts.models import Rol
 from subsidies import services
-from subsidies.models import BetalingSoort
 from tests.pagina import tekst
-from tests.subsidies.factories import maak_beschikking, maak_regeling
+from tests.subsidies.factories import maak_beschikking, maak_betaling, maak_regeling
 
 
 def test_a_changed_ceiling_shows_old_and_new_on_the_schemes_history(db, login_as):
@@ -33,13 +31,7 @@ def test_a_long_trail_comes_a_page_at_a_time_and_names_what_it_shows(
 ):
     monkeypatch.setattr(paginering, "PER_PAGINA", 2)
     beschikking = maak_beschikking(amsterdam)  # made, then decided: two entries
-    betaling = services.plan_betaling(
-        beschikking,
-        soort=BetalingSoort.VOORSCHOT,
-        bedrag=Decimal("1000.00"),
-        gepland_op=date(2015, 11, 1),
-    )
-    services.registreer_betaling(betaling, betaald_op=date(2015, 11, 2), versie=betaling.versie)
+    betaling = maak_betaling(beschikking, "1000.00")  # planned, then paid: two more
     adres = f"/versterkingsgelden/beschikkingen/{beschikking.id}/historie"
 
     eerste, tweede = officier.get(adres), officier.get(f"{adres}?pagina=2")

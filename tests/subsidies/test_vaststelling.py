@@ -20,7 +20,7 @@ from subsidies.models import (
     Vaststelling,
     VerantwoordingStatus,
 )
-from tests.subsidies.factories import maak_verantwoording
+from tests.subsidies.factories import maak_betaling, maak_verantwoording
 from tests.subsidies.test_verantwoordingen import (
     formulier,
     goedkeuren,
@@ -32,17 +32,6 @@ from tests.subsidies.test_verantwoordingen import (
 
 def vaststellen_url(beschikking: Beschikking) -> str:
     return f"/versterkingsgelden/beschikkingen/{beschikking.id}/vaststellen"
-
-
-def betaal(beschikking: Beschikking, bedrag: str) -> None:
-    """An advance, planned and paid."""
-    betaling = services.plan_betaling(
-        beschikking,
-        soort=BetalingSoort.VOORSCHOT,
-        bedrag=Decimal(bedrag),
-        gepland_op=date(2015, 11, 1),
-    )
-    services.registreer_betaling(betaling, betaald_op=date(2015, 11, 2), versie=betaling.versie)
 
 
 def vaststelformulier(versie: int, datum: str = "2016-09-01", bevestig: bool = True) -> dict:
@@ -75,7 +64,7 @@ def eindverantwoording_via_web(login_as, db, wereld, cumulatief: str) -> None:
 
 
 def test_settling_below_what_was_paid_plans_a_clawback(app, db, wereld, login_as):
-    betaal(wereld.eigen, "80000.00")
+    maak_betaling(wereld.eigen, "80000.00")
     eindverantwoording_via_web(login_as, db, wereld, "70.000,00")
     officier = login_as(wereld.beleidsmedewerker)
 
@@ -123,7 +112,7 @@ def test_settling_below_what_was_paid_plans_a_clawback(app, db, wereld, login_as
 
 
 def test_settling_above_the_grant_is_capped_and_plans_an_extra_payment(db, wereld, login_as):
-    betaal(wereld.eigen, "80000.00")
+    maak_betaling(wereld.eigen, "80000.00")
     eindverantwoording_via_web(login_as, db, wereld, "120.000,00")
     officier = login_as(wereld.beleidsmedewerker)
 
@@ -144,7 +133,7 @@ def test_settling_above_the_grant_is_capped_and_plans_an_extra_payment(db, werel
 
 
 def test_settling_exactly_what_was_paid_plans_nothing(db, wereld, login_as):
-    betaal(wereld.eigen, "80000.00")
+    maak_betaling(wereld.eigen, "80000.00")
     eindverantwoording_via_web(login_as, db, wereld, "80.000,00")
     officier = login_as(wereld.beleidsmedewerker)
     assert "Geen nabetaling of terugvordering" in officier.get(vaststellen_url(wereld.eigen)).text
@@ -185,7 +174,7 @@ def test_no_settlement_without_an_approved_final_return(db, wereld, soort, login
 
 
 def _klaar_om_vast_te_stellen(db, wereld) -> None:
-    betaal(wereld.eigen, "80000.00")
+    maak_betaling(wereld.eigen, "80000.00")
     eind = maak_verantwoording(wereld.eigen, Decimal("70000.00"), eind=True)
     services.keur_goed(eind, door="test", versie=eind.versie)
 
