@@ -382,14 +382,17 @@ def verwijder_activiteit(activiteit: Activiteit, *, versie: int | None) -> None:
 
 def activiteiten_van(gemeente: Gemeente, ronde: Rapportageronde | None = None) -> list[Activiteit]:
     """The municipality's activities, newest first; within ``ronde``'s period if given."""
+    return list(db.session.execute(activiteiten(gemeente, ronde)).scalars())
+
+
+def activiteiten(gemeente: Gemeente, ronde: Rapportageronde | None = None) -> Select[Any]:
+    """`activiteiten_van` as a query, to take a page of (`kern.paginering.pagina_van`)."""
     query = select(Activiteit).where(Activiteit.gemeente_id == gemeente.id)
     if ronde is not None:
         query = query.where(
             Activiteit.datum >= ronde.periode_van, Activiteit.datum <= ronde.periode_tot
         )
-    return list(
-        db.session.execute(query.order_by(Activiteit.datum.desc(), Activiteit.id.desc())).scalars()
-    )
+    return query.order_by(Activiteit.datum.desc(), Activiteit.id.desc())
 
 
 # --- Lessons from the pilots ----------------------------------------------------------------

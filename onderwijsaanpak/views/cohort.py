@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -12,6 +14,7 @@ from kern.accounts.access import toegang
 from kern.accounts.rechten import Recht
 from kern.db import db
 from kern.export import Kolom, Soort, exporteerbaar
+from kern.paginering import pagina_van
 from onderwijsaanpak import services
 from onderwijsaanpak.forms import FaseForm, OpnameForm, StartdataForm
 from onderwijsaanpak.models import Activiteit, Cohortlid
@@ -129,21 +132,25 @@ def opnemen() -> Pagina | Response:
 def gemeente(cbs_code: str) -> str | Response:
     gemeente, lid = lid_of_404(cbs_code)
     vandaag = tijd.vandaag()
-    activiteiten = services.activiteiten_van(gemeente)
+    # The page shows its activities a page at a time, the export every one of them.
+    pagina = pagina_van(services.activiteiten(gemeente))
     return export.toon(
         "onderwijsaanpak/gemeente.html",
-        activiteiten_export(gemeente, activiteiten),
+        activiteiten_export(gemeente, lambda: services.activiteiten_van(gemeente)),
         gemeente=gemeente,
         lid=lid,
         samenvatting=services.samenvatting(gemeente, vandaag),
-        activiteiten=activiteiten,
+        activiteiten=pagina.items,
+        pagina=pagina,
         lessen=services.lessen(gemeente),
         standen=services.standen_van(gemeente, vandaag),
         melden_geweigerd=services.melden_geweigerd(gemeente, vandaag),
     )
 
 
-def activiteiten_export(gemeente: Gemeente, activiteiten: list[Activiteit]) -> export.Export:
+def activiteiten_export(
+    gemeente: Gemeente, activiteiten: Callable[[], list[Activiteit]]
+) -> export.Export:
     """The municipality's activities, newest first, as its page lists them."""
     kolommen = [
         Kolom("Gemeente", lambda _: gemeente.weergavenaam, uitleg="Waar de activiteit was"),
@@ -168,7 +175,7 @@ def activiteiten_export(gemeente: Gemeente, activiteiten: list[Activiteit]) -> e
     return export.Export(
         naam=f"activiteiten-{gemeente.cbs_code.lower()}",
         titel=f"Activiteiten onderwijsaanpak: {gemeente.weergavenaam}",
-        tabellen=[export.Tabel("Activiteiten", kolommen, lambda: activiteiten)],
+        tabellen=[export.Tabel("Activiteiten", kolommen, activiteiten)],
         filters=[("Gemeente", f"{gemeente.weergavenaam} ({gemeente.cbs_code})")],
     )
 

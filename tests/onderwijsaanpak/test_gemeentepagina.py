@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from kern import paginering
 from kern.accounts.models import Rol
 from onderwijsaanpak.models import Fase
 from tests.onderwijsaanpak.factories import (
@@ -116,3 +117,29 @@ def test_a_municipality_user_sees_no_other_municipalitys_onderwijsaanpak(
     assert "Erasmiaans" not in eigen.text
     assert "Rotterdam" not in eigen.text
     assert andere.status_code == 404
+
+
+def test_a_members_activities_come_a_page_at_a_time_counted_in_all(
+    officier, amsterdam, monkeypatch
+):
+    monkeypatch.setattr(paginering, "PER_PAGINA", 2)
+    maak_cohortlid(amsterdam)
+    for dag, school in ((1, "Eerste"), (2, "Tweede"), (3, "Derde")):
+        maak_activiteit(amsterdam, datum=date(2016, 3, dag), school=school, deelnemers=10)
+    adres = "/onderwijsaanpak/gemeenten/GM0363"
+
+    eerste, tweede = officier.get(adres), officier.get(f"{adres}?pagina=2")
+
+    def scholen(pagina) -> list[str]:
+        tabel = re.search(r'<caption id="activiteiten-titel".*?</table>', pagina.text, re.S)
+        assert tabel is not None
+        return re.findall(r"Eerste|Tweede|Derde", tabel[0])
+
+    assert scholen(eerste) == ["Derde", "Tweede"]
+    assert scholen(tweede) == ["Eerste"]
+    for pagina in (eerste, tweede):
+        assert "3 activiteiten met samen 30 deelnemers" in tekst(pagina)
+    assert "nieuwste eerst (1–2 van 3)" in tekst(eerste)
+    assert officier.get(f"{adres}?pagina=3").status_code == 404
+    export = officier.get(f"{adres}?pagina=2&formaat=csv")
+    assert all(school in export.text for school in ("Eerste", "Tweede", "Derde"))
