@@ -17,7 +17,10 @@ request (the views: `subsidies.views.historische_import`), or one run of
                     stage the new and changed ones as `Wijziging` (with the old values,
                     amounts in cents); or refuse the upload with every message at once
     wijzigingen()   the staged rows, for the paginated preview (`voorbeeldregels`)
-    importeer()     the staged rows through the services, in the caller's one transaction
+    importeer()     the staged rows, in the caller's one transaction: the whole file checked
+                    in memory against the services' own rules, then written set-based
+                    (`bulk`); or (``per_rij=True``) through the services one call at a time,
+                    the reference the set-based path is tested against
 
 Checking is fast (the bench: 100,000 rows): the reference data is loaded into dictionaries
 once, and a row whose cells are plainly right (`Controle._gewone_rij`) costs a few lookups;
@@ -50,7 +53,9 @@ of the scheme changed since (`verouderd`), and the officer has the file checked 
 
 The modules, in the order of the steps: `basis` (the columns and the words above, shared by
 all), `sjabloon`, `controle` (`ontvang`, `controleer`, `vingerafdruk`, `verouderd`), `voorvertoning`
-(the preview, a page at a time) and `importeren` (`importeer` and its `Resultaat`).
+(the preview, a page at a time), `werk` (the staged rows gathered per decision, and `Resultaat`),
+`importeren` (`importeer`, and the row-by-row path) and `bulk` (the set-based one);
+`achtergrond` runs a large file's check or import as a job.
 """
 
 from __future__ import annotations
