@@ -16,10 +16,13 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-## run: set up, upgrade the database, load the demo data and serve on http://$(HOST):$(PORT)
+## run: set up, upgrade the database, load the demo data and serve on http://$(HOST):$(PORT);
+##      the demo signs in with the password alone (development only, and the pages say so);
+##      `make run OVERSLAAN=false` asks for the second factor as production does
+OVERSLAAN ?= true
 run: $(BIN)/.installed upgrade demo
 	@echo "Open http://$(HOST):$(PORT) and sign in with one of the demo accounts above."
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	FLASK_TWEEDE_FACTOR_OVERSLAAN=$(OVERSLAAN) $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 upgrade: $(BIN)/.installed
 	$(BIN)/flask db upgrade

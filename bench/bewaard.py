@@ -23,13 +23,14 @@ from pathlib import Path
 HIER = Path(__file__).resolve().parent
 sys.path.insert(0, str(HIER.parent))
 
+import pyotp  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from kern.accounts.models import Gebruiker, Rol  # noqa: E402
 from kern.app import create_app  # noqa: E402
 from kern.cache import cache  # noqa: E402
-from kern.db import db  # noqa: E402
+from kern.db import db, utcnow  # noqa: E402
 from subsidies.models import RegelingJaar  # noqa: E402
 
 EMAIL = "bewaard@bench.example"
@@ -44,9 +45,15 @@ def _aangemeld(app) -> FlaskClient:  # type: ignore[no-untyped-def]
             gebruiker = Gebruiker(email=EMAIL, naam="Meting kept pages", rol=Rol.FINANCIEN)
             gebruiker.zet_wachtwoord(WACHTWOORD)
             db.session.add(gebruiker)
-            db.session.commit()
+        gebruiker.totp_geheim = gebruiker.totp_geheim or pyotp.random_base32()  # enrolled
+        gebruiker.totp_ingesteld_op = gebruiker.totp_ingesteld_op or utcnow()
+        gebruiker.totp_laatste_stap = None  # a code of this 30 s step may be used again
+        geheim = gebruiker.totp_geheim
+        db.session.commit()
     client = app.test_client()
-    antwoord = client.post("/aanmelden", data={"email": EMAIL, "wachtwoord": WACHTWOORD})
+    client.post("/aanmelden", data={"email": EMAIL, "wachtwoord": WACHTWOORD})
+    code = pyotp.TOTP(geheim).now()
+    antwoord = client.post("/aanmelden/code", data={"code": code})
     if antwoord.status_code != 302:
         raise SystemExit(f"signing in failed: {antwoord.status_code}")
     return client

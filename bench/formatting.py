@@ -103,12 +103,13 @@ def waarden(aantal: int) -> tuple[list[Decimal], list[date]]:
 
 def overzicht(gemeenten: int, keer: int) -> tuple[float, float, int]:
     """The fastest request for the overview with Babel and with the formatter, and its size."""
+    import pyotp
     from sqlalchemy import select
 
     from kern.accounts import services as accounts
     from kern.accounts.models import Rol
     from kern.app import create_app
-    from kern.db import db
+    from kern.db import db, utcnow
     from subsidies.models import RegelingJaar
 
     map_ = Path(tempfile.mkdtemp(prefix="bench-formatting-"))
@@ -131,7 +132,7 @@ def overzicht(gemeenten: int, keer: int) -> tuple[float, float, int]:
         raise SystemExit(resultaat.output)
     wachtwoord = "bench-wachtwoord-lang-genoeg"
     with app.app_context():
-        accounts.maak_gebruiker(
+        gebruiker = accounts.maak_gebruiker(
             accounts.NieuweGebruiker(
                 email="beleid@bench.example",
                 naam="Bench",
@@ -140,10 +141,14 @@ def overzicht(gemeenten: int, keer: int) -> tuple[float, float, int]:
                 gemeente_id=None,
             )
         )
+        geheim = gebruiker.totp_geheim = pyotp.random_base32()  # the second factor enrolled
+        gebruiker.totp_ingesteld_op = utcnow()
         db.session.commit()
         jaar_id = db.session.execute(select(RegelingJaar.id)).scalar_one()
     client = app.test_client()
     client.post("/aanmelden", data={"email": "beleid@bench.example", "wachtwoord": wachtwoord})
+    code = pyotp.TOTP(geheim).now()
+    client.post("/aanmelden/code", data={"code": code})
     url = f"/versterkingsgelden/jaren/{jaar_id}/overzicht"
 
     def snelste() -> tuple[float, bytes]:

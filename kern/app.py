@@ -73,10 +73,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from kern import beheer, demo
     from kern import views as kern_views
     from kern.accounts import cli as accounts_cli
+    from kern.accounts import tweede_factor_views
     from kern.accounts import views as accounts_views
 
     app.register_blueprint(kern_views.bp)
     app.register_blueprint(accounts_views.bp)
+    app.register_blueprint(tweede_factor_views.bp)
     app.cli.add_command(accounts_cli.cli)
     app.cli.add_command(demo.cli)
     app.cli.add_command(beheer.cli)

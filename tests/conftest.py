@@ -29,7 +29,6 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -55,6 +54,7 @@ from onderwijsaanpak import services as onderwijsaanpak
 from onderwijsaanpak.models import Activiteit, Fase, Les, Rapportage, Rapportageronde
 from subsidies import historische_import, services, verantwoording_import
 from subsidies.models import Beschikking, BetalingSoort, Regeling, RegelingJaar
+from tests.aanmelden import meld_aan, sessie_van
 from tests.gemeenten.factories import maak_deelname, maak_gemeente
 from tests.inventarisatie.factories import (
     inventarisatie_met_themas,
@@ -71,7 +71,6 @@ from tests.onderwijsaanpak.factories import (
     maak_rapportage,
     maak_ronde,
 )
-from tests.pagina import csrf_token
 from tests.subsidies.factories import maak_beschikking, maak_regeling, maak_verantwoording
 
 # CBS's lists live next to the project, not in it; GEMEENTEN_DATA points elsewhere.
@@ -324,29 +323,23 @@ def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
 
 
-@contextmanager
-def _sessie(app: Flask) -> Iterator[None]:
-    """The test's session when it holds one (`db`), else one for the moment."""
-    if has_app_context():
-        yield
-        return
-    with app.app_context():
-        yield
-
-
 @pytest.fixture
 def login_as(app: Flask) -> Callable[..., FlaskClient]:
-    """A new client, signed in through the login form as a browser would (CSRF token included
-    when the test switches CSRF on); the welcome message is not left for the test's first page.
+    """A new client, signed in through the login form and the second factor as a browser would
+    (CSRF tokens included when the test switches CSRF on; see `tests/aanmelden.py`); the
+    welcome message is not left for the test's first page.
 
-    ``login_as(Rol.FINANCIEN)`` makes an account with that role first;
-    ``login_as(Rol.GEMEENTE, gemeente=amsterdam)`` one of that municipality;
-    ``login_as(gebruiker)`` signs in an account the test made (its password `WACHTWOORD`).
+    ``login_as(Rol.FINANCIEN)`` makes an account with that role first (its second factor
+    enrolled); ``login_as(Rol.GEMEENTE, gemeente=amsterdam)`` one of that municipality;
+    ``login_as(gebruiker)`` signs in an account the test made (its password `WACHTWOORD`), or
+    one of the demo's, which enrols on its first sign-in.
     Each call is another browser, so one test can have several people signed in at once.
     """
 
-    def aanmelden(wie: Rol | Gebruiker, *, gemeente: Gemeente | None = None) -> FlaskClient:
-        with _sessie(app):
+    def aanmelden(
+        wie: Rol | Gebruiker, *, gemeente: Gemeente | None = None, wachtwoord: str = WACHTWOORD
+    ) -> FlaskClient:
+        with sessie_van(app):
             if isinstance(wie, Rol):
                 wie = maak_gebruiker(wie, gemeente=gemeente)
             elif gemeente is not None:
@@ -354,13 +347,10 @@ def login_as(app: Flask) -> Callable[..., FlaskClient]:
             email = wie.email
             _db.session.commit()
         client = app.test_client()
-        gegevens = {"email": email, "wachtwoord": WACHTWOORD}
-        if app.config["WTF_CSRF_ENABLED"]:
-            gegevens["csrf_token"] = csrf_token(client.get("/aanmelden"))
-        antwoord = client.post("/aanmelden", data=gegevens)
-        assert antwoord.status_code == 302, f"{email} is not signed in: {antwoord.text}"
+        antwoord = meld_aan(client, email, wachtwoord)
+        assert antwoord.status_code in (200, 302), f"{email} is not signed in: {antwoord.text}"
         with client.session_transaction() as sessie:
-            sessie.pop("_flashes")  # the welcome, shown on the start page a browser opens next
+            sessie.pop("_flashes", None)  # the welcome, shown on the page a browser opens next
         return client
 
     return aanmelden

@@ -32,6 +32,18 @@ class AanmeldForm(Formulier):
     wachtwoord = PasswordField("Wachtwoord", validators=[DataRequired("Vul uw wachtwoord in.")])
 
 
+class CodeForm(Formulier):
+    """The second factor: six digits from the app, or a recovery code."""
+
+    code = StringField(
+        "Code",
+        validators=[
+            DataRequired("Vul de code uit uw app in, of een herstelcode."),
+            Length(max=40, message="Een code is hooguit 40 tekens lang."),
+        ],
+    )
+
+
 class WachtwoordForm(Formulier):
     huidig = PasswordField(
         "Huidig wachtwoord", validators=[DataRequired("Vul uw huidige wachtwoord in.")]

@@ -26,7 +26,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pyotp
@@ -93,8 +93,15 @@ def _alleen_tekens(code: str) -> str:
     return "".join(c for c in code.upper() if c.isascii() and c.isalnum())
 
 
-def controleer(gebruiker: Gebruiker, code: str, nu: datetime) -> Uitkomst:
+def klok() -> datetime:
+    """The moment codes are checked against: the real clock, which the phone's app shares,
+    not the application's (`kern.tijd.nu`, which tests and the demo may set)."""
+    return datetime.now(UTC)
+
+
+def controleer(gebruiker: Gebruiker, code: str, nu: datetime | None = None) -> Uitkomst:
     """Check a code from the app (six digits) or a recovery code, and use it up."""
+    nu = nu or klok()
     schoon = _alleen_tekens(code)
     if len(schoon) == 6 and schoon.isdigit():
         return _controleer_totp(gebruiker, schoon, nu)
@@ -132,15 +139,16 @@ def _neem_stap(gebruiker: Gebruiker, stap: int) -> bool:
     return True
 
 
-def bevestig(gebruiker: Gebruiker, code: str, nu: datetime) -> list[str] | None:
+def bevestig(gebruiker: Gebruiker, code: str, nu: datetime | None = None) -> list[str] | None:
     """Enrol: the first valid app code confirms the secret. Returns the new recovery codes
     (to show once), or None when the code was not valid."""
+    nu = nu or klok()
     schoon = _alleen_tekens(code)
     if ingesteld(gebruiker) or len(schoon) != 6 or not schoon.isdigit():
         return None
     if not _controleer_totp(gebruiker, schoon, nu).goed:
         return None
-    gebruiker.totp_ingesteld_op = nu
+    gebruiker.totp_ingesteld_op = utcnow()
     return nieuwe_herstelcodes(gebruiker)
 
 

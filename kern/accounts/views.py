@@ -47,11 +47,13 @@ def veilige_volgende(doel: str | None) -> str:
 def login() -> str | Response | tuple[str, int, dict[str, str]]:
     if current_user.is_authenticated:
         return redirect(url_for("kern.home"))
+    if sessies.wachtende() is not None:
+        return redirect(url_for("tweede_factor.code", next=request.args.get("next")))
     form = AanmeldForm()
     if form.validate_on_submit():
         email = services.normaliseer_email(form.email.data)
-        if wachten := _wachttijd(email):
-            return _te_veel_pogingen(email, wachten)
+        if wachten := wachttijd(email):
+            return te_veel_pogingen(email, wachten, Gebeurtenis.AANMELDEN)
         gevonden = services.authenticeer(email, form.wachtwoord.data)
         if gevonden is None:
             beveiligingslog.schrijf(
@@ -62,23 +64,44 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
             )
             flash("Onbekend e-mailadres, onjuist wachtwoord of geblokkeerd account.", "fout")
         else:
-            services.aanmelden(gevonden, voltooid=True)
-            db.session.commit()
-            beveiligingslog.schrijf(Gebeurtenis.AANMELDEN, Resultaat.GELUKT, door=gevonden.email)
-            flash(f"Welkom, {gevonden.naam}.", "succes")
-            return redirect(veilige_volgende(request.args.get("next")))
+            return _wachtwoord_juist(gevonden)
     return render_template("accounts/login.html", form=form)
 
 
-def _wachttijd(email: str) -> int:
+def _wachtwoord_juist(gevonden: Gebruiker) -> Response:
+    """The password checked out: on to the second factor (or, in development when it is
+    skipped, signed in at once)."""
+    overslaan = tweede_factor.overslaan()
+    services.aanmelden(gevonden, voltooid=overslaan)
+    db.session.commit()
+    beveiligingslog.schrijf(
+        Gebeurtenis.AANMELDEN,
+        Resultaat.GELUKT,
+        door=gevonden.email,
+        toelichting="tweede factor overgeslagen (ontwikkeling)"
+        if overslaan
+        else "wachtwoord juist; tweede factor gevraagd",
+    )
+    volgende = request.args.get("next")
+    if overslaan:
+        flash(f"Welkom, {gevonden.naam}.", "succes")
+        return redirect(veilige_volgende(volgende))
+    stap = "code" if tweede_factor.ingesteld(gevonden) else "instellen"
+    return redirect(url_for(f"tweede_factor.{stap}", next=volgende))
+
+
+def wachttijd(email: str) -> int:
+    """How long a sign-in step for ``email`` from this address must wait (0: it may try)."""
     if not current_app.config["POGINGEN_BEPERKEN"]:
         return 0
     return pogingen.wachttijd(email, request.remote_addr or "", utcnow())
 
 
-def _te_veel_pogingen(email: str, wachten: int) -> tuple[str, int, dict[str, str]]:
+def te_veel_pogingen(
+    email: str, wachten: int, gebeurtenis: Gebeurtenis
+) -> tuple[str, int, dict[str, str]]:
     beveiligingslog.schrijf(
-        Gebeurtenis.AANMELDEN,
+        gebeurtenis,
         Resultaat.GEWEIGERD,
         door=pogingen.poger(email),
         toelichting=f"te veel pogingen; nog {wachten} s wachten",
@@ -127,6 +150,42 @@ def wachtwoord() -> str | Response:
             flash("Uw wachtwoord is gewijzigd. Andere sessies zijn beëindigd.", "succes")
             return redirect(url_for("kern.home"))
     return render_template("accounts/wachtwoord.html", form=form)
+
+
+@bp.route("/account/tweede-factor")
+@toegang(Recht.EIGEN_ACCOUNT)
+def eigen_tweede_factor() -> str:
+    ik = gebruiker()
+    return render_template(
+        "accounts/eigen_tweede_factor.html",
+        ingesteld_op=ik.totp_ingesteld_op,
+        herstelcodes=tweede_factor.herstelcodes_over(ik),
+    )
+
+
+@bp.route("/account/tweede-factor/herstelcodes", methods=["POST"])
+@toegang(Recht.EIGEN_ACCOUNT)
+def nieuwe_herstelcodes() -> tuple[str, int, dict[str, str]] | Response:
+    """New recovery codes in place of the old ones, shown this once."""
+    ik = gebruiker()
+    if not tweede_factor.ingesteld(ik):  # only when the factor is skipped in development
+        flash("U heeft nog geen tweede factor ingesteld.", "fout")
+        return redirect(url_for("accounts.eigen_tweede_factor"))
+    herstelcodes = tweede_factor.nieuwe_herstelcodes(ik)
+    db.session.commit()
+    beveiligingslog.schrijf(
+        Gebeurtenis.TWEEDE_FACTOR_INGESTELD,
+        Resultaat.GELUKT,
+        object=f"gebruiker {ik.id}",
+        toelichting="nieuwe herstelcodes; de oude werken niet meer",
+    )
+    flash("Nieuwe herstelcodes gemaakt; de oude werken niet meer.", "succes")
+    pagina = render_template(
+        "accounts/herstelcodes.html",
+        herstelcodes=herstelcodes,
+        verder=url_for("accounts.eigen_tweede_factor"),
+    )
+    return pagina, 200, {"Cache-Control": "no-store"}
 
 
 @bp.route("/account/sessies")

@@ -10,6 +10,7 @@ from gemeenten.inventarisatie.demo import DELEN, KWIKSCAN, VERVOLG
 from gemeenten.inventarisatie.models import Antwoord, Deelnemer, Inventarisatie, Thema
 from kern.accounts.models import Rol
 from kern.audit import AuditRegel
+from tests.aanmelden import meld_aan
 from tests.pagina import tekst, versie_in
 
 
@@ -88,10 +89,7 @@ def test_the_demo_municipality_user_has_the_follow_up_to_answer(db, runner, logi
     laden(runner)
     vervolg = inventarisatie(db, VERVOLG.naam)
     gemeente = app.test_client()
-    gemeente.post(
-        "/aanmelden",
-        data={"email": "gemeente@demo.example", "wachtwoord": "demo-wachtwoord-voor-tests"},
-    )
+    meld_aan(gemeente, "gemeente@demo.example", "demo-wachtwoord-voor-tests")
     start = tekst(gemeente.get("/", follow_redirects=True))
     assert f"Behoefte-inventarisatie: {VERVOLG.naam} beantwoorden, uiterlijk 1 maart 2017" in start
     url = f"/behoefte-inventarisatie/{vervolg.id}/gemeenten/GM0363"

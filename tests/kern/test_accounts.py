@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from kern.accounts.models import Gebruiker, Rol
 from kern.db import utcnow
+from tests.aanmelden import tweede_factor
 from tests.kern.factories import WACHTWOORD, maak_gebruiker
 from tests.pagina import csrf_token
 
@@ -19,8 +20,12 @@ NIEUW_WACHTWOORD = "een-ander-lang-wachtwoord"
 
 
 def aanmelden(client: FlaskClient, email: str, wachtwoord: str = WACHTWOORD, **kwargs):
-    """Post the login form, the subject of these tests (elsewhere: `login_as`)."""
-    return client.post("/aanmelden", data={"email": email, "wachtwoord": wachtwoord}, **kwargs)
+    """Post the login form, the subject of these tests (elsewhere: `login_as`), and when the
+    password is right the second factor; the answer to the last step."""
+    antwoord = client.post("/aanmelden", data={"email": email, "wachtwoord": wachtwoord}, **kwargs)
+    if antwoord.status_code == 302 and antwoord.location.startswith("/aanmelden/"):
+        return tweede_factor(client, email, antwoord)
+    return antwoord
 
 
 def is_aangemeld(client: FlaskClient) -> bool:
@@ -92,11 +97,7 @@ def test_a_failed_login_says_the_same_for_every_reason_and_signs_nobody_in(db, c
 def test_next_is_followed_only_to_a_local_path(db, client, volgende, verwacht):
     officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
 
-    antwoord = client.post(
-        "/aanmelden",
-        query_string={"next": volgende},
-        data={"email": officer.email, "wachtwoord": WACHTWOORD},
-    )
+    antwoord = aanmelden(client, officer.email, query_string={"next": volgende})
 
     assert antwoord.status_code == 302
     assert antwoord.location == verwacht
@@ -315,7 +316,7 @@ def test_an_administrator_creates_a_municipality_user(app, db, beheer, amsterdam
     assert nieuw.gemeente_id == amsterdam.id
     assert nieuw.actief
     zijn_client = app.test_client()
-    assert aanmelden(zijn_client, "jan.jansen@amsterdam.nl").location == "/"
+    assert "Uw herstelcodes" in aanmelden(zijn_client, "jan.jansen@amsterdam.nl").text  # enrolled
     assert zijn_client.get("/").location == "/gemeenten/GM0363"
 
 
@@ -417,7 +418,7 @@ def test_a_post_without_csrf_token_is_refused_and_changes_nothing(app, db):
         "/aanmelden",
         data={"email": beheerder.email, "wachtwoord": WACHTWOORD, "csrf_token": token},
     )
-    assert antwoord.status_code == 302
+    assert tweede_factor(client, beheerder.email, antwoord).status_code == 302
     voor = aantal_gebruikers(db)
 
     nieuw = client.post(
@@ -492,7 +493,9 @@ def test_cli_creates_a_municipality_user(app, db, runner, amsterdam):
     ).scalar_one()
     assert nieuw.rol is Rol.GEMEENTE
     assert nieuw.gemeente_id == amsterdam.id
-    assert aanmelden(app.test_client(), "jan@amsterdam.nl").status_code == 302
+    zijn_client = app.test_client()
+    assert "Uw herstelcodes" in aanmelden(zijn_client, "jan@amsterdam.nl").text  # enrolled
+    assert is_aangemeld(zijn_client)
 
 
 @pytest.mark.parametrize(

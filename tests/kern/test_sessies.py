@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from kern.accounts.models import Gebruiker, Rol, Sessie, sleutel_van
 from kern.db import utcnow
+from tests.aanmelden import meld_aan
 from tests.kern.factories import WACHTWOORD, maak_gebruiker
 from tests.pagina import meldingen, tekst
 
@@ -75,7 +76,7 @@ def test_signing_in_again_in_the_same_browser_gives_a_new_cookie(app, db, login_
     voor = token_van(app, client)
     client.post("/afmelden")
 
-    client.post("/aanmelden", data={"email": officer.email, "wachtwoord": WACHTWOORD})
+    meld_aan(client, officer.email, WACHTWOORD)
 
     assert token_van(app, client) != voor
     assert is_aangemeld(client)

@@ -351,6 +351,12 @@ ZONDER_GEMEENTE = {
     "accounts.sessies_overzicht",
     "accounts.elders_afmelden",
     "accounts.overal_afmelden",
+    # One's own second factor, and the second step of signing in (tests/kern/test_tweede_factor*).
+    "accounts.eigen_tweede_factor",
+    "accounts.nieuwe_herstelcodes",
+    "tweede_factor.code",
+    "tweede_factor.instellen",
+    "tweede_factor.afbreken",
 }
 
 

@@ -28,6 +28,7 @@ from onderwijsaanpak.models import (
     Rapportageronde,
     RapportageStatus,
 )
+from tests.aanmelden import meld_aan
 from tests.formulieren import formulier
 from tests.pagina import meldingen, tekst
 
@@ -142,7 +143,7 @@ def test_demo_data_is_labelled_on_screen(db, runner, login_as):
 def test_the_demo_municipality_user_reports_an_activity_and_submits(db, runner, app):
     laden(runner)
     client = app.test_client()
-    client.post("/aanmelden", data={"email": "gemeente@demo.example", "wachtwoord": WACHTWOORD})
+    meld_aan(client, "gemeente@demo.example", WACHTWOORD)
     ronde = db.session.execute(
         select(Rapportageronde).where(Rapportageronde.naam == "Schooljaar 2016-2017 (demo)")
     ).scalar_one()
@@ -213,7 +214,7 @@ def test_the_closed_round_has_reports_on_time_and_a_few_late(db, runner):
 def test_the_demo_municipality_user_reports_activities_by_excel(db, runner, app):
     laden(runner)
     client = app.test_client()
-    client.post("/aanmelden", data={"email": "gemeente@demo.example", "wachtwoord": WACHTWOORD})
+    meld_aan(client, "gemeente@demo.example", WACHTWOORD)
     pagina = client.get("/onderwijsaanpak/gemeenten/GM0363")
     assert "Activiteiten uploaden (Excel)" in tekst(pagina)
     voor = db.session.execute(select(func.count()).select_from(Activiteit)).scalar_one()

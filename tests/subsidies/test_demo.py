@@ -26,6 +26,7 @@ from subsidies.models import (
     VerantwoordingRegel,
     VerantwoordingStatus,
 )
+from tests.aanmelden import meld_aan
 from tests.subsidies.factories import maak_regeling
 
 D = Decimal
@@ -178,10 +179,7 @@ def test_only_the_demo_scheme_counts_as_demo(omschrijving, verwacht):
 
 @pytest.mark.usefixtures("demo")
 def test_the_demo_municipality_user_sees_amsterdams_grant_on_their_page(client):
-    client.post(
-        "/aanmelden",
-        data={"email": "gemeente@demo.example", "wachtwoord": "demo-wachtwoord-voor-tests"},
-    )
+    meld_aan(client, "gemeente@demo.example", "demo-wachtwoord-voor-tests")
 
     pagina = client.get("/", follow_redirects=True).text
 
