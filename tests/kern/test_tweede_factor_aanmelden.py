@@ -4,12 +4,15 @@ and counted; cookies of ended sessions refused; the development-only skip."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pyotp
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as OrmSession
 
 from kern.accounts import tweede_factor
 from kern.accounts.access import rollen_van
@@ -376,4 +379,53 @@ def test_the_sessions_overview_shows_a_sign_in_waiting_for_its_second_factor(app
     assert db.session.execute(lopend).scalars().all() == [
         True,
         False,
+    ]
+
+
+def test_one_code_sent_twice_at_the_same_instant_signs_in_once(app, db):
+    """Two browsers post the same code at once. Each request is held just before it takes the
+    code's time step (the conditional UPDATE) until both have checked the code, so the
+    database decides: on PostgreSQL the second UPDATE waits for the first to commit and then
+    finds the step taken; on SQLite the second writer waits for the first one's lock."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    officer = maak_gebruiker(Rol.BELEIDSMEDEWERKER)
+    code = code_nu(officer)
+    browsers = [app.test_client(), app.test_client()]
+    for browser in browsers:
+        wachtwoord_alleen(browser, officer)
+    barriere = threading.Barrier(2, timeout=15)
+    draden: set[int] = set()
+
+    def voor_de_stap(toestand: ORMExecuteState) -> None:
+        if toestand.is_update and threading.get_ident() in draden:
+            draden.discard(threading.get_ident())
+            barriere.wait()
+
+    antwoorden: list[object] = [None, None]
+
+    def post(i: int) -> None:
+        draden.add(threading.get_ident())
+        try:
+            antwoorden[i] = browsers[i].post("/aanmelden/code", data={"code": code})
+        except BaseException as fout:  # reported below, in the test's thread
+            antwoorden[i] = fout
+
+    db.session.commit()
+    event.listen(OrmSession, "do_orm_execute", voor_de_stap)
+    try:
+        threads = [threading.Thread(target=post, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+    finally:
+        event.remove(OrmSession, "do_orm_execute", voor_de_stap)
+
+    codes = sorted(getattr(a, "status_code", a) for a in antwoorden)
+    assert codes == [302, 400], antwoorden
+    assert sum(is_aangemeld(b) for b in browsers) == 1
+    pogingen = log(db, Gebeurtenis.TWEEDE_FACTOR)
+    assert sorted((r.value, t) for _, r, t in pogingen) == [
+        ("gelukt", "code uit de app"),
+        ("mislukt", "code al gebruikt"),
     ]
