@@ -21,6 +21,7 @@ from kern import (  # noqa: F401 (audit, uploads: models)
     config,
     errors,
     export,
+    export_achtergrond,
     formatting,
     navigatie,
     security,
@@ -69,6 +70,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     export.register(app)
     navigatie.init_app(app)
     taken.init_app(app)  # before the domains, which register their jobs
+    export_achtergrond.init_app(app)
 
     from kern import beheer, demo
     from kern import views as kern_views

@@ -120,6 +120,8 @@ class Achtergrondtaak(Model):
     door: Mapped[str] = mapped_column(sa.String(254))
     gegevens: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)  # the domain's input
     resultaat: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)  # tekst, melding
+    bestand: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)  # what it made
+    bestandsnaam: Mapped[str | None] = mapped_column(sa.String(255))
 
     @property
     def actief(self) -> bool:

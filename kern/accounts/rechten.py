@@ -44,8 +44,10 @@ class Omschrijving:
 
 OMSCHRIJVINGEN: dict[Recht, Omschrijving] = {
     Recht.EIGEN_ACCOUNT: Omschrijving(
-        leest="the start page; their own sessions; their own second factor (recovery codes left)",
-        wijzigt="their own password and recovery codes; signs out here, elsewhere or everywhere",
+        leest="the start page; their own sessions; their own second factor (recovery codes "
+        "left); their own background exports",
+        wijzigt="their own password and recovery codes; signs out here, elsewhere or "
+        "everywhere; has an export made in the background",
     ),
     Recht.ACCOUNTS_BEHEREN: Omschrijving(
         leest="the accounts, with their second factor's state and running sessions",
