@@ -1,4 +1,5 @@
-"""Background jobs: long work (a large import's check or confirmation) on Huey's queue.
+"""Background jobs: long work (a large import's check or confirmation, a large export) on
+Huey's queue.
 
 Knows nothing of any domain. A domain registers what a job of its kind does (`registreer`), and
 starts one in a request (`start`); the job then runs in ``flask taken worker`` (Huey's
