@@ -44,8 +44,7 @@ def init_app(app: Flask) -> None:
         navigatie.Tegel(
             "Gemeenten",
             "gemeenten.index",
-            "Het gemeenteregister: CBS-codes, provincies, herindelingen en deelname aan de "
-            "versterkingsgelden, de onderwijsaanpak en de behoefte-inventarisatie.",
+            "Het gemeenteregister: CBS-codes, namen, provincies en herindelingen.",
             10,
         ),
     )

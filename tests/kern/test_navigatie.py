@@ -137,8 +137,7 @@ def test_the_ministry_start_page_per_role(login_as, rol, verwacht_menu, verwacht
 GEMEENTEN_TEGEL = (
     "/gemeenten/",
     "Gemeenten",
-    "Het gemeenteregister: CBS-codes, provincies, herindelingen en deelname aan de "
-    "versterkingsgelden, de onderwijsaanpak en de behoefte-inventarisatie.",
+    "Het gemeenteregister: CBS-codes, namen, provincies en herindelingen.",
 )
 WACHTWOORD_TEGEL = (
     "/account/wachtwoord",
