@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Blueprint
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from gemeenten.models import Gemeente
 from kern import errors
@@ -262,3 +267,102 @@ def test_a_unique_key_refusing_a_row_is_a_dutch_409_and_nothing_is_kept(app, db)
     _zonder_sporen(html)
     assert kapot.status_code == 500  # a broken rule is a bug, not someone else's change
     assert db.session.execute(select(func.count(Gebruiker.id))).scalar_one() == 0
+
+
+class _Doorgeefluik:
+    """A TCP relay to the database server that the test can cut and restore on the same port, as
+    a database restarting or a network failing looks to the application: every open connection
+    breaks, new ones are refused, until it is back."""
+
+    def __init__(self, doel: tuple[str, int]) -> None:
+        self.doel = doel
+        self.poort = 0
+        self._luisteraar: socket.socket | None = None
+        self._verbindingen: list[socket.socket] = []
+        self._slot = threading.Lock()
+
+    def start(self) -> None:
+        luisteraar = socket.socket()
+        luisteraar.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        luisteraar.bind(("127.0.0.1", self.poort))
+        luisteraar.listen()
+        self.poort = luisteraar.getsockname()[1]
+        self._luisteraar = luisteraar
+        threading.Thread(target=self._aanvaard, args=(luisteraar,), daemon=True).start()
+
+    def stop(self) -> None:
+        assert self._luisteraar is not None
+        # shutdown first: a close alone leaves the socket listening while accept() waits on it.
+        with contextlib.suppress(OSError):
+            self._luisteraar.shutdown(socket.SHUT_RDWR)
+        self._luisteraar.close()
+        with self._slot:
+            for verbinding in self._verbindingen:
+                with contextlib.suppress(OSError):
+                    verbinding.shutdown(socket.SHUT_RDWR)
+                verbinding.close()
+            self._verbindingen.clear()
+
+    def _aanvaard(self, luisteraar: socket.socket) -> None:
+        while True:
+            try:
+                binnen, _ = luisteraar.accept()
+            except OSError:
+                return  # stopped
+            buiten = socket.create_connection(self.doel)
+            with self._slot:
+                self._verbindingen += [binnen, buiten]
+            for van, naar in ((binnen, buiten), (buiten, binnen)):
+                threading.Thread(target=self._pijp, args=(van, naar), daemon=True).start()
+
+    @staticmethod
+    def _pijp(van: socket.socket, naar: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := van.recv(65536):
+                naar.sendall(data)
+        with contextlib.suppress(OSError):
+            naar.shutdown(socket.SHUT_RDWR)
+
+
+@pytest.fixture
+def doorgeefluik(app_config) -> Iterator[tuple[_Doorgeefluik, str]]:
+    url = make_url(str(app_config["SQLALCHEMY_DATABASE_URI"]))
+    if url.get_backend_name() != "postgresql":
+        pytest.skip("a database server that goes away is PostgreSQL's; SQLite is a file")
+    luik = _Doorgeefluik((url.host or "127.0.0.1", url.port or 5432))
+    luik.start()
+    yield luik, url.set(host="127.0.0.1", port=luik.poort).render_as_string(hide_password=False)
+    with contextlib.suppress(OSError, AssertionError):
+        luik.stop()
+
+
+def test_the_application_recovers_by_itself_when_the_database_returns(
+    officier, app_config, doorgeefluik
+):
+    luik, url = doorgeefluik
+    app = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": url})
+    client = app.test_client()
+    cookie = officier.get_cookie("session")
+    assert cookie is not None
+    client.set_cookie("session", cookie.value, domain=cookie.domain)
+    # The same browser as `officier`: the session is bound to its user agent.
+    client.environ_base.update(officier.environ_base)
+    assert client.get("/").status_code == 200  # the pool now holds a live connection
+
+    luik.stop()
+    _moet_503_zijn(client.get("/"))
+    _moet_503_zijn(client.get("/gezondheid"))
+
+    luik.start()  # the same address, as a restarted server
+    assert client.get("/gezondheid").status_code == 200
+    antwoord = client.get("/")
+    assert antwoord.status_code == 200
+    assert "Welkom" in antwoord.text
+
+    # A restart between two requests: the pooled connection is dead, and the next page must not
+    # be the one to find out (the pool checks a connection before lending it).
+    luik.stop()
+    luik.start()
+    assert client.get("/").status_code == 200
+    with app.app_context():
+        _db.engine.dispose()
