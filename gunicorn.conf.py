@@ -14,7 +14,11 @@ here keeps those answers from reaching users where it can:
   where the request hung); the worker still stops after it, and gunicorn kills it if it is
   not done within about a second. Code that catches every exception (the workbook readers,
   which take any failure for a broken file) may answer with its own message instead. No
-  request should come near the limit: large imports go through the CLI.
+  request should come near the limit: large imports and exports run as background jobs
+  (`kern.taken`, the worker `make serve` starts beside gunicorn).
+- gunicorn's control socket (new in gunicorn 27: a Unix socket under the user's home from
+  which the server can be managed) is off: nothing here uses it, and its default path is one
+  per user, so two servers of one user would share it.
 
 What stays gunicorn's, in English: a request it cannot parse (400), and a timeout under a
 threaded worker class, where the signal reaches the main thread, not the request. A reverse
@@ -28,6 +32,7 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 
 limit_request_line = 0
+control_socket_disable = True
 # The longest request by design (checking a 10 MB workbook) takes seconds; this leaves room
 # on a busy machine and still recycles a stuck worker within a minute.
 timeout = 60
