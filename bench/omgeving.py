@@ -273,18 +273,9 @@ class Omgeving:
         log.close()
 
     def stop_verwerker(self, sein: int = signal.SIGTERM) -> None:
-        if self.verwerker is None:
-            return
-        proces, self.verwerker = self.verwerker, None
-        if proces.poll() is None:
-            proces.send_signal(sein)
-            try:
-                proces.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proces.kill()
-                proces.wait()
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proces.pid, signal.SIGKILL)
+        if self.verwerker is not None:
+            proces, self.verwerker = self.verwerker, None
+            _stop(proces, sein)
 
     def workers_pids(self) -> list[int]:
         """The worker processes of our gunicorn master (its children)."""
@@ -297,19 +288,9 @@ class Omgeving:
             return []
 
     def stop_gunicorn(self) -> None:
-        if self.gunicorn is None:
-            return
-        proces, self.gunicorn = self.gunicorn, None
-        if proces.poll() is None:
-            proces.send_signal(signal.SIGTERM)  # gunicorn's graceful stop, workers included
-            try:
-                proces.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proces.kill()
-                proces.wait()
-        # A worker that outlived its master is still in the group made for this gunicorn.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proces.pid, signal.SIGKILL)
+        if self.gunicorn is not None:
+            proces, self.gunicorn = self.gunicorn, None
+            _stop(proces, signal.SIGTERM)  # gunicorn's graceful stop, workers included
 
     def leeg_redis(self) -> None:
         """Remove this run's keys from Redis (its cache's; an earlier run of the same process
@@ -372,3 +353,17 @@ def hoofdpaginas(omgeving: Omgeving) -> dict[str, str]:
             BASISLIJN: "/gezondheid",
             "statisch bestand": "/static/app.css",
         }
+
+
+def _stop(proces: subprocess.Popen[bytes], sein: int) -> None:
+    """Stop a process the scripts started in a group of its own: ``sein``, then SIGKILL after
+    15 s; then the whole group, where a child that outlived it (a gunicorn worker) still is."""
+    if proces.poll() is None:
+        proces.send_signal(sein)
+        try:
+            proces.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proces.kill()
+            proces.wait()
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proces.pid, signal.SIGKILL)
