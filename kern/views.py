@@ -46,11 +46,19 @@ def _redis_bereikbaar() -> str:
     url = current_app.config.get("REDIS_URL")
     if not url:
         return NIET_INGESTELD
-    verbinding = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
     try:
-        verbinding.ping()
+        _redis(url).ping()
     except redis.RedisError:
         return "onbereikbaar"
-    finally:
-        verbinding.close()
     return "ok"
+
+
+def _redis(url: str) -> redis.Redis:
+    """The application's client for the check, made once: its pool keeps the connection from
+    one check to the next (connecting anew each time cost more than the rest of the check) and
+    connects again when Redis has been away."""
+    client: redis.Redis | None = current_app.extensions.get("gezondheid_redis")
+    if client is None:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+        current_app.extensions["gezondheid_redis"] = client
+    return client

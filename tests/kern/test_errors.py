@@ -197,6 +197,31 @@ def test_health_check_is_ok_when_the_configured_redis_answers(app_config):
     assert antwoord.get_json() == {"status": "ok", "database": "ok", "redis": "ok"}
 
 
+@pytest.mark.skipif(not redis_antwoordt(), reason="no Redis on 127.0.0.1:6379")
+def test_health_check_follows_redis_going_away_and_coming_back(app_config):
+    luik = _Doorgeefluik(("127.0.0.1", 6379))
+    luik.start()
+    app = create_app({**app_config, "REDIS_URL": f"redis://127.0.0.1:{luik.poort}/0"})
+    client = app.test_client()
+    try:
+        assert client.get("/gezondheid").get_json()["redis"] == "ok"  # a kept connection now
+
+        luik.stop()
+        weg = client.get("/gezondheid")
+        assert weg.status_code == 503
+        assert weg.get_json() == {"status": "storing", "database": "ok", "redis": "onbereikbaar"}
+
+        luik.start()  # the same address, as a restarted Redis
+        terug = client.get("/gezondheid")
+        assert terug.status_code == 200
+        assert terug.get_json()["redis"] == "ok"
+    finally:
+        with contextlib.suppress(OSError, AssertionError):
+            luik.stop()
+        with app.app_context():
+            _db.engine.dispose()
+
+
 def _aangemeld_zonder_database(officier, kapot):
     """A signed-in officer's cookie, sent to an app whose database cannot be reached."""
     cookie = officier.get_cookie("session")
