@@ -145,6 +145,13 @@ class Geld(sa.TypeDecorator[Decimal]):
         return Decimal(value).quantize(CENT)
 
 
+def ververs_statistieken() -> None:
+    """After loading much data at once: the query planner's statistics of every table
+    (``ANALYZE``, on PostgreSQL and SQLite alike), which PostgreSQL's autovacuum would otherwise
+    gather only a minute or more later; until then it plans for nearly empty tables."""
+    db.session.execute(sa.text("ANALYZE"))
+
+
 def voeg_veel_in(
     tabel: sa.Table, rijen: list[dict[str, Any]], *, met_ids: bool = False
 ) -> list[int] | None:

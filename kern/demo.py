@@ -31,7 +31,7 @@ from kern.accounts import services as accounts
 from kern.accounts.gemeentebron import bron
 from kern.accounts.models import ROL_LABELS, Gebruiker, Rol
 from kern.config import is_production
-from kern.db import db
+from kern.db import db, ververs_statistieken
 
 SLEUTEL = "demo_laders"
 SLEUTEL_LANDELIJK = "landelijke_generatoren"
@@ -186,6 +186,8 @@ def genereer(app: Flask, opdracht: Landelijk) -> Verslag:
         for _, generator in sorted(app.extensions.get(SLEUTEL_LANDELIJK, []), key=lambda p: p[0]):
             generator(opdracht, verslag)
             db.session.commit()
+    ververs_statistieken()
+    db.session.commit()
     return verslag
 
 

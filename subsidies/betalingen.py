@@ -14,11 +14,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, select, type_coerce
-from sqlalchemy.orm import joinedload
+from sqlalchemy import ColumnElement, Select, case, false, func, select, type_coerce
+from sqlalchemy.orm import contains_eager
 
 from kern.db import Geld, db
 from subsidies.models import (
+    BETALING_OPEN,
     NUL,
     Beschikking,
     Betaling,
@@ -49,15 +50,16 @@ def _betalingen(filter: Filter, *voorwaarden: ColumnElement[bool]) -> Select[Any
         _gefilterd(select(Betaling), filter)
         .where(*voorwaarden)
         .options(
-            joinedload(Betaling.beschikking).joinedload(Beschikking.gemeente),
-            joinedload(Betaling.beschikking)
-            .joinedload(Beschikking.regeling_jaar)
+            # The decision and its year from the filter's own joins, not joined a second time.
+            contains_eager(Betaling.beschikking).joinedload(Beschikking.gemeente),
+            contains_eager(Betaling.beschikking)
+            .contains_eager(Beschikking.regeling_jaar)
             .joinedload(RegelingJaar.regeling),
         )
     )
 
 
-OPEN = and_(Betaling.betaald_op.is_(None), Betaling.geannuleerd_op.is_(None))
+OPEN = BETALING_OPEN
 UIT = Betaling.soort != BetalingSoort.TERUGVORDERING
 TERUG = Betaling.soort == BetalingSoort.TERUGVORDERING
 

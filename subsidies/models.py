@@ -343,6 +343,20 @@ class Betaling(Geaudit, Model):
         return "gepland"
 
 
+# `Betaling.is_open` in SQL: planned, and neither made nor cancelled.
+BETALING_OPEN = sa.and_(Betaling.betaald_op.is_(None), Betaling.geannuleerd_op.is_(None))
+# Finance's work list: the open payments, the oldest planned date first, a page at a time; and
+# the payments registered in a month.
+sa.Index(
+    "ix_betalingen_open",
+    Betaling.gepland_op,
+    Betaling.id,
+    sqlite_where=BETALING_OPEN,
+    postgresql_where=BETALING_OPEN,
+)
+sa.Index("ix_betalingen_betaald_op", Betaling.betaald_op, Betaling.id)
+
+
 class VerantwoordingStatus(Keuze):
     INGEDIEND = "ingediend"
     GOEDGEKEURD = "goedgekeurd"
@@ -393,6 +407,17 @@ class Verantwoording(Geaudit, Model):
 
     def regel_voor(self, doel_id: int) -> VerantwoordingRegel | None:
         return next((r for r in self.regels if r.doel_id == doel_id), None)
+
+
+# The review work list: the returns waiting for review, the oldest first, a page at a time.
+_INGEDIEND = Verantwoording.status == VerantwoordingStatus.INGEDIEND
+sa.Index(
+    "ix_verantwoordingen_ingediend",
+    Verantwoording.ingediend_op,
+    Verantwoording.id,
+    sqlite_where=_INGEDIEND,
+    postgresql_where=_INGEDIEND,
+)
 
 
 class VerantwoordingRegel(Geaudit, Model):
