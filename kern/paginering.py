@@ -11,7 +11,7 @@ query, not over the page.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -19,6 +19,7 @@ from flask import request
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 
+from kern import cache
 from kern.db import db
 
 T = TypeVar("T")
@@ -47,11 +48,14 @@ def paginanummer(naam: str = "pagina") -> int:
 
 @dataclass(frozen=True)
 class Lijstpagina(Generic[T]):
-    """One page of a preview's rows, with what `_macros/paginering.html` asks of a page."""
+    """One page of rows already in memory (a preview's) or kept (`bewaarde_pagina`), with what
+    `_macros/paginering.html` and the lists' headings ask of a page."""
 
     items: Sequence[T]
     page: int
     pages: int
+    total: int = 0
+    per_page: int = PER_PAGINA
 
     @property
     def has_prev(self) -> bool:
@@ -69,9 +73,40 @@ class Lijstpagina(Generic[T]):
     def next_num(self) -> int:
         return self.page + 1
 
+    @property
+    def first(self) -> int:
+        """The number of the page's first row in the whole list (0 when it is empty)."""
+        return (self.page - 1) * self.per_page + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.items) - 1 if self.items else 0
+
 
 def lijstpagina(rijen: Sequence[T], per_pagina: int) -> Lijstpagina[T]:
     """The page of ``rijen`` that ``?pagina=`` asks for; the last one beyond it."""
     paginas = max(1, -(-len(rijen) // per_pagina))
     pagina = min(paginanummer(), paginas)
-    return Lijstpagina(rijen[(pagina - 1) * per_pagina : pagina * per_pagina], pagina, paginas)
+    return Lijstpagina(
+        rijen[(pagina - 1) * per_pagina : pagina * per_pagina],
+        pagina,
+        paginas,
+        len(rijen),
+        per_pagina,
+    )
+
+
+def bewaarde_pagina(
+    naam: str, query: Select[Any], rij: Callable[[Any], T], delen: Mapping[str, Any]
+) -> Lijstpagina[T]:
+    """`pagina_van` for a list that changes only with the data: the page's rows, each made
+    plain values by ``rij`` (they outlive the request), computed once per data version and
+    ``delen`` (everything else the list depends on, see `kern.cache.bewaard`) and kept."""
+
+    def bereken() -> Lijstpagina[T]:
+        pagina = pagina_van(query)
+        return Lijstpagina(
+            [rij(r) for r in pagina.items], pagina.page, pagina.pages or 1, pagina.total or 0
+        )
+
+    return cache.bewaard(naam, {**delen, "pagina": paginanummer()}, bereken)

@@ -7,13 +7,14 @@ it back with a reason, and settles the decision from the approved final return.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from kern import export
@@ -22,7 +23,7 @@ from kern.accounts.rechten import Recht
 from kern.db import db
 from kern.export import Kolom, Soort, exporteerbaar
 from kern.formatting import geld
-from kern.paginering import pagina_van
+from kern.paginering import bewaarde_pagina
 from subsidies import services
 from subsidies.forms.verantwoordingen import (
     GoedkeurForm,
@@ -265,6 +266,38 @@ def _beoordeel(
     return _naar(verantwoording)
 
 
+@dataclass(frozen=True)
+class TeBeoordelen:
+    """A return waiting for review, as the work list and its export show it: plain values,
+    so that a page of them can be kept per data version (`kern.paginering.bewaarde_pagina`)."""
+
+    id: int
+    ingediend_op: datetime
+    ontvanger: str
+    regeling_jaar: str
+    volgnummer: int
+    eindverantwoording: bool
+    toegekend: Decimal | None
+    besteed_in_jaar: Decimal
+    besteed_cumulatief: Decimal
+    waarschuwingen: tuple[str, ...]
+
+    @classmethod
+    def van(cls, v: Verantwoording) -> TeBeoordelen:
+        return cls(
+            id=v.id,
+            ingediend_op=v.ingediend_op,
+            ontvanger=v.beschikking.ontvanger,
+            regeling_jaar=v.beschikking.regeling_jaar.label,
+            volgnummer=v.volgnummer,
+            eindverantwoording=v.eindverantwoording,
+            toegekend=v.beschikking.bedrag,
+            besteed_in_jaar=v.besteed_in_jaar,
+            besteed_cumulatief=v.besteed_cumulatief,
+            waarschuwingen=tuple(services.waarschuwingen(v)),
+        )
+
+
 @bp.route("/te-beoordelen")
 @toegang(Recht.PROGRAMMA_LEZEN)
 @exporteerbaar
@@ -275,19 +308,15 @@ def te_beoordelen() -> Antwoord:
         .order_by(Verantwoording.ingediend_op, Verantwoording.id)
         .options(
             selectinload(Verantwoording.regels),
-            selectinload(Verantwoording.beschikking).selectinload(Beschikking.gemeente),
-            selectinload(Verantwoording.beschikking)
-            .selectinload(Beschikking.regeling_jaar)
-            .selectinload(RegelingJaar.regeling),
+            # Each return has one decision, municipality and year: in the same statement.
+            joinedload(Verantwoording.beschikking).joinedload(Beschikking.gemeente),
+            joinedload(Verantwoording.beschikking)
+            .joinedload(Beschikking.regeling_jaar)
+            .joinedload(RegelingJaar.regeling),
         )
     )
-    pagina = pagina_van(query)
-
-    def met_waarschuwingen(
-        wachtend: Iterable[Verantwoording],
-    ) -> list[tuple[Verantwoording, list[str]]]:
-        return [(v, services.waarschuwingen(v)) for v in wachtend]
-
+    # The list is the same for everyone who may open it: kept per data version and page.
+    pagina = bewaarde_pagina("te-beoordelen", query, TeBeoordelen.van, {})
     return export.toon(
         "subsidies/verantwoordingen_te_beoordelen.html",
         export.Export(
@@ -298,36 +327,38 @@ def te_beoordelen() -> Antwoord:
                 export.Tabel(
                     "Te beoordelen",
                     TE_BEOORDELEN_KOLOMMEN,
-                    lambda: met_waarschuwingen(db.session.execute(query).scalars()),
+                    lambda: [TeBeoordelen.van(v) for v in db.session.scalars(query)],
                 )
             ],
         ),
-        rijen=met_waarschuwingen(pagina.items),
+        rijen=pagina.items,
         pagina=pagina,
     )
 
 
 TE_BEOORDELEN_KOLOMMEN = [
-    Kolom("Ingediend", lambda r: r[0].ingediend_op, Soort.MOMENT, "Wanneer, oudste eerst"),
-    Kolom("Ontvanger", lambda r: r[0].beschikking.ontvanger, uitleg="De gemeente, of de regio"),
-    Kolom("Regeling en jaar", lambda r: r[0].beschikking.regeling_jaar.label, uitleg="Waarvoor"),
-    Kolom("Versie", lambda r: r[0].volgnummer, Soort.GETAL, "Het volgnummer van de versie"),
+    Kolom("Ingediend", lambda r: r.ingediend_op, Soort.MOMENT, "Wanneer, oudste eerst"),
+    Kolom("Ontvanger", lambda r: r.ontvanger, uitleg="De gemeente, of de regio"),
+    Kolom("Regeling en jaar", lambda r: r.regeling_jaar, uitleg="Waarvoor"),
+    Kolom("Versie", lambda r: r.volgnummer, Soort.GETAL, "Het volgnummer van de versie"),
     Kolom(
         "Soort",
-        lambda r: "Eindverantwoording" if r[0].eindverantwoording else "Tussentijds",
+        lambda r: "Eindverantwoording" if r.eindverantwoording else "Tussentijds",
         uitleg="Eindverantwoording of tussentijds",
     ),
     Kolom(
         "Toegekend",
-        lambda r: r[0].beschikking.bedrag,
+        lambda r: r.toegekend,
         Soort.GELD,
         "Het bedrag van de beschikking; leeg: nog vast te stellen",
     ),
-    Kolom("Besteed in jaar", lambda r: r[0].besteed_in_jaar, Soort.GELD, "Volgens deze versie"),
+    Kolom("Besteed in jaar", lambda r: r.besteed_in_jaar, Soort.GELD, "Volgens deze versie"),
+    Kolom("Besteed cumulatief", lambda r: r.besteed_cumulatief, Soort.GELD, "Volgens deze versie"),
     Kolom(
-        "Besteed cumulatief", lambda r: r[0].besteed_cumulatief, Soort.GELD, "Volgens deze versie"
+        "Aandachtspunten",
+        lambda r: "; ".join(r.waarschuwingen),
+        uitleg="Wat de beoordelaar moet bekijken",
     ),
-    Kolom("Aandachtspunten", lambda r: "; ".join(r[1]), uitleg="Wat de beoordelaar moet bekijken"),
 ]
 
 

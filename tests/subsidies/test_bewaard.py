@@ -21,7 +21,12 @@ from tests.diensten import redis_antwoordt
 from tests.gemeenten.factories import maak_gemeente
 from tests.pagina import tekst
 from tests.sql import telling
-from tests.subsidies.factories import maak_beschikking, maak_betaling, maak_regeling
+from tests.subsidies.factories import (
+    maak_beschikking,
+    maak_betaling,
+    maak_regeling,
+    maak_verantwoording,
+)
 from tests.subsidies.test_overzichten import gemeenten_in, rijen
 
 
@@ -245,3 +250,40 @@ def test_a_municipalitys_summary_is_its_own_whatever_was_kept(financien, login_a
     assert "180.000" not in eigen.text
     assert "Rotterdam" not in eigen.text
     assert klerk.get("/versterkingsgelden/gemeenten/GM0599/bestedingen").status_code == 404
+
+
+TE_BEOORDELEN = "/versterkingsgelden/te-beoordelen"
+
+
+def test_the_review_work_list_is_kept_and_a_new_return_is_on_the_next_request(officier, jaar):
+    amsterdam, rotterdam = jaar.beschikkingen
+    maak_verantwoording(amsterdam, Decimal("30000.00"))
+    eerst = officier.get(TE_BEOORDELEN)
+    with telling() as bewaard:
+        nog_eens = officier.get(TE_BEOORDELEN)
+    assert "Amsterdam" in tekst(eerst)
+    assert "Amsterdam" in tekst(nog_eens)
+    assert "Rotterdam" not in tekst(nog_eens)
+    assert not any("FROM verantwoordingen" in s for s in bewaard), "computed again"
+
+    maak_verantwoording(rotterdam, Decimal("12345.67"))  # committed before the next request
+
+    na = tekst(officier.get(TE_BEOORDELEN))
+    assert "Rotterdam" in na
+    assert "€\xa012.345,67" in na
+    assert "2 ingediende versies wachten op beoordeling" in na
+
+
+def test_the_review_work_lists_export_has_every_row_of_the_kept_list(officier, jaar):
+    amsterdam, rotterdam = jaar.beschikkingen
+    maak_verantwoording(amsterdam, Decimal("30000.00"))
+    maak_verantwoording(rotterdam, Decimal("12345.67"), eind=True)
+    officier.get(TE_BEOORDELEN)  # kept now
+
+    csv = officier.get(f"{TE_BEOORDELEN}?formaat=csv").get_data(as_text=True)
+
+    assert "Amsterdam" in csv
+    assert "Rotterdam" in csv
+    assert "Eindverantwoording" in csv
+    assert "Tussentijds" in csv
+    assert "De besteding wijkt af van het toegekende bedrag, zonder toelichting." in csv
