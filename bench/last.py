@@ -80,7 +80,9 @@ def locust(omgeving: Omgeving, instellingen: dict[str, object], args, map_: Path
     opdracht += ["--users", str(args.gebruikers), "--spawn-rate", str(args.gebruikers)]
     # The locustfile stops the run ``duur`` seconds after the last user signed in; this is
     # only the bound should signing in hang.
-    opdracht += ["--run-time", f"{args.duur + 120}s", "--stop-timeout", "10", "--only-summary"]
+    looptijd = len(instellingen.get("fasen") or []) * (args.duur + instellingen.get("pauze", 0))  # type: ignore[arg-type,operator]
+    opdracht += ["--run-time", f"{(looptijd or args.duur) + 120}s", "--stop-timeout", "10"]
+    opdracht += ["--only-summary"]
     opdracht += ["--host", omgeving.basis_url, "--loglevel", "WARNING", "--exit-code-on-error", "0"]
     env = {**os.environ, "BENCH_INSTELLINGEN": str(pad), "PYTHONPATH": f"{HIER}:{PROJECT}"}
     uit = subprocess.run(opdracht, env=env, cwd=HIER, capture_output=True, text=True)  # noqa: S603

@@ -1,7 +1,9 @@
-"""locust's part of `bench/last.py`: users without think time, each asking one main page after
-another (chosen at random, all equally often), the baseline among them. Not to be run by
-hand: `bench/last.py` starts it with its settings in ``BENCH_INSTELLINGEN`` (a JSON file) and
-reads every request's time from the file named there.
+"""locust's part of `bench/last.py` and `bench/voor_na.py`: users without think time, each
+asking one main page after another (chosen at random, all equally often, the baseline among
+them), or, with ``fasen`` in the settings, every user the same page for ``duur`` seconds, then
+nothing for ``pauze`` seconds (what is still running finishes), then the next page. Not to be
+run by hand: the scripts start it with its settings in ``BENCH_INSTELLINGEN`` (a JSON file)
+and read every request's time from the file named there.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from aanmelden import meld_aan
 from locust import HttpUser, constant, events, task
 
 INSTELLINGEN = json.loads(Path(os.environ["BENCH_INSTELLINGEN"]).read_text())
+FASEN: list[list[str]] = INSTELLINGEN.get("fasen") or []  # [[name, url], ...], one at a time
+PERIODE = INSTELLINGEN["duur"] + INSTELLINGEN.get("pauze", 0)  # of a phase, with its pause
 _volgnummer = itertools.count()
 _aangemeld = itertools.count(1)
 _metingen: list[tuple[str, float, int, str]] = []
@@ -39,10 +43,11 @@ def _bewaar(**_: object) -> None:
 
 def aangemeld(runner) -> None:  # type: ignore[no-untyped-def]
     """Called by each user once signed in: the last one starts the measurement, which ends
-    ``duur`` seconds later (signing in, scrypt on purpose, is not what is measured)."""
+    ``duur`` seconds later, or after every phase (signing in, scrypt on purpose, is not what
+    is measured)."""
     if next(_aangemeld) == INSTELLINGEN["gebruikers"]:
         _venster.append(time.monotonic())
-        gevent.spawn_later(INSTELLINGEN["duur"], runner.quit)
+        gevent.spawn_later(len(FASEN) * PERIODE or INSTELLINGEN["duur"], runner.quit)
 
 
 class Medewerker(HttpUser):
@@ -65,7 +70,22 @@ class Medewerker(HttpUser):
 
     @task
     def pagina(self) -> None:
+        if FASEN:
+            self.fase()
+            return
         naam, url = random.choice(self.paginas)
+        self.vraag(naam, url)
+
+    def fase(self) -> None:
+        """This phase's page, or wait: for every user to sign in, or for the next phase."""
+        if not _venster:
+            gevent.sleep(0.1)
+            return
+        nummer, binnen = divmod(time.monotonic() - _venster[0], PERIODE)
+        if nummer >= len(FASEN) or binnen >= INSTELLINGEN["duur"]:
+            gevent.sleep(min(PERIODE - binnen, 1.0))
+            return
+        naam, url = FASEN[int(nummer)]
         self.vraag(naam, url)
 
     def vraag(self, naam: str, url: str) -> None:

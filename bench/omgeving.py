@@ -112,6 +112,10 @@ class Omgeving:
     gunicorn: subprocess.Popen[bytes] | None = None
     verwerker: subprocess.Popen[bytes] | None = None  # `flask taken worker`, when started
     extra_env: dict[str, str] = field(default_factory=dict)  # for gunicorn and the worker
+    # The code gunicorn serves and the Python it runs: this checkout's, or another version's
+    # (`bench/voor_na.py`).
+    code: Path = PROJECT
+    python: str = sys.executable
     geheim: str = field(default_factory=lambda: secrets.token_urlsafe(48))
     wachtwoord: str = field(default_factory=lambda: secrets.token_urlsafe(18))
     _database_gemaakt: bool = False
@@ -211,7 +215,7 @@ class Omgeving:
             FLASK_APP="wsgi",
             DATABASE_URL=self.database_url,
             APP_ENV="production" if productie else "development",
-            PYTHONPATH=str(PROJECT),
+            PYTHONPATH=str(self.code),
         )
         if productie:
             env["SECRET_KEY"] = self.geheim
@@ -233,13 +237,13 @@ class Omgeving:
     def start_gunicorn(self) -> None:
         assert self.logmap is not None
         log = open(self.logmap / "gunicorn.log", "ab")  # noqa: SIM115 (open while it runs)
-        opdracht = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
+        opdracht = [self.python, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
         opdracht += ["--no-control-socket"]  # the default path is shared by every gunicorn
         opdracht += ["--bind", f"127.0.0.1:{self.poort}", "wsgi:app"]
         self.gunicorn = subprocess.Popen(  # noqa: S603
             opdracht,
             env=self.omgevingsvariabelen(),
-            cwd=PROJECT,
+            cwd=self.code,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # a process group of its own, to clean up only ours
