@@ -14,13 +14,13 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from gemeenten.models import Gemeente
-from kern import export, tijd
+from kern import cache, export, tijd
 from kern.accounts.access import toegang
 from kern.accounts.rechten import Recht
 from kern.db import db
 from kern.export import Kolom, Soort, exporteerbaar
 from kern.formatting import datum, geld
-from kern.paginering import pagina_van
+from kern.paginering import bewaarde_pagina
 from subsidies import historie, services
 from subsidies.forms.beschikkingen import (
     BeschikkenForm,
@@ -127,27 +127,73 @@ def _beschikkingpagina(
 # --- The decisions of a year --------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class BeschikkingRij:
+    """A decision as the year's list and its export show it: plain values, so that a page of
+    them can be kept per data version (`kern.paginering.bewaarde_pagina`)."""
+
+    id: int
+    ontvanger: str
+    kenmerk: str | None
+    status: BeschikkingStatus
+    bedrag: Decimal | None
+    betaald: Decimal
+
+    @classmethod
+    def van(cls, b: Beschikking) -> BeschikkingRij:
+        return cls(b.id, b.ontvanger, b.kenmerk, b.status, b.bedrag, b.betaald)
+
+    @property
+    def in_concept(self) -> bool:
+        return self.status is BeschikkingStatus.CONCEPT
+
+    @property
+    def telt_mee(self) -> bool:
+        return self.status.telt_mee
+
+
+@dataclass(frozen=True)
+class Jaarstand:
+    """The year's totals over every decision, not the page."""
+
+    stand: services.Plafondstand
+    aantal: int
+    betaald: Decimal  # every decision's payments, a withdrawn one's too, until its clawback is in
+    nog_vast_te_stellen: int
+
+
 @bp.route("/jaren/<int:jaar_id>")
 @toegang(Recht.PROGRAMMA_LEZEN)
 @exporteerbaar
 def jaar(jaar_id: int) -> str | Response:
     regeling_jaar = jaar_of_404(jaar_id)
     query = _beschikkingen_van(regeling_jaar)
-    pagina = pagina_van(query)
-    stand, aantal = services.plafondstanden([regeling_jaar])[regeling_jaar.id]
+    # The same for everyone who may open it: kept per data version, year and page.
+    pagina = bewaarde_pagina("beschikkingen", query, BeschikkingRij.van, {"jaar": jaar_id})
+    totalen = cache.bewaard("jaarstand", {"jaar": jaar_id}, lambda: _jaarstand(regeling_jaar))
     return export.toon(
         "subsidies/regeling_jaar.html",
         # The export has every decision of the year, the page one page of them.
-        _jaar_export(regeling_jaar, lambda: list(db.session.execute(query).scalars())),
+        _jaar_export(
+            regeling_jaar, lambda: [BeschikkingRij.van(b) for b in db.session.scalars(query)]
+        ),
         jaar=regeling_jaar,
         beschikkingen=pagina.items,
         pagina=pagina,
-        aantal=aantal,
-        stand=stand,
-        # Every decision's payments, as the column shows them: a withdrawn decision's too,
-        # until its clawback has come back.
-        betaald=services.betaald_in(regeling_jaar),
-        nog_vast_te_stellen=services.nog_vast_te_stellen_in(regeling_jaar),
+        aantal=totalen.aantal,
+        stand=totalen.stand,
+        betaald=totalen.betaald,
+        nog_vast_te_stellen=totalen.nog_vast_te_stellen,
+    )
+
+
+def _jaarstand(regeling_jaar: RegelingJaar) -> Jaarstand:
+    stand, aantal = services.plafondstanden([regeling_jaar])[regeling_jaar.id]
+    return Jaarstand(
+        stand,
+        aantal,
+        services.betaald_in(regeling_jaar),
+        services.nog_vast_te_stellen_in(regeling_jaar),
     )
 
 
@@ -167,7 +213,7 @@ def _beschikkingen_van(regeling_jaar: RegelingJaar) -> Select[Beschikking]:
 
 
 def _jaar_export(
-    regeling_jaar: RegelingJaar, beschikkingen: Callable[[], list[Beschikking]]
+    regeling_jaar: RegelingJaar, beschikkingen: Callable[[], list[BeschikkingRij]]
 ) -> export.Export:
     kolommen = [
         Kolom("Ontvanger", lambda b: b.ontvanger, uitleg="De gemeente, of de regio"),

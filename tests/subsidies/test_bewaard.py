@@ -287,3 +287,21 @@ def test_the_review_work_lists_export_has_every_row_of_the_kept_list(officier, j
     assert "Eindverantwoording" in csv
     assert "Tussentijds" in csv
     assert "De besteding wijkt af van het toegekende bedrag, zonder toelichting." in csv
+
+
+def test_the_decisions_of_a_year_are_kept_and_a_payment_is_on_the_next_request(officier, jaar):
+    url = f"/versterkingsgelden/jaren/{jaar.id}"
+    eerst = officier.get(url)
+    with telling() as bewaard:
+        nog_eens = officier.get(url)
+    assert tekst(eerst) == tekst(nog_eens)
+    assert "€\xa0180.000,00" in tekst(nog_eens)  # the year's total granted
+    assert not any("FROM beschikkingen" in s for s in bewaard), "computed again"
+
+    maak_betaling(jaar.beschikkingen[1], "25000.00")  # Rotterdam, committed before the request
+    maak_beschikking(maak_gemeente("GM0518", "'s-Gravenhage"), jaar.regeling, Decimal("5000.00"))
+
+    na = tekst(officier.get(url))
+    assert "€\xa025.000,00" in na  # Rotterdam's payment, and the year's total paid
+    assert "'s-Gravenhage" in na
+    assert "€\xa0185.000,00" in na
