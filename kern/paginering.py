@@ -97,16 +97,20 @@ def lijstpagina(rijen: Sequence[T], per_pagina: int) -> Lijstpagina[T]:
 
 
 def bewaarde_pagina(
-    naam: str, query: Select[Any], rij: Callable[[Any], T], delen: Mapping[str, Any]
+    naam: str,
+    query: Select[Any],
+    rij: Callable[[Any], T],
+    delen: Mapping[str, Any],
+    pagina_naam: str = "pagina",
 ) -> Lijstpagina[T]:
     """`pagina_van` for a list that changes only with the data: the page's rows, each made
     plain values by ``rij`` (they outlive the request), computed once per data version and
     ``delen`` (everything else the list depends on, see `kern.cache.bewaard`) and kept."""
 
     def bereken() -> Lijstpagina[T]:
-        pagina = pagina_van(query)
+        pagina = pagina_van(query, pagina_naam)
         return Lijstpagina(
             [rij(r) for r in pagina.items], pagina.page, pagina.pages or 1, pagina.total or 0
         )
 
-    return cache.bewaard(naam, {**delen, "pagina": paginanummer()}, bereken)
+    return cache.bewaard(naam, {**delen, "pagina": paginanummer(pagina_naam)}, bereken)

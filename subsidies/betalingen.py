@@ -146,6 +146,51 @@ def betaald(betalingen: Sequence[Betaling]) -> Decimal:
 
 
 @dataclass(frozen=True)
+class Rij:
+    """A payment as the work list and its export show it: plain values, so that a page of them
+    can be kept per data version (`kern.paginering.bewaarde_pagina`)."""
+
+    id: int
+    beschikking_id: int
+    soort: BetalingSoort
+    bedrag: Decimal
+    gepland_op: date
+    betaald_op: date | None
+    betaald_bedrag: Decimal | None
+    betalingskenmerk: str | None
+    omschrijving: str | None
+    ontvanger: str
+    regeling: str
+    jaar: int
+    regeling_jaar: str  # its label
+    kenmerk: str | None  # the decision's
+
+    @classmethod
+    def van(cls, b: Betaling) -> Rij:
+        beschikking = b.beschikking
+        return cls(
+            id=b.id,
+            beschikking_id=b.beschikking_id,
+            soort=b.soort,
+            bedrag=b.bedrag,
+            gepland_op=b.gepland_op,
+            betaald_op=b.betaald_op,
+            betaald_bedrag=b.betaald_bedrag,
+            betalingskenmerk=b.betalingskenmerk,
+            omschrijving=b.omschrijving,
+            ontvanger=beschikking.ontvanger,
+            regeling=beschikking.regeling_jaar.regeling.naam,
+            jaar=beschikking.regeling_jaar.jaar,
+            regeling_jaar=beschikking.regeling_jaar.label,
+            kenmerk=beschikking.kenmerk,
+        )
+
+    @property
+    def is_terugvordering(self) -> bool:
+        return self.soort is BetalingSoort.TERUGVORDERING
+
+
+@dataclass(frozen=True)
 class Werklijst:
     """The work list's figures over the whole filter; its rows come a page at a time from
     `te_betalen`, `terug_te_vorderen` and `geregistreerd`."""
@@ -159,7 +204,7 @@ class Werklijst:
     uitbetaald: Stand  # registered this month
     ontvangen: Stand  # registered this month
 
-    def achterstallig(self, betaling: Betaling) -> bool:
+    def achterstallig(self, betaling: Rij) -> bool:
         return betaling.gepland_op < self.vandaag
 
     @property

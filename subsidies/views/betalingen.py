@@ -21,7 +21,7 @@ from kern.accounts.rechten import Recht
 from kern.db import db
 from kern.export import exporteerbaar
 from kern.formatting import datum, geld
-from kern.paginering import pagina_van
+from kern.paginering import bewaarde_pagina
 from subsidies import betalingen, services
 from subsidies.forms.beschikkingen import AnnuleerForm
 from subsidies.forms.betalingen import BatchBetaaldForm, BetaaldForm, WerklijstFilterForm
@@ -60,13 +60,19 @@ def betalingen_werklijst() -> str | Response:
     lijst = _werklijst(filter)
     if export.gevraagd_formaat() is not None:
         return export.toon("subsidies/betalingen.html", _werklijst_export(lijst, form))
+    # The same for everyone who may open it: each part's page kept per data version, filter
+    # and day.
+    delen = {"filter": filter, "vandaag": lijst.vandaag}
     paginas = {
-        PAGINA_TE_BETALEN: pagina_van(betalingen.te_betalen(filter), PAGINA_TE_BETALEN),
-        PAGINA_TERUG: pagina_van(betalingen.terug_te_vorderen(filter), PAGINA_TERUG),
-        PAGINA_GEREGISTREERD: pagina_van(
-            betalingen.geregistreerd(filter, lijst.maand_begin, lijst.maand_einde),
-            PAGINA_GEREGISTREERD,
-        ),
+        naam: bewaarde_pagina(naam, query, betalingen.Rij.van, delen, naam)
+        for naam, query in (
+            (PAGINA_TE_BETALEN, betalingen.te_betalen(filter)),
+            (PAGINA_TERUG, betalingen.terug_te_vorderen(filter)),
+            (
+                PAGINA_GEREGISTREERD,
+                betalingen.geregistreerd(filter, lijst.maand_begin, lijst.maand_einde),
+            ),
+        )
     }
     # What every page link keeps: the filters and the other parts' pages.
     argumenten: dict[str, Any] = {
@@ -96,27 +102,18 @@ def _werklijst(filter: betalingen.Filter) -> betalingen.Werklijst:
     )
 
 
-def _kolom(kop: str, waarde: Callable[[Betaling], Any], uitleg: str, **kw: Any) -> export.Kolom:
+def _kolom(
+    kop: str, waarde: Callable[[betalingen.Rij], Any], uitleg: str, **kw: Any
+) -> export.Kolom:
     return export.Kolom(kop, waarde, uitleg=uitleg, **kw)
 
 
 def _beschikking_kolommen() -> list[export.Kolom]:
     return [
-        _kolom(
-            "Ontvanger", lambda b: b.beschikking.ontvanger, "Wie het geld krijgt of terugbetaalt"
-        ),
-        _kolom(
-            "Regeling",
-            lambda b: b.beschikking.regeling_jaar.regeling.naam,
-            "De regeling van de beschikking",
-        ),
-        _kolom(
-            "Jaar",
-            lambda b: b.beschikking.regeling_jaar.jaar,
-            "Het jaar van de beschikking",
-            soort=export.Soort.JAAR,
-        ),
-        _kolom("Beschikking", lambda b: b.beschikking.kenmerk, "Het kenmerk van de beschikking"),
+        _kolom("Ontvanger", lambda b: b.ontvanger, "Wie het geld krijgt of terugbetaalt"),
+        _kolom("Regeling", lambda b: b.regeling, "De regeling van de beschikking"),
+        _kolom("Jaar", lambda b: b.jaar, "Het jaar van de beschikking", soort=export.Soort.JAAR),
+        _kolom("Beschikking", lambda b: b.kenmerk, "Het kenmerk van de beschikking"),
         _kolom("Soort", lambda b: b.soort.label, "Voorschot, nabetaling of terugvordering"),
         _kolom("Omschrijving", lambda b: b.omschrijving, "De omschrijving bij het plannen"),
     ]
@@ -172,8 +169,8 @@ def _werklijst_export(lijst: betalingen.Werklijst, form: WerklijstFilterForm) ->
     """Every row of each part under the filter, not a page of it."""
     maand, filter = lijst.maand_begin, lijst.filter
 
-    def alle(query: Select[Any]) -> Callable[[], list[Betaling]]:
-        return lambda: list(db.session.scalars(query))
+    def alle(query: Select[Any]) -> Callable[[], list[betalingen.Rij]]:
+        return lambda: [betalingen.Rij.van(b) for b in db.session.scalars(query)]
 
     return export.Export(
         naam="betalingen",
@@ -201,9 +198,12 @@ STARTBLOK_RIJEN = 10
 def startblok() -> Markup:
     """Finance's start page: what is to be paid and collected, the oldest first."""
     lijst = _werklijst(betalingen.Filter())
-    eerst = db.session.scalars(
-        betalingen.open_betalingen(lijst.filter).limit(STARTBLOK_RIJEN)
-    ).all()
+    query = betalingen.open_betalingen(lijst.filter).limit(STARTBLOK_RIJEN)
+    eerst = cache.bewaard(
+        "betalingen-eerst",
+        {"vandaag": lijst.vandaag},
+        lambda: [betalingen.Rij.van(b) for b in db.session.scalars(query)],
+    )
     # render_template escapes every value: its output is safe HTML.
     return Markup(  # noqa: S704
         render_template("subsidies/_startblok_betalingen.html", lijst=lijst, eerst=eerst)
