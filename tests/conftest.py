@@ -42,6 +42,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
+from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 from gemeenten.inventarisatie.models import Actie, Inventarisatie
@@ -98,7 +99,48 @@ def _database_per_werker(url: str | None) -> str | None:
     return basis.set(database=naam).render_as_string(hide_password=False)
 
 
+def _bouwers_bewaren() -> None:
+    """Each test makes an app of its own, and werkzeug compiles every URL rule's builder anew
+    for each (generated Python, ``compile``): nearly all of ``create_app``'s time. The
+    builder depends only on the rule's text, its parts, its defaults and whether unknown
+    arguments are appended; it reaches the rule's converters through the rule it is bound to.
+    So the suite compiles it once per rule and binds it to each app's own rule."""
+    bewaard: dict[tuple[object, ...], Any] = {}
+    compileer = Rule._compile_builder
+
+    def bewaarde_bouwer(rule: Rule, append_unknown: bool = True) -> Any:
+        sleutel = (
+            rule.rule,
+            tuple(rule._trace),
+            repr(sorted((rule.defaults or {}).items())),
+            tuple((naam, type(c)) for naam, c in rule._converters.items()),
+            append_unknown,
+        )
+        if sleutel not in bewaard:
+            bewaard[sleutel] = compileer(rule, append_unknown)
+        return bewaard[sleutel]
+
+    Rule._compile_builder = bewaarde_bouwer  # type: ignore[method-assign]
+
+
+_bouwers_bewaren()
+
+
 POSTGRES_URL = _database_per_werker(os.environ.get("TEST_DATABASE_URL"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, only the tests that use a database: every database the suite uses comes
+    through ``app_config``; a test without it (the Excel reader, formatting, password rules,
+    configuration) runs the same code on both passes, and the SQLite pass has run it."""
+    if not POSTGRES_URL:
+        return
+    met, zonder = [], []
+    for item in items:
+        (met if "app_config" in getattr(item, "fixturenames", ()) else zonder).append(item)
+    if zonder:
+        config.hook.pytest_deselected(items=zonder)
+        items[:] = met
 
 
 def database_url(tmp_path: Path) -> str:
