@@ -40,7 +40,7 @@ from click.testing import Result
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import create_engine, inspect, literal, or_, select, text
 from sqlalchemy.engine import make_url
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
@@ -120,7 +120,7 @@ def _bouwers_bewaren() -> None:
             bewaard[sleutel] = compileer(rule, append_unknown)
         return bewaard[sleutel]
 
-    Rule._compile_builder = bewaarde_bouwer  # type: ignore[method-assign]
+    Rule._compile_builder = bewaarde_bouwer  # type: ignore[method-assign,assignment]
 
 
 _bouwers_bewaren()
@@ -135,7 +135,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     configuration) runs the same code on both passes, and the SQLite pass has run it."""
     if not POSTGRES_URL:
         return
-    met, zonder = [], []
+    met: list[pytest.Item] = []
+    zonder: list[pytest.Item] = []
     for item in items:
         (met if "app_config" in getattr(item, "fixturenames", ()) else zonder).append(item)
     if zonder:
@@ -549,7 +550,78 @@ def twee_gemeenten(app: Flask, db: SQLAlchemy) -> TweeGemeenten:
         wereld = _laad(gebouwd)
         assert isinstance(wereld, TweeGemeenten)
         return wereld
+    if POSTGRES_URL and _tabellen_leeg():
+        return _postgresql_wereld(db)
     return bouw_twee_gemeenten(db)
+
+
+@dataclass
+class _Momentopname:
+    """A world's rows on PostgreSQL, per table as ``COPY``'s text, with the positions of the
+    sequences, and how to find its rows again."""
+
+    tabellen: dict[str, bytes]
+    reeksen: dict[str, int]
+    sleutels: object
+
+
+_wereld_op_postgresql: _Momentopname | None = None  # per pytest worker (each its own database)
+
+
+def _postgresql_wereld(db: SQLAlchemy) -> TweeGemeenten:
+    """PostgreSQL's counterpart of the SQLite copy: the first test of a worker that asks for
+    the world builds it and keeps its rows; each later one, its tables emptied after the test
+    before, gets the same rows back by ``COPY`` and the sequences where they were."""
+    global _wereld_op_postgresql
+    if _wereld_op_postgresql is None:
+        wereld = bouw_twee_gemeenten(db)
+        db.session.commit()
+        _wereld_op_postgresql = _momentopname(_sleutels(wereld))
+        return wereld
+    _herstel(_wereld_op_postgresql)
+    hersteld = _laad(_wereld_op_postgresql.sleutels)
+    assert isinstance(hersteld, TweeGemeenten)
+    return hersteld
+
+
+def _tabellen_leeg() -> bool:
+    """No rows in any table (a test may have made some before it asked for the world)."""
+    ergens = or_(*(select(literal(1)).select_from(t).exists() for t in _db.metadata.sorted_tables))
+    return not _db.session.execute(select(ergens)).scalar_one()
+
+
+def _psycopg() -> Any:
+    """The test's session's own connection, psycopg's (for COPY)."""
+    verbinding = _db.session.connection().connection.driver_connection
+    assert verbinding is not None
+    return verbinding
+
+
+def _momentopname(sleutels: object) -> _Momentopname:
+    tabellen = {}
+    with _psycopg().cursor() as cursor:
+        for tabel in _db.metadata.sorted_tables:
+            with cursor.copy(f'COPY "{tabel.name}" TO STDOUT') as copy:
+                tabellen[tabel.name] = b"".join(bytes(deel) for deel in copy)
+        reeksen = dict(
+            cursor.execute(
+                "SELECT quote_ident(sequencename), last_value FROM pg_sequences "
+                "WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+            ).fetchall()
+        )
+    _db.session.commit()
+    return _Momentopname(tabellen, reeksen, sleutels)
+
+
+def _herstel(momentopname: _Momentopname) -> None:
+    with _psycopg().cursor() as cursor:
+        for tabel in _db.metadata.sorted_tables:  # parents before children
+            if rijen := momentopname.tabellen[tabel.name]:
+                with cursor.copy(f'COPY "{tabel.name}" FROM STDIN') as copy:
+                    copy.write(rijen)
+        for reeks, positie in momentopname.reeksen.items():
+            cursor.execute("SELECT setval(%s, %s)", (reeks, positie))
+    _db.session.commit()
 
 
 @pytest.fixture(scope="session")
