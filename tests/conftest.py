@@ -455,8 +455,14 @@ def demo(db: SQLAlchemy, runner: FlaskCliRunner, sqlite_demo: Path | None) -> Re
     grants of nine of them, decided; the scheme's year 2015. On SQLite the test's database
     starts as a copy of the demo loaded once per run (`app` sees that the test asks for it)."""
     if sqlite_demo is None:
-        resultaat = runner.invoke(args=["demo", "laden"])
-        assert resultaat.exit_code == 0, resultaat.output
+        if POSTGRES_URL and _tabellen_leeg() and "demo" in _momentopnamen:
+            _herstel(_momentopnamen["demo"])
+        else:
+            leeg = POSTGRES_URL is not None and _tabellen_leeg()
+            resultaat = runner.invoke(args=["demo", "laden"])
+            assert resultaat.exit_code == 0, resultaat.output
+            if leeg:
+                _momentopnamen["demo"] = _momentopname(None)
     return db.session.execute(select(RegelingJaar)).scalar_one()
 
 
@@ -565,21 +571,22 @@ class _Momentopname:
     sleutels: object
 
 
-_wereld_op_postgresql: _Momentopname | None = None  # per pytest worker (each its own database)
+# On PostgreSQL, per pytest worker (each has its own database): "twee_gemeenten", "demo".
+_momentopnamen: dict[str, _Momentopname] = {}
 
 
 def _postgresql_wereld(db: SQLAlchemy) -> TweeGemeenten:
     """PostgreSQL's counterpart of the SQLite copy: the first test of a worker that asks for
     the world builds it and keeps its rows; each later one, its tables emptied after the test
-    before, gets the same rows back by ``COPY`` and the sequences where they were."""
-    global _wereld_op_postgresql
-    if _wereld_op_postgresql is None:
+    before, gets the same rows back by ``COPY`` and the sequences where they were. The demo
+    (`demo`) is kept the same way."""
+    if (bewaard := _momentopnamen.get("twee_gemeenten")) is None:
         wereld = bouw_twee_gemeenten(db)
         db.session.commit()
-        _wereld_op_postgresql = _momentopname(_sleutels(wereld))
+        _momentopnamen["twee_gemeenten"] = _momentopname(_sleutels(wereld))
         return wereld
-    _herstel(_wereld_op_postgresql)
-    hersteld = _laad(_wereld_op_postgresql.sleutels)
+    _herstel(bewaard)
+    hersteld = _laad(bewaard.sleutels)
     assert isinstance(hersteld, TweeGemeenten)
     return hersteld
 
