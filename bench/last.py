@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 from aanmelden import meld_aan
-from omgeving import BASISLIJN, HIER, PROJECT, Omgeving, Sessie, hoofdpaginas
+from omgeving import BASISLIJN, HIER, PROJECT, Omgeving, Sessie, hoofdpaginas, toon_fouten
 
 DOEL = 15.0  # a page's p95 at most this many times the baseline's
 ROLLEN = ("beleidsmedewerker", "financien")  # taking turns
@@ -184,8 +184,7 @@ def main() -> int:
         fouten = omgeving.gunicorn_fouten()
         if fouten:
             goed = False
-            print(f"\ngunicorn's log has {len(fouten)} error lines; the first:")
-            print(*fouten[:5], sep="\n")
+            toon_fouten("gunicorn's log", fouten)
     print(f"\n{'targets met' if goed else 'TARGET MISSED or errors'}")
     return 0 if goed else 1
 

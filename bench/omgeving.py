@@ -323,6 +323,13 @@ class Omgeving:
         return [r for r in tekst if any(teken in r for teken in tekens)]
 
 
+def toon_fouten(log: str, fouten: list[str], hoeveel: int = 5) -> None:
+    """Print how many error lines ``log`` (a gunicorn log, named for the reader) has, and the
+    first of them."""
+    print(f"\n{log} has {len(fouten)} error lines; the first:")
+    print(*fouten[:hoeveel], sep="\n")
+
+
 def hoofdpaginas(omgeving: Omgeving) -> dict[str, str]:
     """The main pages of issue 14, for the scheme's latest year and its first municipality."""
     from sqlalchemy import func, select

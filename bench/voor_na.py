@@ -40,7 +40,7 @@ from pathlib import Path
 
 from aanmelden import meld_aan
 from last import alleen, locust, percentiel
-from omgeving import PROJECT, Omgeving, _beheer, hoofdpaginas
+from omgeving import PROJECT, Omgeving, _beheer, hoofdpaginas, toon_fouten
 
 VOOR = "4438fbf"  # the last commit before the work on issue 14
 DOEL = 10.0  # at least this many times faster: the p95 before ÷ the p95 after
@@ -203,12 +203,10 @@ def main() -> int:
     )
     print("\n".join(regels))
     if fouten_voor:
-        print(f"\nthe older code's gunicorn log has {len(fouten_voor)} error lines; the first:")
-        print(*fouten_voor[:3], sep="\n")
+        toon_fouten("the older code's gunicorn log", fouten_voor, 3)
     if fouten:
         goed = False
-        print(f"\nthis checkout's gunicorn log has {len(fouten)} error lines; the first:")
-        print(*fouten[:5], sep="\n")
+        toon_fouten("this checkout's gunicorn log", fouten)
     print(f"\n{'targets met' if goed else 'TARGET MISSED or errors'}")
     return 0 if goed else 1
 
